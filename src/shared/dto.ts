@@ -1,0 +1,270 @@
+/**
+ * Plain serialisable shapes shared by the core, the servers and the renderer (PRODUCT.md §4, §7, §8, §11).
+ * Types and constants only: no Node or DOM APIs.
+ */
+
+/** The commands of PRODUCT.md §7; an unknown command never reaches the queue. */
+export const COMMANDS = [
+  'rebalance',
+  'print-rebalance',
+  'print-positions',
+  'print-equity',
+  'print-orders',
+  'cancel-orders',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export function isCommand(value: unknown): value is Command {
+  return typeof value === 'string' && (COMMANDS as readonly string[]).includes(value);
+}
+
+export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export const EVENT_STATUSES = ['pending', 'active', 'delayed', 'held', 'done'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+/** Error kinds of PRODUCT.md §10 (plus `interrupted` for a lease that ran out, §5 rule 6). */
+export const ERROR_KINDS = ['transient', 'market-closed', 'rejected', 'partial', 'invalid', 'interrupted'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export interface EventError {
+  kind: ErrorKind;
+  message: string;
+  /** ISO-8601 UTC. */
+  at: string;
+  /** IB error code when the error came from the gateway. */
+  code?: number;
+}
+
+/** One command for one account, as stored in `rebalance_event:{id}` (§4). */
+export interface EventRecord {
+  id: string;
+  eventId: string;
+  accountId: string;
+  command: Command;
+  strategy: string | null;
+  source: EventSource;
+  payload: Record<string, unknown>;
+  status: EventStatus;
+  timesQueued: number;
+  createdAt: string;
+  updatedAt: string;
+  nextAttemptAt: string | null;
+  lastError: EventError | null;
+  result: Record<string, unknown> | null;
+  /** Set while held because of `queue.holdOn` or an operator; cleared on release. */
+  heldReason?: string | null;
+  /** True when the last failure was of a kind that needs the trader's attention (§10 rejected). */
+  needsAttention?: boolean;
+}
+
+/** One state change of one event, appended to `rebalance_history` (§4, §5). */
+export interface HistoryEntry {
+  /** Redis stream id. */
+  streamId: string;
+  id: string;
+  accountId: string;
+  command: string;
+  at: string;
+  from: EventStatus | null;
+  to: EventStatus | null;
+  /** Who or what made the change: `broker`, `processor`, `operator`, `recovery`, `promoter` … */
+  by: string;
+  /** `enqueued`, `duplicate`, `claimed`, `completed`, `failed`, `promoted`, `retry`, `hold`, `release`, `deleted`, `recovered` … */
+  action: string;
+  note?: string;
+}
+
+/** What a caller gives to enqueue an event. */
+export interface NewEvent {
+  /** Defaults to `${eventId}:${accountId}` for feed events, a new UUID otherwise. */
+  id?: string;
+  eventId?: string;
+  accountId: string;
+  command: Command;
+  strategy?: string | null;
+  source: EventSource;
+  payload?: Record<string, unknown>;
+}
+
+export type EnqueueResult =
+  | { status: 'queued'; event: EventRecord }
+  | { status: 'duplicate'; existingId: string };
+
+export interface QueueCounts {
+  pending: number;
+  active: number;
+  delayed: number;
+  held: number;
+  done: number;
+}
+
+export interface QueueStatus {
+  counts: QueueCounts;
+  paused: boolean;
+  /** Age in ms of the oldest pending event, or null when none is pending. */
+  oldestPendingAgeMs: number | null;
+}
+
+/** A change notification published by the queue on every state change (pushed to the UI stream). */
+export interface QueueChange {
+  id: string;
+  accountId: string;
+  action: string;
+  from: EventStatus | null;
+  to: EventStatus | null;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trading shapes (§7, §8)
+
+export type OrderSide = 'BUY' | 'SELL';
+export type OrderType = 'MKT' | 'LMT';
+export type TimeInForce = 'DAY' | 'GTC';
+
+export interface Allocation {
+  symbol: string;
+  /** Fraction 0..1. */
+  weight: number;
+}
+
+export interface AllocationSet {
+  strategy: string;
+  allocations: Allocation[];
+  asOf: string | null;
+  lastRebalanceOn: string | null;
+  name: string | null;
+  longName: string | null;
+}
+
+export interface Position {
+  accountId: string;
+  symbol: string;
+  conId: number | null;
+  quantity: number;
+  avgCost: number;
+  /** Mark price (§8 step 3) and value at the mark, when known. */
+  price?: number | null;
+  marketValue?: number | null;
+  weight?: number | null;
+}
+
+export interface Quote {
+  symbol: string;
+  bid: number | null;
+  ask: number | null;
+  last: number | null;
+  close: number | null;
+  /** Mark per §8 step 3: midpoint when bid and ask > 0, else last, else close. */
+  mark: number;
+  /** 1 live, 3 delayed. */
+  marketDataType: number;
+}
+
+export interface AccountEquity {
+  accountId: string;
+  netLiquidation: number;
+  totalCashValue: number;
+  buyingPower: number | null;
+  availableFunds: number | null;
+  currency: string;
+}
+
+export interface PlanRow {
+  symbol: string;
+  currentShares: number;
+  currentValue: number;
+  /** Fractions 0..1. */
+  currentWeight: number;
+  targetWeight: number;
+  targetShares: number;
+  price: number;
+  delta: number;
+  /** The order this row produces, or null when no trade is made. */
+  order: { side: OrderSide; quantity: number } | null;
+  estimatedValue: number;
+  note?: string;
+}
+
+export interface Plan {
+  accountId: string;
+  strategy: string | null;
+  asOf: string | null;
+  netLiquidation: number;
+  cash: number;
+  cashReservePercent: number;
+  investable: number;
+  rows: PlanRow[];
+  warnings: string[];
+  createdAt: string;
+}
+
+export interface OrderRecord {
+  orderId: number;
+  permId: number | null;
+  clientId: number | null;
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  type: string;
+  limitPrice: number | null;
+  timeInForce: string;
+  orderRef: string | null;
+  status: string;
+  filled: number;
+  remaining: number;
+  avgFillPrice: number | null;
+}
+
+/** One order or fill kept for the trade log (§13). */
+export interface TradeRecord {
+  id: string;
+  kind: 'order' | 'fill';
+  eventId: string | null;
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  orderType: string;
+  orderRef: string | null;
+  orderId: number | null;
+  permId: number | null;
+  status: string;
+  fillPrice: number | null;
+  commission: number | null;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health (§11, §12)
+
+export type Light = 'green' | 'amber' | 'red';
+
+export interface ComponentHealth {
+  state: Light;
+  detail: string;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'down';
+  redis: ComponentHealth;
+  ib: ComponentHealth;
+  feed: ComponentHealth;
+  processor: ComponentHealth;
+  queue: ComponentHealth;
+  tradingMode: 'paper' | 'live';
+  simulated: boolean;
+}
+
+export interface LogLine {
+  time: string;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  msg: string;
+  tag?: string;
+  eventId?: string;
+  accountId?: string;
+  [key: string]: unknown;
+}

@@ -1,0 +1,151 @@
+/**
+ * The control API of the simulated IB Gateway (src/sim/gateway). Tests, the demo and the benchmarks drive the
+ * simulator only through this interface; the gateway itself speaks the real TWS socket protocol on its port.
+ */
+
+export interface SimSymbol {
+  symbol: string;
+  conId: number;
+  primaryExchange: string;
+  currency?: string;
+  /** Quote the simulator starts with. */
+  bid: number;
+  ask: number;
+  last: number;
+  close: number;
+  /** Minimum tick, default 0.01. */
+  minTick?: number;
+}
+
+export interface SimPosition {
+  symbol: string;
+  quantity: number;
+  avgCost: number;
+}
+
+export interface SimAccount {
+  accountId: string;
+  /** Margin accounts may borrow (buying power 2× cash); cash accounts may not. Default 'margin'. */
+  kind?: 'margin' | 'cash';
+  cash: number;
+  positions?: SimPosition[];
+}
+
+export interface SimOrderView {
+  orderId: number;
+  clientId: number;
+  permId: number;
+  accountId: string;
+  symbol: string;
+  action: 'BUY' | 'SELL';
+  totalQuantity: number;
+  orderType: string;
+  lmtPrice: number | null;
+  tif: string;
+  outsideRth: boolean;
+  orderRef: string;
+  transmit: boolean;
+  whatIf: boolean;
+  status: string;
+  filled: number;
+  remaining: number;
+  avgFillPrice: number;
+  /** ms since epoch. */
+  placedAt: number;
+}
+
+export interface SimFill {
+  execId: string;
+  orderId: number;
+  clientId: number;
+  permId: number;
+  accountId: string;
+  symbol: string;
+  side: 'BOT' | 'SLD';
+  shares: number;
+  price: number;
+  orderRef: string;
+  commission: number;
+  time: number;
+}
+
+export interface SimGatewayOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 or undefined: a free port. */
+  port?: number;
+  accounts?: SimAccount[];
+  symbols?: SimSymbol[];
+  /** Server version announced (max 193, the default). */
+  serverVersion?: number;
+  /** Default 50; more messages in a sliding second → error 100 and the message is dropped. */
+  maxMsgsPerSec?: number;
+  /** Default 100 streaming market-data lines → error 101. */
+  maxMktDataLines?: number;
+  /** 'live' (default) answers market-data type 1; 'delayed-only' answers 354 for type 1 and serves type 3. */
+  entitlement?: 'live' | 'delayed-only';
+  /** Delay before an order fills, ms (default 0 = at once). */
+  fillDelayMs?: number;
+  /** When set, a marketable order fills in this many parts. Default 1. */
+  partialFills?: number;
+  /** Delay before MOC/LOC fill at `last`; null = only on runClose(). Default 0. */
+  mocFillDelayMs?: number | null;
+  /** Market open (liquid hours include now). Default true. */
+  marketOpen?: boolean;
+  /** Commission per share, default 0.005, min 1.0 per order. */
+  commissionPerShare?: number;
+  /** Optional log sink for protocol warnings (leftover fields, unknown messages). */
+  onWarning?: (message: string) => void;
+}
+
+export interface SimGateway {
+  readonly host: string;
+  readonly port: number;
+  /** Stop listening and close every connection. */
+  stop(): Promise<void>;
+
+  // ---- state inspection
+  accounts(): string[];
+  cash(accountId: string): number;
+  positions(accountId: string): SimPosition[];
+  /** Every order ever placed (what-if included), in placement order. */
+  orders(filter?: { accountId?: string; clientId?: number }): SimOrderView[];
+  fills(filter?: { accountId?: string }): SimFill[];
+  /** Messages received from clients so far, and the peak seen in any sliding 1-second window. */
+  messageStats(): { total: number; byMsgId: Record<number, number>; peakPerSecond: number; pacingViolations: number };
+  /** Currently connected client ids. */
+  connectedClients(): number[];
+  /** Protocol warnings (e.g. leftover or missing fields) seen so far. */
+  warnings(): string[];
+
+  // ---- state control
+  setQuote(symbol: string, quote: Partial<Pick<SimSymbol, 'bid' | 'ask' | 'last' | 'close'>>): void;
+  addSymbol(symbol: SimSymbol): void;
+  setCash(accountId: string, cash: number): void;
+  setPosition(accountId: string, position: SimPosition): void;
+  /** Adds an open order owned by another client id (e.g. TWS manual order, clientId 0) that rests. */
+  addForeignOrder(order: {
+    clientId: number;
+    accountId: string;
+    symbol: string;
+    action: 'BUY' | 'SELL';
+    totalQuantity: number;
+    orderType?: 'LMT' | 'MKT';
+    lmtPrice?: number;
+  }): number;
+  /** Change fill behaviour at run time. */
+  configure(options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'entitlement'>>): void;
+  /** Next order (placed or what-if) for this symbol or any symbol gets this rejection (201 by default). */
+  rejectNextOrder(options?: { symbol?: string; code?: number; message?: string }): void;
+  /** Orders stop filling (rest as Submitted) until resumed; used for fill timeouts. */
+  holdFills(hold: boolean): void;
+  setMarketOpen(open: boolean): void;
+  /** Fill resting MOC/LOC orders at `last`. */
+  runClose(): void;
+  /** Close every client socket now (the gateway keeps listening). */
+  dropConnections(): void;
+  /** Refuse (close at once) new connections for this long. */
+  refuseConnections(ms: number): void;
+  /** Drop all connections right after the next fill of this side ('SELL' → after the sells). */
+  dropAfterNextFill(side?: 'BUY' | 'SELL'): void;
+}

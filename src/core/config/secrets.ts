@@ -1,0 +1,115 @@
+import { SECRET_PATHS, type SecretPath, type Settings } from './schema';
+
+/**
+ * Where secrets live (§14): the OS keychain in the desktop app (src/main), the settings file or environment variables
+ * headless. Secrets never appear in logs, API responses or the renderer.
+ */
+export interface SecretStore {
+  readonly kind: string;
+  /** True when secrets are written to settings.json itself (headless); false for a keychain. */
+  readonly keepsSecretsInSettingsFile: boolean;
+  get(path: SecretPath): Promise<string | undefined>;
+  /** Stores the secrets of these settings. */
+  save(settings: Settings): Promise<void>;
+}
+
+/** Environment variables that override a secret headless. */
+export const SECRET_ENV: Record<SecretPath, string> = {
+  'zehnlabs.realtimeApiKey': 'ZEHNLABS_REALTIME_API_KEY',
+  'zehnlabs.allocationsApiKey': 'ZEHNLABS_ALLOCATIONS_API_KEY',
+  'management.token': 'REBALANCE_DESK_TOKEN',
+};
+
+/** Headless: secrets come from the settings file or, overriding it, from the environment. */
+export class EnvSecretStore implements SecretStore {
+  readonly kind = 'env';
+  readonly keepsSecretsInSettingsFile = true;
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async get(path: SecretPath): Promise<string | undefined> {
+    const value = this.env[SECRET_ENV[path]];
+    return value ? value : undefined;
+  }
+
+  async save(): Promise<void> {}
+}
+
+/** A secret store in memory, for tests and the demo. */
+export class MemorySecretStore implements SecretStore {
+  readonly kind = 'memory';
+  readonly keepsSecretsInSettingsFile = false;
+  readonly values = new Map<SecretPath, string>();
+
+  async get(path: SecretPath): Promise<string | undefined> {
+    return this.values.get(path);
+  }
+
+  async save(settings: Settings): Promise<void> {
+    for (const path of SECRET_PATHS) {
+      const value = getSecret(settings, path);
+      if (value) this.values.set(path, value);
+    }
+  }
+}
+
+export function getSecret(settings: Settings, path: SecretPath): string {
+  switch (path) {
+    case 'zehnlabs.realtimeApiKey':
+      return settings.zehnlabs.realtimeApiKey;
+    case 'zehnlabs.allocationsApiKey':
+      return settings.zehnlabs.allocationsApiKey;
+    case 'management.token':
+      return settings.management.token;
+  }
+}
+
+export function withSecret(settings: Settings, path: SecretPath, value: string): Settings {
+  switch (path) {
+    case 'zehnlabs.realtimeApiKey':
+      return { ...settings, zehnlabs: { ...settings.zehnlabs, realtimeApiKey: value } };
+    case 'zehnlabs.allocationsApiKey':
+      return { ...settings, zehnlabs: { ...settings.zehnlabs, allocationsApiKey: value } };
+    case 'management.token':
+      return { ...settings, management: { ...settings.management, token: value } };
+  }
+}
+
+/**
+ * Fills each secret from the store. By default the store wins (environment overrides the file); with `preferGiven`
+ * a non-empty value in the settings wins (the trader just typed it).
+ */
+export async function applySecrets(
+  settings: Settings,
+  store: SecretStore,
+  options: { preferGiven?: boolean } = {},
+): Promise<Settings> {
+  let out = settings;
+  for (const path of SECRET_PATHS) {
+    const given = getSecret(settings, path);
+    const stored = await store.get(path);
+    const value = options.preferGiven ? given || stored || '' : stored || given;
+    out = withSecret(out, path, value);
+  }
+  return out;
+}
+
+/** The settings with every secret emptied (for a file when a keychain holds them). */
+export function stripSecrets(settings: Settings): Settings {
+  return SECRET_PATHS.reduce((s, path) => withSecret(s, path, ''), settings);
+}
+
+/** Shown in place of a secret that is set. */
+export const SECRET_MASK = '••••••••';
+
+/** The settings as the UI and the API may see them: a set secret reads as the mask, an unset one as ''. */
+export function maskSecrets(settings: Settings): Settings {
+  return SECRET_PATHS.reduce((s, path) => withSecret(s, path, getSecret(settings, path) ? SECRET_MASK : ''), settings);
+}
+
+/** For an update from the UI: a secret left empty or as the mask keeps its current value. */
+export function keepUnchangedSecrets(update: Settings, current: Settings): Settings {
+  return SECRET_PATHS.reduce((s, path) => {
+    const given = getSecret(update, path);
+    return given === '' || given === SECRET_MASK ? withSecret(s, path, getSecret(current, path)) : s;
+  }, update);
+}

@@ -1,0 +1,2 @@
+import { settingsSchema } from '../../core/config/schema';
+export const x = settingsSchema;

@@ -1,0 +1,137 @@
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  operationNames,
+  operations,
+  type ApiErrorBody,
+  type Handlers,
+  type OperationName,
+  type StreamMessage,
+} from '../shared/contract';
+import { ApiError, invalidInput, statusOf, toErrorBody } from '../core/management/api-error';
+
+export interface HttpAppOptions {
+  handlers: Handlers;
+  token: string;
+  subscribe: (listener: (message: StreamMessage) => void) => () => void;
+  /** The built renderer (`out/renderer`); omitted in API-only tests. */
+  staticRoot?: string | null;
+  /** Demo-only operations are answered only when true. */
+  demo?: boolean;
+  /** SSE keep-alive comment interval (ms). */
+  keepAliveMs?: number;
+}
+
+function sameToken(given: string | undefined, token: string): boolean {
+  if (!given || !token) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function bearerOf(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return match?.[1]?.trim();
+}
+
+function errorResponse(c: Context, body: ApiErrorBody) {
+  return c.json(body, statusOf(body) as ContentfulStatusCode);
+}
+
+async function inputOf(c: Context, name: OperationName): Promise<Record<string, unknown>> {
+  const def = operations[name];
+  const input: Record<string, unknown> = {};
+  if (def.method === 'GET' || def.method === 'DELETE') {
+    for (const [key, value] of Object.entries(c.req.queries())) input[key] = value.length === 1 ? value[0] : value;
+  }
+  if (def.method === 'POST' || def.method === 'PUT' || def.method === 'DELETE') {
+    const text = await c.req.text();
+    if (text.trim() !== '') {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        throw new ApiError('invalid', `request body is not valid JSON: ${(error as Error).message}`);
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new ApiError('invalid', 'request body must be a JSON object');
+      }
+      Object.assign(input, body);
+    }
+  }
+  // Path parameters win over anything in the query or body.
+  Object.assign(input, c.req.param());
+  return input;
+}
+
+/**
+ * The headless server's routes, generated from the contract table (§11): bearer-token auth on every `/api/*` route,
+ * validated input, `{error, message}` bodies, the SSE stream, and the static UI (public, holds no data).
+ */
+export function createHttpApp(options: HttpAppOptions): Hono {
+  const app = new Hono();
+
+  app.use('/api/*', async (c, next) => {
+    const given = bearerOf(c) ?? (c.req.path === '/api/stream' ? c.req.query('token') : undefined);
+    if (!sameToken(given, options.token)) {
+      return errorResponse(c, {
+        error: 'unauthorized',
+        message: 'missing or wrong token: send Authorization: Bearer <management.token>',
+      });
+    }
+    await next();
+  });
+
+  app.get('/api/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      let closed = false;
+      let chain = Promise.resolve();
+      const unsubscribe = options.subscribe((message) => {
+        chain = chain.then(() => (closed ? undefined : stream.writeSSE({ event: message.type, data: JSON.stringify(message) })));
+      });
+      stream.onAbort(() => {
+        closed = true;
+        unsubscribe();
+      });
+      await stream.writeSSE({ event: 'ready', data: JSON.stringify({ type: 'ready' }) });
+      while (!closed) {
+        await stream.sleep(options.keepAliveMs ?? 15_000);
+        if (!closed) await stream.write(': keep-alive\n\n');
+      }
+    }),
+  );
+
+  for (const name of operationNames) {
+    const def = operations[name];
+    if (def.demoOnly && !options.demo) continue;
+    const handler = options.handlers[name] as (input: unknown) => Promise<unknown>;
+    app.on(def.method, def.path, async (c) => {
+      try {
+        const raw = await inputOf(c, name);
+        const parsed = def.input.safeParse(raw);
+        if (!parsed.success) throw invalidInput(parsed.error.issues);
+        const output = await handler(parsed.data);
+        return c.json(output as object, (def.successStatus ?? 200) as ContentfulStatusCode);
+      } catch (error) {
+        return errorResponse(c, toErrorBody(error));
+      }
+    });
+  }
+
+  app.all('/api/*', (c) =>
+    errorResponse(c, { error: 'not-found', message: `no operation at ${c.req.method} ${c.req.path}` }),
+  );
+
+  const root = options.staticRoot;
+  if (root && existsSync(root)) {
+    app.use('/*', serveStatic({ root }));
+    app.get('*', serveStatic({ root, path: 'index.html' }));
+  }
+  app.onError((error, c) => errorResponse(c, toErrorBody(error)));
+  return app;
+}

@@ -1,0 +1,275 @@
+/**
+ * THE management contract (PRODUCT.md §11): every operation the window can ask of the core, with its HTTP method and
+ * path, input schema and output type. The HTTP routes (src/server) and the IPC handlers (src/main) are generated from
+ * this table, and the renderer calls operations by name; nothing else lists them.
+ */
+import { z } from 'zod';
+import {
+  COMMANDS,
+  EVENT_STATUSES,
+  type AccountEquity,
+  type EventRecord,
+  type Health,
+  type HistoryEntry,
+  type LogLine,
+  type OrderRecord,
+  type Plan,
+  type Position,
+  type QueueChange,
+  type QueueStatus,
+  type TradeRecord,
+} from './dto';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface OperationDef<I extends z.ZodType, O> {
+  method: HttpMethod;
+  /** Path with `:param` segments; params, query and JSON body are merged into one input object. */
+  path: string;
+  input: I;
+  /** Phantom: the output type, never a value. */
+  output: O;
+  /** HTTP status of a success (200 unless said). */
+  successStatus?: number;
+  /** Only available when the core runs with the simulator (demo). */
+  demoOnly?: boolean;
+}
+
+/** `op<Output>()({ method, path, input })`: the output type is named, the input type is inferred from its schema. */
+function op<O>() {
+  return <I extends z.ZodType>(def: Omit<OperationDef<I, O>, 'output'>): OperationDef<I, O> => ({
+    ...def,
+    output: undefined as O,
+  });
+}
+
+const id = z.string().trim().min(1, 'is required').max(300);
+const accountId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{1,3}\d{3,12}$/, 'must be an IB account id such as DU123456');
+const command = z.enum(COMMANDS, { error: () => `must be one of ${COMMANDS.join(', ')}` });
+const status = z.enum(EVENT_STATUSES);
+const payload = z.record(z.string(), z.unknown());
+const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+const empty = z.object({}).strict();
+const expected = z.object({ id, expectedStatus: status.optional() }).strict();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output shapes that are only meaningful at the management edge
+
+export interface EventList {
+  events: EventRecord[];
+  total: number;
+}
+
+export interface EventDetail {
+  event: EventRecord;
+  history: HistoryEntry[];
+  logs: LogLine[];
+}
+
+export interface MissedSignal {
+  strategy: string;
+  asOf: string | null;
+  lastAsOf: string | null;
+}
+
+export interface AccountView {
+  accountId: string;
+  name: string;
+  type: 'paper' | 'live';
+  enabled: boolean;
+  strategy: string;
+  cashReservePercent: number;
+  replacementSet: string | null;
+  replacements: { source: string; target: string; scale: number }[];
+  /** True when the account trades in the current trading mode. */
+  active: boolean;
+  lastRebalance: { at: string; eventId: string; asOf: string | null } | null;
+  lastResult: { at: string; eventId: string; command: string; ok: boolean; summary: string } | null;
+  /** Largest absolute difference between current and target weight at the last plan, 0..1. */
+  drift: number | null;
+  missedSignal: MissedSignal | null;
+}
+
+export interface FeedLogEntry {
+  at: string;
+  channel: string | null;
+  messageId: string | null;
+  eventId: string | null;
+  outcome: 'accepted' | 'duplicate' | 'rejected' | 'gap' | 'state';
+  reason?: string;
+  accounts?: string[];
+}
+
+export interface ConfigView {
+  /** Settings with secrets masked (§14); shape of `Settings` in src/core/config/schema.ts. */
+  settings: Record<string, unknown>;
+  /** Which secrets are set, never their values. */
+  secretsSet: Record<string, boolean>;
+  /** Problems with the settings file at start-up, if any (the last good settings are in force). */
+  fileIssues: { path: string; message: string }[];
+  dataDir: string;
+  simulated: boolean;
+}
+
+export interface StrategyOption {
+  name: string;
+  slug: string;
+}
+
+/** What `print-*` commands and previews produce, for the account detail panel. */
+export type CommandResult =
+  | { command: 'print-rebalance' | 'rebalance'; plan: Plan }
+  | { command: 'print-positions'; positions: Position[] }
+  | { command: 'print-equity'; equity: AccountEquity }
+  | { command: 'print-orders' | 'cancel-orders'; orders: OrderRecord[] };
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export const operations = {
+  health: op<Health>()({ method: 'GET', path: '/api/health', input: empty }),
+  queueStatus: op<QueueStatus>()({ method: 'GET', path: '/api/queue/status', input: empty }),
+  listEvents: op<EventList>()({
+    method: 'GET',
+    path: '/api/queue/events',
+    input: z
+      .object({
+        state: status.optional(),
+        accountId: z.string().trim().max(32).optional(),
+        q: z.string().max(200).optional(),
+        limit: limit(10_000, 200),
+        offset: z.coerce.number().int().min(0).default(0),
+      })
+      .strict(),
+  }),
+  getEvent: op<EventDetail>()({
+    method: 'GET',
+    path: '/api/queue/events/:id',
+    input: z.object({ id }).strict(),
+  }),
+  enqueue: op<EventRecord>()({
+    method: 'POST',
+    path: '/api/queue/events',
+    successStatus: 201,
+    input: z.object({ accountId, command, payload: payload.optional() }).strict(),
+  }),
+  retry: op<EventRecord>()({ method: 'POST', path: '/api/queue/events/:id/retry', input: expected }),
+  hold: op<EventRecord>()({ method: 'POST', path: '/api/queue/events/:id/hold', input: expected }),
+  release: op<EventRecord>()({ method: 'POST', path: '/api/queue/events/:id/release', input: expected }),
+  delete: op<{ deleted: string }>()({ method: 'DELETE', path: '/api/queue/events/:id', input: expected }),
+  pause: op<QueueStatus>()({ method: 'POST', path: '/api/queue/pause', input: empty }),
+  resume: op<QueueStatus>()({ method: 'POST', path: '/api/queue/resume', input: empty }),
+  accounts: op<{ accounts: AccountView[] }>()({ method: 'GET', path: '/api/accounts', input: empty }),
+  runCommand: op<EventRecord>()({
+    method: 'POST',
+    path: '/api/accounts/:accountId/commands/:command',
+    successStatus: 201,
+    input: z
+      .object({ accountId, command, payload: payload.optional(), source: z.enum(['manual', 'catch-up']).optional() })
+      .strict(),
+  }),
+  logs: op<{ lines: LogLine[] }>()({
+    method: 'GET',
+    path: '/api/logs',
+    input: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
+        accountId: z.string().trim().max(32).optional(),
+        eventId: z.string().trim().max(300).optional(),
+        limit: limit(5_000, 500),
+      })
+      .strict(),
+  }),
+  trades: op<{ trades: TradeRecord[] }>()({
+    method: 'GET',
+    path: '/api/trades',
+    input: z
+      .object({
+        accountId: z.string().trim().max(32).optional(),
+        since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
+        limit: limit(10_000, 1_000),
+      })
+      .strict(),
+  }),
+  feedLog: op<{ entries: FeedLogEntry[] }>()({ method: 'GET', path: '/api/feed/log', input: empty }),
+  strategies: op<{ strategies: StrategyOption[]; error: string | null }>()({
+    method: 'GET',
+    path: '/api/strategies',
+    input: empty,
+  }),
+  getConfig: op<ConfigView>()({ method: 'GET', path: '/api/config', input: empty }),
+  putConfig: op<ConfigView>()({
+    method: 'PUT',
+    path: '/api/config',
+    input: z.object({ settings: z.record(z.string(), z.unknown()), confirmLive: z.boolean().optional() }).strict(),
+  }),
+  publishSignal: op<{ published: string; eventId: string }>()({
+    method: 'POST',
+    path: '/api/demo/signal',
+    demoOnly: true,
+    input: z
+      .object({ strategy: z.string().trim().min(1), exec: command.default('rebalance'), eventId: z.string().optional() })
+      .strict(),
+  }),
+  simulatorControl: op<{ running: boolean }>()({
+    method: 'POST',
+    path: '/api/demo/gateway',
+    demoOnly: true,
+    input: z.object({ action: z.enum(['stop', 'start', 'drop']) }).strict(),
+  }),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+/** What the caller passes (before defaults are applied). */
+export type InputOf<N extends OperationName> = z.input<Operations[N]['input']>;
+/** What the handler receives (after validation and defaults). */
+export type ParsedInputOf<N extends OperationName> = z.output<Operations[N]['input']>;
+export type OutputOf<N extends OperationName> = Operations[N]['output'];
+
+export const operationNames = Object.keys(operations) as OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.hasOwn(operations, name);
+}
+
+/** A handler per operation; a missing one is a compile error where the table is implemented. */
+export type Handlers = { [N in OperationName]: (input: ParsedInputOf<N>) => Promise<OutputOf<N>> };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors and the push stream
+
+export const ERROR_STATUS = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  duplicate: 409,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The one error shape on every transport: `{error: code, message}` (+ details). */
+export interface ApiErrorBody {
+  error: ErrorCode;
+  message: string;
+  existingId?: string;
+  issues?: { path: string; message: string }[];
+}
+
+/** Result envelope across IPC (results instead of thrown errors). */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+/** Messages pushed to the window (IPC events / SSE). They only say what changed; the window re-fetches. */
+export type StreamMessage =
+  | { type: 'queue'; change: QueueChange }
+  | { type: 'health'; health: Health }
+  | { type: 'log'; line: LogLine }
+  | { type: 'trade'; trade: TradeRecord }
+  | { type: 'accounts' }
+  | { type: 'config' }
+  | { type: 'feed'; entry: FeedLogEntry };

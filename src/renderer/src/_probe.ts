@@ -1,2 +1,0 @@
-import { settingsSchema } from '../../core/config/schema';
-export const x = settingsSchema;

@@ -1,0 +1,225 @@
+import type { Logger } from 'pino';
+import type { Command, EventRecord, ErrorKind, QueueChange } from '../../shared/dto';
+import type { Notifier } from '../notify/notifier';
+
+/** The part of the event queue the processor uses (src/core/queue's EventQueue satisfies it). */
+export interface ProcessorQueue {
+  claim(owner: string): Promise<EventRecord | null>;
+  renew(id: string, owner: string): Promise<boolean>;
+  complete(id: string, owner: string, result: Record<string, unknown>): Promise<unknown>;
+  fail(
+    id: string,
+    owner: string,
+    error: { kind: ErrorKind; message: string; code?: number },
+    opts?: { dueAt?: number; hold?: boolean; needsAttention?: boolean },
+  ): Promise<unknown>;
+  handBack(id: string, owner: string, note: string): Promise<unknown>;
+  onChange(listener: (change: QueueChange) => void): () => void;
+}
+
+/** A failure a command reports: the kind of §10 and, for market-closed, when to try again. */
+export interface CommandFailure {
+  kind: ErrorKind;
+  message: string;
+  code?: number;
+  /** ms since epoch; default now + retryDelayMs (the queue decides). */
+  dueAt?: number;
+}
+
+export interface CommandRun {
+  event: EventRecord;
+  log: Logger;
+  /** Aborted when the processor stops and the command should hand its event back as soon as it safely can. */
+  signal: AbortSignal;
+}
+
+export type CommandHandler = (run: CommandRun) => Promise<Record<string, unknown>>;
+export type CommandHandlers = Record<Command, CommandHandler>;
+
+export interface ProcessorOptions {
+  queue: ProcessorQueue;
+  handlers: CommandHandlers;
+  concurrency: number;
+  leaseMs: number;
+  holdOn: ErrorKind[];
+  log: Logger;
+  notifier: Notifier;
+  /** Turns anything a command throws into a failure of §10 (unknown errors are transient). */
+  classify: (error: unknown) => CommandFailure;
+  /** Live rebalances notify on success. */
+  isLive?: (event: EventRecord) => boolean;
+  runId: string;
+  /** Longest wait between claim attempts when no change arrives (ms). */
+  idleWakeMs?: number;
+}
+
+export type ProcessorState = 'stopped' | 'running' | 'stopping';
+
+/**
+ * The worker pool of §7: `concurrency` workers claim events (one per account at a time — the queue enforces it),
+ * renew the lease while a command runs, and complete or fail the event with the kind of §10.
+ */
+export class Processor {
+  private state: ProcessorState = 'stopped';
+  private workers: Promise<void>[] = [];
+  private readonly running = new Map<string, { event: EventRecord; abort: AbortController; startedAt: number }>();
+  private wakers: (() => void)[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private stopController = new AbortController();
+  lastError: string | null = null;
+  processed = 0;
+
+  constructor(private readonly options: ProcessorOptions) {}
+
+  get status(): { state: ProcessorState; running: EventRecord[]; processed: number; lastError: string | null } {
+    return {
+      state: this.state,
+      running: [...this.running.values()].map((r) => r.event),
+      processed: this.processed,
+      lastError: this.lastError,
+    };
+  }
+
+  start(): void {
+    if (this.state !== 'stopped') return;
+    this.state = 'running';
+    this.stopController = new AbortController();
+    this.unsubscribe = this.options.queue.onChange((change) => {
+      if (change.to === 'pending' || change.to === 'done' || change.to === 'delayed' || change.action === 'resume') {
+        this.wakeAll();
+      }
+    });
+    this.workers = Array.from({ length: this.options.concurrency }, (_, i) => this.work(`${this.options.runId}:w${i}`));
+  }
+
+  /**
+   * Stops claiming. Running commands get `graceMs` to finish; any still running then are aborted and handed back to
+   * the queue (they re-plan from live positions when claimed again, so nothing is doubled).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    this.unsubscribe?.();
+    this.wakeAll();
+    const all = Promise.all(this.workers);
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
+      this.stopController.abort();
+      for (const r of this.running.values()) r.abort.abort(new Error('processor stopping'));
+      await all;
+    }
+    this.workers = [];
+    this.state = 'stopped';
+  }
+
+  /** Wake idle workers (e.g. after resume). */
+  wakeAll(): void {
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.idleWakeMs ?? 1_000);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakers.push(done);
+    });
+  }
+
+  private async work(owner: string): Promise<void> {
+    while (this.state === 'running') {
+      let event: EventRecord | null = null;
+      try {
+        event = await this.options.queue.claim(owner);
+      } catch (error) {
+        this.lastError = `claim failed: ${(error as Error).message}`;
+        this.options.log.warn({ err: (error as Error).message }, 'claim failed; retrying');
+      }
+      if (!event) {
+        await this.idle();
+        continue;
+      }
+      await this.runOne(event, owner);
+    }
+  }
+
+  private async runOne(event: EventRecord, owner: string): Promise<void> {
+    const { queue, log: baseLog } = this.options;
+    const log = baseLog.child({ eventId: event.id, accountId: event.accountId, command: event.command });
+    const abort = new AbortController();
+    const onStop = () => abort.abort(new Error('processor stopping'));
+    this.stopController.signal.addEventListener('abort', onStop);
+    this.running.set(event.id, { event, abort, startedAt: Date.now() });
+    const renewEvery = Math.max(250, Math.floor(this.options.leaseMs / 3));
+    const renewal = setInterval(() => {
+      queue.renew(event.id, owner).then(
+        (ok) => {
+          if (!ok) log.warn('lease lost while running');
+        },
+        (error: Error) => log.warn({ err: error.message }, 'lease renewal failed'),
+      );
+    }, renewEvery);
+    log.info({ timesQueued: event.timesQueued }, `${event.command} started`);
+    try {
+      const result = await this.options.handlers[event.command]({ event, log, signal: abort.signal });
+      await queue.complete(event.id, owner, result);
+      this.processed += 1;
+      log.info(`${event.command} done`);
+      if (event.command === 'rebalance' && this.options.isLive?.(event)) {
+        await this.options.notifier.notify({
+          title: `Rebalanced ${event.accountId}`,
+          body: `Live rebalance of ${event.accountId} (${event.strategy ?? 'no strategy'}) finished.`,
+          level: 'info',
+          eventId: event.id,
+          accountId: event.accountId,
+        });
+      }
+    } catch (error) {
+      if (abort.signal.aborted && this.state !== 'running') {
+        await queue.handBack(event.id, owner, 'processor stopped while running').catch((e: Error) => {
+          log.error({ err: e.message }, 'hand back failed; the lease will return it');
+        });
+        log.warn(`${event.command} handed back: processor stopping`);
+      } else {
+        await this.failEvent(event, owner, error, log);
+      }
+    } finally {
+      clearInterval(renewal);
+      this.stopController.signal.removeEventListener('abort', onStop);
+      this.running.delete(event.id);
+    }
+  }
+
+  private async failEvent(event: EventRecord, owner: string, error: unknown, log: Logger): Promise<void> {
+    const failure = this.options.classify(error);
+    const hold = this.options.holdOn.includes(failure.kind);
+    const needsAttention = failure.kind === 'rejected';
+    log.warn({ kind: failure.kind, code: failure.code }, `${event.command} failed: ${failure.message}`);
+    try {
+      await this.options.queue.fail(
+        event.id,
+        owner,
+        { kind: failure.kind, message: failure.message, ...(failure.code === undefined ? {} : { code: failure.code }) },
+        { ...(failure.dueAt === undefined ? {} : { dueAt: failure.dueAt }), hold, needsAttention },
+      );
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'could not record the failure; the lease will return the event');
+      return;
+    }
+    const first = event.timesQueued === 1;
+    if (needsAttention || failure.kind === 'partial' || failure.kind === 'invalid' || first) {
+      await this.options.notifier.notify({
+        title: needsAttention ? `Needs attention: ${event.accountId}` : `${event.command} failed for ${event.accountId}`,
+        body: `${failure.kind}: ${failure.message}${hold ? ' (held)' : ''}`,
+        level: needsAttention ? 'error' : 'warn',
+        eventId: event.id,
+        accountId: event.accountId,
+      });
+    }
+  }
+}

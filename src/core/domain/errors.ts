@@ -1,0 +1,114 @@
+/**
+ * Typed failures of event work (PRODUCT.md §10). Every failure that reaches the queue is a `DeskError` whose
+ * `kind` decides what happens next: delayed by the fixed retry delay, delayed to the next open, held, notified.
+ */
+import type { ErrorKind } from '../../shared/dto';
+
+/** Extra facts a failure may carry. */
+export interface DeskErrorOptions {
+  /** IB error code when the failure came from the gateway. */
+  code?: number;
+  /** When a retry makes sense at the earliest (set for `market-closed`: the next session open). */
+  retryAt?: Date | null;
+  cause?: unknown;
+}
+
+/** A failure of event work with its §10 kind; the queue reads `kind`, the trader reads `message`. */
+export class DeskError extends Error {
+  override readonly name = 'DeskError';
+  readonly kind: ErrorKind;
+  readonly code?: number;
+  readonly retryAt?: Date | null;
+
+  constructor(kind: ErrorKind, message: string, options: DeskErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    if (options.code !== undefined) this.code = options.code;
+    if (options.retryAt !== undefined) this.retryAt = options.retryAt;
+  }
+}
+
+/** True for a `DeskError` (also across module copies, by shape). */
+export function isDeskError(error: unknown): error is DeskError {
+  return (
+    error instanceof DeskError ||
+    (error instanceof Error && error.name === 'DeskError' && typeof (error as { kind?: unknown }).kind === 'string')
+  );
+}
+
+/** Gateway down, timeout, pacing, allocation API 5xx, missing price: retried after the fixed delay. */
+export function transientError(message: string, options?: DeskErrorOptions): DeskError {
+  return new DeskError('transient', message, options);
+}
+
+/** Outside the symbols' liquid hours: delayed to `retryAt` (the next open) when known. */
+export function marketClosedError(message: string, retryAt: Date | null, options?: DeskErrorOptions): DeskError {
+  return new DeskError('market-closed', message, { ...options, retryAt });
+}
+
+/** The broker or the provider refused (IB 201, what-if rejection, API key refused): needs the trader's attention. */
+export function rejectedError(message: string, options?: DeskErrorOptions): DeskError {
+  return new DeskError('rejected', message, options);
+}
+
+/** Some orders filled, others did not in time: the retry re-plans from the new positions. */
+export function partialError(message: string, options?: DeskErrorOptions): DeskError {
+  return new DeskError('partial', message, options);
+}
+
+/** Bad input data (allocation weights out of range, sum > 1.01, unknown strategy): retrying as-is will not help. */
+export function invalidError(message: string, options?: DeskErrorOptions): DeskError {
+  return new DeskError('invalid', message, options);
+}
+
+/**
+ * The kind of each IB error code we know (PRODUCT.md §10: codes, never message text, drive the classification).
+ *
+ * | kind | codes |
+ * |---|---|
+ * | rejected | 104 105 106 107 109 110 111 113 116 135 161 201 (rejected: buying power, permission…) 202 (cancelled, e.g. rejected by system) 203 (security not allowed for the account) 321 (error validating request) 383 387 388 404 434 460 (no trading permission) 10148 (order cannot be cancelled) |
+ * | invalid | 200 (no security definition) 517 (unknown contract) 579 (invalid symbol) |
+ * | transient | 100 (message rate) 103 (duplicate order id) 162 (historical pacing) 300 309 322 326 (client id in use) 354 (market data not subscribed) 366 420 501 502 (cannot connect) 503 504 (not connected) 505–586 (socket read/send failures) 1100 1101 1102 1300 (connectivity) 2103 2105 2110 2157 (farm / server connection broken) 10090 10147 (order to cancel not found) 10167 10168 (no live / delayed market data) |
+ * | transient | every code not listed, and timeouts (which have no code) |
+ *
+ * `market-closed` is never derived from a code: it comes from the contract's liquid hours (market-hours.ts).
+ */
+export const IB_ERROR_KINDS: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
+  ...[
+    104, 105, 106, 107, 109, 110, 111, 113, 116, 135, 161, 201, 202, 203, 321, 383, 387, 388, 404, 434, 460, 10148,
+  ].map((code) => [code, 'rejected'] as const),
+  ...[200, 517, 579].map((code) => [code, 'invalid'] as const),
+  ...[
+    100, 103, 162, 300, 309, 322, 326, 354, 366, 420, 501, 502, 503, 504, 1100, 1101, 1102, 1300, 2103, 2105, 2110,
+    2157, 10090, 10147, 10167, 10168,
+  ].map((code) => [code, 'transient'] as const),
+]);
+
+/**
+ * The §10 kind of an IB error by its code; the message is only carried along, never parsed.
+ * Unknown codes are `transient` so the event is retried rather than lost. See `IB_ERROR_KINDS` for the table.
+ */
+export function classifyIbError(code: number, _message: string): ErrorKind {
+  return IB_ERROR_KINDS.get(code) ?? 'transient';
+}
+
+/**
+ * True for IB codes that are notices, not failures: farm-connection OK messages (2100–2169 except the "broken"
+ * ones 2103, 2105, 2110, 2157), 399 (order message warning) and 1102 (connectivity restored, data kept).
+ */
+export function isIbWarning(code: number): boolean {
+  if (code === 399 || code === 1102) return true;
+  return code >= 2100 && code <= 2169 && code !== 2103 && code !== 2105 && code !== 2110 && code !== 2157;
+}
+
+/** A `DeskError` for an IB error, classified by code, with the code kept on the error. */
+export function ibError(code: number, message: string): DeskError {
+  return new DeskError(classifyIbError(code, message), `IB error ${code}: ${message}`, { code });
+}
+
+/** Any thrown value as a `DeskError`: DeskErrors pass through, anything else is `transient` (retry, never lose). */
+export function toDeskError(error: unknown): DeskError {
+  if (isDeskError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DeskError('transient', message, { cause: error });
+}

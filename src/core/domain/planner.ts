@@ -1,0 +1,330 @@
+/**
+ * The rebalance planner (PRODUCT.md §8 steps 3–8, 10): one pure function turns an account's state and its target
+ * weights into a `Plan`. `print-rebalance` shows its output and the live run sends exactly the orders it contains.
+ */
+import type { Allocation, OrderSide, Plan, PlanRow } from '../../shared/dto';
+import { cashLeftWarning, formatPercent, FULLY_INVESTED_TOTAL } from './allocations';
+import { invalidError, transientError } from './errors';
+
+/** Which orders a plan contains: the preview (`all`), or one step of the live run (`sells`, then `buys`). */
+export type PlanPhase = 'all' | 'sells' | 'buys';
+
+/** One price snapshot of a symbol; a field is null (or ≤ 0) when the gateway did not give it. */
+export interface PriceSnapshot {
+  bid: number | null;
+  ask: number | null;
+  last: number | null;
+  close: number | null;
+}
+
+/** The still-working part of an order placed by another API client (§8 step 4). */
+export interface OtherClientOrder {
+  symbol: string;
+  side: OrderSide;
+  /** Shares not yet filled. */
+  remaining: number;
+}
+
+/** Everything the planner needs; no I/O, no clock: the caller passes `now`. */
+export interface PlanInput {
+  accountId: string;
+  strategy: string | null;
+  asOf: string | null;
+  /** Already validated (§8.1) and replaced (§8.2). */
+  allocations: readonly Allocation[];
+  /** `NetLiquidation`, USD. */
+  netLiquidation: number;
+  /** `TotalCashValue`, USD. */
+  cash: number;
+  /** Symbol → shares held (negative = short). */
+  positions: Readonly<Record<string, number>>;
+  prices: Readonly<Record<string, PriceSnapshot>>;
+  openOrdersOfOtherClients: readonly OtherClientOrder[];
+  cashReservePercent: number;
+  minTradeValue: number;
+  phase: PlanPhase;
+  /** ISO-8601, becomes `createdAt`. */
+  now: string;
+  /** Warnings from earlier steps (validation, replacement) to carry on the plan. */
+  warnings?: readonly string[];
+}
+
+/** A buy wanted by the plan, before sizing to the cash at hand. */
+export interface BuyIntent {
+  symbol: string;
+  quantity: number;
+  /** Estimated cost per share: the ask, else the mark. */
+  price: number;
+}
+
+/** Buys after sizing (§8.8). */
+export interface BuySizing {
+  buys: BuyIntent[];
+  /** Factor applied to every quantity before flooring: 1 when the cash suffices, 0 when there is none. */
+  factor: number;
+  /** Estimated cost of the sized buys. */
+  cost: number;
+}
+
+/** An order to send, as the live run reads it from a plan. */
+export interface PlannedOrder {
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+}
+
+/** Floating-point slack so that e.g. 99 000 × 0.3 / 29.7 = 999.999… still makes 1 000 shares. */
+const SHARE_EPSILON = 1e-9;
+
+function positive(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+/** The mark (§8.3): midpoint when bid and ask are both > 0, else last, else close; null when none is usable. */
+export function markOf(price: PriceSnapshot | undefined): number | null {
+  if (!price) return null;
+  if (positive(price.bid) && positive(price.ask)) return (price.bid + price.ask) / 2;
+  if (positive(price.last)) return price.last;
+  if (positive(price.close)) return price.close;
+  return null;
+}
+
+/**
+ * Sizes buys to a cash budget (§8.8): when their total cost exceeds `budget`, every quantity is scaled by the
+ * same factor and floored; with no budget nothing is bought. Never negative, never more than the budget — no margin.
+ */
+export function sizeBuys(buys: readonly BuyIntent[], budget: number): BuySizing {
+  const wanted = buys.map((b) => ({ ...b, quantity: Math.max(0, Math.floor(b.quantity)) }));
+  const total = wanted.reduce((sum, b) => sum + b.quantity * b.price, 0);
+  if (total <= budget) return { buys: wanted, factor: 1, cost: total };
+  if (!(budget > 0)) return { buys: wanted.map((b) => ({ ...b, quantity: 0 })), factor: 0, cost: 0 };
+  const factor = budget / total;
+  const sized = wanted.map((b) => ({ ...b, quantity: Math.floor(b.quantity * factor + SHARE_EPSILON) }));
+  let cost = sized.reduce((sum, b) => sum + b.quantity * b.price, 0);
+  // The slack above may round a share up at an exact boundary; give back whole shares until within budget.
+  while (cost > budget) {
+    const largest = sized.reduce<BuyIntent | null>(
+      (max, b) => (b.quantity > 0 && (!max || b.quantity * b.price > max.quantity * max.price) ? b : max),
+      null,
+    );
+    if (!largest) break;
+    largest.quantity -= 1;
+    cost -= largest.price;
+  }
+  return { buys: sized, factor, cost: Math.max(0, cost) };
+}
+
+function normalise(symbol: string): string {
+  return symbol.trim().toUpperCase();
+}
+
+function cents(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function money(value: number): string {
+  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+interface Working {
+  symbol: string;
+  held: number;
+  /** Net shares of other clients' open orders, counted as if filled (§8.4). */
+  pending: number;
+  weight: number;
+  mark: number;
+  /** Estimated buy price per share: ask, else mark. */
+  buyPrice: number;
+  /** Estimated sell price per share: bid, else mark. */
+  sellPrice: number;
+  targetShares: number;
+  delta: number;
+  order: { side: OrderSide; quantity: number } | null;
+  notes: string[];
+}
+
+/**
+ * Plans a rebalance (§8): valuing positions at the mark (never at cost), targeting
+ * `floor(NAV × (1 − reserve/100) × weight / mark)` shares, counting other clients' open orders as filled, trading
+ * only deltas of ≥ 1 share worth ≥ `minTradeValue`, long only (a short is reported with a warning, never traded).
+ *
+ * Phases: `sells` contains only the sells; `buys` only the buys, sized to `cash − NAV × reserve/100` (the live run
+ * re-reads cash after the sells filled); `all` (the preview) contains both, the buys sized to that budget plus the
+ * proceeds of the planned sells at the bid — what the live run will have once the sells fill. Other clients' open
+ * buys reduce the buy budget by their cost at the ask; their open sells' proceeds are not counted (never margin).
+ *
+ * Rows: sells, then buys, then rows without an order, each group by symbol. A symbol that must be planned
+ * (a target or held or with another client's order) without a usable price throws a `transient` DeskError.
+ */
+export function planRebalance(input: PlanInput): Plan {
+  const { netLiquidation: nav, cash, cashReservePercent: reserve, minTradeValue, phase } = input;
+  if (!Number.isFinite(nav) || !Number.isFinite(cash)) {
+    throw transientError(`account values are not usable (net liquidation ${nav}, cash ${cash})`);
+  }
+  if (nav < 0) throw invalidError(`net liquidation is ${money(nav)}; a negative account is not rebalanced`);
+  if (!Number.isFinite(reserve) || reserve < 0 || reserve > 100) {
+    throw invalidError(`cashReservePercent is ${reserve}, must be between 0 and 100`);
+  }
+  if (!Number.isFinite(minTradeValue) || minTradeValue < 0) {
+    throw invalidError(`minTradeValue is ${minTradeValue}, must be 0 or more`);
+  }
+
+  const warnings: string[] = [...(input.warnings ?? [])];
+  const weights = new Map<string, number>();
+  for (const a of input.allocations) {
+    const symbol = normalise(a.symbol);
+    weights.set(symbol, (weights.get(symbol) ?? 0) + a.weight);
+  }
+  const totalWeight = [...weights.values()].reduce((sum, w) => sum + w, 0);
+  if (totalWeight < FULLY_INVESTED_TOTAL) warnings.push(cashLeftWarning(totalWeight));
+
+  const held = new Map<string, number>();
+  for (const [raw, shares] of Object.entries(input.positions)) {
+    if (shares !== 0) held.set(normalise(raw), (held.get(normalise(raw)) ?? 0) + shares);
+  }
+  const pending = new Map<string, number>();
+  for (const o of input.openOrdersOfOtherClients) {
+    const symbol = normalise(o.symbol);
+    const signed = (o.side === 'BUY' ? 1 : -1) * Math.max(0, o.remaining);
+    pending.set(symbol, (pending.get(symbol) ?? 0) + signed);
+  }
+  const prices = new Map<string, PriceSnapshot>();
+  for (const [raw, price] of Object.entries(input.prices)) prices.set(normalise(raw), price);
+
+  const symbols = new Set<string>();
+  for (const [symbol, weight] of weights) if (weight > 0) symbols.add(symbol);
+  for (const [symbol, shares] of held) if (shares !== 0) symbols.add(symbol);
+  for (const [symbol, shares] of pending) if (shares !== 0) symbols.add(symbol);
+
+  const unpriced = [...symbols].filter((s) => markOf(prices.get(s)) === null).sort();
+  if (unpriced.length > 0) {
+    throw transientError(
+      `no usable price for ${unpriced.join(', ')} (no bid/ask, last or close); not planning on a made-up price`,
+    );
+  }
+
+  const investable = nav * (1 - reserve / 100);
+  const rows: Working[] = [...symbols].map((symbol) => {
+    const price = prices.get(symbol) as PriceSnapshot;
+    const mark = markOf(price) as number;
+    const weight = weights.get(symbol) ?? 0;
+    const shares = held.get(symbol) ?? 0;
+    const open = pending.get(symbol) ?? 0;
+    const targetShares = weight > 0 ? Math.max(0, Math.floor((investable * weight) / mark + SHARE_EPSILON)) : 0;
+    const row: Working = {
+      symbol,
+      held: shares,
+      pending: open,
+      weight,
+      mark,
+      buyPrice: positive(price.ask) ? price.ask : mark,
+      sellPrice: positive(price.bid) ? price.bid : mark,
+      targetShares,
+      delta: targetShares - (shares + open),
+      order: null,
+      notes: [],
+    };
+    if (open !== 0) {
+      row.notes.push(`another client's open orders (${open > 0 ? '+' : ''}${open}) counted as filled`);
+    }
+    if (shares < 0) {
+      row.delta = 0;
+      row.notes.push(`short position of ${shares} shares: reported, not traded`);
+      warnings.push(`${symbol} is held short (${shares} shares); short positions are not traded`);
+      return row;
+    }
+    const size = Math.abs(row.delta);
+    if (size >= 1 && size * mark >= minTradeValue) {
+      row.order = { side: row.delta > 0 ? 'BUY' : 'SELL', quantity: size };
+    } else if (size >= 1) {
+      row.notes.push(`trade of ${money(size * mark)} is below the minimum trade value ${money(minTradeValue)}`);
+    }
+    return row;
+  });
+
+  const sells = rows.filter((r) => r.order?.side === 'SELL');
+  const buys = rows.filter((r) => r.order?.side === 'BUY');
+
+  if (phase === 'buys') {
+    for (const r of sells) {
+      r.order = null;
+      r.notes.push('sell not sent in the buys step');
+    }
+  }
+  if (phase === 'sells') {
+    for (const r of buys) {
+      r.order = null;
+      r.notes.push('bought after the sells fill');
+    }
+  } else {
+    const reserveCash = (nav * reserve) / 100;
+    const sellProceeds =
+      phase === 'all' ? sells.reduce((sum, r) => sum + (r.order?.quantity ?? 0) * r.sellPrice, 0) : 0;
+    const otherBuys = rows.reduce((sum, r) => sum + Math.max(0, r.pending) * r.buyPrice, 0);
+    const budget = cash + sellProceeds - reserveCash - otherBuys;
+    const sizing = sizeBuys(
+      buys.map((r) => ({ symbol: r.symbol, quantity: r.order?.quantity ?? 0, price: r.buyPrice })),
+      budget,
+    );
+    if (sizing.factor < 1 && buys.length > 0) {
+      warnings.push(
+        sizing.factor === 0
+          ? `no cash for buys: buy budget is ${money(budget)}; margin is never used`
+          : `buys scaled to ${formatPercent(sizing.factor)} to fit the cash of ${money(Math.max(0, budget))}; margin is never used`,
+      );
+    }
+    buys.forEach((r, i) => {
+      const wanted = r.order?.quantity ?? 0;
+      const quantity = sizing.buys[i]?.quantity ?? 0;
+      if (quantity === wanted) return;
+      if (quantity < 1) {
+        r.order = null;
+        r.notes.push(`buy of ${wanted} dropped: not enough cash`);
+      } else if (quantity * r.mark < minTradeValue) {
+        r.order = null;
+        r.notes.push(`buy of ${wanted} scaled to ${quantity} for cash, below the minimum trade value`);
+      } else {
+        r.order = { side: 'BUY', quantity };
+        r.notes.push(`scaled down from ${wanted} for cash`);
+      }
+    });
+  }
+
+  const rank = (r: Working) => (r.order?.side === 'SELL' ? 0 : r.order?.side === 'BUY' ? 1 : 2);
+  rows.sort((a, b) => rank(a) - rank(b) || a.symbol.localeCompare(b.symbol));
+
+  return {
+    accountId: input.accountId,
+    strategy: input.strategy,
+    asOf: input.asOf,
+    netLiquidation: nav,
+    cash,
+    cashReservePercent: reserve,
+    investable,
+    rows: rows.map((r): PlanRow => {
+      const currentValue = r.held * r.mark;
+      const row: PlanRow = {
+        symbol: r.symbol,
+        currentShares: r.held,
+        currentValue: cents(currentValue),
+        currentWeight: nav > 0 ? currentValue / nav : 0,
+        targetWeight: r.weight,
+        targetShares: r.targetShares,
+        price: r.mark,
+        delta: r.delta,
+        order: r.order,
+        estimatedValue: r.order ? cents(r.order.quantity * (r.order.side === 'BUY' ? r.buyPrice : r.sellPrice)) : 0,
+      };
+      if (r.notes.length > 0) row.note = r.notes.join('; ');
+      return row;
+    }),
+    warnings: [...new Set(warnings)],
+    createdAt: input.now,
+  };
+}
+
+/** The orders of a plan in the order they are sent: sells, then buys (§8 step 7). */
+export function ordersOf(plan: Plan): PlannedOrder[] {
+  const orders = plan.rows.flatMap((r) => (r.order ? [{ symbol: r.symbol, ...r.order }] : []));
+  return [...orders.filter((o) => o.side === 'SELL'), ...orders.filter((o) => o.side === 'BUY')];
+}

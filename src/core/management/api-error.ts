@@ -29,6 +29,11 @@ export function toErrorBody(error: unknown): ApiErrorBody {
     if (typeof e.existingId === 'string') body.existingId = e.existingId;
     return body;
   }
+  // A failure of event work (DeskError) met at the edge, e.g. the allocation API down during a one-click catch-up.
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  if (typeof kind === 'string' && error instanceof Error) {
+    return { error: kind === 'invalid' ? 'invalid' : 'unavailable', message: error.message };
+  }
   return { error: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Command, EventRecord } from '../../shared/dto';
+import { invalidError, marketClosedError, rejectedError } from '../domain/errors';
+import { silentLogger } from '../log/logger';
+import type { Notification } from '../notify/notifier';
+import { EventQueue } from '../queue/event-queue';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { classifyFailure } from './classify';
+import { Processor, type CommandHandler, type CommandHandlers } from './processor';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.cleanup();
+});
+
+const COMMANDS: Command[] = ['rebalance', 'print-rebalance', 'print-positions', 'print-equity', 'print-orders', 'cancel-orders'];
+
+function handlersWith(handler: CommandHandler): CommandHandlers {
+  return Object.fromEntries(COMMANDS.map((c) => [c, handler])) as CommandHandlers;
+}
+
+async function setup(handler: CommandHandler, opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number } = {}) {
+  const conn = redis.handle.connect();
+  const queue = new EventQueue({
+    redis: conn,
+    keyPrefix: uniquePrefix('proc'),
+    retryDelayMs: 60_000,
+    leaseMs: opts.leaseMs ?? 5_000,
+    historyLimit: 10_000,
+    retainDoneDays: 1,
+    runId: 'run-1',
+  });
+  await queue.start();
+  const notifications: Notification[] = [];
+  const processor = new Processor({
+    queue,
+    handlers: handlersWith(handler),
+    concurrency: opts.concurrency ?? 4,
+    leaseMs: opts.leaseMs ?? 5_000,
+    holdOn: opts.holdOn ?? [],
+    log: silentLogger(),
+    notifier: { notify: async (n) => void notifications.push(n) },
+    classify: classifyFailure,
+    isLive: () => true,
+    runId: 'run-1',
+    idleWakeMs: 100,
+  });
+  return {
+    queue,
+    processor,
+    notifications,
+    async teardown() {
+      await processor.stop(1_000);
+      await queue.stop();
+      conn.disconnect();
+    },
+  };
+}
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('Processor', () => {
+  it('runs events of different accounts in parallel but never two of one account at once', async () => {
+    const active = new Map<string, number>();
+    let maxParallel = 0;
+    let overlapSameAccount = false;
+    let running = 0;
+    const env = await setup(async ({ event }) => {
+      running += 1;
+      maxParallel = Math.max(maxParallel, running);
+      const n = (active.get(event.accountId) ?? 0) + 1;
+      active.set(event.accountId, n);
+      if (n > 1) overlapSameAccount = true;
+      await new Promise((r) => setTimeout(r, 30));
+      active.set(event.accountId, n - 1);
+      running -= 1;
+      return { ok: true };
+    });
+    try {
+      const accounts = ['DU1', 'DU2', 'DU3', 'DU4'];
+      for (const accountId of accounts) {
+        for (const command of ['print-equity', 'print-positions', 'print-orders'] as Command[]) {
+          await env.queue.enqueue({ accountId, command, source: 'manual' });
+        }
+      }
+      env.processor.start();
+      await waitFor(async () => (await env.queue.counts()).done === 12);
+      expect(overlapSameAccount).toBe(false);
+      expect(maxParallel).toBeGreaterThan(1);
+      expect(maxParallel).toBeLessThanOrEqual(4);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('stores the command result on the event when it succeeds', async () => {
+    const env = await setup(async () => ({ command: 'print-equity', equity: { netLiquidation: 1000 } }));
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU9', command: 'print-equity', source: 'manual' });
+      env.processor.start();
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      const done = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === 'done' ? d.event : null;
+      });
+      expect(done.result).toEqual({ command: 'print-equity', equity: { netLiquidation: 1000 } });
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it.each([
+    ['a transient error', new Error('socket hang up'), 'transient', 'delayed'],
+    ['an invalid allocation', invalidError('weights sum to 1.2'), 'invalid', 'delayed'],
+    ['a rejection', rejectedError('insufficient buying power', { code: 201 }), 'rejected', 'delayed'],
+  ] as const)('delays the event after %s with its error kind and notifies', async (_label, error, kind, status) => {
+    const env = await setup(async () => {
+      throw error;
+    });
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU5', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      const event = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === status ? d.event : null;
+      });
+      expect(event.lastError?.kind).toBe(kind);
+      expect(event.timesQueued).toBe(2);
+      expect(event.needsAttention ?? false).toBe(kind === 'rejected');
+      expect(env.notifications.length).toBeGreaterThan(0);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('holds a rejected event when queue.holdOn says so', async () => {
+    const env = await setup(
+      async () => {
+        throw rejectedError('no trading permission', { code: 201 });
+      },
+      { holdOn: ['rejected'] },
+    );
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU6', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      const event = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === 'held' ? d.event : null;
+      });
+      expect(event.lastError?.message).toContain('no trading permission');
+      expect(env.notifications.some((n) => n.level === 'error')).toBe(true);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('delays a market-closed event to the next open', async () => {
+    const reopen = new Date(Date.now() + 3_600_000);
+    const env = await setup(async () => {
+      throw marketClosedError('market closed for SPY', reopen);
+    });
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU7', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      const event = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === 'delayed' ? d.event : null;
+      });
+      expect(event.lastError?.kind).toBe('market-closed');
+      expect(Date.parse(event.nextAttemptAt ?? '')).toBe(reopen.getTime());
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('keeps renewing the lease of a command that runs longer than the lease', async () => {
+    let finish!: () => void;
+    const env = await setup(() => new Promise((resolve) => (finish = () => resolve({ ok: true }))), { leaseMs: 1_000 });
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU8', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      await waitFor(async () => (await env.queue.get(id))?.event.status === 'active');
+      await new Promise((r) => setTimeout(r, 2_500));
+      await env.queue.recoverExpired();
+      expect((await env.queue.get(id))?.event.status).toBe('active');
+      finish();
+      await waitFor(async () => (await env.queue.get(id))?.event.status === 'done');
+      expect((await env.queue.get(id))?.event.timesQueued).toBe(1);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('hands a still-running event back to the queue when stopped, without counting a failure', async () => {
+    const env = await setup(
+      ({ signal }) =>
+        new Promise<Record<string, unknown>>((_, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+        }),
+    );
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU10', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      await waitFor(async () => (await env.queue.get(id))?.event.status === 'active');
+      await env.processor.stop(200);
+      const event: EventRecord | undefined = (await env.queue.get(id))?.event;
+      expect(event?.status).toBe('pending');
+      expect(event?.lastError?.kind ?? null).not.toBe('transient');
+    } finally {
+      await env.teardown();
+    }
+  });
+});

@@ -1,0 +1,487 @@
+/**
+ * The one connection to IB Gateway / TWS (PRODUCT.md §9).
+ *
+ * Design: classic `IBApi` only, a fresh instance per connection attempt. The classic API gives the live order
+ * stream (openOrder / orderStatus / execDetails / commissionReport for our client id, which IBApiNext does not,
+ * pitfall 7) and lets this layer own the id spaces: request ids live in [1e9, 2e9) and order ids come from
+ * `nextValidId` (far below), so an error for an order can never be mistaken for one of a request (pitfall 8).
+ * A new `IBApi` per attempt means nothing queued in a dead session (the library's command buffer and rate
+ * limiter) is ever replayed on the next one.
+ *
+ * - `connected` only after `nextValidId`: before it the library holds every request (pitfall 1).
+ * - A request while not connected fails at once with a transient `IbError` (504) so the queue keeps moving;
+ *   a connection lost mid-request fails every pending request the same way.
+ * - Reconnects forever with a fixed delay. Error 326 (client id in use, an `info` event for id -1) draws a new
+ *   client id in 1000–2999, saves it and reconnects at once.
+ * - Pacing: the library's limiter (`maxReqPerSec`, capped at 40, well under IB's 50 messages/s).
+ */
+import { EventEmitter } from 'node:events';
+import { EventName, IBApi } from '@stoqey/ib';
+import pino, { type Logger } from 'pino';
+import { IB_DECODE_ERROR, IB_NOT_CONNECTED, IbError, isIbNotice } from './ib-errors';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+/** What the status strip shows. */
+export interface IbStatus {
+  state: ConnectionState;
+  /** Human text: why we are in this state ("connected as client id 1234", "connect ECONNREFUSED …"). */
+  reason: string;
+  clientId: number | null;
+  host: string;
+  port: number;
+  /** ISO-8601 time of the last state change. */
+  since: string;
+  /** Accounts the gateway manages (from managedAccounts), empty until connected. */
+  accounts: string[];
+}
+
+/** Where the installation's client id is kept between runs. */
+export interface ClientIdStore {
+  load(): Promise<number | null>;
+  save(id: number): Promise<void>;
+}
+
+export interface IbConnectionOptions {
+  host: string;
+  port: number;
+  /** A fixed client id from settings; null draws one per installation (kept in `clientIdStore`). */
+  clientId: number | null;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  reconnectDelayMs?: number;
+  /** Messages per second the library's limiter allows; capped at 40. */
+  maxReqPerSec?: number;
+  clientIdStore: ClientIdStore;
+  /** Random source in [0, 1) for client ids (tests make it deterministic). */
+  random?: () => number;
+  log?: Logger;
+}
+
+/** An error or notice from the gateway (or the library), as seen on the wire. */
+export interface GatewayMessage {
+  /** Request / order id, or -1 for connection-level messages. */
+  id: number;
+  code: number;
+  message: string;
+}
+
+export interface ConnectionEvents {
+  state: [IbStatus];
+  /** A new `IBApi` session was created (before connecting): attach per-session listeners here. */
+  session: [IBApi];
+  /** The session is ready for requests (after nextValidId). */
+  connected: [IBApi];
+  /** The session ended (any reason); pending requests have already been failed. */
+  disconnected: [string];
+  /** Every error and notice from the gateway or the library. */
+  message: [GatewayMessage];
+  /** An error naming an id no pending request owns: an order's error (201, 202, 10147 …). */
+  'order-error': [GatewayMessage];
+}
+
+/** What a request's body can use. Listeners added with `on` are removed when the request settles. */
+export interface RequestScope<T> {
+  readonly api: IBApi;
+  /** The request id (or the order id given to `request`). */
+  readonly id: number;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+  on: IBApi['on'];
+  /** Runs when the request settles while the session is still up (cancel a subscription …). */
+  onSettle(cleanup: (outcome: 'resolved' | 'rejected') => void): void;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** Use this id instead of a new request id (orders use their order id). */
+  id?: number;
+  /**
+   * Decides on an error the gateway reports for this request's id. Return true when handled. Unhandled
+   * notices (farm OK, 399, 10167 …) are ignored, anything else rejects the request with an `IbError`.
+   */
+  onGatewayError?: (message: GatewayMessage) => boolean;
+}
+
+interface PendingRequest {
+  label: string;
+  fail(error: Error): void;
+  gatewayError(message: GatewayMessage): void;
+}
+
+/** Client ids are drawn from this range (PRODUCT.md §9). */
+export const CLIENT_ID_MIN = 1000;
+export const CLIENT_ID_MAX = 2999;
+/** Request ids live in [REQ_ID_BASE, REQ_ID_LIMIT); order ids from nextValidId stay far below. */
+export const REQ_ID_BASE = 1_000_000_000;
+const REQ_ID_LIMIT = 2_000_000_000;
+const MAX_REQ_PER_SEC = 40;
+/** IB connection-level notices: connectivity between the gateway and IB lost / restored. */
+const CONNECTIVITY_LOST = 1100;
+const CONNECTIVITY_RESTORED = new Set([1101, 1102]);
+const CLIENT_ID_IN_USE = 326;
+const PACING_VIOLATION = 100;
+
+/** Draws a client id in 1000–2999, different from `avoid`. */
+export function drawClientId(random: () => number, avoid: number | null = null): number {
+  const span = CLIENT_ID_MAX - CLIENT_ID_MIN + 1;
+  for (let i = 0; i < 20; i++) {
+    const id = CLIENT_ID_MIN + Math.min(span - 1, Math.floor(random() * span));
+    if (id !== avoid) return id;
+  }
+  return avoid === CLIENT_ID_MAX ? CLIENT_ID_MIN : (avoid ?? CLIENT_ID_MIN) + 1;
+}
+
+/** The connection manager: state for the status strip, reconnects, request plumbing, id spaces. */
+export class IbConnection extends EventEmitter<ConnectionEvents> {
+  readonly requestTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly reconnectDelayMs: number;
+  private readonly maxReqPerSec: number;
+  private readonly random: () => number;
+  private readonly log: Logger;
+
+  private status: IbStatus;
+  private clientIdValue: number | null = null;
+  private api: IBApi | null = null;
+  /** Bumped on every new session and on every teardown; callbacks of older sessions are ignored. */
+  private generation = 0;
+  private started = false;
+  private stopped = false;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private lastSocketError: string | null = null;
+  private nextOrderIdValue = 0;
+  private nextReqIdValue = REQ_ID_BASE;
+  private readonly pending = new Set<PendingRequest>();
+  private readonly routes = new Map<number, PendingRequest>();
+
+  constructor(private readonly options: IbConnectionOptions) {
+    super();
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.reconnectDelayMs = options.reconnectDelayMs ?? 5_000;
+    this.maxReqPerSec = Math.max(1, Math.min(MAX_REQ_PER_SEC, options.maxReqPerSec ?? MAX_REQ_PER_SEC));
+    this.random = options.random ?? Math.random;
+    this.log = (options.log ?? pino({ enabled: false })).child({ tag: 'ib' });
+    this.status = {
+      state: 'disconnected',
+      reason: 'not started',
+      clientId: options.clientId,
+      host: options.host,
+      port: options.port,
+      since: new Date().toISOString(),
+      accounts: [],
+    };
+  }
+
+  get state(): ConnectionState {
+    return this.status.state;
+  }
+
+  get reason(): string {
+    return this.status.reason;
+  }
+
+  get clientId(): number | null {
+    return this.clientIdValue;
+  }
+
+  /** A copy of the current status. */
+  snapshot(): IbStatus {
+    return { ...this.status, accounts: [...this.status.accounts] };
+  }
+
+  /** Picks the client id (settings, else the saved one, else a new one saved now) and starts connecting. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.stopped = false;
+    let id = this.options.clientId;
+    if (id === null) {
+      id = await this.options.clientIdStore.load();
+      if (id === null) {
+        id = drawClientId(this.random);
+        await this.options.clientIdStore.save(id);
+        this.log.info({ clientId: id }, 'drew a client id for this installation');
+      }
+    }
+    if (this.stopped) return;
+    this.clientIdValue = id;
+    this.connect();
+  }
+
+  /** Disconnects and stops reconnecting; pending requests fail as transient. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.started = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    if (this.api || this.status.state !== 'disconnected') this.endSession('stopped');
+  }
+
+  /** Resolves once connected; rejects (transient) after `timeoutMs`. */
+  whenConnected(timeoutMs = this.connectTimeoutMs): Promise<void> {
+    if (this.status.state === 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onState = (status: IbStatus): void => {
+        if (status.state !== 'connected') return;
+        clearTimeout(timer);
+        this.off('state', onState);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.off('state', onState);
+        reject(IbError.notConnected('waiting for the connection', this.status.reason));
+      }, timeoutMs);
+      this.on('state', onState);
+    });
+  }
+
+  /** The live session's API, or a fast transient failure (504) when not connected. */
+  requireApi(context: string): IBApi {
+    if (this.status.state !== 'connected' || !this.api) throw IbError.notConnected(context, this.status.reason);
+    return this.api;
+  }
+
+  /** The next order id of this client (from nextValidId). */
+  takeOrderId(context: string): number {
+    this.requireApi(context);
+    return this.nextOrderIdValue++;
+  }
+
+  nextReqId(): number {
+    const id = this.nextReqIdValue++;
+    if (this.nextReqIdValue >= REQ_ID_LIMIT) this.nextReqIdValue = REQ_ID_BASE;
+    return id;
+  }
+
+  /**
+   * Runs one request/answer exchange on the live session: fails fast when disconnected, on timeout, on a lost
+   * connection and on a gateway error for its id; removes its listeners and runs its cleanups when it settles.
+   */
+  request<T>(label: string, run: (scope: RequestScope<T>) => void, options: RequestOptions = {}): Promise<T> {
+    let api: IBApi;
+    try {
+      api = this.requireApi(label);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const id = options.id ?? this.nextReqId();
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    const session = this.generation;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const disposers: (() => void)[] = [];
+      const cleanups: ((outcome: 'resolved' | 'rejected') => void)[] = [];
+      const settle = (outcome: 'resolved' | 'rejected', done: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.pending.delete(entry);
+        if (this.routes.get(id) === entry) this.routes.delete(id);
+        for (const dispose of disposers) dispose();
+        if (this.generation === session && this.status.state === 'connected') {
+          for (const cleanup of cleanups) {
+            try {
+              cleanup(outcome);
+            } catch (error) {
+              this.log.warn({ err: error, label }, 'request cleanup failed');
+            }
+          }
+        }
+        done();
+      };
+      const entry: PendingRequest = {
+        label,
+        fail: (error) => settle('rejected', () => reject(error)),
+        gatewayError: (message) => {
+          if (options.onGatewayError?.(message)) return;
+          if (isIbNotice(message.code, message.message)) {
+            this.log.debug({ label, ...message }, 'notice for a request');
+            return;
+          }
+          entry.fail(IbError.fromGateway(message.code, message.message, label, id));
+        },
+      };
+      const emitter = api as unknown as UntypedEmitter;
+      const on = ((event: string, listener: (...args: unknown[]) => void) => {
+        emitter.on(event, listener);
+        disposers.push(() => emitter.off(event, listener));
+        return api;
+      }) as unknown as IBApi['on'];
+      const scope: RequestScope<T> = {
+        api,
+        id,
+        resolve: (value) => settle('resolved', () => resolve(value)),
+        reject: (error) => entry.fail(toError(error, label)),
+        on,
+        onSettle: (cleanup) => cleanups.push(cleanup),
+      };
+      const timer = setTimeout(() => entry.fail(IbError.timeout(label, timeoutMs)), timeoutMs);
+      this.pending.add(entry);
+      this.routes.set(id, entry);
+      try {
+        run(scope);
+      } catch (error) {
+        entry.fail(toError(error, label));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private connect(): void {
+    this.reconnectTimer = null;
+    if (this.stopped || this.clientIdValue === null) return;
+    const session = ++this.generation;
+    const clientId = this.clientIdValue;
+    const api = new IBApi({ host: this.options.host, port: this.options.port, maxReqPerSec: this.maxReqPerSec });
+    this.api = api;
+    this.lastSocketError = null;
+    const current = (): boolean => session === this.generation;
+
+    api.on(EventName.nextValidId, (orderId: number) => {
+      if (!current()) return;
+      this.nextOrderIdValue = Math.max(this.nextOrderIdValue, orderId);
+      if (this.status.state === 'connected') return;
+      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+      this.setState('connected', `connected as client id ${clientId}`);
+      this.log.info({ clientId, serverVersion: api.serverVersion, nextOrderId: orderId }, 'connected to IB Gateway');
+      this.emit('connected', api);
+    });
+    api.on(EventName.managedAccounts, (list: string) => {
+      if (!current()) return;
+      this.status.accounts = list
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== '');
+    });
+    api.on(EventName.disconnected, () => {
+      if (!current()) return;
+      this.endSession(this.lastSocketError ?? 'connection closed by the gateway');
+    });
+    api.on(EventName.error, (error: Error, code: number, reqId: number) => {
+      if (!current()) return;
+      this.onGatewayError({ id: reqId ?? -1, code, message: error?.message ?? String(error) });
+    });
+    api.on(EventName.info, (message: string, code: number) => {
+      if (!current()) return;
+      this.onInfo({ id: -1, code, message });
+    });
+
+    this.setState('connecting', `connecting to ${this.options.host}:${this.options.port} as client id ${clientId}`);
+    this.emit('session', api);
+    this.connectTimer = setTimeout(() => {
+      if (!current()) return;
+      this.endSession(`no answer from ${this.options.host}:${this.options.port} within ${this.connectTimeoutMs} ms`);
+    }, this.connectTimeoutMs);
+    api.connect(clientId);
+  }
+
+  private onGatewayError(message: GatewayMessage): void {
+    this.emit('message', message);
+    if (message.id !== -1) {
+      const owner = this.routes.get(message.id);
+      if (owner) owner.gatewayError(message);
+      else this.emit('order-error', message);
+      return;
+    }
+    if (message.code === IB_DECODE_ERROR) {
+      this.log.error({ code: message.code }, `protocol decode error: ${message.message}`);
+    } else if (message.code === 502 || message.code === IB_NOT_CONNECTED) {
+      this.lastSocketError = message.message;
+      this.log.debug({ code: message.code }, message.message);
+    } else if (isIbNotice(message.code, message.message)) {
+      this.log.debug({ code: message.code }, message.message);
+    } else {
+      this.log.warn({ code: message.code }, `gateway error: ${message.message}`);
+    }
+  }
+
+  private onInfo(message: GatewayMessage): void {
+    this.emit('message', message);
+    const { code } = message;
+    if (code === CLIENT_ID_IN_USE) {
+      const old = this.clientIdValue;
+      const id = drawClientId(this.random, old);
+      this.clientIdValue = id;
+      this.status.clientId = id;
+      this.log.warn({ oldClientId: old, clientId: id }, 'client id in use (326); switching to a new one');
+      this.options.clientIdStore.save(id).catch((error: unknown) => {
+        this.log.error({ err: error, clientId: id }, 'could not save the new client id');
+      });
+      this.endSession(`client id ${old} is in use; reconnecting as ${id}`, 0);
+    } else if (code === CONNECTIVITY_LOST) {
+      this.setReason(`IB Gateway lost its connection to IB (1100): ${message.message}`);
+      this.log.warn({ code }, message.message);
+    } else if (CONNECTIVITY_RESTORED.has(code)) {
+      if (this.status.state === 'connected') this.setReason(`connected as client id ${this.clientIdValue}`);
+      this.log.info({ code }, message.message);
+    } else if (code === PACING_VIOLATION) {
+      this.log.warn({ code }, `pacing violation: ${message.message}`);
+    } else if (code === IB_DECODE_ERROR) {
+      this.log.error({ code }, `protocol decode error: ${message.message}`);
+    } else {
+      this.log.debug({ code }, message.message);
+    }
+  }
+
+  /** Tears the session down, fails every pending request and (unless stopped) schedules the next attempt. */
+  private endSession(reason: string, retryDelayMs = this.reconnectDelayMs): void {
+    this.generation++;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    const api = this.api;
+    this.api = null;
+    if (api) {
+      api.removeAllListeners();
+      try {
+        api.disconnect();
+      } catch (error) {
+        this.log.debug({ err: error }, 'disconnect failed');
+      }
+    }
+    const wasConnected = this.status.state === 'connected';
+    this.status.accounts = [];
+    for (const request of [...this.pending]) request.fail(IbError.notConnected(request.label, reason));
+    this.pending.clear();
+    this.routes.clear();
+    this.setState('disconnected', reason);
+    if (wasConnected) this.log.warn({ reason }, 'disconnected from IB Gateway');
+    else this.log.debug({ reason }, 'connection attempt ended');
+    this.emit('disconnected', reason);
+    if (!this.stopped) {
+      if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => this.connect(), retryDelayMs);
+    }
+  }
+
+  private setState(state: ConnectionState, reason: string): void {
+    this.status = {
+      ...this.status,
+      state,
+      reason,
+      clientId: this.clientIdValue,
+      since: new Date().toISOString(),
+    };
+    this.emit('state', this.snapshot());
+  }
+
+  private setReason(reason: string): void {
+    this.status = { ...this.status, reason };
+    this.emit('state', this.snapshot());
+  }
+}
+
+/** IBApi's listener methods without its per-event overloads. */
+interface UntypedEmitter {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+function toError(error: unknown, label: string): Error {
+  if (error instanceof Error) return error;
+  return new IbError(`${label}: ${String(error)}`);
+}

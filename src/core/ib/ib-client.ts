@@ -1,0 +1,190 @@
+/**
+ * The IB client the processor uses (PRODUCT.md §7–§9): one facade over the connection, account data, prices,
+ * contracts and orders. `IbPort` is its shape, so commands can be tested with fakes.
+ */
+import type { Logger } from 'pino';
+import type { AccountEquity, OrderRecord, Position, Quote, TradeRecord } from '../../shared/dto';
+import { Account } from './account';
+import {
+  IbConnection,
+  type ClientIdStore,
+  type ConnectionState,
+  type GatewayMessage,
+  type IbStatus,
+} from './connection';
+import { Contracts, type ContractInfo } from './contracts';
+import { MarketData, type QuoteOptions } from './market-data';
+import {
+  Orders,
+  type ExecutionQuery,
+  type FillRecord,
+  type PlaceOrderRequest,
+  type TrackedOrder,
+  type WhatIfResult,
+} from './orders';
+
+export interface IbClientOptions {
+  host: string;
+  port: number;
+  /** From settings; null draws one per installation, kept in `clientIdStore`. */
+  clientId: number | null;
+  clientIdStore: ClientIdStore;
+  /** `ib.marketDataType` (1 live, default; falls back to 3 delayed when not entitled). */
+  marketDataType?: number;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  reconnectDelayMs?: number;
+  /** The library's pacing limit, capped at 40 messages/s. */
+  maxReqPerSec?: number;
+  random?: () => number;
+  log?: Logger;
+}
+
+export interface IbEvents {
+  /** Connection state for the status strip. */
+  state: (status: IbStatus) => void;
+  /** A status change of one of this client's orders. */
+  order: (record: TradeRecord) => void;
+  /** One execution of this client's orders (with commission when reported in time). */
+  fill: (record: TradeRecord) => void;
+  /** Every error and notice from the gateway (diagnostics). */
+  message: (message: GatewayMessage) => void;
+}
+
+/** What the processor needs from IB. Every method fails with a `DeskError` (an `IbError`) whose kind is §10's. */
+export interface IbPort {
+  readonly state: ConnectionState;
+  status(): IbStatus;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves once connected; rejects (transient) after `timeoutMs`. */
+  whenConnected(timeoutMs?: number): Promise<void>;
+  getEquity(accountId: string): Promise<AccountEquity>;
+  getPositions(accountId: string): Promise<Position[]>;
+  /** Throws `transient` naming symbols without a price, unless `allowMissing` (then they are absent). */
+  getQuotes(symbols: readonly string[], options?: QuoteOptions): Promise<Map<string, Quote>>;
+  resolveContract(symbol: string): Promise<ContractInfo>;
+  placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder>;
+  /** Rejects with the first refusal (`rejected`, with the IB code) when any order of the batch is refused. */
+  whatIf(requests: readonly PlaceOrderRequest[]): Promise<WhatIfResult[]>;
+  /** Final states; `partial` `FillTimeoutError` (with `orders`) after `timeoutMs`; transient on a lost connection. */
+  waitForFills(orderIds: readonly number[], timeoutMs: number): Promise<TrackedOrder[]>;
+  cancelOrder(orderId: number): Promise<TrackedOrder>;
+  cancelOwnOpenOrders(accountId: string, orderRefPrefix?: string): Promise<TrackedOrder[]>;
+  /** Every client's working orders (TWS included), with clientId and remaining quantity. */
+  listOpenOrders(accountId?: string): Promise<OrderRecord[]>;
+  executions(query?: ExecutionQuery): Promise<FillRecord[]>;
+  /** Subscribes; returns the unsubscribe function. */
+  on<E extends keyof IbEvents>(event: E, listener: IbEvents[E]): () => void;
+}
+
+export class IbClient implements IbPort {
+  readonly connection: IbConnection;
+  readonly contracts: Contracts;
+  readonly account: Account;
+  readonly marketData: MarketData;
+  readonly orders: Orders;
+
+  constructor(options: IbClientOptions) {
+    this.connection = new IbConnection({
+      host: options.host,
+      port: options.port,
+      clientId: options.clientId,
+      clientIdStore: options.clientIdStore,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.reconnectDelayMs === undefined ? {} : { reconnectDelayMs: options.reconnectDelayMs }),
+      ...(options.maxReqPerSec === undefined ? {} : { maxReqPerSec: options.maxReqPerSec }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    this.contracts = new Contracts(this.connection);
+    this.account = new Account(this.connection);
+    this.marketData = new MarketData(
+      this.connection,
+      this.contracts,
+      options.marketDataType === undefined ? {} : { marketDataType: options.marketDataType },
+    );
+    this.orders = new Orders(this.connection, this.contracts);
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  get clientId(): number | null {
+    return this.connection.clientId;
+  }
+
+  status(): IbStatus {
+    return this.connection.snapshot();
+  }
+
+  start(): Promise<void> {
+    return this.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.stop();
+    this.orders.flush();
+  }
+
+  whenConnected(timeoutMs?: number): Promise<void> {
+    return this.connection.whenConnected(timeoutMs);
+  }
+
+  getEquity(accountId: string): Promise<AccountEquity> {
+    return this.account.getEquity(accountId);
+  }
+
+  getPositions(accountId: string): Promise<Position[]> {
+    return this.account.getPositions(accountId);
+  }
+
+  getQuotes(symbols: readonly string[], options?: QuoteOptions): Promise<Map<string, Quote>> {
+    return this.marketData.getQuotes(symbols, options);
+  }
+
+  resolveContract(symbol: string): Promise<ContractInfo> {
+    return this.contracts.resolve(symbol);
+  }
+
+  placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder> {
+    return this.orders.placeOrder(request);
+  }
+
+  whatIf(requests: readonly PlaceOrderRequest[]): Promise<WhatIfResult[]> {
+    return this.orders.whatIf(requests);
+  }
+
+  waitForFills(orderIds: readonly number[], timeoutMs: number): Promise<TrackedOrder[]> {
+    return this.orders.waitForFills(orderIds, timeoutMs);
+  }
+
+  cancelOrder(orderId: number): Promise<TrackedOrder> {
+    return this.orders.cancelOrder(orderId);
+  }
+
+  cancelOwnOpenOrders(accountId: string, orderRefPrefix?: string): Promise<TrackedOrder[]> {
+    return this.orders.cancelOwnOpenOrders(accountId, orderRefPrefix);
+  }
+
+  listOpenOrders(accountId?: string): Promise<OrderRecord[]> {
+    return this.orders.listOpenOrders(accountId);
+  }
+
+  executions(query?: ExecutionQuery): Promise<FillRecord[]> {
+    return this.orders.executions(query);
+  }
+
+  on<E extends keyof IbEvents>(event: E, listener: IbEvents[E]): () => void {
+    const emitter = (event === 'order' || event === 'fill' ? this.orders : this.connection) as unknown as {
+      on(e: string, l: IbEvents[E]): unknown;
+      off(e: string, l: IbEvents[E]): unknown;
+    };
+    emitter.on(event, listener);
+    return () => {
+      emitter.off(event, listener);
+    };
+  }
+}

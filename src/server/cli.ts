@@ -1,2 +1,89 @@
-/** Headless host: `serve` and `demo` (PRODUCT.md §15). */
-console.log('rebalance-desk: headless host not built yet');
+/**
+ * Headless host (PRODUCT.md §15): `serve [--config FILE] [--host H] [--port N]` and `demo [--port N]`.
+ * Prints `listening on http://HOST:PORT/#token=…` once ready; stops cleanly on SIGINT / SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { defaultHeadlessDataDir, resolveDataDir } from '../core/config/data-dir';
+import { EnvSecretStore } from '../core/config/secrets';
+import { SettingsStore } from '../core/config/settings-store';
+import { startDemo } from './demo';
+import { startHeadless, type HeadlessHost } from './host';
+
+const USAGE = `usage: rebalance-desk serve [--config FILE] [--host HOST] [--port PORT]
+       rebalance-desk demo [--host HOST] [--port PORT] [--data-dir DIR]`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const mode = positionals[0] ?? 'serve';
+  if (values.help || !['serve', 'demo'].includes(mode)) {
+    console.log(USAGE);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0–65535, got ${values.port}`);
+  }
+
+  let host: HeadlessHost;
+  if (mode === 'demo') {
+    host = await startDemo({
+      ...(values.host ? { host: values.host } : {}),
+      ...(port === undefined ? {} : { port }),
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      logToStdout: !values.quiet,
+    });
+  } else {
+    const file = values.config ?? join(defaultHeadlessDataDir(), 'settings.json');
+    const store = new SettingsStore(file, new EnvSecretStore());
+    const loadOutcome = await store.load();
+    if (loadOutcome.error) {
+      console.error(`settings: ${loadOutcome.error.message}`);
+      console.error(`settings: using the ${loadOutcome.from === 'last-good' ? 'last good' : 'default'} settings`);
+    }
+    const dataDir = resolveDataDir(store.settings.dataDir, defaultHeadlessDataDir());
+    host = await startHeadless({
+      settingsStore: store,
+      loadOutcome,
+      dataDir,
+      logToStdout: !values.quiet,
+      ...(values.host ? { host: values.host } : {}),
+      ...(port === undefined ? {} : { port }),
+    });
+  }
+  console.log(`listening on ${host.url}#token=${host.token}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    host.stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(`error while stopping: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`rebalance-desk: ${error.message}`);
+  process.exit(1);
+});

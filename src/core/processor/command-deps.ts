@@ -1,0 +1,31 @@
+import type { AllocationSet, EventRecord, TradeRecord } from '../../shared/dto';
+import type { AccountSettings, Settings } from '../config/schema';
+import { invalidError } from '../domain/errors';
+import type { IbPort } from '../ib/ib-client';
+import type { AccountState } from '../records/account-state';
+
+/** What the commands need from the rest of the core; plain interfaces so commands can be tested with fakes. */
+export interface CommandDeps {
+  ib: IbPort;
+  allocations: { getAllocations(strategy: string): Promise<AllocationSet> };
+  settings: () => Settings;
+  /** Own client id, to tell this app's open orders from other clients'. */
+  ownClientId: () => number | null;
+  accountState: { update(accountId: string, change: Partial<AccountState>): Promise<unknown> };
+  /** Links an order placed for an event to it, so its trade records carry the event id. */
+  trackOrder: (orderId: number, eventId: string) => void;
+  trades?: { add(trade: TradeRecord): Promise<void> };
+  now: () => Date;
+}
+
+/** The account an event is for, from the settings in force; an unknown account fails the event as invalid. */
+export function accountOf(event: EventRecord, settings: Settings): AccountSettings {
+  const account = settings.accounts.find((a) => a.accountId === event.accountId);
+  if (!account) throw invalidError(`account ${event.accountId} is not in the settings; add it under Settings → Accounts`);
+  return account;
+}
+
+/** `rd:` + the event id, truncated to fit IB's orderRef field (§8 step 9). */
+export function orderRefOf(eventId: string): string {
+  return `rd:${eventId}`.slice(0, 64);
+}

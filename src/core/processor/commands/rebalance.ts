@@ -1,0 +1,179 @@
+import type { Logger } from 'pino';
+import type { EventRecord, OrderRecord, Plan, Quote } from '../../../shared/dto';
+import type { AccountSettings } from '../../config/schema';
+import { DeskError, marketClosedError, partialError, rejectedError } from '../../domain/errors';
+import { limitPrice } from '../../domain/limit-price';
+import { isOpen, nextOpen } from '../../domain/market-hours';
+import { ordersOf, type PlannedOrder } from '../../domain/planner';
+import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
+import type { CommandRun } from '../processor';
+import { accountOf, orderRefOf, type CommandDeps } from '../command-deps';
+import { driftOf, planFor, targetsFor } from '../planning';
+
+/** Weights per symbol of a plan's current holdings. */
+function weightsOf(plan: Plan): Record<string, number> {
+  return Object.fromEntries(plan.rows.filter((r) => r.currentShares !== 0).map((r) => [r.symbol, r.currentWeight]));
+}
+
+/**
+ * §8 step 11: a live rebalance outside the liquid hours of the symbols it trades is delayed to the next open
+ * (`market-closed`), unless `orders.outsideRth`.
+ */
+async function checkMarketHours(deps: CommandDeps, symbols: string[]): Promise<void> {
+  if (deps.settings().orders.outsideRth || symbols.length === 0) return;
+  const now = deps.now();
+  let reopen: Date | null = null;
+  const closed: string[] = [];
+  for (const symbol of symbols) {
+    const c = await deps.ib.resolveContract(symbol);
+    if (isOpen(c.liquidHours, c.timeZoneId, now)) continue;
+    closed.push(symbol);
+    const next = nextOpen(c.liquidHours, c.timeZoneId, now);
+    if (next && (!reopen || next > reopen)) reopen = next;
+  }
+  if (closed.length > 0) {
+    throw marketClosedError(
+      `market closed for ${closed.join(', ')}${reopen ? `; next open ${reopen.toISOString()}` : ''}`,
+      reopen,
+    );
+  }
+}
+
+function requestsFor(
+  deps: CommandDeps,
+  event: EventRecord,
+  account: AccountSettings,
+  orders: PlannedOrder[],
+  quotes: Map<string, Quote>,
+  minTicks: Map<string, number>,
+): PlaceOrderRequest[] {
+  const o = deps.settings().orders;
+  return orders.map((order) => {
+    const q = quotes.get(order.symbol);
+    return {
+      accountId: account.accountId,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: order.quantity,
+      type: o.type,
+      limitPrice:
+        o.type === 'LMT'
+          ? limitPrice({
+              symbol: order.symbol,
+              side: order.side,
+              bid: q?.bid ?? null,
+              ask: q?.ask ?? null,
+              offsetPercent: o.limitOffsetPercent,
+              minTick: minTicks.get(order.symbol) ?? 0.01,
+            })
+          : null,
+      tif: o.timeInForce,
+      outsideRth: o.outsideRth,
+      orderRef: orderRefOf(event.id),
+    };
+  });
+}
+
+/**
+ * One batch (§8 steps 7–9): what-if every order first when enabled (any refusal fails the event before an order of
+ * the batch is sent), place them, then wait for fills; on timeout cancel what is still working and fail `partial`.
+ */
+async function runBatch(
+  deps: CommandDeps,
+  event: EventRecord,
+  requests: PlaceOrderRequest[],
+  label: string,
+  log: Logger,
+): Promise<TrackedOrder[]> {
+  if (requests.length === 0) return [];
+  const settings = deps.settings().orders;
+  if (settings.whatIf) {
+    try {
+      await deps.ib.whatIf(requests);
+    } catch (error) {
+      if (error instanceof DeskError && error.kind === 'rejected') {
+        throw rejectedError(`what-if check of the ${label} refused: ${error.message}`, { code: error.code, cause: error });
+      }
+      throw error;
+    }
+  }
+  const placed: TrackedOrder[] = [];
+  for (const request of requests) {
+    const order = await deps.ib.placeOrder(request);
+    deps.trackOrder(order.orderId, event.id);
+    placed.push(order);
+    log.info(
+      { orderId: order.orderId, symbol: request.symbol, side: request.side, quantity: request.quantity },
+      `${request.side} ${request.quantity} ${request.symbol} placed`,
+    );
+  }
+  try {
+    const done = await deps.ib.waitForFills(
+      placed.map((o) => o.orderId),
+      settings.fillTimeoutMs,
+    );
+    const refused = done.filter((o) => o.status !== 'Filled');
+    if (refused.length > 0) {
+      const first = refused[0]!;
+      const why = first.lastError ? `${first.lastError.message} (${first.lastError.code})` : first.status;
+      const filledAny = done.some((o) => o.filled > 0);
+      const message = `${refused.length} of the ${label} did not fill: ${first.side} ${first.quantity} ${first.symbol} ${why}`;
+      if (first.lastError && first.lastError.code === 201) throw rejectedError(message, { code: 201 });
+      throw filledAny ? partialError(message) : rejectedError(message, { code: first.lastError?.code });
+    }
+    return done;
+  } catch (error) {
+    if (error instanceof DeskError && error.kind === 'partial') {
+      for (const o of placed) {
+        await deps.ib.cancelOrder(o.orderId).catch(() => undefined);
+      }
+    }
+    throw error;
+  }
+}
+
+/** The live rebalance of §8: cancel own orders → sells → wait → fresh cash and positions → buys → wait. */
+export async function rebalance(deps: CommandDeps, { event, log, signal }: CommandRun): Promise<Record<string, unknown>> {
+  const account = accountOf(event, deps.settings());
+  const targets = await targetsFor(deps, account);
+
+  // The preview a trader would have seen, from the same function, before anything is sent.
+  const preview = await planFor(deps, event, account, targets, 'all', log);
+  const traded = preview.plan.rows.filter((r) => r.order).map((r) => r.symbol);
+  await checkMarketHours(deps, traded);
+
+  const cancelled = await deps.ib.cancelOwnOpenOrders(account.accountId, 'rd:');
+  if (cancelled.length > 0) log.info({ cancelled: cancelled.length }, 'cancelled earlier open orders of this app');
+  signal.throwIfAborted();
+
+  const minTicks = new Map<string, number>();
+  for (const symbol of traded) minTicks.set(symbol, (await deps.ib.resolveContract(symbol)).minTick);
+
+  const sellPhase = await planFor(deps, event, account, targets, 'sells', log);
+  const sells = ordersOf(sellPhase.plan).filter((o) => o.side === 'SELL');
+  for (const s of sells) if (!minTicks.has(s.symbol)) minTicks.set(s.symbol, (await deps.ib.resolveContract(s.symbol)).minTick);
+  const sold = await runBatch(deps, event, requestsFor(deps, event, account, sells, sellPhase.quotes, minTicks), 'sells', log);
+  signal.throwIfAborted();
+
+  const buyPhase = await planFor(deps, event, account, targets, 'buys', log);
+  const buys = ordersOf(buyPhase.plan).filter((o) => o.side === 'BUY');
+  for (const b of buys) if (!minTicks.has(b.symbol)) minTicks.set(b.symbol, (await deps.ib.resolveContract(b.symbol)).minTick);
+  const bought = await runBatch(deps, event, requestsFor(deps, event, account, buys, buyPhase.quotes, minTicks), 'buys', log);
+
+  const after = await planFor(deps, event, account, targets, 'all', log);
+  const now = deps.now().toISOString();
+  await deps.accountState.update(account.accountId, {
+    lastRebalance: { at: now, eventId: event.id, asOf: targets.asOf },
+    drift: driftOf(after.plan),
+  });
+  const orders: OrderRecord[] = [...sold, ...bought].map(({ lastError: _lastError, ...o }) => o);
+  log.info({ sells: sold.length, buys: bought.length }, `rebalance of ${account.accountId} finished`);
+  return {
+    command: 'rebalance',
+    plan: preview.plan,
+    orders,
+    before: weightsOf(preview.plan),
+    after: weightsOf(after.plan),
+    remainingOrders: ordersOf(after.plan),
+  };
+}

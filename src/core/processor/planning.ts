@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { EventRecord, Plan, Quote } from '../../shared/dto';
+import type { AccountSettings } from '../config/schema';
+import { validateAllocations } from '../domain/allocations';
+import { invalidError } from '../domain/errors';
+import { planRebalance, type PlanPhase, type PriceSnapshot } from '../domain/planner';
+import { applyReplacements } from '../domain/replacement';
+import type { CommandDeps } from './command-deps';
+
+export interface Targets {
+  allocations: { symbol: string; weight: number }[];
+  asOf: string | null;
+  warnings: string[];
+}
+
+/** §8 steps 1–2: the strategy's allocations, validated, with the account's replacement set applied. */
+export async function targetsFor(deps: CommandDeps, account: AccountSettings): Promise<Targets> {
+  const set = await deps.allocations.getAllocations(account.strategy);
+  const validated = validateAllocations(set.allocations);
+  const rules = account.replacementSet ? deps.settings().replacementSets[account.replacementSet] : [];
+  if (rules === undefined) {
+    throw invalidError(`replacement set "${account.replacementSet}" of ${account.accountId} is not defined`);
+  }
+  const replaced = applyReplacements(validated.allocations, rules);
+  return { allocations: replaced.allocations, asOf: set.asOf, warnings: [...validated.warnings, ...replaced.notes] };
+}
+
+/**
+ * THE planning step (§8 step 10): reads live equity, positions, other clients' open orders and prices, then plans.
+ * `print-rebalance` and every phase of a live `rebalance` come through here, so a preview shows exactly what a live
+ * run would send first.
+ */
+export async function planFor(
+  deps: CommandDeps,
+  event: EventRecord,
+  account: AccountSettings,
+  targets: Targets,
+  phase: PlanPhase,
+  log: Logger,
+): Promise<{ plan: Plan; quotes: Map<string, Quote> }> {
+  const { ib } = deps;
+  const [equity, positions, openOrders] = await Promise.all([
+    ib.getEquity(account.accountId),
+    ib.getPositions(account.accountId),
+    ib.listOpenOrders(account.accountId),
+  ]);
+  const own = deps.ownClientId();
+  const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);
+  const held: Record<string, number> = {};
+  for (const p of positions) held[p.symbol] = (held[p.symbol] ?? 0) + p.quantity;
+  const symbols = [...new Set([...targets.allocations.map((a) => a.symbol), ...Object.keys(held)])].filter(
+    (s) => (held[s] ?? 0) !== 0 || targets.allocations.some((a) => a.symbol === s && a.weight > 0),
+  );
+  const quotes = await ib.getQuotes(symbols, { allowMissing: true });
+  const prices: Record<string, PriceSnapshot> = {};
+  for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
+  const plan = planRebalance({
+    accountId: account.accountId,
+    strategy: account.strategy,
+    asOf: targets.asOf,
+    allocations: targets.allocations,
+    netLiquidation: equity.netLiquidation,
+    cash: equity.totalCashValue,
+    positions: held,
+    prices,
+    openOrdersOfOtherClients: foreign.map((o) => ({ symbol: o.symbol, side: o.side, remaining: o.remaining })),
+    cashReservePercent: account.cashReservePercent,
+    minTradeValue: deps.settings().orders.minTradeValue,
+    phase,
+    now: deps.now().toISOString(),
+    warnings: targets.warnings,
+  });
+  log.info(
+    { phase, nav: equity.netLiquidation, cash: equity.totalCashValue, orders: plan.rows.filter((r) => r.order).length },
+    `planned ${phase} for ${event.accountId}`,
+  );
+  return { plan, quotes };
+}
+
+/** Largest |current − target| weight of a plan, 0..1. */
+export function driftOf(plan: Plan): number {
+  return plan.rows.reduce((max, r) => Math.max(max, Math.abs(r.currentWeight - r.targetWeight)), 0);
+}

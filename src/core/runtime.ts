@@ -1,0 +1,413 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as Ably from 'ably';
+import type { Redis } from 'ioredis';
+import type { Handlers, StreamMessage } from '../shared/contract';
+import type { ComponentHealth, EventRecord, Health, TradeRecord } from '../shared/dto';
+import { AllocationClient } from './allocations/allocation-client';
+import type { Settings } from './config/schema';
+import type { LoadOutcome, SettingsStore } from './config/settings-store';
+import { Feed } from './feed/feed';
+import { IbClient } from './ib/ib-client';
+import { createLogger, type Logger, type LogTail } from './log/logger';
+import { createManagementHandlers, type SimulatorHooks } from './management/handlers';
+import { CompositeNotifier, NtfyNotifier, type Notifier } from './notify/notifier';
+import { commandHandlers } from './processor/commands';
+import { classifyFailure } from './processor/classify';
+import { Processor } from './processor/processor';
+import { EventQueue } from './queue/event-queue';
+import { AccountStateStore } from './records/account-state';
+import { TradeStore } from './records/trade-store';
+import { startRedis, type RedisHandle } from './redis/redis-server';
+
+export interface RuntimeOptions {
+  /** The loaded settings store and what loading it said (file issues are shown in Settings). */
+  settingsStore: SettingsStore;
+  loadOutcome: LoadOutcome;
+  dataDir: string;
+  /** Desktop notifications in the Electron shell; ntfy is added from the settings. */
+  notifier?: Notifier;
+  /** Also print log lines to stdout (headless). */
+  logToStdout?: boolean;
+  /** Present in demo mode: the simulator's controls and the SIMULATED badge. */
+  simulator?: SimulatorHooks;
+  createRealtime?: (options: Ably.ClientOptions) => Ably.Realtime;
+  /** Shorter for tests; default 10 s. */
+  stopGraceMs?: number;
+}
+
+/**
+ * The composition root (STYLE.md "Plain constructors, one root"): builds the core with plain constructors, starts it
+ * in order and stops it in reverse. The Electron main process and the headless server both host exactly this.
+ */
+export class Runtime {
+  readonly runId = randomUUID();
+  readonly log: Logger;
+  readonly tail: LogTail;
+  private closeLog: () => Promise<void>;
+  redis: RedisHandle | null = null;
+  private conn: Redis | null = null;
+  queue!: EventQueue;
+  trades!: TradeStore;
+  accountState!: AccountStateStore;
+  ib!: IbClient;
+  allocations!: AllocationClient;
+  feed!: Feed;
+  processor!: Processor;
+  handlers!: Handlers;
+  private readonly listeners = new Set<(message: StreamMessage) => void>();
+  private readonly orderEvents = new Map<number, string>();
+  private readonly stops: (() => Promise<void> | void)[] = [];
+  private healthTimer: NodeJS.Timeout | null = null;
+  private lastHealth = '';
+  private redisUp = false;
+
+  constructor(private options: RuntimeOptions) {
+    const settings = options.settingsStore.settings;
+    const { log, tail, close } = createLogger({
+      level: settings.logLevel,
+      logDir: join(options.dataDir, 'logs'),
+      stdout: options.logToStdout ?? false,
+    });
+    this.log = log;
+    this.tail = tail;
+    this.closeLog = close;
+  }
+
+  get settings(): Settings {
+    return this.options.settingsStore.settings;
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  /** Problems with the settings file at start-up (the last good settings are in force), for the Settings page. */
+  loadIssues(): { path: string; message: string }[] {
+    return this.options.loadOutcome.error?.issues ?? [];
+  }
+
+  async saveSettings(next: Settings): Promise<void> {
+    await this.options.settingsStore.save(next);
+    this.options.loadOutcome = { ...this.options.loadOutcome, error: null };
+  }
+
+  get simulated(): boolean {
+    return this.options.simulator !== undefined;
+  }
+
+  async start(): Promise<void> {
+    const settings = this.settings;
+    const log = this.log;
+    if (this.options.loadOutcome.error) {
+      log.error({ issues: this.options.loadOutcome.error.issues }, this.options.loadOutcome.error.message);
+    }
+
+    this.redis = await startRedis({
+      url: settings.redis.url,
+      binary: settings.redis.binary,
+      dataDir: this.options.dataDir,
+      log: log.child({ tag: 'redis' }),
+    });
+    this.redisUp = true;
+    this.stops.push(() => this.redis?.stop());
+    this.conn = this.redis.connect('core');
+    this.conn.on('error', (error: Error) => {
+      if (this.redisUp) log.error({ tag: 'redis', err: error.message }, 'redis connection error');
+      this.redisUp = false;
+      this.pushHealthSoon();
+    });
+    this.conn.on('ready', () => {
+      this.redisUp = true;
+      this.pushHealthSoon();
+    });
+
+    const prefix = settings.redis.keyPrefix;
+    this.queue = new EventQueue({
+      redis: this.conn,
+      keyPrefix: prefix,
+      retryDelayMs: settings.queue.retryDelayMs,
+      leaseMs: settings.queue.leaseMs,
+      historyLimit: settings.queue.historyLimit,
+      retainDoneDays: settings.queue.retainDoneDays,
+      runId: this.runId,
+      log: log.child({ tag: 'queue' }),
+    });
+    await this.queue.start();
+    this.stops.push(() => this.queue.stop());
+    const recovered = await this.queue.recoverAll();
+    if (recovered > 0) log.warn({ recovered }, `returned ${recovered} interrupted event(s) to the queue`);
+    this.trades = new TradeStore(this.conn, prefix);
+    this.accountState = new AccountStateStore(this.conn, prefix);
+
+    this.ib = new IbClient({
+      host: settings.ib.host,
+      port: settings.ib.port,
+      clientId: settings.ib.clientId,
+      clientIdStore: this.clientIdStore(),
+      marketDataType: settings.ib.marketDataType,
+      connectTimeoutMs: settings.ib.connectTimeoutMs,
+      requestTimeoutMs: settings.ib.requestTimeoutMs,
+      reconnectDelayMs: settings.ib.reconnectDelayMs,
+      log: log.child({ tag: 'ib' }),
+    });
+    const recordTrade = (trade: TradeRecord) => {
+      const record = { ...trade, eventId: this.orderEvents.get(trade.orderId ?? -1) ?? trade.eventId };
+      this.trades.add(record).catch((error: Error) => log.error({ err: error.message }, 'trade record not saved'));
+    };
+    this.ib.on('order', recordTrade);
+    this.ib.on('fill', recordTrade);
+    this.ib.on('state', () => this.pushHealthSoon());
+    await this.ib.start();
+    this.stops.push(() => this.ib.stop());
+
+    this.allocations = new AllocationClient({
+      baseUrl: settings.zehnlabs.allocationsUrl,
+      apiKey: () => this.settings.zehnlabs.allocationsApiKey,
+      timeoutMs: settings.ib.requestTimeoutMs,
+      log: log.child({ tag: 'allocations' }),
+    });
+
+    this.feed = new Feed({
+      sink: this.queue,
+      allocations: this.allocations,
+      rebalanceMemory: this.accountState,
+      log: log.child({ tag: 'feed' }),
+      ...(this.options.createRealtime ? { createRealtime: this.options.createRealtime } : {}),
+    });
+    this.feed.on('state', () => this.pushHealthSoon());
+    this.feed.on('log', (entry) => this.broadcast({ type: 'feed', entry }));
+    this.feed.on('missed', () => this.broadcast({ type: 'accounts' }));
+
+    const notifier = this.notifier(settings);
+    this.processor = new Processor({
+      queue: this.queue,
+      handlers: commandHandlers({
+        ib: this.ib,
+        allocations: this.allocations,
+        settings: () => this.settings,
+        ownClientId: () => this.ib.clientId,
+        accountState: {
+          update: async (accountId, change) => {
+            const state = await this.accountState.update(accountId, change);
+            if (change.lastRebalance) this.feed.noteRebalanced(accountId, change.lastRebalance.asOf);
+            return state;
+          },
+        },
+        trackOrder: (orderId, eventId) => this.orderEvents.set(orderId, eventId),
+        now: () => new Date(),
+      }),
+      concurrency: settings.queue.concurrency,
+      leaseMs: settings.queue.leaseMs,
+      holdOn: settings.queue.holdOn,
+      log: log.child({ tag: 'processor' }),
+      notifier,
+      classify: classifyFailure,
+      isLive: (event) => this.settings.accounts.find((a) => a.accountId === event.accountId)?.type === 'live',
+      runId: this.runId,
+    });
+
+    this.queue.onChange((change) => {
+      this.broadcast({ type: 'queue', change });
+      if (change.to === 'done' || change.action === 'completed') this.onEventDone(change.id);
+      this.pushHealthSoon();
+    });
+    this.tail.subscribe((line) => this.broadcast({ type: 'log', line }));
+    this.trades.onTrade((trade) => this.broadcast({ type: 'trade', trade }));
+
+    this.handlers = createManagementHandlers({
+      runtime: this,
+      ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
+    });
+
+    this.processor.start();
+    this.stops.push(() => this.processor.stop(this.options.stopGraceMs ?? 10_000));
+    await this.feed.start(settings);
+    this.stops.push(() => this.feed.stop());
+    log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
+  }
+
+  /** Stops in reverse order: feed, processor (lets the running command finish or hands it back), IB, queue, Redis. */
+  async stop(): Promise<void> {
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    while (this.stops.length > 0) {
+      const stop = this.stops.pop()!;
+      try {
+        await stop();
+      } catch (error) {
+        this.log.error({ err: (error as Error).message }, 'error while stopping');
+      }
+    }
+    this.listeners.clear();
+    await this.closeLog();
+  }
+
+  /** Applies saved settings at run time: log level, feed channels and accounts; IB address changes reconnect. */
+  async applySettings(previous: Settings, next: Settings): Promise<void> {
+    this.log.level = next.logLevel;
+    await this.feed.update(next);
+    if (
+      previous.ib.host !== next.ib.host ||
+      previous.ib.port !== next.ib.port ||
+      previous.ib.clientId !== next.ib.clientId
+    ) {
+      this.log.warn('IB Gateway address changed: restart the app to connect to the new address');
+    }
+    this.broadcast({ type: 'config' });
+    this.broadcast({ type: 'accounts' });
+    this.pushHealthSoon();
+  }
+
+  subscribe(listener: (message: StreamMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  broadcast(message: StreamMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'stream listener failed');
+      }
+    }
+  }
+
+  async health(): Promise<Health> {
+    const redis = await this.redisHealth();
+    const ibStatus = this.ib.status();
+    const ib: ComponentHealth =
+      ibStatus.state === 'connected'
+        ? { state: 'green', detail: `connected to ${ibStatus.host}:${ibStatus.port} (client id ${ibStatus.clientId})` }
+        : ibStatus.state === 'connecting'
+          ? { state: 'amber', detail: `connecting to ${ibStatus.host}:${ibStatus.port}…` }
+          : { state: 'red', detail: `not connected to ${ibStatus.host}:${ibStatus.port}: ${ibStatus.reason}` };
+    const feed = this.feed.health();
+    let paused = false;
+    let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };
+    if (redis.state === 'green') {
+      try {
+        const status = await this.queue.status();
+        paused = status.paused;
+        const c = status.counts;
+        const waiting = c.delayed + c.held;
+        queue = {
+          state: waiting > 0 ? 'amber' : 'green',
+          detail: `${c.pending} pending, ${c.active} active, ${c.delayed} delayed, ${c.held} held`,
+        };
+      } catch (error) {
+        queue = { state: 'red', detail: (error as Error).message };
+      }
+    }
+    const p = this.processor.status;
+    const processor: ComponentHealth =
+      p.state !== 'running'
+        ? { state: 'red', detail: `processor ${p.state}` }
+        : paused
+          ? { state: 'amber', detail: 'paused — press Resume to process events' }
+          : {
+              state: 'green',
+              detail: `${this.settings.queue.concurrency} workers, ${p.running.length} running, ${p.processed} done since start`,
+            };
+    const lights = [redis, ib, feed, processor, queue].map((c) => c.state);
+    return {
+      status: redis.state === 'red' ? 'down' : lights.every((l) => l === 'green') ? 'ok' : 'degraded',
+      redis,
+      ib,
+      feed,
+      processor,
+      queue,
+      tradingMode: this.settings.tradingMode,
+      simulated: this.simulated,
+    };
+  }
+
+  private async redisHealth(): Promise<ComponentHealth> {
+    if (!this.conn || !this.redis) return { state: 'red', detail: 'not started' };
+    try {
+      await Promise.race([
+        this.conn.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1_000).unref()),
+      ]);
+      return {
+        state: 'green',
+        detail: this.redis.kind === 'embedded' ? `embedded Redis (pid ${this.redis.pid})` : `external Redis`,
+      };
+    } catch (error) {
+      return { state: 'red', detail: `Redis unreachable: ${(error as Error).message}` };
+    }
+  }
+
+  /** Debounced health push for the status strip; only sent when something changed. */
+  pushHealthSoon(): void {
+    if (this.healthTimer || this.listeners.size === 0) return;
+    this.healthTimer = setTimeout(() => {
+      this.healthTimer = null;
+      this.health().then(
+        (health) => {
+          const text = JSON.stringify(health);
+          if (text === this.lastHealth) return;
+          this.lastHealth = text;
+          this.broadcast({ type: 'health', health });
+        },
+        (error: Error) => this.log.warn({ err: error.message }, 'health check failed'),
+      );
+    }, 150);
+    this.healthTimer.unref();
+  }
+
+  private onEventDone(id: string): void {
+    this.queue.get(id).then(
+      (detail) => {
+        const event: EventRecord | undefined = detail?.event;
+        if (!event || event.status !== 'done') return;
+        const ok = true;
+        void this.accountState
+          .update(event.accountId, {
+            lastResult: { at: event.updatedAt, eventId: event.id, command: event.command, ok, summary: summaryOf(event) },
+          })
+          .then(() => this.broadcast({ type: 'accounts' }));
+      },
+      () => undefined,
+    );
+  }
+
+  private notifier(settings: Settings): Notifier {
+    const list: Notifier[] = [];
+    if (this.options.notifier && settings.notifications.desktop) list.push(this.options.notifier);
+    if (settings.notifications.ntfyUrl && settings.notifications.ntfyTopic) {
+      list.push(new NtfyNotifier(settings.notifications.ntfyUrl, settings.notifications.ntfyTopic));
+    }
+    return new CompositeNotifier(list, this.log);
+  }
+
+  /** The client id drawn once per installation (§9), kept in `<dataDir>/ib-client-id.json`. */
+  private clientIdStore() {
+    const file = join(this.options.dataDir, 'ib-client-id.json');
+    return {
+      load: async (): Promise<number | null> => {
+        try {
+          const value = (JSON.parse(await readFile(file, 'utf8')) as { clientId?: unknown }).clientId;
+          return typeof value === 'number' && Number.isInteger(value) ? value : null;
+        } catch {
+          return null;
+        }
+      },
+      save: async (clientId: number): Promise<void> => {
+        await mkdir(this.options.dataDir, { recursive: true });
+        await writeFile(file, `${JSON.stringify({ clientId })}\n`);
+      },
+    };
+  }
+}
+
+function summaryOf(event: EventRecord): string {
+  const result = event.result ?? {};
+  if (event.command === 'rebalance' || event.command === 'print-rebalance') {
+    const rows = ((result.plan as { rows?: { order: unknown }[] } | undefined)?.rows ?? []).filter((r) => r.order);
+    return event.command === 'rebalance' ? `${rows.length} order(s) planned and sent` : `${rows.length} order(s) planned`;
+  }
+  if (event.command === 'cancel-orders') return `${((result.orders as unknown[]) ?? []).length} order(s) cancelled`;
+  return `${event.command} done`;
+}

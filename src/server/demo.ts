@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemorySecretStore } from '../core/config/secrets';
+import { SettingsStore } from '../core/config/settings-store';
+import type { SettingsInput } from '../core/config/schema';
+import type { SimulatorHooks } from '../core/management/handlers';
+import { startFakeAbly, type FakeAbly } from '../sim/ably/fake-ably';
+import { DEMO_STRATEGIES } from '../sim/allocations/demo-strategies';
+import { startSimAllocations, type SimAllocations } from '../sim/allocations/server';
+import { demoState } from '../sim/gateway/demo-state';
+import { startSimGateway } from '../sim/gateway/index';
+import type { SimGateway } from '../sim/gateway/types';
+import { startHeadless, type HeadlessHost } from './host';
+
+export interface DemoOptions {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  staticRoot?: string | null;
+  /** Shorter retry delay so the flow is visible in a demo (default 10 s). */
+  retryDelayMs?: number;
+  logToStdout?: boolean;
+}
+
+export interface Demo extends HeadlessHost {
+  gateway: () => SimGateway;
+  allocations: SimAllocations;
+  ably: FakeAbly;
+  dataDir: string;
+}
+
+const DEMO_KEY = 'demo.app:demo-secret';
+
+/**
+ * `npm run demo`: embedded Redis in a temporary data dir, the simulated IB Gateway with a few paper accounts and
+ * positions, a simulated allocation API with two strategies and a simulated Zehnlabs feed (the real Ably SDK against
+ * a local endpoint), all behind the real core and UI. Nothing here needs an account or the internet.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rebalance-desk-demo-')));
+  const state = demoState();
+  let gateway = await startSimGateway({ accounts: state.accounts, symbols: state.symbols });
+  const gatewayPort = gateway.port;
+  const allocations = await startSimAllocations({ strategies: DEMO_STRATEGIES });
+  const ably = await startFakeAbly();
+  const strategies = Object.keys(DEMO_STRATEGIES);
+
+  const settings: SettingsInput = {
+    tradingMode: 'paper',
+    dataDir,
+    ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000 },
+    zehnlabs: {
+      realtimeApiKey: DEMO_KEY,
+      allocationsApiKey: 'demo-allocations-key',
+      allocationsUrl: allocations.url,
+      realtime: { ...ably.endpointOptions(DEMO_KEY) } as Record<string, unknown>,
+    },
+    accounts: state.accounts.map((a, i) => ({
+      accountId: a.accountId,
+      name: `Demo ${i % 2 === 0 ? 'Taxable' : 'IRA'} ${i + 1}`,
+      type: 'paper' as const,
+      strategy: strategies[i % strategies.length]!,
+      cashReservePercent: 1,
+      replacementSet: i % 2 === 1 ? 'ira' : null,
+    })),
+    replacementSets: { ira: [{ source: 'DBC', target: 'PDBC', scale: 1 }] },
+    orders: { fillTimeoutMs: 30_000 },
+    queue: { retryDelayMs: options.retryDelayMs ?? 10_000, leaseMs: 10_000 },
+    management: { host: options.host ?? '127.0.0.1', port: options.port ?? 8765, token: '' },
+    notifications: { desktop: false },
+  };
+  const store = new SettingsStore(join(dataDir, 'settings.json'), new MemorySecretStore());
+  await store.save(settings);
+  const loadOutcome = await store.load();
+
+  let running = true;
+  const simulator: SimulatorHooks = {
+    async publishSignal(strategy, exec, eventId) {
+      const id = eventId ?? randomUUID();
+      ably.publish(strategy, { exec, eventId: id });
+      return { published: strategy, eventId: id };
+    },
+    async gateway(action) {
+      if (action === 'drop') {
+        gateway.dropConnections();
+      } else if (action === 'stop' && running) {
+        await gateway.stop();
+        running = false;
+      } else if (action === 'start' && !running) {
+        gateway = await startSimGateway({
+          port: gatewayPort,
+          accounts: gateway.accounts().map((accountId) => ({
+            accountId,
+            cash: gateway.cash(accountId),
+            positions: gateway.positions(accountId),
+          })),
+          symbols: state.symbols,
+        });
+        running = true;
+      }
+      return { running };
+    },
+  };
+
+  const host = await startHeadless({
+    settingsStore: store,
+    loadOutcome,
+    dataDir,
+    simulator,
+    logToStdout: options.logToStdout ?? false,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot }),
+  });
+  return {
+    ...host,
+    gateway: () => gateway,
+    allocations,
+    ably,
+    dataDir,
+    async stop() {
+      await host.stop();
+      await Promise.allSettled([running ? gateway.stop() : Promise.resolve(), allocations.stop(), ably.stop()]);
+    },
+  };
+}

@@ -25,6 +25,14 @@ export function accountOf(event: EventRecord, settings: Settings): AccountSettin
   return account;
 }
 
+/**
+ * Waits briefly for the gateway (at start-up or after a reconnect) so an event is not failed during a connect that is
+ * about to succeed; a gateway that stays down fails the event within `ib.connectTimeoutMs` (fast failure, §9).
+ */
+export async function connected(deps: CommandDeps): Promise<void> {
+  await deps.ib.whenConnected(deps.settings().ib.connectTimeoutMs);
+}
+
 /** `rd:` + the event id, truncated to fit IB's orderRef field (§8 step 9). */
 export function orderRefOf(eventId: string): string {
   return `rd:${eventId}`.slice(0, 64);

@@ -166,7 +166,14 @@ export class Processor {
     }, renewEvery);
     log.info({ timesQueued: event.timesQueued }, `${event.command} started`);
     try {
-      const result = await this.options.handlers[event.command]({ event, log, signal: abort.signal });
+      const running = this.options.handlers[event.command]({ event, log, signal: abort.signal });
+      running.catch(() => undefined);
+      // A stop that outlasts the grace period hands the event back at once, even if the command is mid-wait.
+      const aborted = new Promise<never>((_, reject) => {
+        abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
+      });
+      aborted.catch(() => undefined);
+      const result = await Promise.race([running, aborted]);
       await queue.complete(event.id, owner, result);
       this.processed += 1;
       log.info(`${event.command} done`);

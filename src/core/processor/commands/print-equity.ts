@@ -1,8 +1,9 @@
 import type { CommandRun } from '../processor';
-import { accountOf, type CommandDeps } from '../command-deps';
+import { accountOf, connected, type CommandDeps } from '../command-deps';
 
 /** Net liquidation, cash and buying power of the account. */
 export async function printEquity(deps: CommandDeps, { event }: CommandRun): Promise<Record<string, unknown>> {
   const account = accountOf(event, deps.settings());
+  await connected(deps);
   return { command: 'print-equity', equity: await deps.ib.getEquity(account.accountId) };
 }

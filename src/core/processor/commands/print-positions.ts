@@ -1,10 +1,11 @@
 import type { Position } from '../../../shared/dto';
 import type { CommandRun } from '../processor';
-import { accountOf, type CommandDeps } from '../command-deps';
+import { accountOf, connected, type CommandDeps } from '../command-deps';
 
 /** Positions with quantity, price, market value (at the mark, never cost) and weight of net liquidation. */
 export async function printPositions(deps: CommandDeps, { event }: CommandRun): Promise<Record<string, unknown>> {
   const account = accountOf(event, deps.settings());
+  await connected(deps);
   const [positions, equity] = await Promise.all([
     deps.ib.getPositions(account.accountId),
     deps.ib.getEquity(account.accountId),

@@ -7,7 +7,7 @@ import { isOpen, nextOpen } from '../../domain/market-hours';
 import { ordersOf, type PlannedOrder } from '../../domain/planner';
 import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
 import type { CommandRun } from '../processor';
-import { accountOf, orderRefOf, type CommandDeps } from '../command-deps';
+import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
 import { driftOf, planFor, targetsFor } from '../planning';
 
 /** Weights per symbol of a plan's current holdings. */
@@ -135,6 +135,7 @@ async function runBatch(
 /** The live rebalance of §8: cancel own orders → sells → wait → fresh cash and positions → buys → wait. */
 export async function rebalance(deps: CommandDeps, { event, log, signal }: CommandRun): Promise<Record<string, unknown>> {
   const account = accountOf(event, deps.settings());
+  await connected(deps);
   const targets = await targetsFor(deps, account);
 
   // The preview a trader would have seen, from the same function, before anything is sent.

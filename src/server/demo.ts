@@ -41,6 +41,16 @@ const DEMO_KEY = 'demo.app:demo-secret';
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rebalance-desk-demo-')));
   const state = demoState();
+  // A third, IRA-style cash account holding DBC, so the replacement set (DBC → PDBC) shows in the demo.
+  state.accounts.push({
+    accountId: 'DU1000003',
+    kind: 'cash',
+    cash: 25_000,
+    positions: [
+      { symbol: 'DBC', quantity: 400, avgCost: 21.9 },
+      { symbol: 'VTI', quantity: 60, avgCost: 298.4 },
+    ],
+  });
   let gateway = await startSimGateway({ accounts: state.accounts, symbols: state.symbols });
   const gatewayPort = gateway.port;
   const allocations = await startSimAllocations({ strategies: DEMO_STRATEGIES });
@@ -57,13 +67,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       allocationsUrl: allocations.url,
       realtime: { ...ably.endpointOptions(DEMO_KEY) } as Record<string, unknown>,
     },
+    // The first strategy is followed by two accounts (one signal fans out to both), the IRA swaps DBC for PDBC.
     accounts: state.accounts.map((a, i) => ({
       accountId: a.accountId,
-      name: `Demo ${i % 2 === 0 ? 'Taxable' : 'IRA'} ${i + 1}`,
+      name: ['Demo Taxable', 'Demo Joint', 'Demo IRA'][i] ?? `Demo ${i + 1}`,
       type: 'paper' as const,
-      strategy: strategies[i % strategies.length]!,
+      strategy: strategies[i === 2 ? 1 : 0]!,
       cashReservePercent: 1,
-      replacementSet: i % 2 === 1 ? 'ira' : null,
+      replacementSet: i === 2 ? 'ira' : null,
     })),
     replacementSets: { ira: [{ source: 'DBC', target: 'PDBC', scale: 1 }] },
     orders: { fillTimeoutMs: 30_000 },

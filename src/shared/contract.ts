@@ -188,6 +188,7 @@ export const operations = {
     input: z
       .object({
         accountId: z.string().trim().max(32).optional(),
+        eventId: z.string().trim().max(300).optional(),
         since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
         limit: limit(10_000, 1_000),
       })

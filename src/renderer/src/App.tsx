@@ -1,4 +1,62 @@
-/** Placeholder window until the management UI lands (issue: management service). */
+import { AppShell, Group, NavLink, Title } from '@mantine/core';
+import { ClipboardList, Landmark, ListChecks, Settings } from 'lucide-react';
+import { StatusStrip } from './components/StatusStrip';
+import { AccountsPage } from './features/accounts/AccountsPage';
+import { QueuePage } from './features/queue/QueuePage';
+import { SettingsPage } from './features/settings/SettingsPage';
+import { TradeLogPage } from './features/trade-log/TradeLogPage';
+import { hrefOf, useRoute, type Route } from './lib/hash-route';
+import { useStreamSync } from './queries/use-stream-sync';
+
+const PAGES: { route: Route; label: string; icon: React.ReactNode }[] = [
+  { route: 'queue', label: 'Queue', icon: <ListChecks size={16} /> },
+  { route: 'accounts', label: 'Accounts', icon: <Landmark size={16} /> },
+  { route: 'trade-log', label: 'Trade log', icon: <ClipboardList size={16} /> },
+  { route: 'settings', label: 'Settings', icon: <Settings size={16} /> },
+];
+
+function Page({ route }: { route: Route }) {
+  switch (route) {
+    case 'accounts':
+      return <AccountsPage />;
+    case 'trade-log':
+      return <TradeLogPage />;
+    case 'settings':
+      return <SettingsPage />;
+    default:
+      return <QueuePage />;
+  }
+}
+
+/** The window: header with the status strip, navigation, and the page of the current route. */
 export function App() {
-  return <h1>Rebalance Desk</h1>;
+  const connection = useStreamSync();
+  const route = useRoute();
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 168, breakpoint: 0 }} padding="sm">
+      <AppShell.Header>
+        <Group h="100%" px="sm" gap="lg" wrap="nowrap">
+          <Title order={1} size="h4" style={{ whiteSpace: 'nowrap' }}>
+            Rebalance Desk
+          </Title>
+          <StatusStrip connection={connection} />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Pages">
+        {PAGES.map((page) => (
+          <NavLink
+            key={page.route}
+            href={hrefOf(page.route)}
+            label={page.label}
+            leftSection={page.icon}
+            active={route === page.route}
+            aria-current={route === page.route ? 'page' : undefined}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Page route={route} />
+      </AppShell.Main>
+    </AppShell>
+  );
 }

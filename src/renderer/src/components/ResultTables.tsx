@@ -1,0 +1,215 @@
+import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import type { AccountEquity, OrderRecord, Plan, Position, TradeRecord } from '../../../shared/dto';
+import { formatDecimal, formatExact, formatFraction, formatInteger, formatMoney } from '../lib/format';
+import { EmptyState } from './EmptyState';
+
+function Num({ children }: { children: React.ReactNode }) {
+  return <Table.Td className="num">{children}</Table.Td>;
+}
+
+function NumHead({ children }: { children: React.ReactNode }) {
+  return <Table.Th className="num">{children}</Table.Th>;
+}
+
+/** The plan of §8: the same table for a preview and a live rebalance. */
+export function PlanTable({ plan }: { plan: Plan }) {
+  const trades = plan.rows.filter((row) => row.order !== null).length;
+  return (
+    <Stack gap="xs">
+      <Group gap="lg">
+        <Text size="sm">
+          Net liquidation <span className="num">{formatMoney(plan.netLiquidation)}</span>
+        </Text>
+        <Text size="sm">
+          Cash <span className="num">{formatMoney(plan.cash)}</span>
+        </Text>
+        <Text size="sm">
+          Investable <span className="num">{formatMoney(plan.investable)}</span> (reserve{' '}
+          {formatFraction(plan.cashReservePercent / 100)})
+        </Text>
+        {plan.asOf && (
+          <Text size="sm" c="dimmed">
+            allocation as of {formatExact(plan.asOf)}
+          </Text>
+        )}
+      </Group>
+      {plan.warnings.map((warning) => (
+        <Alert key={warning} color="yellow" variant="light" p="xs">
+          {warning}
+        </Alert>
+      ))}
+      <Table striped highlightOnHover withTableBorder fz="sm" verticalSpacing={4} aria-label="Plan">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Symbol</Table.Th>
+            <NumHead>Current %</NumHead>
+            <NumHead>Target %</NumHead>
+            <NumHead>Current shares</NumHead>
+            <NumHead>Target shares</NumHead>
+            <Table.Th>Order</Table.Th>
+            <NumHead>Est. value</NumHead>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {plan.rows.map((row) => (
+            <Table.Tr key={row.symbol}>
+              <Table.Td title={row.note}>{row.symbol}</Table.Td>
+              <Num>{formatFraction(row.currentWeight)}</Num>
+              <Num>{formatFraction(row.targetWeight)}</Num>
+              <Num>{formatInteger(row.currentShares)}</Num>
+              <Num>{formatInteger(row.targetShares)}</Num>
+              <Table.Td>
+                {row.order ? (
+                  <Text span size="sm" fw={600} className="num">
+                    {row.order.side} {formatInteger(row.order.quantity)}
+                  </Text>
+                ) : (
+                  <Text span size="sm" c="dimmed">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Num>{row.order ? formatMoney(row.estimatedValue) : '—'}</Num>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Text size="xs" c="dimmed">
+        {trades === 0 ? 'No trades needed: the account is at its targets.' : `${trades} order(s), sells first.`}
+      </Text>
+    </Stack>
+  );
+}
+
+export function PositionsTable({ positions }: { positions: Position[] }) {
+  if (positions.length === 0) return <EmptyState>No positions in this account.</EmptyState>;
+  return (
+    <Table striped withTableBorder fz="sm" verticalSpacing={4} aria-label="Positions">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Symbol</Table.Th>
+          <NumHead>Quantity</NumHead>
+          <NumHead>Price</NumHead>
+          <NumHead>Market value</NumHead>
+          <NumHead>Weight</NumHead>
+          <NumHead>Avg cost</NumHead>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {positions.map((p) => (
+          <Table.Tr key={p.symbol}>
+            <Table.Td>{p.symbol}</Table.Td>
+            <Num>{formatInteger(p.quantity)}</Num>
+            <Num>{formatDecimal(p.price)}</Num>
+            <Num>{formatMoney(p.marketValue)}</Num>
+            <Num>{formatFraction(p.weight)}</Num>
+            <Num>{formatDecimal(p.avgCost)}</Num>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function OrdersTable({ orders, empty }: { orders: OrderRecord[]; empty?: string }) {
+  if (orders.length === 0) return <EmptyState>{empty ?? 'No open orders.'}</EmptyState>;
+  return (
+    <Table striped withTableBorder fz="sm" verticalSpacing={4} aria-label="Orders">
+      <Table.Thead>
+        <Table.Tr>
+          <NumHead>Order</NumHead>
+          <Table.Th>Symbol</Table.Th>
+          <Table.Th>Side</Table.Th>
+          <NumHead>Qty</NumHead>
+          <Table.Th>Type</Table.Th>
+          <NumHead>Limit</NumHead>
+          <Table.Th>Status</Table.Th>
+          <NumHead>Filled</NumHead>
+          <NumHead>Remaining</NumHead>
+          <NumHead>Avg fill</NumHead>
+          <Table.Th>Ref</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {orders.map((o) => (
+          <Table.Tr key={`${o.orderId}:${o.permId ?? ''}:${o.clientId ?? ''}`}>
+            <Num>{o.orderId}</Num>
+            <Table.Td>{o.symbol}</Table.Td>
+            <Table.Td>{o.side}</Table.Td>
+            <Num>{formatInteger(o.quantity)}</Num>
+            <Table.Td>
+              {o.type} {o.timeInForce}
+            </Table.Td>
+            <Num>{formatDecimal(o.limitPrice)}</Num>
+            <Table.Td>
+              <Badge size="sm" variant="light" color={o.status === 'Filled' ? 'green' : 'gray'}>
+                {o.status}
+              </Badge>
+            </Table.Td>
+            <Num>{formatInteger(o.filled)}</Num>
+            <Num>{formatInteger(o.remaining)}</Num>
+            <Num>{formatDecimal(o.avgFillPrice)}</Num>
+            <Table.Td className="mono">{o.orderRef ?? '—'}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function FillsTable({ trades }: { trades: TradeRecord[] }) {
+  if (trades.length === 0) return <EmptyState>No orders or fills recorded for this event.</EmptyState>;
+  return (
+    <Table striped withTableBorder fz="sm" verticalSpacing={4} aria-label="Fills">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Time</Table.Th>
+          <Table.Th>Kind</Table.Th>
+          <Table.Th>Symbol</Table.Th>
+          <Table.Th>Side</Table.Th>
+          <NumHead>Qty</NumHead>
+          <Table.Th>Status</Table.Th>
+          <NumHead>Fill price</NumHead>
+          <NumHead>Commission</NumHead>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {trades.map((t) => (
+          <Table.Tr key={t.id}>
+            <Table.Td title={formatExact(t.at)}>{formatExact(t.at)}</Table.Td>
+            <Table.Td>{t.kind}</Table.Td>
+            <Table.Td>{t.symbol}</Table.Td>
+            <Table.Td>{t.side}</Table.Td>
+            <Num>{formatInteger(t.quantity)}</Num>
+            <Table.Td>{t.status}</Table.Td>
+            <Num>{formatDecimal(t.fillPrice)}</Num>
+            <Num>{formatMoney(t.commission)}</Num>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function EquityView({ equity }: { equity: AccountEquity }) {
+  const items: [string, number | null][] = [
+    ['Net liquidation', equity.netLiquidation],
+    ['Total cash', equity.totalCashValue],
+    ['Buying power', equity.buyingPower],
+    ['Available funds', equity.availableFunds],
+  ];
+  return (
+    <SimpleGrid cols={2} spacing="xs" aria-label="Equity">
+      {items.map(([label, value]) => (
+        <div key={label}>
+          <Text size="xs" c="dimmed">
+            {label}
+          </Text>
+          <Text size="lg" className="num" ta="left">
+            {formatMoney(value, equity.currency)}
+          </Text>
+        </div>
+      ))}
+    </SimpleGrid>
+  );
+}

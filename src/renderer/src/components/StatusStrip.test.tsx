@@ -1,0 +1,73 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createFakeApi } from '../test/fake-api';
+import { makeHealth } from '../test/fixtures';
+import { renderApp } from '../test/render';
+
+function baseApi(health = makeHealth()) {
+  return createFakeApi({
+    health: () => health,
+    queueStatus: () => ({
+      counts: { pending: 0, active: 0, delayed: 0, held: 0, done: 0 },
+      paused: false,
+      oldestPendingAgeMs: null,
+    }),
+    listEvents: () => ({ events: [], total: 0 }),
+  });
+}
+
+describe('status strip', () => {
+  it('shows each component green, amber or red with its reason', async () => {
+    renderApp(
+      baseApi(
+        makeHealth({
+          status: 'degraded',
+          ib: { state: 'red', detail: 'connection refused at 127.0.0.1:4002' },
+          feed: { state: 'amber', detail: 'connecting' },
+        }),
+      ),
+    );
+    await screen.findByText('connection refused at 127.0.0.1:4002');
+    const ib = screen.getByTestId('status-IB Gateway');
+    expect(ib).toHaveAttribute('data-state', 'red');
+    expect(within(ib).getByText('connection refused at 127.0.0.1:4002')).toBeInTheDocument();
+    expect(screen.getByTestId('status-Zehnlabs feed')).toHaveAttribute('data-state', 'amber');
+    expect(screen.getByTestId('status-Redis')).toHaveAttribute('data-state', 'green');
+    expect(screen.getByTestId('status-Processor')).toHaveAttribute('data-state', 'green');
+  });
+
+  it('shows PAPER calmly, and no SIMULATED badge outside demo mode', async () => {
+    renderApp(baseApi());
+    const badge = await screen.findByTestId('mode-badge');
+    expect(badge).toHaveTextContent('PAPER');
+    expect(badge).toHaveAttribute('data-mode', 'paper');
+    expect(screen.queryByTestId('simulated-badge')).not.toBeInTheDocument();
+  });
+
+  it('shows LIVE unmistakably and SIMULATED in demo mode', async () => {
+    renderApp(baseApi(makeHealth({ tradingMode: 'live', simulated: true })));
+    const badge = await screen.findByTestId('mode-badge');
+    expect(badge).toHaveTextContent('LIVE');
+    expect(badge).toHaveAttribute('data-mode', 'live');
+    expect(screen.getByTestId('simulated-badge')).toHaveTextContent('SIMULATED');
+  });
+
+  it('takes health from the stream without fetching again', async () => {
+    const api = baseApi();
+    renderApp(api);
+    await screen.findByTestId('mode-badge');
+    const fetches = api.callsOf('health').length;
+    api.emit({ type: 'health', health: makeHealth({ redis: { state: 'red', detail: 'redis-server exited' } }) });
+    expect(await screen.findByText('redis-server exited')).toBeInTheDocument();
+    expect(screen.getByTestId('status-Redis')).toHaveAttribute('data-state', 'red');
+    expect(api.callsOf('health')).toHaveLength(fetches);
+  });
+
+  it('has the four navigation links', async () => {
+    renderApp(baseApi());
+    const nav = screen.getByRole('navigation', { name: 'Pages' });
+    for (const name of ['Queue', 'Accounts', 'Trade log', 'Settings']) {
+      expect(within(nav).getByRole('link', { name })).toBeInTheDocument();
+    }
+  });
+});

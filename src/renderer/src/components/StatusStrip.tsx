@@ -1,0 +1,77 @@
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import type { ComponentHealth, Health, Light } from '../../../shared/dto';
+import type { ConnectionState } from '../api/api-client';
+import { useHealth } from '../queries/use-queries';
+
+export const LIGHT_COLORS: Record<Light, string> = { green: 'green', amber: 'yellow', red: 'red' };
+
+const COMPONENTS = [
+  ['redis', 'Redis'],
+  ['ib', 'IB Gateway'],
+  ['feed', 'Zehnlabs feed'],
+  ['processor', 'Processor'],
+] as const satisfies readonly (readonly [keyof Health, string])[];
+
+function StatusLight({ label, health }: { label: string; health: ComponentHealth }) {
+  return (
+    <Tooltip label={`${label}: ${health.detail}`} multiline maw={360} openDelay={300}>
+      <Group
+        gap={6}
+        wrap="nowrap"
+        miw={0}
+        style={{ flex: '1 1 0' }}
+        data-testid={`status-${label}`}
+        data-state={health.state}
+        aria-label={`${label}: ${health.state}, ${health.detail}`}
+        tabIndex={0}
+      >
+        <Badge color={LIGHT_COLORS[health.state]} variant="dot" size="md" style={{ flexShrink: 0 }}>
+          {label}
+        </Badge>
+        <Text size="xs" c="dimmed" truncate="end" miw={0}>
+          {health.detail}
+        </Text>
+      </Group>
+    </Tooltip>
+  );
+}
+
+/** PAPER is calm; LIVE is strong red and always visible. */
+export function ModeBadge({ mode }: { mode: 'paper' | 'live' }) {
+  return mode === 'live' ? (
+    <Badge color="red" variant="filled" size="lg" data-testid="mode-badge" data-mode="live">
+      LIVE
+    </Badge>
+  ) : (
+    <Badge color="gray" variant="light" size="lg" data-testid="mode-badge" data-mode="paper">
+      PAPER
+    </Badge>
+  );
+}
+
+const UNKNOWN: ComponentHealth = { state: 'red', detail: 'no answer from the Rebalance Desk service' };
+
+/** Redis, IB Gateway, Zehnlabs feed and Processor lights with their one-line reasons, and the trading mode. */
+export function StatusStrip({ connection }: { connection: ConnectionState }) {
+  const { data: health, isPending } = useHealth();
+  const waiting: ComponentHealth = { state: 'amber', detail: 'checking…' };
+  const fallback = isPending ? waiting : UNKNOWN;
+  return (
+    <Group gap="md" wrap="nowrap" miw={0} style={{ flex: 1 }} aria-label="Status" role="status">
+      {health && <ModeBadge mode={health.tradingMode} />}
+      {health?.simulated && (
+        <Badge color="gray" variant="outline" size="lg" data-testid="simulated-badge">
+          SIMULATED
+        </Badge>
+      )}
+      {connection === 'reconnecting' && (
+        <Badge color="yellow" variant="light" size="lg" data-testid="connection-badge">
+          Reconnecting…
+        </Badge>
+      )}
+      {COMPONENTS.map(([key, label]) => (
+        <StatusLight key={key} label={label} health={(health?.[key] as ComponentHealth | undefined) ?? fallback} />
+      ))}
+    </Group>
+  );
+}

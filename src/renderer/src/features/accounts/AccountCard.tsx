@@ -1,0 +1,211 @@
+import { Alert, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { ListOrdered, PiggyBank, Scale, Wallet, XCircle, Eye, RotateCcw } from 'lucide-react';
+import type { AccountView } from '../../../../shared/contract';
+import type { Command } from '../../../../shared/dto';
+import { CommandResultView } from '../../components/CommandResultView';
+import { RelativeTime } from '../../components/RelativeTime';
+import { formatCountdown, formatExact, formatFraction, formatPercentValue } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
+import { COMMAND_TITLES, useAccountCommands, type TrackedCommand } from './run-command';
+
+const BUTTONS: { command: Command; label: string; icon: React.ReactNode }[] = [
+  { command: 'print-rebalance', label: 'Preview', icon: <Eye size={14} /> },
+  { command: 'rebalance', label: 'Rebalance now', icon: <Scale size={14} /> },
+  { command: 'cancel-orders', label: 'Cancel orders', icon: <XCircle size={14} /> },
+  { command: 'print-positions', label: 'Positions', icon: <PiggyBank size={14} /> },
+  { command: 'print-equity', label: 'Equity', icon: <Wallet size={14} /> },
+  { command: 'print-orders', label: 'Orders', icon: <ListOrdered size={14} /> },
+];
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" component="div" truncate="end">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function RunningLine({ item, onDismiss }: { item: TrackedCommand; onDismiss: () => void }) {
+  const now = useNow();
+  const event = item.event;
+  let text: string;
+  let color: string | undefined = 'dimmed';
+  if (item.error) {
+    text = `can no longer follow it: ${item.error}`;
+    color = 'red';
+  } else if (!event) text = 'queued';
+  else if (event.status === 'delayed') {
+    text = `failed (${event.lastError?.kind ?? 'error'}: ${event.lastError?.message ?? 'unknown'}) — retry in ${formatCountdown(event.nextAttemptAt, now)}`;
+    color = event.needsAttention ? 'red' : 'yellow.8';
+  } else if (event.status === 'held') {
+    text = 'held in the queue — release it on the Queue page';
+    color = 'yellow.8';
+  } else if (event.status === 'active') text = 'running…';
+  else text = `waiting in the queue (queued ${event.timesQueued}×)`;
+  return (
+    <Group gap={6} wrap="nowrap" data-testid={`running-${item.command}`}>
+      {!item.error && <Loader size={12} />}
+      <Text size="xs" c={color} truncate="end" title={item.id}>
+        {COMMAND_TITLES[item.command]}: {text}
+      </Text>
+      <Button size="compact-xs" variant="subtle" onClick={onDismiss}>
+        Stop watching
+      </Button>
+    </Group>
+  );
+}
+
+/** One account: its settings and state, and the commands a trader runs on it. */
+export function AccountCard({ account }: { account: AccountView }) {
+  const { run, starting, running, finished, dismiss } = useAccountCommands(account);
+  const busy = (command: Command) => starting === command || running.some((item) => item.command === command);
+  const missed = account.missedSignal;
+
+  return (
+    <Card
+      withBorder
+      padding="sm"
+      radius="sm"
+      data-account-id={account.accountId}
+      aria-label={`Account ${account.accountId}`}
+    >
+      <Stack gap="xs">
+        <Group justify="space-between" wrap="nowrap">
+          <div style={{ minWidth: 0 }}>
+            <Text fw={600} truncate="end">
+              {account.name || account.accountId}
+            </Text>
+            <Text size="xs" className="mono" c="dimmed">
+              {account.accountId}
+            </Text>
+          </div>
+          <Group gap={6} wrap="nowrap">
+            {missed && (
+              <Tooltip
+                label={`Allocation as of ${formatExact(missed.asOf)}; last rebalanced to ${formatExact(missed.lastAsOf)}`}
+              >
+                <Badge color="yellow" variant="filled">
+                  missed signal
+                </Badge>
+              </Tooltip>
+            )}
+            {!account.enabled && (
+              <Badge color="gray" variant="outline">
+                disabled
+              </Badge>
+            )}
+            {account.enabled && !account.active && (
+              <Tooltip label="This account's type differs from the trading mode, so it receives no signals.">
+                <Badge color="gray" variant="outline">
+                  inactive
+                </Badge>
+              </Tooltip>
+            )}
+            {account.type === 'live' ? (
+              <Badge color="red" variant="filled">
+                LIVE
+              </Badge>
+            ) : (
+              <Badge color="gray" variant="light">
+                PAPER
+              </Badge>
+            )}
+          </Group>
+        </Group>
+        {missed && (
+          <Alert color="yellow" variant="light" p={6}>
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="xs">
+                {missed.strategy} published a newer allocation than this account was last rebalanced to.
+              </Text>
+              <Button
+                size="compact-xs"
+                style={{ flexShrink: 0 }}
+                leftSection={<RotateCcw size={12} />}
+                loading={busy('rebalance')}
+                onClick={() => run('rebalance', 'catch-up')}
+              >
+                Catch up
+              </Button>
+            </Group>
+          </Alert>
+        )}
+        <SimpleGrid cols={3} spacing="xs" verticalSpacing={6}>
+          <Fact label="Strategy">{account.strategy}</Fact>
+          <Fact label="Cash reserve">
+            <span className="num">{formatPercentValue(account.cashReservePercent)}</span>
+          </Fact>
+          <Fact label="Drift">
+            <span className="num" title="Largest difference between current and target weight at the last plan">
+              {formatFraction(account.drift)}
+            </span>
+          </Fact>
+          <Fact label="Last rebalanced">
+            {account.lastRebalance ? <RelativeTime iso={account.lastRebalance.at} /> : 'never'}
+          </Fact>
+          <Fact label="Replacement set">
+            {account.replacementSet ? (
+              <span title={account.replacements.map((r) => `${r.source} → ${r.target} ×${r.scale}`).join(', ')}>
+                {account.replacementSet}:{' '}
+                {account.replacements.length === 0
+                  ? 'empty'
+                  : account.replacements.map((r) => `${r.source} → ${r.target} ×${r.scale}`).join(', ')}
+              </span>
+            ) : (
+              'none'
+            )}
+          </Fact>
+          <Fact label="Last result">
+            {account.lastResult ? (
+              <Text
+                span
+                size="sm"
+                c={account.lastResult.ok ? undefined : 'red'}
+                title={formatExact(account.lastResult.at)}
+              >
+                {account.lastResult.command}: {account.lastResult.summary}
+              </Text>
+            ) : (
+              '—'
+            )}
+          </Fact>
+        </SimpleGrid>
+        <Group gap={4}>
+          {BUTTONS.map((b) => (
+            <Button
+              key={b.command}
+              size="compact-xs"
+              variant={b.command === 'rebalance' ? 'light' : 'default'}
+              color={b.command === 'rebalance' && account.type === 'live' ? 'red' : undefined}
+              leftSection={b.icon}
+              loading={busy(b.command)}
+              onClick={() => run(b.command)}
+            >
+              {b.label}
+            </Button>
+          ))}
+        </Group>
+        {running.map((item) => (
+          <RunningLine key={item.id} item={item} onDismiss={() => dismiss(item.id)} />
+        ))}
+      </Stack>
+      <Modal
+        opened={finished !== null}
+        onClose={() => finished && dismiss(finished.id)}
+        size="xl"
+        title={
+          finished
+            ? `${COMMAND_TITLES[finished.command]} — ${account.name || account.accountId} (${account.accountId})`
+            : ''
+        }
+      >
+        {finished?.event && <CommandResultView result={finished.event.result} />}
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,209 @@
+import { Alert, Badge, Code, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { EventRecord, LogLine } from '../../../../shared/dto';
+import { ordersOf, planOf } from '../../components/CommandResultView';
+import { EmptyState } from '../../components/EmptyState';
+import { FillsTable, OrdersTable, PlanTable } from '../../components/ResultTables';
+import { RelativeTime } from '../../components/RelativeTime';
+import { formatClock, formatCountdown, formatExact } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
+import { useEventDetail, useTrades } from '../../queries/use-queries';
+import { EventActions } from './EventActions';
+import type { EventAction } from './event-actions';
+
+const STATUS_COLORS: Record<EventRecord['status'], string> = {
+  pending: 'gray',
+  active: 'blue',
+  delayed: 'yellow',
+  held: 'gray',
+  done: 'green',
+};
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Stack gap={4}>
+      <Title order={3} size="h6">
+        {title}
+      </Title>
+      {children}
+    </Stack>
+  );
+}
+
+function LogLines({ lines }: { lines: LogLine[] }) {
+  if (lines.length === 0)
+    return <EmptyState>No log lines for this event yet; they appear while it is processed.</EmptyState>;
+  return (
+    <div style={{ maxHeight: 260, overflow: 'auto' }}>
+      {lines.map((line, i) => (
+        <div key={`${line.time}:${i}`} className="log-line" title={formatExact(line.time)}>
+          <Text
+            span
+            size="xs"
+            c={line.level === 'error' || line.level === 'fatal' ? 'red' : line.level === 'warn' ? 'yellow.8' : 'dimmed'}
+          >
+            {formatClock(line.time)} {line.level.toUpperCase().padEnd(5)}
+          </Text>{' '}
+          {line.msg}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventAction, e: EventRecord) => void }) {
+  const now = useNow();
+  const trades = useTrades();
+  const plan = planOf(event.result);
+  const orders = ordersOf(event.result);
+  const fills = (trades.data?.trades ?? []).filter((t) => t.eventId === event.id);
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Group gap="xs">
+          <Badge color={STATUS_COLORS[event.status]} variant="light">
+            {event.status}
+          </Badge>
+          {event.needsAttention && (
+            <Badge color="red" variant="filled">
+              needs attention
+            </Badge>
+          )}
+        </Group>
+        <EventActions event={event} onAction={onAction} size="xs" />
+      </Group>
+      <SimpleGrid cols={4} spacing="xs" verticalSpacing="xs">
+        <Field label="Account">{event.accountId}</Field>
+        <Field label="Command">{event.command}</Field>
+        <Field label="Strategy">{event.strategy ?? '—'}</Field>
+        <Field label="Source">{event.source}</Field>
+        <Field label="Times queued">
+          <span className="num">{event.timesQueued}</span>
+        </Field>
+        <Field label="Created">
+          <RelativeTime iso={event.createdAt} />
+        </Field>
+        <Field label="Updated">
+          <RelativeTime iso={event.updatedAt} />
+        </Field>
+        <Field label="Next attempt">
+          {event.status === 'delayed' && event.nextAttemptAt ? (
+            <span title={formatExact(event.nextAttemptAt)}>retry in {formatCountdown(event.nextAttemptAt, now)}</span>
+          ) : (
+            '—'
+          )}
+        </Field>
+      </SimpleGrid>
+      {event.lastError && (
+        <Alert
+          color={event.needsAttention ? 'red' : 'yellow'}
+          variant="light"
+          title={`Last error: ${event.lastError.kind}`}
+        >
+          {event.lastError.message}
+          {event.lastError.code !== undefined && ` (IB ${event.lastError.code})`} — {formatExact(event.lastError.at)}
+        </Alert>
+      )}
+      {event.heldReason && <Alert color="gray">Held: {event.heldReason}</Alert>}
+      <Section title="Payload">
+        <Code block style={{ maxHeight: 200, overflow: 'auto' }}>
+          {JSON.stringify(event.payload, null, 2)}
+        </Code>
+      </Section>
+      {plan && (
+        <Section title="Plan">
+          <PlanTable plan={plan} />
+        </Section>
+      )}
+      {orders && (
+        <Section title="Orders">
+          <OrdersTable orders={orders} empty="No orders were placed." />
+        </Section>
+      )}
+      <Section title="Orders and fills (trade log)">
+        <FillsTable trades={fills} />
+      </Section>
+    </Stack>
+  );
+}
+
+/** The detail of one event: payload, history, plan, orders and fills, log lines. */
+export function EventDrawer({
+  id,
+  onClose,
+  onAction,
+}: {
+  id: string | null;
+  onClose: () => void;
+  onAction: (action: EventAction, event: EventRecord) => void;
+}) {
+  const detail = useEventDetail(id);
+  return (
+    <Drawer
+      opened={id !== null}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={
+        <Text fw={600} className="mono" size="sm">
+          Event {id}
+        </Text>
+      }
+    >
+      {detail.isPending && id !== null ? (
+        <Loader size="sm" />
+      ) : detail.error ? (
+        <Alert color="red">Could not load this event: {detail.error.message}. It may have been deleted.</Alert>
+      ) : detail.data ? (
+        <Stack gap="md">
+          <Details event={detail.data.event} onAction={onAction} />
+          <Section title="History">
+            {detail.data.history.length === 0 ? (
+              <EmptyState>No state changes recorded.</EmptyState>
+            ) : (
+              <Table fz="xs" verticalSpacing={2} striped withTableBorder aria-label="History">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Time</Table.Th>
+                    <Table.Th>From → to</Table.Th>
+                    <Table.Th>By</Table.Th>
+                    <Table.Th>Action</Table.Th>
+                    <Table.Th>Note</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {detail.data.history.map((h) => (
+                    <Table.Tr key={h.streamId}>
+                      <Table.Td title={formatExact(h.at)}>{formatExact(h.at)}</Table.Td>
+                      <Table.Td>
+                        {h.from ?? '—'} → {h.to ?? '—'}
+                      </Table.Td>
+                      <Table.Td>{h.by}</Table.Td>
+                      <Table.Td>{h.action}</Table.Td>
+                      <Table.Td>{h.note ?? ''}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+          </Section>
+          <Section title="Log lines">
+            <LogLines lines={detail.data.logs} />
+          </Section>
+        </Stack>
+      ) : null}
+    </Drawer>
+  );
+}

@@ -1,0 +1,162 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../../../shared/dto';
+import { ApiError } from '../../api/api-client';
+import { createFakeApi } from '../../test/fake-api';
+import { makeEvent } from '../../test/fixtures';
+import { renderWithApi } from '../../test/render';
+import { QueuePage } from './QueuePage';
+
+function queueApi(events: EventRecord[]) {
+  const store = { events };
+  const api = createFakeApi({
+    queueStatus: () => ({
+      counts: { pending: 0, active: 0, delayed: 0, held: 0, done: 0 },
+      paused: false,
+      oldestPendingAgeMs: null,
+    }),
+    listEvents: (input) => {
+      const list = store.events.filter((e) => e.status === input.state);
+      return { events: list, total: list.length };
+    },
+    retry: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'pending' }),
+    hold: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'held' }),
+    delete: (input) => ({ deleted: input.id }),
+    getEvent: (input) => ({ event: store.events.find((e) => e.id === input.id)!, history: [], logs: [] }),
+    trades: () => ({ trades: [] }),
+  });
+  return { api, store };
+}
+
+const rowOf = (id: string) => document.querySelector(`[data-event-id="${CSS.escape(id)}"]`) as HTMLElement;
+
+const EVENTS = [
+  makeEvent({ id: 'sig-1:DU111111', accountId: 'DU111111', status: 'pending' }),
+  makeEvent({ id: 'sig-1:DU222222', accountId: 'DU222222', status: 'pending' }),
+  makeEvent({ id: 'sig-0:DU333333', accountId: 'DU333333', status: 'active' }),
+  makeEvent({
+    id: 'sig-0:DU444444',
+    accountId: 'DU444444',
+    status: 'delayed',
+    timesQueued: 3,
+    nextAttemptAt: new Date(Date.now() + 90_000).toISOString(),
+    lastError: { kind: 'transient', message: 'IB Gateway not connected', at: '2025-01-02T15:01:00.000Z' },
+  }),
+  makeEvent({
+    id: 'sig-0:DU555555',
+    accountId: 'DU555555',
+    status: 'held',
+    needsAttention: true,
+    lastError: { kind: 'rejected', message: 'insufficient buying power', at: '2025-01-02T15:01:00.000Z', code: 201 },
+  }),
+];
+
+describe('Queue page', () => {
+  it('shows each section with its count and one row per event, marked with its id', async () => {
+    const { api } = queueApi(EVENTS);
+    renderWithApi(<QueuePage />, api);
+    expect(await screen.findByRole('heading', { name: /Pending\s*2/ })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: /Active\s*1/ })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: /Delayed\s*1/ })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: /Held\s*1/ })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: /Done\s*0/ })).toBeInTheDocument();
+    for (const event of EVENTS) expect(rowOf(event.id)).toBeInTheDocument();
+
+    const delayed = rowOf('sig-0:DU444444');
+    expect(within(delayed).getByText(/retry in 01:(29|30)/)).toBeInTheDocument();
+    expect(within(delayed).getByText('transient: IB Gateway not connected')).toBeInTheDocument();
+    expect(within(rowOf('sig-0:DU555555')).getByText('needs attention')).toBeInTheDocument();
+    expect(within(rowOf('sig-0:DU333333')).queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.getByText(/No finished events yet/)).toBeInTheDocument();
+  });
+
+  it('retries with the state the trader saw', async () => {
+    const { api } = queueApi(EVENTS);
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Delayed\s*1/ });
+    await userEvent.click(within(rowOf('sig-0:DU444444')).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(api.callsOf('retry')).toEqual([{ id: 'sig-0:DU444444', expectedStatus: 'delayed' }]));
+    expect(within(rowOf('sig-1:DU111111')).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
+  it('asks before deleting, and deletes only once confirmed', async () => {
+    const { api } = queueApi(EVENTS);
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Pending\s*2/ });
+    await userEvent.click(within(rowOf('sig-1:DU111111')).getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(api.callsOf('delete')).toHaveLength(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete event' }));
+    await waitFor(() => expect(api.callsOf('delete')).toEqual([{ id: 'sig-1:DU111111', expectedStatus: 'pending' }]));
+  });
+
+  it('applies a bulk action only to the selected rows and shows their count', async () => {
+    const { api } = queueApi(EVENTS);
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Pending\s*2/ });
+    expect(screen.queryByRole('button', { name: /selected/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select sig-1:DU111111' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select sig-0:DU444444' }));
+    const toolbar = screen.getByRole('toolbar', { name: 'Bulk actions' });
+    expect(within(toolbar).getByRole('button', { name: 'Hold 2 selected' })).toBeInTheDocument();
+    expect(within(toolbar).getByRole('button', { name: 'Retry 1 selected' })).toBeInTheDocument();
+    expect(within(toolbar).getByRole('button', { name: 'Delete 2 selected' })).toBeInTheDocument();
+    await userEvent.click(within(toolbar).getByRole('button', { name: 'Hold 2 selected' }));
+    await waitFor(() => expect(api.callsOf('hold')).toHaveLength(2));
+    expect(api.callsOf('hold')).toEqual(
+      expect.arrayContaining([
+        { id: 'sig-1:DU111111', expectedStatus: 'pending' },
+        { id: 'sig-0:DU444444', expectedStatus: 'delayed' },
+      ]),
+    );
+  });
+
+  it('shows a new event when the stream says the queue changed', async () => {
+    const { api, store } = queueApi(EVENTS);
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Pending\s*2/ });
+    store.events = [...store.events, makeEvent({ id: 'sig-2:DU666666', accountId: 'DU666666', status: 'pending' })];
+    api.emit({
+      type: 'queue',
+      change: { id: 'sig-2:DU666666', accountId: 'DU666666', action: 'enqueued', from: null, to: 'pending', at: '' },
+    });
+    expect(await screen.findByRole('heading', { name: /Pending\s*3/ })).toBeInTheDocument();
+    expect(rowOf('sig-2:DU666666')).toBeInTheDocument();
+  });
+
+  it('explains a conflict when the event changed meanwhile', async () => {
+    const { api } = queueApi(EVENTS);
+    api.handlers.retry = () => {
+      throw new ApiError({ error: 'conflict', message: 'event sig-0:DU444444 is pending, not delayed' });
+    };
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Delayed\s*1/ });
+    await userEvent.click(within(rowOf('sig-0:DU444444')).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText(/is pending, not delayed\. It changed state meanwhile/)).toBeInTheDocument();
+  });
+
+  it('opens the detail of a clicked row', async () => {
+    const { api } = queueApi(EVENTS);
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Held\s*1/ });
+    await userEvent.click(within(rowOf('sig-0:DU555555')).getByText('DU555555'));
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText('Payload')).toBeInTheDocument();
+    expect(within(dialog).getByText('insufficient buying power', { exact: false })).toBeInTheDocument();
+    expect(api.callsOf('getEvent')).toEqual([{ id: 'sig-0:DU555555' }]);
+  });
+
+  it('keeps 10 000 events in one section but renders only the rows in view', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      makeEvent({ id: `bulk-${i}:DU${String(100000 + i)}`, accountId: `DU${100000 + i}`, status: 'done' }),
+    );
+    const { api } = queueApi(many);
+    renderWithApi(<QueuePage />, api);
+    expect(await screen.findByRole('heading', { name: /Done\s*10000/ })).toBeInTheDocument();
+    const rows = document.querySelectorAll('[data-section="done"] [data-event-id]');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(60);
+    expect(api.callsOf('listEvents')).toContainEqual({ state: 'done', q: undefined, limit: 10_000 });
+  });
+});

@@ -1,0 +1,195 @@
+import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { Pause, Play, Search } from 'lucide-react';
+import { useCallback, useMemo, useState } from 'react';
+import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../shared/dto';
+import { useApi } from '../../api/ApiProvider';
+import { notifyError } from '../../lib/notify';
+import { queryKeys } from '../../queries/query-keys';
+import { EVENT_LIST_LIMIT, useQueueStatus } from '../../queries/use-queries';
+import { ACTION_LABELS, canApply, useEventActions, type EventAction } from './event-actions';
+import { EventDrawer } from './EventDrawer';
+import { QueueSection } from './QueueSection';
+
+const BULK_ACTIONS: EventAction[] = ['retry', 'hold', 'release', 'delete'];
+
+function PauseButton() {
+  const api = useApi();
+  const client = useQueryClient();
+  const status = useQueueStatus();
+  const [busy, setBusy] = useState(false);
+  const paused = status.data?.paused ?? false;
+  const toggle = async () => {
+    setBusy(true);
+    try {
+      const next = await api.call(paused ? 'resume' : 'pause');
+      client.setQueryData(queryKeys.queueStatus(), next);
+    } catch (error) {
+      notifyError(paused ? 'Could not resume processing' : 'Could not pause processing', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Group gap="xs">
+      {paused && (
+        <Badge color="yellow" variant="light">
+          Processing paused
+        </Badge>
+      )}
+      <Button
+        size="xs"
+        variant={paused ? 'filled' : 'default'}
+        leftSection={paused ? <Play size={14} /> : <Pause size={14} />}
+        loading={busy}
+        disabled={status.isPending}
+        onClick={() => void toggle()}
+      >
+        {paused ? 'Resume processing' : 'Pause processing'}
+      </Button>
+    </Group>
+  );
+}
+
+/** The queue: Pending, Active, Delayed, Held and Done, with search, row and bulk actions and an event's detail. */
+export function QueuePage() {
+  const api = useApi();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [bulkBusy, setBulkBusy] = useState<EventAction | null>(null);
+  const act = useEventActions();
+
+  const lists = useQueries({
+    queries: EVENT_STATUSES.map((state) => ({
+      queryKey: queryKeys.events.list(state, q),
+      queryFn: () => api.call('listEvents', { state, q: q || undefined, limit: EVENT_LIST_LIMIT }),
+      placeholderData: (previous: { events: EventRecord[]; total: number } | undefined) => previous,
+    })),
+  });
+
+  const byId = useMemo(() => {
+    const map = new Map<string, EventRecord>();
+    for (const list of lists) for (const event of list.data?.events ?? []) map.set(event.id, event);
+    return map;
+  }, [lists]);
+
+  const selectedEvents = useMemo(
+    () => [...selected].flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
+    [selected, byId],
+  );
+
+  const toggle = useCallback((id: string) => {
+    setSelected((old) => {
+      const next = new Set(old);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+
+  const toggleAll = useCallback((_status: EventStatus, ids: string[], on: boolean) => {
+    setSelected((old) => {
+      const next = new Set(old);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }, []);
+
+  const onAction = useCallback(
+    (action: EventAction, event: EventRecord) => {
+      void act(action, [event]).then((ok) => {
+        if (ok && action === 'delete') setOpenId((current) => (current === event.id ? null : current));
+      });
+    },
+    [act],
+  );
+
+  const runBulk = async (action: EventAction) => {
+    const targets = selectedEvents.filter((event) => canApply(action, event));
+    setBulkBusy(action);
+    try {
+      const ok = await act(action, targets);
+      if (ok) {
+        setSelected((old) => {
+          const next = new Set(old);
+          for (const event of targets) next.delete(event.id);
+          return next;
+        });
+      }
+    } finally {
+      setBulkBusy(null);
+    }
+  };
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" wrap="nowrap">
+        <TextInput
+          placeholder="Search account, command, id or text"
+          aria-label="Search events"
+          leftSection={<Search size={14} />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={360}
+          size="xs"
+        />
+        <PauseButton />
+      </Group>
+      <Group gap="xs" aria-label="Bulk actions" role="toolbar" mih={30}>
+        <Text size="xs" c="dimmed">
+          {selectedEvents.length === 0
+            ? 'Select rows to act on several events at once.'
+            : `${selectedEvents.length} selected:`}
+        </Text>
+        {selectedEvents.length > 0 &&
+          BULK_ACTIONS.map((action) => {
+            const count = selectedEvents.filter((event) => canApply(action, event)).length;
+            if (count === 0) return null;
+            return (
+              <Button
+                key={action}
+                size="compact-sm"
+                variant="default"
+                c={action === 'delete' ? 'red' : undefined}
+                loading={bulkBusy === action}
+                onClick={() => void runBulk(action)}
+              >
+                {ACTION_LABELS[action]} {count} selected
+              </Button>
+            );
+          })}
+        {selectedEvents.length > 0 && (
+          <Button size="compact-sm" variant="subtle" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </Button>
+        )}
+      </Group>
+      {EVENT_STATUSES.map((status, i) => {
+        const list = lists[i]!;
+        return (
+          <QueueSection
+            key={status}
+            status={status}
+            events={list.data?.events ?? []}
+            total={list.data?.total ?? 0}
+            loading={list.isPending}
+            error={list.error ? list.error.message : null}
+            searching={q !== ''}
+            selected={selected}
+            onToggle={toggle}
+            onToggleAll={toggleAll}
+            onOpen={setOpenId}
+            onAction={onAction}
+          />
+        );
+      })}
+      <EventDrawer id={openId} onClose={() => setOpenId(null)} onAction={onAction} />
+    </Stack>
+  );
+}

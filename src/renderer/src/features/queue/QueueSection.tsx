@@ -1,0 +1,135 @@
+import { Badge, Group, Paper, Text, Title } from '@mantine/core';
+import { useRef } from 'react';
+import type { EventRecord, EventStatus } from '../../../../shared/dto';
+import { EmptyState } from '../../components/EmptyState';
+import { useNow } from '../../lib/use-now';
+import { useVirtualRows } from '../../lib/use-virtual-rows';
+import type { EventAction } from './event-actions';
+import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
+
+export const SECTION_TITLES: Record<EventStatus, string> = {
+  pending: 'Pending',
+  active: 'Active',
+  delayed: 'Delayed',
+  held: 'Held',
+  done: 'Done',
+};
+
+const SECTION_COLORS: Record<EventStatus, string> = {
+  pending: 'gray',
+  active: 'blue',
+  delayed: 'yellow',
+  held: 'gray',
+  done: 'green',
+};
+
+const EMPTY_TEXT: Record<EventStatus, string> = {
+  pending: 'No events waiting — signals from Zehnlabs land here; Rebalance now on an account adds one.',
+  active: 'Nothing is being processed right now. A worker takes the next pending event as soon as one is queued.',
+  delayed: 'No failed events. An event that fails (gateway down, market closed …) waits here and is retried by itself.',
+  held: 'Nothing on hold. Hold an event to keep it from being processed until you release it.',
+  done: 'No finished events yet. Events land here once their command has run.',
+};
+
+const MAX_LIST_HEIGHT = 380;
+
+export interface QueueSectionProps {
+  status: EventStatus;
+  events: EventRecord[];
+  total: number;
+  loading: boolean;
+  error: string | null;
+  searching: boolean;
+  selected: ReadonlySet<string>;
+  onToggle: (id: string) => void;
+  onToggleAll: (status: EventStatus, ids: string[], on: boolean) => void;
+  onOpen: (id: string) => void;
+  onAction: (action: EventAction, event: EventRecord) => void;
+}
+
+/** One state of the queue: a heading with its count and a virtualized list (10 000 rows stay smooth). */
+export function QueueSection(props: QueueSectionProps) {
+  const { status, events, total, loading, error, searching, selected } = props;
+  const title = SECTION_TITLES[status];
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow();
+  const virtualizer = useVirtualRows({
+    count: events.length,
+    scrollRef,
+    rowHeight: ROW_HEIGHT,
+    viewportHeight: MAX_LIST_HEIGHT,
+    getItemKey: (index) => events[index]?.id ?? index,
+  });
+  const height = Math.min(MAX_LIST_HEIGHT, events.length * ROW_HEIGHT);
+  const selectedHere = events.filter((event) => selected.has(event.id)).length;
+  const headingId = `queue-section-${status}`;
+
+  return (
+    <Paper withBorder radius="sm" component="section" aria-labelledby={headingId} data-section={status}>
+      <Group justify="space-between" px="xs" py={6}>
+        <Title order={2} size="h5" id={headingId}>
+          {title}{' '}
+          <Badge component="span" color={SECTION_COLORS[status]} variant="light" size="sm" className="num">
+            {total}
+          </Badge>
+        </Title>
+        {events.length > 0 && (
+          <Text
+            component="button"
+            type="button"
+            size="xs"
+            c="dimmed"
+            style={{ background: 'none', border: 0, cursor: 'pointer' }}
+            onClick={() =>
+              props.onToggleAll(
+                status,
+                events.map((e) => e.id),
+                selectedHere < events.length,
+              )
+            }
+          >
+            {selectedHere < events.length ? `Select all ${events.length}` : 'Clear selection'}
+          </Text>
+        )}
+      </Group>
+      {error ? (
+        <EmptyState>
+          Could not load {title.toLowerCase()} events: {error}
+        </EmptyState>
+      ) : events.length === 0 ? (
+        <EmptyState>
+          {loading ? 'Loading…' : searching ? `No ${title.toLowerCase()} events match the search.` : EMPTY_TEXT[status]}
+        </EmptyState>
+      ) : (
+        <>
+          <EventRowHeader />
+          <div ref={scrollRef} style={{ height, overflowY: 'auto', position: 'relative' }} role="rowgroup">
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const event = events[item.index];
+                if (!event) return null;
+                return (
+                  <EventRow
+                    key={event.id}
+                    event={event}
+                    now={now}
+                    top={item.start}
+                    selected={selected.has(event.id)}
+                    onToggle={props.onToggle}
+                    onOpen={props.onOpen}
+                    onAction={props.onAction}
+                  />
+                );
+              })}
+            </div>
+          </div>
+          {total > events.length && (
+            <Text size="xs" c="dimmed" px="xs" py={4}>
+              Showing the first {events.length} of {total}; search to narrow the list.
+            </Text>
+          )}
+        </>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,213 @@
+import { ActionIcon, Button, Checkbox, Group, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Plus, Trash2 } from 'lucide-react';
+import type { StrategyOption } from '../../../../shared/contract';
+import { EmptyState } from '../../components/EmptyState';
+import { useSettingsForm } from './form-context';
+
+interface AccountDraft {
+  accountId?: unknown;
+  name?: unknown;
+  type?: unknown;
+  enabled?: unknown;
+  strategy?: unknown;
+  cashReservePercent?: unknown;
+  replacementSet?: unknown;
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+function StrategyInput({
+  path,
+  value,
+  strategies,
+  strategiesError,
+}: {
+  path: string;
+  value: string;
+  strategies: StrategyOption[] | null;
+  strategiesError: string | null;
+}) {
+  const form = useSettingsForm();
+  if (strategies && strategies.length > 0) {
+    const data = strategies.map((s) => ({ value: s.slug, label: `${s.name} (${s.slug})` }));
+    if (value && !data.some((d) => d.value === value))
+      data.unshift({ value, label: `${value} (not in the provider's list)` });
+    return (
+      <Select
+        size="xs"
+        aria-label="Strategy"
+        placeholder="Pick a strategy"
+        data={data}
+        value={value || null}
+        onChange={(next) => form.set(path, next ?? '')}
+        searchable
+        allowDeselect={false}
+        nothingFoundMessage="No such strategy"
+        error={form.error(path)}
+      />
+    );
+  }
+  return (
+    <TextInput
+      size="xs"
+      aria-label="Strategy"
+      placeholder="strategy slug, e.g. etf-blend-200-35"
+      value={value}
+      onChange={(e) => form.set(path, e.currentTarget.value)}
+      error={form.error(path)}
+      title={strategiesError ? `The strategy list could not be had (${strategiesError}); type the slug.` : undefined}
+    />
+  );
+}
+
+/** The accounts of §14, one row each; the strategy is picked from the provider's list or typed. */
+export function AccountsEditor({
+  strategies,
+  strategiesError,
+  replacementSetNames,
+  tradingMode,
+}: {
+  strategies: StrategyOption[] | null;
+  strategiesError: string | null;
+  replacementSetNames: string[];
+  tradingMode: 'paper' | 'live';
+}) {
+  const form = useSettingsForm();
+  const accounts = (Array.isArray(form.get('accounts')) ? form.get('accounts') : []) as AccountDraft[];
+  const setAccounts = (next: AccountDraft[]) => form.set('accounts', next);
+  const add = () =>
+    setAccounts([
+      ...accounts,
+      {
+        accountId: '',
+        name: '',
+        type: tradingMode,
+        enabled: true,
+        strategy: '',
+        cashReservePercent: 1,
+        replacementSet: null,
+      },
+    ]);
+
+  return (
+    <Stack gap="xs">
+      {strategiesError && (
+        <Text size="xs" c="dimmed">
+          The provider's strategy list could not be had ({strategiesError}); type each strategy's slug.
+        </Text>
+      )}
+      {accounts.length === 0 ? (
+        <EmptyState>No accounts — add one: its IB account id (e.g. DU123456) and the strategy it follows.</EmptyState>
+      ) : (
+        <Table fz="xs" verticalSpacing={4} aria-label="Accounts" style={{ tableLayout: 'fixed' }}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={130}>Account id</Table.Th>
+              <Table.Th w={150}>Name</Table.Th>
+              <Table.Th w={100}>Type</Table.Th>
+              <Table.Th w={60}>Enabled</Table.Th>
+              <Table.Th>Strategy</Table.Th>
+              <Table.Th w={100}>Reserve %</Table.Th>
+              <Table.Th w={130}>Replacement set</Table.Th>
+              <Table.Th w={40} />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {accounts.map((account, i) => {
+              const base = `accounts.${i}`;
+              return (
+                <Table.Tr key={i} data-account-row={i} style={{ verticalAlign: 'top' }}>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      aria-label="Account id"
+                      placeholder="DU123456"
+                      value={str(account.accountId)}
+                      onChange={(e) => form.set(`${base}.accountId`, e.currentTarget.value)}
+                      error={form.error(`${base}.accountId`)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      aria-label="Name"
+                      value={str(account.name)}
+                      onChange={(e) => form.set(`${base}.name`, e.currentTarget.value)}
+                      error={form.error(`${base}.name`)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Select
+                      size="xs"
+                      aria-label="Type"
+                      data={['paper', 'live']}
+                      value={str(account.type) || 'paper'}
+                      onChange={(next) => form.set(`${base}.type`, next ?? 'paper')}
+                      allowDeselect={false}
+                      error={form.error(`${base}.type`)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Checkbox
+                      mt={6}
+                      aria-label="Enabled"
+                      checked={account.enabled !== false}
+                      onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <StrategyInput
+                      path={`${base}.strategy`}
+                      value={str(account.strategy)}
+                      strategies={strategies}
+                      strategiesError={strategiesError}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <NumberInput
+                      size="xs"
+                      aria-label="Cash reserve %"
+                      value={typeof account.cashReservePercent === 'number' ? account.cashReservePercent : ''}
+                      onChange={(next) => form.set(`${base}.cashReservePercent`, next)}
+                      min={0}
+                      max={100}
+                      step={0.5}
+                      error={form.error(`${base}.cashReservePercent`)}
+                      styles={{ input: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Select
+                      size="xs"
+                      aria-label="Replacement set"
+                      data={[{ value: '', label: 'none' }, ...replacementSetNames.map((n) => ({ value: n, label: n }))]}
+                      value={typeof account.replacementSet === 'string' ? account.replacementSet : ''}
+                      onChange={(next) => form.set(`${base}.replacementSet`, next ? next : null)}
+                      allowDeselect={false}
+                      error={form.error(`${base}.replacementSet`)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      aria-label={`Remove account ${str(account.accountId) || i + 1}`}
+                      onClick={() => setAccounts(accounts.filter((_, j) => j !== i))}
+                    >
+                      <Trash2 size={14} />
+                    </ActionIcon>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Group>
+        <Button size="xs" variant="default" leftSection={<Plus size={14} />} onClick={add}>
+          Add account
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

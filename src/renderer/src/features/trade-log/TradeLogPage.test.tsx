@@ -1,0 +1,52 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { TradeRecord } from '../../../../shared/dto';
+import { createFakeApi } from '../../test/fake-api';
+import { makeAccount } from '../../test/fixtures';
+import { renderWithApi } from '../../test/render';
+import { TradeLogPage } from './TradeLogPage';
+
+const trade: TradeRecord = {
+  id: 't1',
+  kind: 'fill',
+  eventId: 'sig-1:DU123456',
+  accountId: 'DU123456',
+  symbol: 'SPY',
+  side: 'BUY',
+  quantity: 1200,
+  orderType: 'MKT',
+  orderRef: 'rd:sig-1:DU123456',
+  orderId: 7,
+  permId: 99,
+  status: 'Filled',
+  fillPrice: 501.25,
+  commission: 1.5,
+  at: '2025-01-02T15:00:00.000Z',
+};
+
+describe('Trade log page', () => {
+  it('shows log lines, appends streamed ones at the bottom, and lists trades', async () => {
+    const api = createFakeApi({
+      logs: () => ({ lines: [{ time: '2025-01-02T15:00:00Z', level: 'info', msg: 'connected to IB Gateway' }] }),
+      trades: () => ({ trades: [trade] }),
+      accounts: () => ({ accounts: [makeAccount()] }),
+      feedLog: () => ({ entries: [] }),
+    });
+    renderWithApi(<TradeLogPage />, api);
+    const log = await screen.findByRole('log', { name: 'Log lines' });
+    expect(await within(log).findByText(/connected to IB Gateway/)).toBeInTheDocument();
+    api.emit({
+      type: 'log',
+      line: { time: '2025-01-02T15:00:01Z', level: 'warn', msg: 'sell filled late', accountId: 'DU123456' },
+    });
+    await waitFor(() => expect(within(log).getByText(/sell filled late/)).toBeInTheDocument());
+    expect(api.callsOf('logs')).toHaveLength(1);
+
+    const table = screen.getByRole('table', { name: 'Trades' });
+    expect(within(table).getByText('SPY')).toBeInTheDocument();
+    expect(within(table).getByText('1,200')).toBeInTheDocument();
+    expect(within(table).getByText('501.25')).toBeInTheDocument();
+    expect(within(table).getByText('rd:sig-1:DU123456')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
+  });
+});

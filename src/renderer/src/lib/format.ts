@@ -1,0 +1,98 @@
+/** Formatting for the window: tabular numbers, money with currency, percentages to two decimals, relative times. */
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const percent = new Intl.NumberFormat(undefined, {
+  style: 'percent',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+export function formatInteger(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : integer.format(value);
+}
+
+export function formatDecimal(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : decimal.format(value);
+}
+
+/** A fraction 0..1 as a percentage with two decimals ("12.34%"). */
+export function formatFraction(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : percent.format(value);
+}
+
+/** A number that already is a percentage (e.g. a cash reserve of 1 → "1.00%"). */
+export function formatPercentValue(value: number | null | undefined): string {
+  return formatFraction(value === null || value === undefined ? value : value / 100);
+}
+
+export function formatMoney(value: number | null | undefined, currency = 'USD'): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency, currencyDisplay: 'code' });
+    } catch {
+      format = decimal;
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format.format(value);
+}
+
+/** The exact local time, for hovers and exports. */
+export function formatExact(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(undefined, {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+}
+
+export function formatClock(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString(undefined, { hour12: false });
+}
+
+/** "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago" (or "in …" for the future). */
+export function formatRelative(iso: string | null | undefined, now: number): string {
+  if (!iso) return '—';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return iso;
+  const diff = now - at;
+  const abs = Math.abs(diff);
+  let text: string;
+  if (abs < 5_000) return 'just now';
+  if (abs < 60_000) text = `${Math.floor(abs / 1_000)} s`;
+  else if (abs < 3_600_000) text = `${Math.floor(abs / 60_000)} min`;
+  else if (abs < 86_400_000) text = `${Math.floor(abs / 3_600_000)} h`;
+  else text = `${Math.floor(abs / 86_400_000)} d`;
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** Time left until `iso` as mm:ss (h:mm:ss beyond an hour); "00:00" when due. */
+export function formatCountdown(iso: string | null | undefined, now: number): string {
+  if (!iso) return '—';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return '—';
+  const total = Math.max(0, Math.ceil((at - now) / 1_000));
+  const h = Math.floor(total / 3_600);
+  const m = Math.floor((total % 3_600) / 60);
+  const s = total % 60;
+  const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+/** Long ids (`eventId:accountId`, UUIDs) shortened for a dense row; the full id goes in the hover. */
+export function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+}

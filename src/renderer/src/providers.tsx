@@ -1,0 +1,52 @@
+import { createTheme, MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { ApiClient } from './api/api-client';
+import { ApiProvider } from './api/ApiProvider';
+
+export const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'sm',
+  fontSmoothing: true,
+});
+
+/**
+ * Server data lives only in TanStack Query; it stays fresh until a stream message invalidates it (no polling), so
+ * nothing is refetched on a timer or on focus.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: 1 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Everything a page needs around it: theme (light / dark from the system), queries, modals, notifications, the api. */
+export function Providers({
+  api,
+  queryClient,
+  env,
+  children,
+}: {
+  api: ApiClient;
+  queryClient: QueryClient;
+  env?: 'default' | 'test';
+  children: ReactNode;
+}) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
+      <ApiProvider api={api}>
+        <QueryClientProvider client={queryClient}>
+          <ModalsProvider>
+            <Notifications position="bottom-right" limit={5} />
+            {children}
+          </ModalsProvider>
+        </QueryClientProvider>
+      </ApiProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,29 @@
+import type { EventStatus } from '../../../shared/dto';
+
+export interface LogFilters {
+  level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  accountId?: string;
+  eventId?: string;
+}
+
+/** Every TanStack Query key of the window; stream messages invalidate these and nothing else holds server data. */
+export const queryKeys = {
+  health: () => ['health'] as const,
+  queueStatus: () => ['queue-status'] as const,
+  events: {
+    all: () => ['events'] as const,
+    lists: () => ['events', 'list'] as const,
+    listsOf: (state: EventStatus) => ['events', 'list', state] as const,
+    list: (state: EventStatus, q: string) => ['events', 'list', state, q] as const,
+    detail: (id: string) => ['events', 'detail', id] as const,
+  },
+  accounts: () => ['accounts'] as const,
+  logs: {
+    all: () => ['logs'] as const,
+    list: (filters: LogFilters) => ['logs', filters] as const,
+  },
+  trades: () => ['trades'] as const,
+  feedLog: () => ['feed-log'] as const,
+  strategies: () => ['strategies'] as const,
+  config: () => ['config'] as const,
+};

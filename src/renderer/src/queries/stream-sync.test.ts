@@ -1,0 +1,63 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it, vi } from 'vitest';
+import type { LogLine } from '../../../shared/dto';
+import { queryKeys } from './query-keys';
+import { StreamSync } from './stream-sync';
+
+const line = (overrides: Partial<LogLine>): LogLine => ({
+  time: '2025-01-02T15:00:00Z',
+  level: 'info',
+  msg: 'x',
+  ...overrides,
+});
+
+describe('StreamSync', () => {
+  it('invalidates the lists of the states an event left and entered, its detail and the queue status', async () => {
+    const client = new QueryClient();
+    const invalidate = vi.spyOn(client, 'invalidateQueries');
+    new StreamSync(client).handle({
+      type: 'queue',
+      change: { id: 'e1', accountId: 'DU1', action: 'claimed', from: 'pending', to: 'active', at: '' },
+    });
+    await vi.waitFor(() => expect(invalidate).toHaveBeenCalledTimes(4));
+    const keys = invalidate.mock.calls.map((c) => c[0]?.queryKey);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        queryKeys.events.listsOf('pending'),
+        queryKeys.events.listsOf('active'),
+        queryKeys.events.detail('e1'),
+        queryKeys.queueStatus(),
+      ]),
+    );
+  });
+
+  it('appends a log line to the cached lists it matches, bounded', () => {
+    const client = new QueryClient();
+    client.setQueryData(queryKeys.logs.list({}), { lines: [line({ msg: 'old' })] });
+    client.setQueryData(queryKeys.logs.list({ level: 'error' }), { lines: [] });
+    client.setQueryData(queryKeys.logs.list({ accountId: 'DU2' }), { lines: [] });
+    new StreamSync(client).handle({ type: 'log', line: line({ msg: 'new', accountId: 'DU1' }) });
+    expect(client.getQueryData<{ lines: LogLine[] }>(queryKeys.logs.list({}))?.lines.map((l) => l.msg)).toEqual([
+      'old',
+      'new',
+    ]);
+    expect(client.getQueryData<{ lines: LogLine[] }>(queryKeys.logs.list({ level: 'error' }))?.lines).toEqual([]);
+    expect(client.getQueryData<{ lines: LogLine[] }>(queryKeys.logs.list({ accountId: 'DU2' }))?.lines).toEqual([]);
+  });
+
+  it('batches a burst of changes into few refetch rounds', async () => {
+    const client = new QueryClient();
+    let rounds = 0;
+    vi.spyOn(client, 'invalidateQueries').mockImplementation(async () => {
+      rounds += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    });
+    const sync = new StreamSync(client);
+    for (let i = 0; i < 100; i++) {
+      sync.handle({ type: 'trade', trade: {} as never });
+    }
+    await vi.waitFor(() => expect(rounds).toBeGreaterThan(0));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(rounds).toBeLessThanOrEqual(2);
+  });
+});

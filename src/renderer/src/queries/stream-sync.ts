@@ -1,0 +1,98 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { StreamMessage } from '../../../shared/contract';
+import type { LogLine } from '../../../shared/dto';
+import { queryKeys, type LogFilters } from './query-keys';
+import { LOG_LIMIT } from './use-queries';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** Whether a pushed log line belongs in a log list fetched with these filters (level is a minimum). */
+export function logMatches(line: LogLine, filters: LogFilters): boolean {
+  if (filters.level && LEVELS.indexOf(line.level) < LEVELS.indexOf(filters.level)) return false;
+  if (filters.accountId && line.accountId !== filters.accountId) return false;
+  if (filters.eventId && line.eventId !== filters.eventId) return false;
+  return true;
+}
+
+/**
+ * Turns stream messages into query invalidations ("push notifies, queries fetch"). Invalidations are batched: one round
+ * of refetches runs at a time, and keys invalidated meanwhile are refetched in the next round, so a burst of queue
+ * changes costs a few refetches instead of one per message, and the last change is always fetched.
+ */
+export class StreamSync {
+  private readonly pending = new Map<string, QueryKey>();
+  private running = false;
+
+  constructor(private readonly client: QueryClient) {}
+
+  handle(message: StreamMessage): void {
+    switch (message.type) {
+      case 'queue': {
+        const { change } = message;
+        if (change.from) this.invalidate(queryKeys.events.listsOf(change.from));
+        if (change.to) this.invalidate(queryKeys.events.listsOf(change.to));
+        if (!change.from && !change.to) this.invalidate(queryKeys.events.lists());
+        this.invalidate(queryKeys.events.detail(change.id));
+        this.invalidate(queryKeys.queueStatus());
+        if (change.to === 'done' || change.to === null) this.invalidate(queryKeys.accounts());
+        break;
+      }
+      case 'health':
+        this.client.setQueryData(queryKeys.health(), message.health);
+        break;
+      case 'log':
+        this.appendLog(message.line);
+        if (message.line.eventId) this.invalidate(queryKeys.events.detail(message.line.eventId));
+        break;
+      case 'trade':
+        this.invalidate(queryKeys.trades());
+        break;
+      case 'accounts':
+        this.invalidate(queryKeys.accounts());
+        break;
+      case 'config':
+        this.invalidate(queryKeys.config());
+        this.invalidate(queryKeys.accounts());
+        this.invalidate(queryKeys.strategies());
+        break;
+      case 'feed':
+        this.invalidate(queryKeys.feedLog());
+        break;
+    }
+  }
+
+  /** After the stream was down, anything may have changed: refetch what is on screen. */
+  resync(): void {
+    void this.client.invalidateQueries();
+  }
+
+  private appendLog(line: LogLine): void {
+    for (const query of this.client.getQueryCache().findAll({ queryKey: queryKeys.logs.all() })) {
+      const filters = (query.queryKey[1] ?? {}) as LogFilters;
+      if (!logMatches(line, filters)) continue;
+      this.client.setQueryData<{ lines: LogLine[] }>(query.queryKey, (old) => {
+        if (!old) return old;
+        const lines = [...old.lines, line];
+        return { lines: lines.length > LOG_LIMIT ? lines.slice(lines.length - LOG_LIMIT) : lines };
+      });
+    }
+  }
+
+  private invalidate(queryKey: QueryKey): void {
+    this.pending.set(JSON.stringify(queryKey), queryKey);
+    if (!this.running) void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.pending.size > 0) {
+        const batch = [...this.pending.values()];
+        this.pending.clear();
+        await Promise.all(batch.map((queryKey) => this.client.invalidateQueries({ queryKey })));
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

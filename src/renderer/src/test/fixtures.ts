@@ -1,0 +1,161 @@
+import type { AccountView, ConfigView } from '../../../shared/contract';
+import type { EventRecord, Health, Plan } from '../../../shared/dto';
+
+export function makeEvent(overrides: Partial<EventRecord> & { id: string }): EventRecord {
+  return {
+    eventId: overrides.id,
+    accountId: 'DU123456',
+    command: 'rebalance',
+    strategy: 'etf-blend-200-35',
+    source: 'zehnlabs',
+    payload: { exec: 'rebalance' },
+    status: 'pending',
+    timesQueued: 1,
+    createdAt: '2025-01-02T15:00:00.000Z',
+    updatedAt: '2025-01-02T15:00:00.000Z',
+    nextAttemptAt: null,
+    lastError: null,
+    result: null,
+    ...overrides,
+  };
+}
+
+export function makeHealth(overrides: Partial<Health> = {}): Health {
+  return {
+    status: 'ok',
+    redis: { state: 'green', detail: 'embedded, 3 ms' },
+    ib: { state: 'green', detail: 'connected to 127.0.0.1:4002' },
+    feed: { state: 'green', detail: 'connected, 2 channels' },
+    processor: { state: 'green', detail: '4 workers idle' },
+    queue: { state: 'green', detail: 'empty' },
+    tradingMode: 'paper',
+    simulated: false,
+    ...overrides,
+  };
+}
+
+export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
+  return {
+    accountId: 'DU123456',
+    name: 'Paper IRA',
+    type: 'paper',
+    enabled: true,
+    strategy: 'etf-blend-200-35',
+    cashReservePercent: 1,
+    replacementSet: 'ira',
+    replacements: [{ source: 'DBC', target: 'PDBC', scale: 1 }],
+    active: true,
+    lastRebalance: null,
+    lastResult: null,
+    drift: 0.0312,
+    missedSignal: null,
+    ...overrides,
+  };
+}
+
+export function makePlan(): Plan {
+  return {
+    accountId: 'DU123456',
+    strategy: 'etf-blend-200-35',
+    asOf: '2025-01-02T14:00:00.000Z',
+    netLiquidation: 100_000,
+    cash: 10_000,
+    cashReservePercent: 1,
+    investable: 99_000,
+    rows: [
+      {
+        symbol: 'SPY',
+        currentShares: 100,
+        currentValue: 50_000,
+        currentWeight: 0.5,
+        targetWeight: 0.6,
+        targetShares: 112,
+        price: 500,
+        delta: 12,
+        order: { side: 'BUY', quantity: 12 },
+        estimatedValue: 6_000,
+      },
+      {
+        symbol: 'TLT',
+        currentShares: 400,
+        currentValue: 40_000,
+        currentWeight: 0.4,
+        targetWeight: 0.39,
+        targetShares: 400,
+        price: 100,
+        delta: 0,
+        order: null,
+        estimatedValue: 0,
+      },
+    ],
+    warnings: [],
+    createdAt: '2025-01-02T15:00:00.000Z',
+  };
+}
+
+export function makeSettings(): Record<string, unknown> {
+  return {
+    tradingMode: 'paper',
+    dataDir: null,
+    redis: { url: null, binary: null, keyPrefix: '' },
+    ib: {
+      host: '127.0.0.1',
+      port: 4002,
+      clientId: null,
+      marketDataType: 1,
+      connectTimeoutMs: 5000,
+      requestTimeoutMs: 10000,
+      reconnectDelayMs: 5000,
+    },
+    zehnlabs: {
+      realtimeApiKey: '',
+      allocationsApiKey: '',
+      allocationsUrl: 'https://workers.fintech.zehnlabs.com/api/v1/strategies',
+      realtime: {},
+      autoCatchUp: false,
+    },
+    accounts: [
+      {
+        accountId: 'DU123456',
+        name: 'Paper IRA',
+        type: 'paper',
+        enabled: true,
+        strategy: 'etf-blend-200-35',
+        cashReservePercent: 1,
+        replacementSet: 'ira',
+      },
+    ],
+    replacementSets: { ira: [{ source: 'DBC', target: 'PDBC', scale: 1 }] },
+    orders: {
+      type: 'MKT',
+      timeInForce: 'DAY',
+      outsideRth: false,
+      limitOffsetPercent: 0.5,
+      fillTimeoutMs: 300000,
+      minTradeValue: 0,
+      whatIf: true,
+    },
+    queue: {
+      retryDelayMs: 60000,
+      concurrency: 4,
+      leaseMs: 30000,
+      holdOn: [],
+      historyLimit: 100000,
+      retainDoneDays: 90,
+    },
+    management: { host: '127.0.0.1', port: 8765, token: '' },
+    notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
+    logLevel: 'info',
+  };
+}
+
+export function makeConfig(overrides: Partial<ConfigView> = {}): ConfigView {
+  return {
+    settings: makeSettings(),
+    secretsSet: { 'zehnlabs.realtimeApiKey': true, 'zehnlabs.allocationsApiKey': false, 'management.token': true },
+    fileIssues: [],
+    dataDir: '/home/trader/.rebalance-desk',
+    simulated: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,200 @@
+import type { EventRecord } from '../src/shared/dto';
+import { expect, test } from './demo-fixture';
+import { Desk } from './pages/desk';
+
+interface EventList {
+  events: EventRecord[];
+  total: number;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a published signal appears as Pending, is processed to Done, and the Trade log shows its fills', async ({
+  page,
+  demo,
+}) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await expect(desk.light('IB Gateway')).toHaveAttribute('aria-label', /IB Gateway: green/);
+  await desk.queue.pause();
+
+  await desk.go('Accounts');
+  await desk.accounts.publishSignal('etf-blend-200-35');
+  await desk.go('Queue');
+  const pending = await demo.api<EventList>('GET', '/api/queue/events?state=pending');
+  expect(pending.body.events.map((e) => e.accountId).sort()).toEqual(['DU1000001', 'DU1000002']);
+  for (const event of pending.body.events) await expect(desk.queue.rowIn('pending', event.id)).toBeVisible();
+  await desk.screenshot('queue-pending');
+
+  await desk.queue.resume();
+  for (const event of pending.body.events) {
+    await expect(desk.queue.rowIn('done', event.id)).toBeVisible({ timeout: 30_000 });
+  }
+  await desk.screenshot('queue-done');
+
+  await desk.go('Trade log');
+  const trades = desk.tradeLog.trades();
+  await expect(trades.getByText('DU1000001').first()).toBeVisible();
+  await expect(trades.getByText(/Filled/).first()).toBeVisible();
+  await desk.screenshot('trade-log');
+});
+
+test('a stopped gateway delays the event with its reason and turns the light red; Retry after restart finishes it', async ({
+  page,
+  demo,
+}) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await desk.go('Accounts');
+  await desk.accounts.gateway('Stop gateway');
+  await expect(desk.light('IB Gateway')).toHaveAttribute('aria-label', /IB Gateway: (red|amber)/, { timeout: 15_000 });
+  await desk.accounts.command('DU1000003', 'Positions');
+
+  await desk.go('Queue');
+  const delayed = await expect
+    .poll(async () => (await demo.api<EventList>('GET', '/api/queue/events?state=delayed')).body.events, {
+      timeout: 30_000,
+    })
+    .toHaveLength(1)
+    .then(async () => (await demo.api<EventList>('GET', '/api/queue/events?state=delayed')).body.events[0]!);
+  const row = desk.queue.rowIn('delayed', delayed.id);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(/transient/i);
+  await expect(row).toContainText(/retry in \d\d:\d\d/);
+  await expect(desk.light('IB Gateway')).toHaveAttribute('aria-label', /IB Gateway: red/, { timeout: 15_000 });
+  await desk.screenshot('queue-delayed-gateway-down');
+
+  await desk.go('Accounts');
+  await desk.accounts.gateway('Start gateway');
+  await expect(desk.light('IB Gateway')).toHaveAttribute('aria-label', /IB Gateway: green/, { timeout: 20_000 });
+  await desk.go('Queue');
+  await desk.queue.action(delayed.id, 'Retry');
+  await expect(desk.queue.rowIn('done', delayed.id)).toBeVisible({ timeout: 30_000 });
+});
+
+test('Hold and Release move an event between Pending and Held', async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await desk.queue.pause();
+  const created = await demo.api<EventRecord>('POST', '/api/accounts/DU1000002/commands/print-equity');
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  await expect(desk.queue.rowIn('pending', id)).toBeVisible();
+  await desk.queue.action(id, 'Hold');
+  await expect(desk.queue.rowIn('held', id)).toBeVisible();
+  await desk.screenshot('queue-held');
+  await desk.queue.action(id, 'Release');
+  await expect(desk.queue.rowIn('pending', id)).toBeVisible();
+  await desk.queue.resume();
+  await expect(desk.queue.rowIn('done', id)).toBeVisible({ timeout: 30_000 });
+});
+
+test('Delete asks to confirm and removes the row', async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await desk.queue.pause();
+  const created = await demo.api<EventRecord>('POST', '/api/accounts/DU1000001/commands/print-orders');
+  const id = created.body.id;
+  await expect(desk.queue.rowIn('pending', id)).toBeVisible();
+  await desk.queue.action(id, 'Delete');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await desk.screenshot('queue-delete-confirm');
+  await dialog.getByRole('button', { name: 'Delete event' }).click();
+  await expect(desk.queue.row(id)).toHaveCount(0);
+  expect((await demo.api('GET', `/api/queue/events/${encodeURIComponent(id)}`)).status).toBe(404);
+  await desk.queue.resume();
+});
+
+test('a duplicate Rebalance now is refused with a message naming the queued event', async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await desk.queue.pause();
+  // A Zehnlabs signal has queued a rebalance for DU1000002 that is still waiting …
+  const signal = await demo.api<{ eventId: string }>('POST', '/api/demo/signal', { strategy: 'etf-blend-200-35' });
+  const queuedId = `${signal.body.eventId}:DU1000002`;
+  await expect(desk.queue.rowIn('pending', queuedId)).toBeVisible();
+  // … so the trader's Rebalance now for the same account is refused, naming that event.
+  await desk.go('Accounts');
+  await desk.accounts.command('DU1000002', 'Rebalance now');
+  await expect(page.getByText(/already queued/i).first()).toBeVisible();
+  await expect(page.getByText(queuedId.slice(0, 8)).first()).toBeVisible();
+  await desk.screenshot('accounts-duplicate');
+  const pending = await demo.api<EventList>('GET', '/api/queue/events?state=pending&accountId=DU1000002');
+  expect(pending.body.events.filter((e) => e.command === 'rebalance').map((e) => e.id)).toEqual([queuedId]);
+  await desk.go('Queue');
+  await desk.queue.resume();
+});
+
+test("Preview's plan table equals the orders a following live run sends", async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  // Let earlier tests' events settle so the account's state does not move between preview and live run.
+  await expect
+    .poll(
+      async () => {
+        const s = (await demo.api<{ counts: Record<string, number> }>('GET', '/api/queue/status')).body.counts;
+        return s.pending + s.active + s.delayed;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(0);
+  await desk.go('Accounts');
+  await desk.accounts.command('DU1000003', 'Preview');
+  const plan = page.getByRole('table', { name: 'Plan' });
+  await expect(plan).toBeVisible({ timeout: 30_000 });
+  for (const header of ['Symbol', 'Current %', 'Target %', 'Current shares', 'Target shares', 'Order', 'Est. value']) {
+    await expect(plan.getByRole('columnheader', { name: header })).toBeVisible();
+  }
+  await desk.screenshot('accounts-preview');
+  const previewOrders = (await plan
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows
+        .map((r) => [
+          r.querySelector('td')?.textContent?.trim() ?? '',
+          r.querySelectorAll('td')[5]?.textContent?.trim() ?? '',
+        ])
+        .filter(([, order]) => /^(BUY|SELL) \d+/.test(order!)),
+    )) as [string, string][];
+  expect(previewOrders.length).toBeGreaterThan(0);
+  await page.keyboard.press('Escape');
+
+  await desk.accounts.command('DU1000003', 'Rebalance now');
+  await expect
+    .poll(
+      async () =>
+        (
+          await demo.api<EventList>('GET', '/api/queue/events?state=done&accountId=DU1000003&q=rebalance')
+        ).body.events.filter((e) => e.command === 'rebalance').length,
+      { timeout: 60_000 },
+    )
+    .toBeGreaterThan(0);
+  const live = (await demo.api<EventList>('GET', '/api/queue/events?state=done&accountId=DU1000003')).body.events.find(
+    (e) => e.command === 'rebalance',
+  )!;
+  const sent = ((live.result as { orders: { symbol: string; side: string; quantity: number }[] }).orders ?? []).map(
+    (o) => [o.symbol, `${o.side} ${o.quantity}`],
+  );
+  expect(sent.sort()).toEqual(previewOrders.map(([s, o]) => [s, o.split(/\s+/).slice(0, 2).join(' ')]).sort());
+});
+
+test('Settings rejects an invalid value with the message beside the field', async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await desk.go('Settings');
+  const url = page.getByRole('textbox', { name: 'Allocations URL' });
+  await url.fill('not a url');
+  await expect(url).toHaveAttribute('aria-invalid', 'true');
+  const describedBy = (await url.getAttribute('aria-describedby')) ?? '';
+  const message = page.locator(
+    describedBy
+      .split(/\s+/)
+      .map((id) => `[id="${id}"]`)
+      .join(', '),
+  );
+  await expect(message.filter({ hasText: /url/i })).toBeVisible();
+  await desk.screenshot('settings-invalid');
+  const saved = await demo.api<{ settings: { zehnlabs: { allocationsUrl: string } } }>('GET', '/api/config');
+  expect(saved.body.settings.zehnlabs.allocationsUrl).not.toBe('not a url');
+});

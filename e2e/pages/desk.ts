@@ -1,0 +1,107 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { DemoServer } from '../demo-fixture';
+
+const ARTIFACTS = 'e2e/artifacts';
+
+/** The window as a trader sees it: navigation, status strip, and one object per page. */
+export class Desk {
+  readonly queue: QueuePage;
+  readonly accounts: AccountsPage;
+  readonly tradeLog: TradeLogPage;
+  readonly settings: SettingsPage;
+
+  constructor(
+    readonly page: Page,
+    readonly demo: DemoServer,
+  ) {
+    this.queue = new QueuePage(page);
+    this.accounts = new AccountsPage(page);
+    this.tradeLog = new TradeLogPage(page);
+    this.settings = new SettingsPage(page);
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto(this.demo.appUrl);
+    await expect(this.page.getByRole('heading', { name: 'Rebalance Desk' })).toBeVisible();
+  }
+
+  async go(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings'): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+  }
+
+  /** One light of the status strip, e.g. "IB Gateway". */
+  light(label: 'Redis' | 'IB Gateway' | 'Zehnlabs feed' | 'Processor'): Locator {
+    return this.page.getByRole('status').locator(`[aria-label^="${label}:"]`);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  }
+}
+
+export class QueuePage {
+  constructor(readonly page: Page) {}
+
+  section(status: 'pending' | 'active' | 'delayed' | 'held' | 'done'): Locator {
+    return this.page.locator(`section[data-section="${status}"]`);
+  }
+
+  row(id: string): Locator {
+    return this.page.locator(`[data-event-id="${id}"]`);
+  }
+
+  rowIn(status: 'pending' | 'active' | 'delayed' | 'held' | 'done', id: string): Locator {
+    return this.section(status).locator(`[data-event-id="${id}"]`);
+  }
+
+  async action(id: string, name: 'Retry' | 'Hold' | 'Release' | 'Delete'): Promise<void> {
+    await this.row(id).getByRole('button', { name, exact: true }).click();
+  }
+
+  async pause(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Pause processing' }).click();
+    await expect(this.page.getByRole('button', { name: 'Resume processing' })).toBeVisible();
+  }
+
+  async resume(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Resume processing' }).click();
+    await expect(this.page.getByRole('button', { name: 'Pause processing' })).toBeVisible();
+  }
+}
+
+export class AccountsPage {
+  constructor(readonly page: Page) {}
+
+  card(accountId: string): Locator {
+    return this.page.getByLabel(`Account ${accountId}`);
+  }
+
+  async command(accountId: string, name: string): Promise<void> {
+    await this.card(accountId).getByRole('button', { name, exact: true }).click();
+  }
+
+  async publishSignal(strategy: string, command = 'rebalance'): Promise<void> {
+    const panel = this.page.getByLabel('Simulator');
+    await panel.getByRole('combobox', { name: 'Strategy' }).click();
+    await this.page.getByRole('option', { name: strategy, exact: true }).click();
+    await panel.getByRole('combobox', { name: 'Command' }).click();
+    await this.page.getByRole('option', { name: command, exact: true }).click();
+    await panel.getByRole('button', { name: 'Publish signal' }).click();
+  }
+
+  async gateway(action: 'Stop gateway' | 'Start gateway'): Promise<void> {
+    await this.page.getByLabel('Simulator').getByRole('button', { name: action }).click();
+  }
+}
+
+export class TradeLogPage {
+  constructor(readonly page: Page) {}
+
+  trades(): Locator {
+    return this.page.getByRole('table', { name: 'Trades' });
+  }
+}
+
+export class SettingsPage {
+  constructor(readonly page: Page) {}
+}

@@ -1,4 +1,4 @@
-import type { EventRecord } from '../src/shared/dto';
+import type { EventRecord, QueueStatus } from '../src/shared/dto';
 import { expect, test } from './demo-fixture';
 import { Desk } from './pages/desk';
 
@@ -133,7 +133,7 @@ test("Preview's plan table equals the orders a following live run sends", async 
   await expect
     .poll(
       async () => {
-        const s = (await demo.api<{ counts: Record<string, number> }>('GET', '/api/queue/status')).body.counts;
+        const s = (await demo.api<QueueStatus>('GET', '/api/queue/status')).body.counts;
         return s.pending + s.active + s.delayed;
       },
       { timeout: 60_000 },

@@ -1,19 +1,8 @@
-import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
+/** Electron main entry: everything lives in app-lifecycle.ts; this file only wires in the core's Runtime. */
+import { Runtime } from '../core/runtime';
+import { runDesktopApp } from './app-lifecycle';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-}
-
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+runDesktopApp({
+  mainDir: import.meta.dirname,
+  createRuntime: (options) => new Runtime(options),
+});

@@ -1,0 +1,398 @@
+/**
+ * The desktop app's lifecycle (PRODUCT.md §2, §18): one instance, the core hosted with settings in
+ * `<userData>/settings.json` and secrets in the OS keychain, a hardened window that opens even when the core does not
+ * start, tray and notifications, and a graceful quit — also on OS shutdown — that stops the core before exiting.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  powerMonitor,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import { resolveDataDir } from '../core/config/data-dir';
+import { SettingsStore, type LoadOutcome } from '../core/config/settings-store';
+import { ApiError } from '../core/management/api-error';
+import type { RuntimeOptions } from '../core/runtime';
+import { operationNames, type Handlers, type StreamMessage } from '../shared/contract';
+import { appMenuTemplate } from './app-menu';
+import { appPageUrl, isAppPageUrl, resolveAppPage, type AppPage } from './app-page';
+import { CoreHost, type CoreRuntime } from './core-host';
+import { DesktopNotifier } from './desktop-notifier';
+import { bundledRedisBinary, redisStartEnv, withEnv } from './embedded-redis';
+import { runLegacyImport } from './import-action';
+import { forwardStream, registerIpc } from './ipc';
+import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { DeskTray } from './tray';
+import { hardenWebContents, installSessionSecurity, secureWebPreferences } from './window-security';
+import { DEFAULT_SIZE, MIN_SIZE, loadWindowState, trackWindowState } from './window-state';
+
+export const APP_NAME = 'Rebalance Desk';
+export const APP_ID = 'com.rebalancedesk.app';
+export const FIRST_RUN_HASH = '/settings?firstRun=1';
+
+export interface DesktopAppOptions {
+  /** Folder of the built main bundle (`out/main`); the preload and the page are found beside it. */
+  mainDir: string;
+  createRuntime: (options: RuntimeOptions) => CoreRuntime;
+  /** Where `redis/<platform>/` is shipped; default `process.resourcesPath` packaged, `<appPath>/resources` otherwise. */
+  resourcesDir?: string;
+  /** Longest wait for the core to stop on quit before exiting anyway (default 20 s). */
+  stopTimeoutMs?: number;
+}
+
+export type ShutdownStep = 'save-window-state' | 'stop-stream' | 'stop-core' | 'close-ipc' | 'remove-tray' | 'exit';
+
+/** Handles on the running app, for index.ts and tests. */
+export interface DesktopApp {
+  /** Resolves once the window is open and the core's start has finished (successfully or not). */
+  ready: Promise<void>;
+  readonly host: CoreHost | null;
+  readonly tray: DeskTray | null;
+  readonly firstRun: boolean;
+  mainWindow(): BrowserWindow | null;
+  showWindow(hash?: string): BrowserWindow;
+  /** The graceful quit; runs once, later calls get the same promise. */
+  shutdown(reason: string): Promise<void>;
+  /** The shutdown steps done so far, in order. */
+  readonly shutdownSteps: ShutdownStep[];
+}
+
+/** Every operation answering `unavailable` (health: down) — when the settings could not even be read. */
+function unavailableHandlers(reason: string): Handlers {
+  const fail = async () => {
+    throw new ApiError('unavailable', reason);
+  };
+  const handlers = Object.fromEntries(operationNames.map((name) => [name, fail])) as unknown as Handlers;
+  const red = { state: 'red' as const, detail: reason };
+  handlers.health = async () => ({
+    status: 'down',
+    redis: red,
+    ib: red,
+    feed: red,
+    processor: red,
+    queue: red,
+    tradingMode: 'paper',
+    simulated: false,
+  });
+  return handlers;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts the desktop app. Returns null when another instance already runs (that one is focused instead and this one
+ * quits).
+ */
+export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
+  // One userData folder in development and in the installed app alike (the lock lives there too).
+  app.setName(APP_NAME);
+  app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+
+  const page: AppPage = resolveAppPage(options.mainDir, app.isPackaged);
+  const isAppUrl = (url: string) => isAppPageUrl(page, url);
+  const preload = join(options.mainDir, '../preload/index.cjs');
+  const hardened = new WeakSet<WebContents>();
+  const shutdownSteps: ShutdownStep[] = [];
+
+  let window: BrowserWindow | null = null;
+  let host: CoreHost | null = null;
+  let tray: DeskTray | null = null;
+  let firstRun = false;
+  let startupError: string | null = null;
+  let flushWindowState: (() => void) | null = null;
+  let stopStream: (() => void) | null = null;
+  let closeIpc: (() => void) | null = null;
+  let shuttingDown: Promise<void> | null = null;
+  let toldAboutTray = false;
+
+  const notifier = new DesktopNotifier(() => void showWindow('/queue'));
+  const warn = (message: string) => console.warn(`[rebalance-desk] ${message}`);
+  const tradingMode = (): 'paper' | 'live' => host?.settings.tradingMode ?? 'paper';
+  const titleFor = (mode: 'paper' | 'live') => `${APP_NAME} — ${mode.toUpperCase()}`;
+
+  const harden = (contents: WebContents) => {
+    if (hardened.has(contents)) return;
+    hardened.add(contents);
+    hardenWebContents(contents, { isAppUrl, openExternal: (url) => shell.openExternal(url), warn });
+  };
+
+  const navigate = (win: BrowserWindow, hash: string) => {
+    const load =
+      page.kind === 'file'
+        ? win.loadFile(page.file, hash ? { hash: hash.replace(/^#/, '') } : {})
+        : win.loadURL(appPageUrl(page, hash));
+    load.catch((error: Error) => warn(`the window's page did not load: ${error.message}`));
+  };
+
+  function createWindow(hash: string): BrowserWindow {
+    const userData = app.getPath('userData');
+    const stateFile = join(userData, 'window-state.json');
+    const state = loadWindowState(
+      stateFile,
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
+    const win = new BrowserWindow({
+      ...(state.bounds ?? DEFAULT_SIZE),
+      minWidth: MIN_SIZE.width,
+      minHeight: MIN_SIZE.height,
+      show: false,
+      title: titleFor(tradingMode()),
+      webPreferences: secureWebPreferences(preload),
+    });
+    harden(win.webContents);
+    if (state.maximized) win.maximize();
+    win.once('ready-to-show', () => win.show());
+    // The page's <title> must not replace PAPER / LIVE in the title bar.
+    win.on('page-title-updated', (event) => event.preventDefault());
+    flushWindowState = trackWindowState(win, stateFile);
+    // Windows: log-off / shutdown / restart. Nothing can delay it, so stop as far as we get.
+    win.on('session-end', () => void shutdown('session-end'));
+    win.on('closed', () => {
+      if (window === win) window = null;
+    });
+    navigate(win, hash);
+    return win;
+  }
+
+  function showWindow(hash?: string): BrowserWindow {
+    if (!window || window.isDestroyed()) {
+      window = createWindow(hash ?? '');
+      return window;
+    }
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    if (hash) navigate(window, hash);
+    return window;
+  }
+
+  function updateTitle(mode: 'paper' | 'live'): void {
+    for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.setTitle(titleFor(mode));
+  }
+
+  function onStream(message: StreamMessage): void {
+    if (message.type === 'health') {
+      tray?.update(message.health);
+      updateTitle(message.health.tradingMode);
+    } else if (message.type === 'config') {
+      updateTitle(tradingMode());
+    }
+  }
+
+  async function shutdownOnce(reason: string): Promise<void> {
+    console.info(`[rebalance-desk] stopping (${reason})`);
+    const step = async (name: ShutdownStep, run: () => unknown) => {
+      shutdownSteps.push(name);
+      try {
+        await run();
+      } catch (error) {
+        warn(`${name} failed: ${(error as Error).message}`);
+      }
+    };
+    await step('save-window-state', () => flushWindowState?.());
+    await step('stop-stream', () => stopStream?.());
+    // Feed, processor (the running command finishes or is handed back to the queue), IB, queue, embedded Redis.
+    await step('stop-core', () =>
+      host ? withTimeout(host.stop(), options.stopTimeoutMs ?? 20_000, 'stopping the core') : undefined,
+    );
+    await step('close-ipc', () => closeIpc?.());
+    await step('remove-tray', () => tray?.destroy());
+    shutdownSteps.push('exit');
+    app.exit(0);
+  }
+
+  function shutdown(reason: string): Promise<void> {
+    shuttingDown ??= shutdownOnce(reason);
+    return shuttingDown;
+  }
+
+  async function onReady(): Promise<void> {
+    if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+    const userData = app.getPath('userData');
+    installSessionSecurity(session.defaultSession);
+
+    const isMac = process.platform === 'darwin';
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          isMac,
+          appName: APP_NAME,
+          onImport: () => {
+            if (!host) return;
+            void runLegacyImport(showWindow(), host);
+          },
+          onOpenSettings: () => showWindow('/settings'),
+          onOpenDataFolder: () => void shell.openPath(host?.dataDir ?? userData),
+          onOpenLogFolder: () => void shell.openPath(join(host?.dataDir ?? userData, 'logs')),
+        }),
+      ),
+    );
+
+    const settingsFile = join(userData, 'settings.json');
+    firstRun = !existsSync(settingsFile);
+    const secrets = new SafeStorageSecretStore(safeStorage, join(userData, 'secrets'));
+    const store = new SettingsStore(settingsFile, secrets);
+    let loadOutcome: LoadOutcome | null = null;
+    try {
+      loadOutcome = await store.load();
+    } catch (error) {
+      startupError = `The settings in ${settingsFile} could not be read: ${(error as Error).message}`;
+    }
+    if (secrets.lastReadError) warn(secrets.lastReadError);
+
+    const resourcesDir =
+      options.resourcesDir ?? (app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'));
+    if (loadOutcome) {
+      host = new CoreHost({
+        settingsStore: store,
+        loadOutcome,
+        dataDirOf: (settings) => resolveDataDir(settings.dataDir, userData),
+        notifier,
+        createRuntime: options.createRuntime,
+        aroundStart: (settings, start) =>
+          withEnv(
+            redisStartEnv({
+              settingsBinary: settings.redis.binary,
+              redisUrl: settings.redis.url,
+              bundledBinary: bundledRedisBinary({ resourcesDir }),
+              downloadDir: join(userData, 'redis-binaries'),
+              inElectron: Boolean(process.versions.electron),
+            }),
+            start,
+          ),
+        log: (level, message) => console[level](`[rebalance-desk] ${message}`),
+      });
+    }
+    const fallback = unavailableHandlers(startupError ?? 'Rebalance Desk is starting.');
+    const currentHost = () => host;
+    closeIpc = registerIpc(ipcMain, { handlers: () => currentHost()?.handlers ?? fallback, isAppUrl });
+
+    window = showWindow(firstRun ? FIRST_RUN_HASH : '');
+
+    try {
+      tray = new DeskTray({
+        onOpen: () => void showWindow(),
+        onQuit: () => app.quit(),
+        pause: () => (host ? host.handlers.pause({}) : Promise.reject(new Error('the core is not running'))),
+        resume: () => (host ? host.handlers.resume({}) : Promise.reject(new Error('the core is not running'))),
+        queueStatus: () =>
+          host ? host.handlers.queueStatus({}) : Promise.reject(new Error('the core is not running')),
+        tradingMode,
+        onError: (message) => void dialog.showMessageBox({ type: 'error', title: APP_NAME, message }),
+      });
+    } catch (error) {
+      tray = null;
+      warn(`no tray icon on this desktop: ${(error as Error).message}`);
+    }
+
+    // OS shutdown / restart on macOS and Linux: delay it and quit cleanly.
+    powerMonitor.on('shutdown', (...args: unknown[]) => {
+      (args[0] as { preventDefault?: () => void } | undefined)?.preventDefault?.();
+      void shutdown('system shutdown');
+    });
+
+    if (!host) {
+      dialog.showErrorBox(
+        APP_NAME,
+        `${startupError ?? 'The settings could not be read.'}\n\nFix or remove the file and start the app again.`,
+      );
+      return;
+    }
+    const running = host;
+    stopStream = forwardStream(
+      (listener) => running.subscribe(listener),
+      () => BrowserWindow.getAllWindows(),
+      isAppUrl,
+    );
+    running.subscribe(onStream);
+    await running.start();
+    updateTitle(running.settings.tradingMode);
+    if (running.state === 'failed' && running.error) {
+      const answer = await dialog.showMessageBox(showWindow(), {
+        type: 'error',
+        title: APP_NAME,
+        message: 'Rebalance Desk started without its core.',
+        detail:
+          `${running.error.message}\n\nNothing is processed until this is fixed. The status strip shows it in red; ` +
+          'fix the cause (for example set the Redis binary in Settings, or install redis-server) — saving Settings ' +
+          'tries again.',
+        buttons: ['Open Settings', 'Close'],
+        defaultId: 0,
+        cancelId: 1,
+        noLink: true,
+      });
+      if (answer.response === 0) showWindow('/settings');
+    }
+  }
+
+  app.on('second-instance', () => {
+    if (shuttingDown) return;
+    showWindow();
+  });
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+  app.on('before-quit', (event) => {
+    // Prevent once; the core stops, then app.exit ends the process (before-quit is not emitted again).
+    event.preventDefault();
+    void shutdown('quit');
+  });
+  app.on('window-all-closed', () => {
+    if (shuttingDown) return;
+    if (!tray) {
+      app.quit();
+      return;
+    }
+    if (!toldAboutTray) {
+      toldAboutTray = true;
+      void notifier.notify({
+        title: APP_NAME,
+        body: 'Still running in the tray and processing events. Quit from the tray menu.',
+        level: 'info',
+      });
+    }
+  });
+  app.on('activate', () => {
+    if (!shuttingDown && app.isReady()) showWindow();
+  });
+
+  const ready = app.whenReady().then(onReady);
+  ready.catch((error: Error) => {
+    dialog.showErrorBox(APP_NAME, `Rebalance Desk could not start: ${error.message}`);
+  });
+
+  return {
+    ready,
+    get host() {
+      return host;
+    },
+    get tray() {
+      return tray;
+    },
+    get firstRun() {
+      return firstRun;
+    },
+    mainWindow: () => window,
+    showWindow,
+    shutdown,
+    shutdownSteps,
+  };
+}

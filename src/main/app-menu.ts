@@ -1,0 +1,66 @@
+/** The application menu with the usual roles, plus File › Import from ibkr-portfolio-rebalancer… and folder shortcuts. */
+import type { MenuItemConstructorOptions } from 'electron';
+
+export const IMPORT_MENU_LABEL = 'Import from ibkr-portfolio-rebalancer…';
+
+export interface AppMenuActions {
+  isMac: boolean;
+  appName: string;
+  onImport(): void;
+  onOpenSettings(): void;
+  onOpenDataFolder(): void;
+  onOpenLogFolder(): void;
+}
+
+export function appMenuTemplate(actions: AppMenuActions): MenuItemConstructorOptions[] {
+  const settingsItem: MenuItemConstructorOptions = {
+    label: actions.isMac ? 'Settings…' : 'Settings',
+    accelerator: 'CmdOrCtrl+,',
+    click: () => actions.onOpenSettings(),
+  };
+  const appMenu: MenuItemConstructorOptions[] = actions.isMac
+    ? [
+        {
+          label: actions.appName,
+          submenu: [
+            { role: 'about' },
+            { type: 'separator' },
+            settingsItem,
+            { type: 'separator' },
+            { role: 'services' },
+            { type: 'separator' },
+            { role: 'hide' },
+            { role: 'hideOthers' },
+            { role: 'unhide' },
+            { type: 'separator' },
+            { role: 'quit' },
+          ],
+        },
+      ]
+    : [];
+  return [
+    ...appMenu,
+    {
+      label: 'File',
+      submenu: [
+        { id: 'import-legacy', label: IMPORT_MENU_LABEL, click: () => actions.onImport() },
+        ...(actions.isMac ? [] : [settingsItem]),
+        { type: 'separator' },
+        { label: 'Open Data Folder', click: () => actions.onOpenDataFolder() },
+        { label: 'Open Log Folder', click: () => actions.onOpenLogFolder() },
+        { type: 'separator' },
+        actions.isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Open Log Folder', click: () => actions.onOpenLogFolder() },
+        { label: 'Open Data Folder', click: () => actions.onOpenDataFolder() },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,98 @@
+/**
+ * The window's security policy (PRODUCT.md §18): isolated, sandboxed renderer without Node; a strict CSP on every
+ * response; no navigation away from the app's page, no new windows (https links open in the system browser), no
+ * permissions, no <webview>.
+ */
+import type { Session, WebContents, WebPreferences } from 'electron';
+
+/** The same policy as the renderer's meta tag, sent as a response header as well. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** webPreferences of every app window: the preload is the only bridge to the main process. */
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+/** Only https links leave the app, and only to the system browser. */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+type HeadersListener = Parameters<Session['webRequest']['onHeadersReceived']>[0];
+
+/** Chromium's own pages (DevTools) keep their policy; everything else the app loads gets ours. */
+const OWN_POLICY_SCHEMES = /^(devtools|chrome|chrome-extension):/i;
+
+/** The `onHeadersReceived` listener: replaces any CSP of a response with ours (header names are case-insensitive). */
+export const cspHeadersListener: NonNullable<HeadersListener> = (details, callback) => {
+  if (OWN_POLICY_SCHEMES.test(details.url)) {
+    callback({});
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
+    if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
+  }
+  headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  callback({ responseHeaders: headers });
+};
+
+/** Session-wide rules: the CSP header on every response and every permission request denied. */
+export function installSessionSecurity(session: Session): void {
+  session.webRequest.onHeadersReceived(cspHeadersListener);
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+export interface HardenOptions {
+  /** True for the app's own page (file:// of out/renderer/index.html or the dev server). */
+  isAppUrl: (url: string) => boolean;
+  openExternal: (url: string) => Promise<void> | void;
+  warn?: (message: string) => void;
+}
+
+/**
+ * Guards one webContents: navigation only within the app's page (hash routes), every `window.open` / target=_blank
+ * denied (https opened in the system browser), redirects away denied, no <webview> attached.
+ */
+export function hardenWebContents(contents: WebContents, options: HardenOptions): void {
+  const blockUnlessOwn = (event: { preventDefault(): void; url?: string }, legacyUrl?: string) => {
+    const url = event.url ?? legacyUrl ?? '';
+    if (options.isAppUrl(url)) return;
+    event.preventDefault();
+    options.warn?.(`blocked navigation to ${url}`);
+    if (isSafeExternalUrl(url)) void Promise.resolve(options.openExternal(url)).catch(() => undefined);
+  };
+  contents.on('will-navigate', (event, url) => blockUnlessOwn(event, url));
+  contents.on('will-redirect', (event, url) => blockUnlessOwn(event, url));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) void Promise.resolve(options.openExternal(url)).catch(() => undefined);
+    else options.warn?.(`blocked a new window for ${url}`);
+    return { action: 'deny' };
+  });
+}

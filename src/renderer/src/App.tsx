@@ -1,12 +1,15 @@
-import { AppShell, Group, NavLink, Title } from '@mantine/core';
+import { AppShell, Group, Loader, NavLink, Title } from '@mantine/core';
 import { ClipboardList, Landmark, ListChecks, Settings } from 'lucide-react';
 import { StatusStrip } from './components/StatusStrip';
-import { AccountsPage } from './features/accounts/AccountsPage';
+import { lazy, Suspense } from 'react';
 import { QueuePage } from './features/queue/QueuePage';
-import { SettingsPage } from './features/settings/SettingsPage';
-import { TradeLogPage } from './features/trade-log/TradeLogPage';
 import { hrefOf, useRoute, type Route } from './lib/hash-route';
 import { useStreamSync } from './queries/use-stream-sync';
+
+// The Queue page loads with the window; the others when first opened, so the window is up sooner (§16).
+const AccountsPage = lazy(() => import('./features/accounts/AccountsPage').then((m) => ({ default: m.AccountsPage })));
+const TradeLogPage = lazy(() => import('./features/trade-log/TradeLogPage').then((m) => ({ default: m.TradeLogPage })));
+const SettingsPage = lazy(() => import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 const PAGES: { route: Route; label: string; icon: React.ReactNode }[] = [
   { route: 'queue', label: 'Queue', icon: <ListChecks size={16} /> },
@@ -55,7 +58,9 @@ export function App() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Page route={route} />
+        <Suspense fallback={<Loader size="sm" aria-label="Loading page" />}>
+          <Page route={route} />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

@@ -5,10 +5,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApi } from './api/create-api';
 import { App } from './App';
+import { routeOf } from './lib/hash-route';
 import { createQueryClient, Providers } from './providers';
+import { prefetchQueuePage } from './queries/use-queries';
 
 const api = createApi();
 const queryClient = createQueryClient();
+if (routeOf(window.location.hash) === 'queue') prefetchQueuePage(api, queryClient);
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

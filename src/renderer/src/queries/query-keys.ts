@@ -14,7 +14,7 @@ export const queryKeys = {
     all: () => ['events'] as const,
     lists: () => ['events', 'list'] as const,
     listsOf: (state: EventStatus) => ['events', 'list', state] as const,
-    list: (state: EventStatus, q: string) => ['events', 'list', state, q] as const,
+    list: (state: EventStatus, q: string, limit: number) => ['events', 'list', state, q, limit] as const,
     detail: (id: string) => ['events', 'detail', id] as const,
   },
   accounts: () => ['accounts'] as const,

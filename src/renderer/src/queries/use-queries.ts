@@ -1,11 +1,36 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { EVENT_STATUSES, type EventStatus } from '../../../shared/dto';
+import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/ApiProvider';
 import { queryKeys, type LogFilters } from './query-keys';
 
-/** Events fetched per section; large enough that a section is one list, virtualized on the page. */
-export const EVENT_LIST_LIMIT = 10_000;
+/**
+ * Events fetched per section at first; scrolling near the end of what is loaded fetches the next page. Keeping the
+ * fetched window small keeps a pushed change cheap to refetch even with 10 000 events in a state (§16).
+ */
+export const EVENT_PAGE_SIZE = 200;
+/** The most events one section loads (the contract's limit). */
+export const EVENT_LIST_MAX = 10_000;
 export const LOG_LIMIT = 2_000;
 export const TRADE_LIMIT = 10_000;
+
+/** The query of one Queue section (shared by the page and the start-up prefetch, so both use the same key). */
+export function eventListQuery(api: ApiClient, state: EventStatus, q: string, limit: number) {
+  return {
+    queryKey: queryKeys.events.list(state, q, limit),
+    queryFn: () => api.call('listEvents', { state, q: q || undefined, limit }),
+  };
+}
+
+/**
+ * Starts the Queue page's requests before React's first render, so data and rendering overlap when the window opens
+ * on the Queue (§16 first render).
+ */
+export function prefetchQueuePage(api: ApiClient, client: QueryClient): void {
+  void client.prefetchQuery({ queryKey: queryKeys.health(), queryFn: () => api.call('health') });
+  void client.prefetchQuery({ queryKey: queryKeys.queueStatus(), queryFn: () => api.call('queueStatus') });
+  for (const state of EVENT_STATUSES) void client.prefetchQuery(eventListQuery(api, state, '', EVENT_PAGE_SIZE));
+}
 
 export function useHealth() {
   const api = useApi();

@@ -18,7 +18,7 @@ function queueApi(events: EventRecord[]) {
     }),
     listEvents: (input) => {
       const list = store.events.filter((e) => e.status === input.state);
-      return { events: list, total: list.length };
+      return { events: list.slice(0, Number(input.limit ?? 200)), total: list.length };
     },
     retry: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'pending' }),
     hold: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'held' }),
@@ -147,7 +147,7 @@ describe('Queue page', () => {
     expect(api.callsOf('getEvent')).toEqual([{ id: 'sig-0:DU555555' }]);
   });
 
-  it('keeps 10 000 events in one section but renders only the rows in view', async () => {
+  it('shows 10 000 events in one section, fetching a page at a time and rendering only the rows in view', async () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
       makeEvent({ id: `bulk-${i}:DU${String(100000 + i)}`, accountId: `DU${100000 + i}`, status: 'done' }),
     );
@@ -157,6 +157,15 @@ describe('Queue page', () => {
     const rows = document.querySelectorAll('[data-section="done"] [data-event-id]');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThan(60);
-    expect(api.callsOf('listEvents')).toContainEqual({ state: 'done', q: undefined, limit: 10_000 });
+    expect(api.callsOf('listEvents')).toContainEqual({ state: 'done', q: undefined, limit: 200 });
+    expect(screen.getByText(/Showing the first 200 of 10000/)).toBeInTheDocument();
+
+    // Scrolling to the end of what is loaded fetches the next page.
+    const scroller = document.querySelector('[data-section="done"] [role="rowgroup"]') as HTMLElement;
+    scroller.scrollTop = 200 * 32;
+    scroller.dispatchEvent(new Event('scroll'));
+    await waitFor(() =>
+      expect(api.callsOf('listEvents')).toContainEqual({ state: 'done', q: undefined, limit: 1_200 }),
+    );
   });
 });

@@ -7,7 +7,7 @@ import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../
 import { useApi } from '../../api/ApiProvider';
 import { notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
-import { EVENT_LIST_LIMIT, useQueueStatus } from '../../queries/use-queries';
+import { EVENT_LIST_MAX, EVENT_PAGE_SIZE, eventListQuery, useQueueStatus } from '../../queries/use-queries';
 import { ACTION_LABELS, canApply, useEventActions, type EventAction } from './event-actions';
 import { EventDrawer } from './EventDrawer';
 import { QueueSection } from './QueueSection';
@@ -61,11 +61,18 @@ export function QueuePage() {
   const [openId, setOpenId] = useState<string | null>(null);
   const [bulkBusy, setBulkBusy] = useState<EventAction | null>(null);
   const act = useEventActions();
+  const [limits, setLimits] = useState<Partial<Record<EventStatus, number>>>({});
+  const limitOf = (state: EventStatus) => limits[state] ?? EVENT_PAGE_SIZE;
+  const loadMore = useCallback((state: EventStatus) => {
+    setLimits((old) => ({
+      ...old,
+      [state]: Math.min(EVENT_LIST_MAX, (old[state] ?? EVENT_PAGE_SIZE) + EVENT_PAGE_SIZE * 5),
+    }));
+  }, []);
 
   const lists = useQueries({
     queries: EVENT_STATUSES.map((state) => ({
-      queryKey: queryKeys.events.list(state, q),
-      queryFn: () => api.call('listEvents', { state, q: q || undefined, limit: EVENT_LIST_LIMIT }),
+      ...eventListQuery(api, state, q, limitOf(state)),
       placeholderData: (previous: { events: EventRecord[]; total: number } | undefined) => previous,
     })),
   });
@@ -186,6 +193,7 @@ export function QueuePage() {
             onToggleAll={toggleAll}
             onOpen={setOpenId}
             onAction={onAction}
+            onNeedMore={loadMore}
           />
         );
       })}

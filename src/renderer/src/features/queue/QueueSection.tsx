@@ -1,5 +1,5 @@
 import { Badge, Group, Paper, Text, Title } from '@mantine/core';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { EventRecord, EventStatus } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { useNow } from '../../lib/use-now';
@@ -45,6 +45,8 @@ export interface QueueSectionProps {
   onToggleAll: (status: EventStatus, ids: string[], on: boolean) => void;
   onOpen: (id: string) => void;
   onAction: (action: EventAction, event: EventRecord) => void;
+  /** Called when the rows in view reach the end of what is loaded while more exist. */
+  onNeedMore?: (status: EventStatus) => void;
 }
 
 /** One state of the queue: a heading with its count and a virtualized list (10 000 rows stay smooth). */
@@ -61,6 +63,12 @@ export function QueueSection(props: QueueSectionProps) {
     getItemKey: (index) => events[index]?.id ?? index,
   });
   const height = Math.min(MAX_LIST_HEIGHT, events.length * ROW_HEIGHT);
+  const lastVisible = virtualizer.getVirtualItems().at(-1)?.index ?? 0;
+  const needMore = total > events.length && lastVisible >= events.length - 20;
+  const { onNeedMore } = props;
+  useEffect(() => {
+    if (needMore) onNeedMore?.(status);
+  }, [needMore, onNeedMore, status]);
   const selectedHere = events.filter((event) => selected.has(event.id)).length;
   const headingId = `queue-section-${status}`;
 
@@ -125,7 +133,7 @@ export function QueueSection(props: QueueSectionProps) {
           </div>
           {total > events.length && (
             <Text size="xs" c="dimmed" px="xs" py={4}>
-              Showing the first {events.length} of {total}; search to narrow the list.
+              Showing the first {events.length} of {total}; scroll down for more, or search to narrow the list.
             </Text>
           )}
         </>

@@ -210,7 +210,7 @@ export class Runtime {
 
     this.queue.onChange((change) => {
       this.broadcast({ type: 'queue', change });
-      if (change.to === 'done' || change.action === 'completed') this.onEventDone(change.id);
+      if (change.to === 'done' || change.action === 'failed') this.recordResult(change.id);
       this.pushHealthSoon();
     });
     this.tail.subscribe((line) => this.broadcast({ type: 'log', line }));
@@ -357,17 +357,20 @@ export class Runtime {
     this.healthTimer.unref();
   }
 
-  private onEventDone(id: string): void {
+  /** Keeps the last result of each account (done or failed) for the Accounts page. */
+  private recordResult(id: string): void {
     this.queue.get(id).then(
       (detail) => {
         const event: EventRecord | undefined = detail?.event;
-        if (!event || event.status !== 'done') return;
-        const ok = true;
+        if (!event) return;
+        const ok = event.status === 'done';
+        const summary = ok ? summaryOf(event) : `${event.lastError?.kind ?? 'failed'}: ${event.lastError?.message ?? ''}`;
         void this.accountState
           .update(event.accountId, {
-            lastResult: { at: event.updatedAt, eventId: event.id, command: event.command, ok, summary: summaryOf(event) },
+            lastResult: { at: event.updatedAt, eventId: event.id, command: event.command, ok, summary },
           })
-          .then(() => this.broadcast({ type: 'accounts' }));
+          .then(() => this.broadcast({ type: 'accounts' }))
+          .catch((error: Error) => this.log.warn({ err: error.message }, 'last result not saved'));
       },
       () => undefined,
     );
@@ -406,7 +409,9 @@ function summaryOf(event: EventRecord): string {
   const result = event.result ?? {};
   if (event.command === 'rebalance' || event.command === 'print-rebalance') {
     const rows = ((result.plan as { rows?: { order: unknown }[] } | undefined)?.rows ?? []).filter((r) => r.order);
-    return event.command === 'rebalance' ? `${rows.length} order(s) planned and sent` : `${rows.length} order(s) planned`;
+    if (event.command === 'print-rebalance') return `${rows.length} order(s) planned`;
+    const sent = ((result.orders as unknown[] | undefined) ?? []).length;
+    return sent === 0 ? 'already at target, nothing traded' : `${sent} order(s) filled`;
   }
   if (event.command === 'cancel-orders') return `${((result.orders as unknown[]) ?? []).length} order(s) cancelled`;
   return `${event.command} done`;

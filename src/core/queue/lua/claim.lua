@@ -1,0 +1,11 @@
+-- claim.lua: §5 rule 2. Takes the first pending event (from the head) whose account has no event in
+-- processing, moves it to processing under a lease and locks its account (claim_first, common.lua).
+-- KEYS[1] rebalance_queue   KEYS[2] rebalance_delayed_set   KEYS[3] active_events   KEYS[4] rebalance_processing
+-- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
+-- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
+-- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[7] lease owner (`runId/owner`)   ARGV[8] lease deadline (ms)
+-- Returns {1, recordJSON, id, badId…} claimed | {0, '', '', badId…} nothing claimable | {2, '', ''} paused.
+-- badIds are queued ids whose record is unreadable; they are skipped and left where they are.
+return claim_first(ARGV[7], ARGV[8])

@@ -1,0 +1,235 @@
+-- common.lua: helpers prepended to every queue script by event-queue.ts (not a script by itself).
+-- Every script receives the same KEYS and the same first six ARGV (keys.ts scriptKeys, event-queue.ts call):
+--   KEYS[1] rebalance_queue LIST      KEYS[2] rebalance_delayed_set ZSET  KEYS[3] active_events SET
+--   KEYS[4] rebalance_processing ZSET KEYS[5] rebalance_held_set ZSET     KEYS[6] rebalance_history STREAM
+--   KEYS[7] rebalance_done ZSET       KEYS[8] rebalance_active_owner HASH KEYS[9] rebalance_account_lease HASH
+--   KEYS[10] rebalance_paused STRING
+--   ARGV[1] prefix of rebalance_event:<id>   ARGV[2] pub/sub channel of changes
+--   ARGV[3] now (ms)   ARGV[4] now (ISO-8601 UTC)   ARGV[5] by (who/what acts)
+--   ARGV[6] history stream limit (XADD MAXLEN ~)
+-- The account and command of an event are read from its record (see load_with_pair).
+-- Error returns shared by all scripts (mapped to typed errors in one place, event-queue.ts):
+--   {-1} not found   {-2, currentState, expectedState} conflict   {-3, leaseOwner} lease lost
+--   {-4, reason} record unreadable   {-5, reason} invalid argument
+-- Records are JSON with the scalar fields first and `,"payload":…,"result":…}` last (record.ts);
+-- only the scalar head is decoded and re-encoded here, so payload / result keep their exact text
+-- (Redis's cjson would turn [] into {} and round numbers to 14 digits).
+local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local K_HELD, K_HIST, K_DONE = KEYS[5], KEYS[6], KEYS[7]
+local K_OWNER, K_LEASE, K_PAUSED = KEYS[8], KEYS[9], KEYS[10]
+local EV_PREFIX, CHANNEL = ARGV[1], ARGV[2]
+local NOW_MS, NOW_ISO, BY, HIST_LIMIT = tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local PAYLOAD_MARK = ',"payload":'
+local RESULT_NULL_TAIL = ',"result":null}'
+local NULL = cjson.null
+
+-- The record's decoded head and raw tail, or nil, nil, reason. A record not in our layout (edited
+-- by hand, e.g. pretty-printed) is decoded whole and its payload / result re-encoded by cjson.
+local function load_record(id)
+  local raw = redis.call('GET', EV_PREFIX .. id)
+  if not raw then return nil, nil, 'record missing' end
+  local at = string.find(raw, PAYLOAD_MARK, 1, true)
+  local ok, head, tail
+  if at then
+    ok, head = pcall(cjson.decode, string.sub(raw, 1, at - 1) .. '}')
+    tail = string.sub(raw, at)
+  else
+    ok, head = pcall(cjson.decode, raw)
+    if ok and type(head) == 'table' then
+      local payload, result = head.payload, head.result
+      head.payload, head.result = nil, nil
+      if type(payload) ~= 'table' then payload = {} end
+      local rjson = 'null'
+      if type(result) == 'table' then rjson = cjson.encode(result) end
+      tail = ',"payload":' .. cjson.encode(payload) .. ',"result":' .. rjson .. '}'
+    end
+  end
+  if not ok or type(head) ~= 'table' then return nil, nil, 'record is not valid JSON' end
+  if type(head.accountId) ~= 'string' or type(head.command) ~= 'string' or type(head.timesQueued) ~= 'number' then
+    return nil, nil, 'record lacks accountId, command or timesQueued'
+  end
+  return head, tail, nil
+end
+
+local function save_record(id, head, tail)
+  local h = cjson.encode(head)
+  local raw = string.sub(h, 1, -2) .. tail
+  redis.call('SET', EV_PREFIX .. id, raw)
+  return raw
+end
+
+local function split_pair(pair)
+  local account, command = string.match(pair, '^(.*):([^:]*)$')
+  return account or pair, command or ''
+end
+
+-- The pair (`accountId:command`) an id holds in active_events, from the active owner hash: a scan,
+-- only for records that cannot be read.
+local function pair_by_owner(id)
+  local all = redis.call('HGETALL', K_OWNER)
+  for i = 1, #all, 2 do
+    if all[i + 1] == id then return all[i] end
+  end
+  return nil
+end
+
+-- load_record plus the event's `accountId:command` (from the record, else from the active owner
+-- hash when `by_owner`): head, tail, why, pair.
+local function load_with_pair(id, by_owner)
+  local head, tail, why = load_record(id)
+  if head then return head, tail, nil, head.accountId .. ':' .. head.command end
+  if by_owner then return nil, nil, why, pair_by_owner(id) end
+  return nil, nil, why, nil
+end
+
+local function str(v)
+  if v == nil or v == false or v == NULL then return '' end
+  return tostring(v)
+end
+
+local NOW_JSON = '"' .. NOW_ISO .. '"'
+
+-- JSON of a state name (plain words) or null.
+local function jstate(s)
+  if s == nil or s == false or s == NULL or s == '' then return 'null' end
+  return '"' .. s .. '"'
+end
+
+-- Appends one change to the history stream (empty fields left out); flags: 'P' also publishes it as
+-- a QueueChange (built as text: states and actions are plain words, free text goes through
+-- cjson.encode).
+local function record_change(id, account, command, from, to, action, note, flags)
+  from, to, note = str(from), str(to), str(note)
+  if from ~= '' and to ~= '' and note == '' then
+    -- the usual case, without building an argument table
+    redis.call('XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*', 'id', id, 'accountId', account,
+      'command', command, 'at', NOW_ISO, 'from', from, 'to', to, 'by', BY, 'action', action)
+  else
+    local args = { 'XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*',
+      'id', id, 'accountId', account, 'command', command, 'at', NOW_ISO }
+    if from ~= '' then args[#args + 1] = 'from'; args[#args + 1] = from end
+    if to ~= '' then args[#args + 1] = 'to'; args[#args + 1] = to end
+    args[#args + 1] = 'by'; args[#args + 1] = BY
+    args[#args + 1] = 'action'; args[#args + 1] = action
+    if note ~= '' then args[#args + 1] = 'note'; args[#args + 1] = note end
+    redis.call(unpack(args))
+  end
+  if flags == 'P' then
+    redis.call('PUBLISH', CHANNEL, '{"id":' .. cjson.encode(id) .. ',"accountId":' .. cjson.encode(account) ..
+      ',"action":"' .. action .. '","from":' .. jstate(from) .. ',"to":' .. jstate(to) .. ',"at":' .. NOW_JSON .. '}')
+  end
+end
+
+-- The tail with `result_json` as the result. Our records end in `,"result":null}` until done; a
+-- result already there (hand edit) makes the payload re-encoded. nil when unreadable.
+local function replace_result(tail, result_json)
+  if string.sub(tail, -#RESULT_NULL_TAIL) == RESULT_NULL_TAIL then
+    return string.sub(tail, 1, -#RESULT_NULL_TAIL - 1) .. ',"result":' .. result_json .. '}'
+  end
+  local ok, rest = pcall(cjson.decode, '{' .. string.sub(tail, 2))
+  if not ok or type(rest) ~= 'table' then return nil end
+  local payload = rest.payload
+  if type(payload) ~= 'table' then payload = {} end
+  return ',"payload":' .. cjson.encode(payload) .. ',"result":' .. result_json .. '}'
+end
+
+-- The state an event is in, from the sets (authoritative), or nil.
+local function state_of(id)
+  if redis.call('ZSCORE', K_PROC, id) then return 'active' end
+  if redis.call('ZSCORE', K_DELAYED, id) then return 'delayed' end
+  if redis.call('ZSCORE', K_HELD, id) then return 'held' end
+  if redis.call('ZSCORE', K_DONE, id) then return 'done' end
+  if redis.call('LPOS', K_QUEUE, id) then return 'pending' end
+  return nil
+end
+
+-- The account lease of a processing event: rebalance_account_lease maps accountId → `id\nleaseOwner`
+-- (one event per account in processing). Answers account, lease owner — looked up by the event's
+-- account when known, else (unreadable record) by a scan of the hash, which holds one entry per
+-- event in processing. nil, nil when the event holds no lease.
+local function lease_of(id, account)
+  local mark = id .. '\n'
+  if account and account ~= '' then
+    local v = redis.call('HGET', K_LEASE, account)
+    if v and string.sub(v, 1, #mark) == mark then return account, string.sub(v, #mark + 1) end
+  end
+  local all = redis.call('HGETALL', K_LEASE)
+  for i = 1, #all, 2 do
+    if string.sub(all[i + 1], 1, #mark) == mark then return all[i], string.sub(all[i + 1], #mark + 1) end
+  end
+  return nil, nil
+end
+
+local function release_processing(id, account)
+  redis.call('ZREM', K_PROC, id)
+  local leased = lease_of(id, account)
+  if leased then redis.call('HDEL', K_LEASE, leased) end
+end
+
+-- Frees `accountId:command` for new events, unless another event holds it.
+local function free_pair(id, pair)
+  local owner = redis.call('HGET', K_OWNER, pair)
+  if owner == id then
+    redis.call('HDEL', K_OWNER, pair)
+    redis.call('SREM', K_ACTIVE, pair)
+  elseif not owner then
+    redis.call('SREM', K_ACTIVE, pair)
+  end
+end
+
+-- Error unless `id` is in processing under `owner`'s lease; also answers the leased account.
+local function check_lease(id, owner, account)
+  local leased, current = lease_of(id, account)
+  if current == owner then return nil, leased end
+  if current then return {-3, current} end
+  local st = state_of(id)
+  if st == 'active' then return {-3, ''} end
+  if not st then
+    if redis.call('EXISTS', EV_PREFIX .. id) == 1 then return {-2, 'unknown', 'active'} end
+    return {-1}
+  end
+  return {-2, st, 'active'}
+end
+
+-- §5 rule 2: claims the first pending event whose account has nothing in processing.
+-- Returns {1, recordJSON, id, badId…} | {0, '', '', badId…} | {2, '', ''} when paused; badIds are
+-- queued ids with an unreadable record, skipped and left where they are.
+local function claim_first(owner, deadline)
+  if redis.call('EXISTS', K_PAUSED) == 1 then return {2, '', ''} end
+  local out = {0, '', ''}
+  local locked = {}
+  local chunk = 1 -- the head is usually claimable: read one id first, then more and more
+  local pos = 0
+  while true do
+    local ids = redis.call('LRANGE', K_QUEUE, pos, pos + chunk - 1)
+    if #ids == 0 then break end
+    for i = 1, #ids do
+      local id = ids[i]
+      local head, tail = load_record(id)
+      if not head then
+        out[#out + 1] = id
+      else
+        local account = head.accountId
+        if locked[account] == nil then locked[account] = redis.call('HEXISTS', K_LEASE, account) == 1 end
+        if not locked[account] then
+          if pos + i == 1 then redis.call('LPOP', K_QUEUE) else redis.call('LREM', K_QUEUE, 1, id) end
+          head.status = 'active'
+          head.updatedAt = NOW_ISO
+          head.nextAttemptAt = NULL
+          local saved = save_record(id, head, tail)
+          redis.call('ZADD', K_PROC, deadline, id)
+          redis.call('HSET', K_LEASE, account, id .. '\n' .. owner)
+          record_change(id, account, head.command, 'pending', 'active', 'claimed', '', 'P')
+          out[1] = 1
+          out[2] = saved
+          out[3] = id
+          return out
+        end
+      end
+    end
+    pos = pos + chunk
+    if chunk < 512 then chunk = chunk * 8 end
+  end
+  return out
+end
+

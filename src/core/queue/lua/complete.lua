@@ -1,0 +1,43 @@
+-- complete.lua: §5 rule 3. Success: out of processing and active_events, status done, result stored;
+-- optionally claims the owner's next event in the same call (one round trip per event for a worker).
+-- KEYS[1] rebalance_queue   KEYS[2] rebalance_delayed_set   KEYS[3] active_events   KEYS[4] rebalance_processing
+-- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
+-- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
+-- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[7] id   ARGV[8] lease owner (`runId/owner`)   ARGV[9] result JSON
+-- ARGV[10] '1' to claim the next event for the same owner   ARGV[11] its lease deadline (ms)
+-- Returns {1, '', claim…} done | {3, reason, claim…} done in the sets but the record is unreadable
+--   (left as it is) | {-1} | {-2, state, 'active'} | {-3, leaseOwner}; claim… is the reply of
+--   claim_first ({1, recordJSON, id, badId…} | {0, '', '', badId…} | {2, '', ''}), or {0, '', ''}
+--   when not asked.
+local id, owner, result = ARGV[7], ARGV[8], ARGV[9]
+local head, tail, why, pair = load_with_pair(id, true)
+local account, command = split_pair(pair or '')
+local err, leased = check_lease(id, owner, account)
+if err then return err end
+
+release_processing(id, leased)
+if pair then free_pair(id, pair) end
+redis.call('ZADD', K_DONE, NOW_MS, id)
+
+local status, reason = 1, ''
+local new_tail = head and replace_result(tail, result)
+if new_tail then
+  head.status = 'done'
+  head.updatedAt = NOW_ISO
+  head.nextAttemptAt = NULL
+  head.needsAttention = false
+  save_record(id, head, new_tail)
+  record_change(id, account, command, 'active', 'done', 'completed', '', 'P')
+else
+  reason = why or 'record payload / result unreadable'
+  record_change(id, account, command, 'active', 'done', 'completed', 'record unreadable: ' .. reason, 'P')
+  status = 3
+end
+
+local out = {status, reason}
+local claimed = {0, '', ''}
+if ARGV[10] == '1' then claimed = claim_first(owner, ARGV[11]) end
+for i = 1, #claimed do out[#out + 1] = claimed[i] end
+return out

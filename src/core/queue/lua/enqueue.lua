@@ -1,0 +1,35 @@
+-- enqueue.lua: §5 rule 1, enqueue with deduplication.
+-- KEYS[1] rebalance_queue   KEYS[2] rebalance_delayed_set   KEYS[3] active_events   KEYS[4] rebalance_processing
+-- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
+-- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
+-- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[7] id   ARGV[8] accountId:command   ARGV[9] record JSON (status pending, timesQueued 1)
+-- ARGV[10] source (history note)
+-- Returns {1} queued | {0, existingId} duplicate (existingId '' if the holder of the pair is unknown).
+local id, pair, raw, source = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+local account, command = split_pair(pair)
+
+-- SET NX and SADD answer whether the id / the pair were free, saving a read each on the usual path
+if not redis.call('SET', EV_PREFIX .. id, raw, 'NX') then
+  local st = state_of(id)
+  record_change(id, account, command, st, st, 'duplicate', 'the same id again (' .. source .. '), not queued', '')
+  return {0, id}
+end
+if redis.call('SADD', K_ACTIVE, pair) == 0 then
+  redis.call('DEL', EV_PREFIX .. id)
+  local existing = redis.call('HGET', K_OWNER, pair)
+  if existing then
+    local st = state_of(existing)
+    record_change(existing, account, command, st, st, 'duplicate',
+      id .. ' (' .. source .. ') not queued: ' .. pair .. ' is already queued', '')
+    return {0, existing}
+  end
+  record_change(id, account, command, nil, nil, 'duplicate', pair .. ' is in active_events, not queued', '')
+  return {0, ''}
+end
+
+redis.call('HSET', K_OWNER, pair, id)
+redis.call('RPUSH', K_QUEUE, id)
+record_change(id, account, command, nil, 'pending', 'enqueued', source, 'P')
+return {1}

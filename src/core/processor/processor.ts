@@ -85,7 +85,7 @@ export class Processor {
     this.state = 'running';
     this.stopController = new AbortController();
     this.unsubscribe = this.options.queue.onChange((change) => {
-      if (change.to === 'pending' || change.to === 'done' || change.to === 'delayed' || change.action === 'resume') {
+      if (change.to === 'pending' || change.to === 'done' || change.to === 'delayed' || change.action === 'resumed') {
         this.wakeAll();
       }
     });

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 import { EventQueue } from '../src/core/queue/event-queue';
 import { startRedis } from '../src/core/redis/redis-server';
 import { startServe } from './serve-process';
@@ -48,18 +49,7 @@ export default async function run(): Promise<BenchResult[]> {
   }
 
   const serve = await startServe({ redis: { url: redis.url, binary: null, keyPrefix: '' } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const appUrl = `${serve.url}#token=${serve.token}`;
     const renders: number[] = [];

@@ -364,7 +364,9 @@ export class Runtime {
         const event: EventRecord | undefined = detail?.event;
         if (!event) return;
         const ok = event.status === 'done';
-        const summary = ok ? summaryOf(event) : `${event.lastError?.kind ?? 'failed'}: ${event.lastError?.message ?? ''}`;
+        const summary = ok
+          ? summaryOf(event)
+          : `${event.lastError?.kind ?? 'failed'}: ${event.lastError?.message ?? ''}`;
         void this.accountState
           .update(event.accountId, {
             lastResult: { at: event.updatedAt, eventId: event.id, command: event.command, ok, summary },

@@ -13,10 +13,7 @@ function echoHandlers(): Handlers {
 }
 
 function samplePath(path: string): string {
-  return path
-    .replace(':id', 'e1')
-    .replace(':accountId', 'DU123456')
-    .replace(':command', 'rebalance');
+  return path.replace(':id', 'e1').replace(':accountId', 'DU123456').replace(':command', 'rebalance');
 }
 
 function appWith(overrides: Partial<Handlers> = {}) {
@@ -94,7 +91,11 @@ describe('the HTTP API generated from the contract', () => {
     ['an unexpected field', { accountId: 'DU123456', command: 'rebalance', extra: 1 }, ''],
   ])('answers 400 naming the field for %s', async (_label, body, field) => {
     const { app } = appWith();
-    const res = await app.request('http://x/api/queue/events', { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    const res = await app.request('http://x/api/queue/events', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(400);
     const json = (await res.json()) as { error: string; message: string; issues: { path: string }[] };
     expect(json.error).toBe('invalid');

@@ -92,7 +92,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       let closed = false;
       let chain = Promise.resolve();
       const unsubscribe = options.subscribe((message) => {
-        chain = chain.then(() => (closed ? undefined : stream.writeSSE({ event: message.type, data: JSON.stringify(message) })));
+        chain = chain.then(() =>
+          closed ? undefined : stream.writeSSE({ event: message.type, data: JSON.stringify(message) }),
+        );
       });
       stream.onAbort(() => {
         closed = true;

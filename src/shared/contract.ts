@@ -211,7 +211,11 @@ export const operations = {
     path: '/api/demo/signal',
     demoOnly: true,
     input: z
-      .object({ strategy: z.string().trim().min(1), exec: command.default('rebalance'), eventId: z.string().optional() })
+      .object({
+        strategy: z.string().trim().min(1),
+        exec: command.default('rebalance'),
+        eventId: z.string().optional(),
+      })
       .strict(),
   }),
   simulatorControl: op<{ running: boolean }>()({

@@ -88,9 +88,7 @@ export interface NewEvent {
   payload?: Record<string, unknown>;
 }
 
-export type EnqueueResult =
-  | { status: 'queued'; event: EventRecord }
-  | { status: 'duplicate'; existingId: string };
+export type EnqueueResult = { status: 'queued'; event: EventRecord } | { status: 'duplicate'; existingId: string };
 
 export interface QueueCounts {
   pending: number;

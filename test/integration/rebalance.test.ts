@@ -35,7 +35,12 @@ describe('live rebalance through the simulated gateway', () => {
       strategies: STRATEGIES,
       accounts: [
         { accountId: 'DU1000101', cash: 100_000, strategy: 'growth-a' },
-        { accountId: 'DU1000102', cash: 20_000, positions: [{ symbol: 'SPY', quantity: 100, avgCost: 400 }], strategy: 'growth-a' },
+        {
+          accountId: 'DU1000102',
+          cash: 20_000,
+          positions: [{ symbol: 'SPY', quantity: 100, avgCost: 400 }],
+          strategy: 'growth-a',
+        },
         {
           accountId: 'DU1000103',
           cash: 30_000,
@@ -67,7 +72,7 @@ describe('live rebalance through the simulated gateway', () => {
     expect(trades.some((t) => t.kind === 'fill' && t.eventId === ids[0])).toBe(true);
   });
 
-  it("sends first exactly the orders print-rebalance previewed from the same state", async () => {
+  it('sends first exactly the orders print-rebalance previewed from the same state', async () => {
     stack = await startStack({
       strategies: STRATEGIES,
       accounts: [
@@ -174,7 +179,12 @@ describe('live rebalance through the simulated gateway', () => {
     stack = await startStack({
       strategies: STRATEGIES,
       accounts: [
-        { accountId: 'DU1000701', cash: 10_000, positions: [{ symbol: 'QQQ', quantity: 100, avgCost: 300 }], strategy: 'growth-a' },
+        {
+          accountId: 'DU1000701',
+          cash: 10_000,
+          positions: [{ symbol: 'QQQ', quantity: 100, avgCost: 300 }],
+          strategy: 'growth-a',
+        },
       ],
       settings: { orders: { fillTimeoutMs: 20_000 } },
     });

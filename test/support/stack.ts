@@ -48,7 +48,13 @@ export function testSettings(
   const base: SettingsInput = {
     tradingMode: 'paper',
     dataDir,
-    ib: { host: '127.0.0.1', port: gateway.port, connectTimeoutMs: 1_000, requestTimeoutMs: 3_000, reconnectDelayMs: 300 },
+    ib: {
+      host: '127.0.0.1',
+      port: gateway.port,
+      connectTimeoutMs: 1_000,
+      requestTimeoutMs: 3_000,
+      reconnectDelayMs: 300,
+    },
     zehnlabs: { allocationsUrl: allocations.url, allocationsApiKey: 'test-key' },
     accounts: opts.accounts.map((a) => ({
       accountId: a.accountId,

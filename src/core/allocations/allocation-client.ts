@@ -167,9 +167,21 @@ export class AllocationClient {
         headers: { 'x-api-key': this.options.apiKey(), accept: 'application/json' },
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      text = await response.text();
     } catch (error) {
       throw this.fail(this.networkError(error, what, url));
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      // Reached, but the answer stopped part-way (connection closed, timeout while reading): say so, not "unreachable".
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw this.fail(
+        transientError(
+          timedOut
+            ? `the allocation API's answer for ${what} did not arrive in full within ${this.options.timeoutMs} ms`
+            : `the allocation API's answer for ${what} was cut off before the end (${this.detailOf(error)})`,
+        ),
+      );
     }
     if (!response.ok) throw this.fail(this.statusError(response.status, what, strategy));
     try {
@@ -187,9 +199,12 @@ export class AllocationClient {
     if (name === 'TimeoutError' || name === 'AbortError') {
       return transientError(`the allocation API did not answer ${what} within ${this.options.timeoutMs} ms`);
     }
+    return transientError(`the allocation API could not be reached for ${what} at ${url} (${this.detailOf(error)})`);
+  }
+
+  private detailOf(error: unknown): string {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-    const detail = [error instanceof Error ? error.message : String(error), cause].filter(Boolean).join(': ');
-    return transientError(`the allocation API could not be reached for ${what} at ${url} (${detail})`);
+    return [error instanceof Error ? error.message : String(error), cause].filter(Boolean).join(': ');
   }
 
   private statusError(status: number, what: string, strategy: string | null): DeskError {

@@ -83,7 +83,10 @@ const managementSchema = z.object({
 
 const notificationsSchema = z.object({
   desktop: z.boolean().default(true),
-  ntfyUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  ntfyUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
   ntfyTopic: z.string().trim().min(1).nullable().default(null),
 });
 

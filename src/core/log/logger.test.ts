@@ -9,7 +9,10 @@ describe('createLogger', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rd-log-'));
     try {
       const { log, tail, close } = createLogger({ level: 'info', logDir: dir });
-      log.info({ eventId: 'e1', accountId: 'DU1', apiKey: 'sekret', settings: { management: { token: 'tok' } } }, 'sell filled');
+      log.info(
+        { eventId: 'e1', accountId: 'DU1', apiKey: 'sekret', settings: { management: { token: 'tok' } } },
+        'sell filled',
+      );
       log.debug({ eventId: 'e1' }, 'below the level');
       await close();
       const lines = tail.query({ eventId: 'e1' });

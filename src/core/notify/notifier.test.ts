@@ -23,7 +23,11 @@ describe('NtfyNotifier', () => {
         level: 'error',
       });
       expect(received).toEqual([
-        { url: '/desk%20alerts', title: 'Needs attention', body: 'DU123456 rebalance rejected: insufficient buying power' },
+        {
+          url: '/desk%20alerts',
+          title: 'Needs attention',
+          body: 'DU123456 rebalance rejected: insufficient buying power',
+        },
       ]);
     } finally {
       server.close();

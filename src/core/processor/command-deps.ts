@@ -21,7 +21,8 @@ export interface CommandDeps {
 /** The account an event is for, from the settings in force; an unknown account fails the event as invalid. */
 export function accountOf(event: EventRecord, settings: Settings): AccountSettings {
   const account = settings.accounts.find((a) => a.accountId === event.accountId);
-  if (!account) throw invalidError(`account ${event.accountId} is not in the settings; add it under Settings → Accounts`);
+  if (!account)
+    throw invalidError(`account ${event.accountId} is not in the settings; add it under Settings → Accounts`);
   return account;
 }
 

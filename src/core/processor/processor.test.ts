@@ -16,13 +16,23 @@ afterAll(async () => {
   await redis.cleanup();
 });
 
-const COMMANDS: Command[] = ['rebalance', 'print-rebalance', 'print-positions', 'print-equity', 'print-orders', 'cancel-orders'];
+const COMMANDS: Command[] = [
+  'rebalance',
+  'print-rebalance',
+  'print-positions',
+  'print-equity',
+  'print-orders',
+  'cancel-orders',
+];
 
 function handlersWith(handler: CommandHandler): CommandHandlers {
   return Object.fromEntries(COMMANDS.map((c) => [c, handler])) as CommandHandlers;
 }
 
-async function setup(handler: CommandHandler, opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number } = {}) {
+async function setup(
+  handler: CommandHandler,
+  opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number } = {},
+) {
   const conn = redis.handle.connect();
   const queue = new EventQueue({
     redis: conn,

@@ -221,7 +221,9 @@ export class Processor {
     const first = event.timesQueued === 1;
     if (needsAttention || failure.kind === 'partial' || failure.kind === 'invalid' || first) {
       await this.options.notifier.notify({
-        title: needsAttention ? `Needs attention: ${event.accountId}` : `${event.command} failed for ${event.accountId}`,
+        title: needsAttention
+          ? `Needs attention: ${event.accountId}`
+          : `${event.command} failed for ${event.accountId}`,
         body: `${failure.kind}: ${failure.message}${hold ? ' (held)' : ''}`,
         level: needsAttention ? 'error' : 'warn',
         eventId: event.id,

@@ -21,7 +21,9 @@ export class TradeStore {
   }
 
   /** Newest last; `since` is an ISO time; at most `limit` (the newest ones). */
-  async list(filter: { accountId?: string; eventId?: string; since?: string; limit?: number } = {}): Promise<TradeRecord[]> {
+  async list(
+    filter: { accountId?: string; eventId?: string; since?: string; limit?: number } = {},
+  ): Promise<TradeRecord[]> {
     const limit = filter.limit ?? 1_000;
     const start = filter.since ? String(Date.parse(filter.since)) : '-';
     const out: TradeRecord[] = [];

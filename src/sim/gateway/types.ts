@@ -134,7 +134,9 @@ export interface SimGateway {
     lmtPrice?: number;
   }): number;
   /** Change fill behaviour at run time. */
-  configure(options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'entitlement'>>): void;
+  configure(
+    options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'entitlement'>>,
+  ): void;
   /** Next order (placed or what-if) for this symbol or any symbol gets this rejection (201 by default). */
   rejectNextOrder(options?: { symbol?: string; code?: number; message?: string }): void;
   /** Orders stop filling (rest as Submitted) until resumed; used for fill timeouts. */

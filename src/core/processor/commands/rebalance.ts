@@ -92,7 +92,10 @@ async function runBatch(
       await deps.ib.whatIf(requests);
     } catch (error) {
       if (error instanceof DeskError && error.kind === 'rejected') {
-        throw rejectedError(`what-if check of the ${label} refused: ${error.message}`, { code: error.code, cause: error });
+        throw rejectedError(`what-if check of the ${label} refused: ${error.message}`, {
+          code: error.code,
+          cause: error,
+        });
       }
       throw error;
     }
@@ -133,7 +136,10 @@ async function runBatch(
 }
 
 /** The live rebalance of §8: cancel own orders → sells → wait → fresh cash and positions → buys → wait. */
-export async function rebalance(deps: CommandDeps, { event, log, signal }: CommandRun): Promise<Record<string, unknown>> {
+export async function rebalance(
+  deps: CommandDeps,
+  { event, log, signal }: CommandRun,
+): Promise<Record<string, unknown>> {
   const account = accountOf(event, deps.settings());
   await connected(deps);
   const targets = await targetsFor(deps, account);
@@ -152,14 +158,28 @@ export async function rebalance(deps: CommandDeps, { event, log, signal }: Comma
 
   const sellPhase = await planFor(deps, event, account, targets, 'sells', log);
   const sells = ordersOf(sellPhase.plan).filter((o) => o.side === 'SELL');
-  for (const s of sells) if (!minTicks.has(s.symbol)) minTicks.set(s.symbol, (await deps.ib.resolveContract(s.symbol)).minTick);
-  const sold = await runBatch(deps, event, requestsFor(deps, event, account, sells, sellPhase.quotes, minTicks), 'sells', log);
+  for (const s of sells)
+    if (!minTicks.has(s.symbol)) minTicks.set(s.symbol, (await deps.ib.resolveContract(s.symbol)).minTick);
+  const sold = await runBatch(
+    deps,
+    event,
+    requestsFor(deps, event, account, sells, sellPhase.quotes, minTicks),
+    'sells',
+    log,
+  );
   signal.throwIfAborted();
 
   const buyPhase = await planFor(deps, event, account, targets, 'buys', log);
   const buys = ordersOf(buyPhase.plan).filter((o) => o.side === 'BUY');
-  for (const b of buys) if (!minTicks.has(b.symbol)) minTicks.set(b.symbol, (await deps.ib.resolveContract(b.symbol)).minTick);
-  const bought = await runBatch(deps, event, requestsFor(deps, event, account, buys, buyPhase.quotes, minTicks), 'buys', log);
+  for (const b of buys)
+    if (!minTicks.has(b.symbol)) minTicks.set(b.symbol, (await deps.ib.resolveContract(b.symbol)).minTick);
+  const bought = await runBatch(
+    deps,
+    event,
+    requestsFor(deps, event, account, buys, buyPhase.quotes, minTicks),
+    'buys',
+    log,
+  );
 
   const after = await planFor(deps, event, account, targets, 'all', log);
   const now = deps.now().toISOString();

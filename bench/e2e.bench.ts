@@ -1,0 +1,164 @@
+/**
+ * §16 signal → all orders filled: one Zehnlabs signal (published on the fake Ably endpoint, so the real feed fans it
+ * out) for 10 accounts following one strategy of 20 symbols, against the simulated gateway filling at once, through
+ * the whole core (embedded Redis, queue, processor, real IB client over TCP). Wall time from the publish until every
+ * account's rebalance is done, beside the pacing floor measured in the same run: the IB messages the client sent in
+ * that window ÷ the client's rate limit (40 messages/s). After the timed window, a fresh preview of every account
+ * must plan nothing beyond one share, or the run fails.
+ */
+import { startFakeAbly, type FakeAbly } from '../src/sim/ably/fake-ably';
+import { remainingOrders, startStack, type Stack } from '../test/support/stack';
+import type { BenchResult } from './types';
+
+process.env.REDISMS_SYSTEM_BINARY ??= '/usr/bin/redis-server';
+
+const ACCOUNTS = Number(process.env.BENCH_E2E_ACCOUNTS ?? 10);
+const RATE_LIMIT_PER_SEC = 40;
+const STRATEGY = 'bench-twenty';
+const SYMBOLS = [
+  'SPY',
+  'QQQ',
+  'IWM',
+  'VTI',
+  'VOO',
+  'TLT',
+  'IEF',
+  'SHY',
+  'BIL',
+  'GLD',
+  'IAU',
+  'SLV',
+  'DBC',
+  'EEM',
+  'VWO',
+  'EFA',
+  'VEA',
+  'VNQ',
+  'XLE',
+  'XLK',
+];
+
+function accountIdOf(i: number): string {
+  return `DU${8_000_001 + i}`;
+}
+
+/** Resolves when every id has completed (queue change notifications); rejects on the first failure. */
+function whenAllDone(stack: Stack, ids: string[], timeoutMs: number): Promise<void> {
+  const waiting = new Set(ids);
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`${waiting.size} of ${ids.length} rebalances not done within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = stack.runtime.queue.onChange((change) => {
+      if (!waiting.has(change.id)) return;
+      if (change.to === 'delayed' || change.to === 'held') {
+        clearTimeout(timer);
+        off();
+        void stack.runtime.queue
+          .get(change.id)
+          .then((d) =>
+            reject(new Error(`${change.id} failed: ${d?.event.lastError?.kind}: ${d?.event.lastError?.message}`)),
+          );
+        return;
+      }
+      if (change.to === 'done') waiting.delete(change.id);
+      if (waiting.size === 0) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+export default async function run(): Promise<BenchResult[]> {
+  let fake: FakeAbly | null = null;
+  let stack: Stack | null = null;
+  try {
+    fake = await startFakeAbly();
+    const weights = SYMBOLS.map((symbol, i) => ({ symbol, weight: i < 10 ? 0.06 : 0.039 }));
+    stack = await startStack({
+      strategies: { [STRATEGY]: { allocations: weights } },
+      accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({
+        accountId: accountIdOf(i),
+        cash: 150_000 + i * 10_000,
+        // Half the accounts hold something the strategy does not (sold first), the rest start in cash.
+        positions:
+          i % 2 === 0
+            ? [
+                { symbol: 'TQQQ', quantity: 200, avgCost: 90 },
+                { symbol: 'SPY', quantity: 40, avgCost: 600 },
+              ]
+            : [],
+        strategy: STRATEGY,
+      })),
+      settings: {
+        zehnlabs: {
+          realtimeApiKey: 'bench.key:secret',
+          realtime: { ...fake.endpointOptions(), logLevel: 0 } as Record<string, unknown>,
+        },
+        ib: { requestTimeoutMs: 10_000 },
+        orders: { fillTimeoutMs: 30_000 },
+        queue: { retryDelayMs: 60_000 },
+        logLevel: 'warn',
+      },
+    });
+    const gateway = stack.gateway;
+    const feedReady = Date.now() + 15_000;
+    while (!fake.attachedChannels().includes(STRATEGY) || stack.runtime.ib.state !== 'connected') {
+      if (Date.now() > feedReady) throw new Error('feed or gateway not ready');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Let the start-up catch-up and connection chatter settle so the window holds only the signal's work.
+    await stack.runtime.feed.idle();
+    await new Promise((r) => setTimeout(r, 500));
+
+    const eventId = `bench-${Date.now()}`;
+    const ids = Array.from({ length: ACCOUNTS }, (_, i) => `${eventId}:${accountIdOf(i)}`);
+    const messagesBefore = gateway.messageStats().total;
+    const allDone = whenAllDone(stack, ids, 300_000);
+    const started = performance.now();
+    fake.publish(STRATEGY, { exec: 'rebalance', eventId });
+    await allDone;
+    const wallMs = performance.now() - started;
+    const messages = gateway.messageStats().total - messagesBefore;
+    const floorMs = (messages / RATE_LIMIT_PER_SEC) * 1000;
+    const stats = gateway.messageStats();
+
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const off = (await remainingOrders(stack, accountIdOf(i))).filter((r) => Math.abs(r.delta) > 1);
+      if (off.length > 0) throw new Error(`${accountIdOf(i)} is not at target: ${JSON.stringify(off)}`);
+    }
+    const orders = gateway.orders().filter((o) => !o.whatIf).length;
+    console.log(
+      `e2e: ${ACCOUNTS} accounts × ${SYMBOLS.length} symbols: ${orders} orders, ${messages} IB messages ` +
+        `(${JSON.stringify(stats.byMsgId)} overall), wall ${Math.round(wallMs)} ms, floor ${Math.round(floorMs)} ms, ` +
+        `pacing violations ${stats.pacingViolations}`,
+    );
+    return [
+      {
+        key: 'e2e.wall_ms',
+        value: wallMs,
+        unit: 'ms',
+        label: `signal → ${ACCOUNTS} accounts at target (${SYMBOLS.length} symbols)`,
+      },
+      {
+        key: 'e2e.pacing_floor_ms',
+        value: floorMs,
+        unit: 'ms',
+        label: `pacing floor (${messages} IB messages ÷ 40/s)`,
+      },
+      {
+        key: 'e2e.ratio_to_floor',
+        value: wallMs / floorMs,
+        unit: '×',
+        label: 'signal → filled vs pacing floor',
+        target: '≤ 1.25',
+      },
+    ];
+  } finally {
+    await stack?.stop();
+    await fake?.stop();
+  }
+}

@@ -120,6 +120,22 @@ describe('quotes', () => {
     expect([...some.keys()]).toEqual(['SPY']);
   });
 
+  it('shares one snapshot per symbol between accounts asking at once, and asks again once the quote is old', async () => {
+    harness = await startHarness();
+    const client = await harness.connect({ quoteTtlMs: 300 });
+    const gw = harness.gw;
+    const before = gw.messageStats().byMsgId[1] ?? 0;
+    const all = await Promise.all([1, 2, 3, 4].map(() => client.getQuotes(['SPY', 'GLD', 'QQQ'])));
+    expect(all.every((q) => q.get('SPY')?.mark === all[0]?.get('SPY')?.mark)).toBe(true);
+    expect((gw.messageStats().byMsgId[1] ?? 0) - before).toBe(3);
+
+    gw.setQuote('SPY', { bid: 510, ask: 510.1 });
+    await new Promise((r) => setTimeout(r, 400));
+    const fresh = await client.getQuotes(['SPY']);
+    expect(fresh.get('SPY')?.mark).toBeCloseTo(510.05);
+    expect((gw.messageStats().byMsgId[1] ?? 0) - before).toBe(4);
+  });
+
   it('falls back to delayed data when not entitled to live data, and stays delayed', async () => {
     harness = await startHarness({ entitlement: 'delayed-only' });
     const client = await harness.connect();

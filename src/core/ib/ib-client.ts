@@ -31,6 +31,8 @@ export interface IbClientOptions {
   clientIdStore: ClientIdStore;
   /** `ib.marketDataType` (1 live, default; falls back to 3 delayed when not entitled). */
   marketDataType?: number;
+  /** How long a quote is reused (see MarketDataOptions.quoteTtlMs). */
+  quoteTtlMs?: number;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   reconnectDelayMs?: number;
@@ -100,11 +102,10 @@ export class IbClient implements IbPort {
     });
     this.contracts = new Contracts(this.connection);
     this.account = new Account(this.connection);
-    this.marketData = new MarketData(
-      this.connection,
-      this.contracts,
-      options.marketDataType === undefined ? {} : { marketDataType: options.marketDataType },
-    );
+    this.marketData = new MarketData(this.connection, this.contracts, {
+      ...(options.marketDataType === undefined ? {} : { marketDataType: options.marketDataType }),
+      ...(options.quoteTtlMs === undefined ? {} : { quoteTtlMs: options.quoteTtlMs }),
+    });
     this.orders = new Orders(this.connection, this.contracts);
   }
 

@@ -31,6 +31,12 @@ const MAX_IN_FLIGHT = 50;
 export interface MarketDataOptions {
   /** 1 live (default), 2 frozen, 3 delayed, 4 delayed-frozen. */
   marketDataType?: number;
+  /**
+   * A quote this recent is reused instead of asking again (default 1 000 ms; 0 turns reuse off). Several accounts
+   * rebalancing to the same strategy at once then share one snapshot per symbol, which keeps far below IB's message
+   * limit (§9, §16) while every plan still prices at most a second old.
+   */
+  quoteTtlMs?: number;
 }
 
 export interface QuoteOptions {
@@ -50,6 +56,8 @@ export class MarketData {
   private type: number;
   private typeSentOn: IBApi | null = null;
   private typeSent = 0;
+  private readonly quoteTtlMs: number;
+  private readonly recent = new Map<string, { at: number; quote: Promise<Quote | null> }>();
 
   constructor(
     private readonly connection: IbConnection,
@@ -57,6 +65,7 @@ export class MarketData {
     options: MarketDataOptions = {},
   ) {
     this.type = options.marketDataType ?? 1;
+    this.quoteTtlMs = options.quoteTtlMs ?? 1_000;
   }
 
   /** The market-data type the session currently asks for (3 after a fallback to delayed). */
@@ -67,7 +76,7 @@ export class MarketData {
   /** One quote per distinct symbol; see the module comment for missing prices. */
   async getQuotes(symbols: readonly string[], options: QuoteOptions = {}): Promise<Map<string, Quote>> {
     const unique = [...new Set(symbols.map((s) => s.trim().toUpperCase()).filter((s) => s !== ''))];
-    const settled = await mapLimited(unique, MAX_IN_FLIGHT, (symbol) => this.quote(symbol));
+    const settled = await mapLimited(unique, MAX_IN_FLIGHT, (symbol) => this.sharedQuote(symbol));
     const quotes = new Map<string, Quote>();
     const missing: string[] = [];
     for (const [index, result] of settled.entries()) {
@@ -85,6 +94,24 @@ export class MarketData {
       throw new IbError(`no price (bid/ask, last or close) for ${missing.join(', ')}`, { kind: 'transient' });
     }
     return quotes;
+  }
+
+  /** A quote being fetched or fetched within `quoteTtlMs` is shared; a failed one is never reused. */
+  private sharedQuote(symbol: string): Promise<Quote | null> {
+    const now = Date.now();
+    const hit = this.recent.get(symbol);
+    if (hit && now - hit.at <= this.quoteTtlMs) return hit.quote;
+    const quote = this.quote(symbol);
+    if (this.quoteTtlMs > 0) {
+      this.recent.set(symbol, { at: now, quote });
+      quote.then(
+        () => this.recent.set(symbol, { at: Date.now(), quote }),
+        () => {
+          if (this.recent.get(symbol)?.quote === quote) this.recent.delete(symbol);
+        },
+      );
+    }
+    return quote;
   }
 
   /** The quote of one symbol, or null when IB has no usable price for it. */

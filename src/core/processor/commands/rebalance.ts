@@ -39,15 +39,19 @@ async function checkMarketHours(deps: CommandDeps, symbols: string[]): Promise<v
   }
 }
 
-function requestsFor(
+/** The orders of a batch as IB requests; LMT prices from the quotes the plan used, on each contract's tick. */
+async function requestsFor(
   deps: CommandDeps,
   event: EventRecord,
   account: AccountSettings,
   orders: PlannedOrder[],
   quotes: Map<string, Quote>,
-  minTicks: Map<string, number>,
-): PlaceOrderRequest[] {
+): Promise<PlaceOrderRequest[]> {
   const o = deps.settings().orders;
+  const minTicks = new Map<string, number>();
+  if (o.type === 'LMT') {
+    for (const order of orders) minTicks.set(order.symbol, (await deps.ib.resolveContract(order.symbol)).minTick);
+  }
   return orders.map((order) => {
     const q = quotes.get(order.symbol);
     return {
@@ -153,17 +157,13 @@ export async function rebalance(
   if (cancelled.length > 0) log.info({ cancelled: cancelled.length }, 'cancelled earlier open orders of this app');
   signal.throwIfAborted();
 
-  const minTicks = new Map<string, number>();
-  for (const symbol of traded) minTicks.set(symbol, (await deps.ib.resolveContract(symbol)).minTick);
-
-  const sellPhase = await planFor(deps, event, account, targets, 'sells', log);
+  // With nothing of ours cancelled the account is exactly as previewed, so the preview's sells are the sells.
+  const sellPhase = cancelled.length === 0 ? preview : await planFor(deps, event, account, targets, 'sells', log);
   const sells = ordersOf(sellPhase.plan).filter((o) => o.side === 'SELL');
-  for (const s of sells)
-    if (!minTicks.has(s.symbol)) minTicks.set(s.symbol, (await deps.ib.resolveContract(s.symbol)).minTick);
   const sold = await runBatch(
     deps,
     event,
-    requestsFor(deps, event, account, sells, sellPhase.quotes, minTicks),
+    await requestsFor(deps, event, account, sells, sellPhase.quotes),
     'sells',
     log,
   );
@@ -171,12 +171,10 @@ export async function rebalance(
 
   const buyPhase = await planFor(deps, event, account, targets, 'buys', log);
   const buys = ordersOf(buyPhase.plan).filter((o) => o.side === 'BUY');
-  for (const b of buys)
-    if (!minTicks.has(b.symbol)) minTicks.set(b.symbol, (await deps.ib.resolveContract(b.symbol)).minTick);
   const bought = await runBatch(
     deps,
     event,
-    requestsFor(deps, event, account, buys, buyPhase.quotes, minTicks),
+    await requestsFor(deps, event, account, buys, buyPhase.quotes),
     'buys',
     log,
   );

@@ -513,7 +513,15 @@ export class EventQueue {
    * Redis server's clock), so it reaches back as far as the stream is kept (`historyLimit`).
    */
   async get(id: string): Promise<EventDetail | null> {
-    const raw = await this.redis.get(eventKey(this.keys, id));
+    const key = eventKey(this.keys, id);
+    let raw = await this.redis.get(key);
+    let status: EventStatus | null = null;
+    if (raw === null) {
+      status = await this.stateOf(id);
+      if (status === null) return null;
+      // Enqueued between the two reads: the record is there now.
+      raw = await this.redis.get(key);
+    }
     let reason = 'record missing';
     let event: EventRecord | null = null;
     if (raw !== null) {
@@ -524,8 +532,7 @@ export class EventQueue {
       }
     }
     if (!event) {
-      const status = await this.stateOf(id);
-      if (raw === null && status === null) return null;
+      status ??= await this.stateOf(id);
       this.reportBad([id], reason);
       const pair = (await this.pairsOfHolders()).get(id) ?? null;
       event = placeholderRecord(id, status ?? 'held', pair, reason, iso(this.now()));

@@ -4,6 +4,7 @@
  * this table, and the renderer calls operations by name; nothing else lists them.
  */
 import { z } from 'zod';
+import { ROUTES, type HttpMethod } from './routes';
 import {
   COMMANDS,
   EVENT_STATUSES,
@@ -20,7 +21,7 @@ import {
   type TradeRecord,
 } from './dto';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type { HttpMethod } from './routes';
 
 export interface OperationDef<I extends z.ZodType, O> {
   method: HttpMethod;
@@ -129,11 +130,10 @@ export type CommandResult =
 // ---------------------------------------------------------------------------------------------------------------
 
 export const operations = {
-  health: op<Health>()({ method: 'GET', path: '/api/health', input: empty }),
-  queueStatus: op<QueueStatus>()({ method: 'GET', path: '/api/queue/status', input: empty }),
+  health: op<Health>()({ ...ROUTES.health, input: empty }),
+  queueStatus: op<QueueStatus>()({ ...ROUTES.queueStatus, input: empty }),
   listEvents: op<EventList>()({
-    method: 'GET',
-    path: '/api/queue/events',
+    ...ROUTES.listEvents,
     input: z
       .object({
         state: status.optional(),
@@ -144,35 +144,28 @@ export const operations = {
       })
       .strict(),
   }),
-  getEvent: op<EventDetail>()({
-    method: 'GET',
-    path: '/api/queue/events/:id',
-    input: z.object({ id }).strict(),
-  }),
+  getEvent: op<EventDetail>()({ ...ROUTES.getEvent, input: z.object({ id }).strict() }),
   enqueue: op<EventRecord>()({
-    method: 'POST',
-    path: '/api/queue/events',
+    ...ROUTES.enqueue,
     successStatus: 201,
     input: z.object({ accountId, command, payload: payload.optional() }).strict(),
   }),
-  retry: op<EventRecord>()({ method: 'POST', path: '/api/queue/events/:id/retry', input: expected }),
-  hold: op<EventRecord>()({ method: 'POST', path: '/api/queue/events/:id/hold', input: expected }),
-  release: op<EventRecord>()({ method: 'POST', path: '/api/queue/events/:id/release', input: expected }),
-  delete: op<{ deleted: string }>()({ method: 'DELETE', path: '/api/queue/events/:id', input: expected }),
-  pause: op<QueueStatus>()({ method: 'POST', path: '/api/queue/pause', input: empty }),
-  resume: op<QueueStatus>()({ method: 'POST', path: '/api/queue/resume', input: empty }),
-  accounts: op<{ accounts: AccountView[] }>()({ method: 'GET', path: '/api/accounts', input: empty }),
+  retry: op<EventRecord>()({ ...ROUTES.retry, input: expected }),
+  hold: op<EventRecord>()({ ...ROUTES.hold, input: expected }),
+  release: op<EventRecord>()({ ...ROUTES.release, input: expected }),
+  delete: op<{ deleted: string }>()({ ...ROUTES.delete, input: expected }),
+  pause: op<QueueStatus>()({ ...ROUTES.pause, input: empty }),
+  resume: op<QueueStatus>()({ ...ROUTES.resume, input: empty }),
+  accounts: op<{ accounts: AccountView[] }>()({ ...ROUTES.accounts, input: empty }),
   runCommand: op<EventRecord>()({
-    method: 'POST',
-    path: '/api/accounts/:accountId/commands/:command',
+    ...ROUTES.runCommand,
     successStatus: 201,
     input: z
       .object({ accountId, command, payload: payload.optional(), source: z.enum(['manual', 'catch-up']).optional() })
       .strict(),
   }),
   logs: op<{ lines: LogLine[] }>()({
-    method: 'GET',
-    path: '/api/logs',
+    ...ROUTES.logs,
     input: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
@@ -183,8 +176,7 @@ export const operations = {
       .strict(),
   }),
   trades: op<{ trades: TradeRecord[] }>()({
-    method: 'GET',
-    path: '/api/trades',
+    ...ROUTES.trades,
     input: z
       .object({
         accountId: z.string().trim().max(32).optional(),
@@ -194,21 +186,15 @@ export const operations = {
       })
       .strict(),
   }),
-  feedLog: op<{ entries: FeedLogEntry[] }>()({ method: 'GET', path: '/api/feed/log', input: empty }),
-  strategies: op<{ strategies: StrategyOption[]; error: string | null }>()({
-    method: 'GET',
-    path: '/api/strategies',
-    input: empty,
-  }),
-  getConfig: op<ConfigView>()({ method: 'GET', path: '/api/config', input: empty }),
+  feedLog: op<{ entries: FeedLogEntry[] }>()({ ...ROUTES.feedLog, input: empty }),
+  strategies: op<{ strategies: StrategyOption[]; error: string | null }>()({ ...ROUTES.strategies, input: empty }),
+  getConfig: op<ConfigView>()({ ...ROUTES.getConfig, input: empty }),
   putConfig: op<ConfigView>()({
-    method: 'PUT',
-    path: '/api/config',
+    ...ROUTES.putConfig,
     input: z.object({ settings: z.record(z.string(), z.unknown()), confirmLive: z.boolean().optional() }).strict(),
   }),
   publishSignal: op<{ published: string; eventId: string }>()({
-    method: 'POST',
-    path: '/api/demo/signal',
+    ...ROUTES.publishSignal,
     demoOnly: true,
     input: z
       .object({
@@ -219,12 +205,11 @@ export const operations = {
       .strict(),
   }),
   simulatorControl: op<{ running: boolean }>()({
-    method: 'POST',
-    path: '/api/demo/gateway',
+    ...ROUTES.simulatorControl,
     demoOnly: true,
     input: z.object({ action: z.enum(['stop', 'start', 'drop']) }).strict(),
   }),
-} as const;
+} as const satisfies { [N in keyof typeof ROUTES]: OperationDef<z.ZodType, unknown> };
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

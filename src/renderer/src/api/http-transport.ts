@@ -1,10 +1,5 @@
-import {
-  operations,
-  type ApiErrorBody,
-  type ErrorCode,
-  type OperationName,
-  type StreamMessage,
-} from '../../../shared/contract';
+import type { ApiErrorBody, ErrorCode, OperationName, StreamMessage } from '../../../shared/contract';
+import { ROUTES } from '../../../shared/routes';
 import { ApiError, type ApiClient, type CallArgs, type ConnectionState } from './api-client';
 
 /** A request as the HTTP server expects it, built from the contract's method and path. */
@@ -16,7 +11,7 @@ export interface HttpRequest {
 
 /** `:param` segments are filled from the input; GET sends the rest as a query string, other methods as a JSON body. */
 export function buildRequest(name: OperationName, input: Record<string, unknown> = {}, baseUrl = ''): HttpRequest {
-  const def = operations[name];
+  const def = ROUTES[name];
   const rest: Record<string, unknown> = { ...input };
   const path = def.path.replace(/:([A-Za-z0-9_]+)/g, (_, key: string) => {
     const value = rest[key];

@@ -13,6 +13,8 @@ import { startServe } from './serve-process';
 import type { BenchResult } from './types';
 
 const EVENTS = 10_000;
+/** Cold first renders measured (median counts). */
+const RENDERS = 5;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -55,26 +57,24 @@ export default async function run(): Promise<BenchResult[]> {
     const renders: number[] = [];
     let page!: import('@playwright/test').Page;
     // Each render in a fresh browser context: nothing cached, as when the window is first opened.
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < RENDERS; i += 1) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       page = await context.newPage();
       // The page's own clock: from navigation start until React has put the first pending row into the DOM.
-      // (No named inner functions: the bench runs under tsx, whose name helpers do not exist in the page.)
-      await page.addInitScript(() => {
-        const w = window as unknown as { __firstRowMs?: number };
-        new MutationObserver((_records, observer) => {
-          if (w.__firstRowMs !== undefined) return;
+      await page.addInitScript({
+        content: `new MutationObserver((records, observer) => {
+          if (window.__firstRowMs !== undefined) return;
           if (!document.querySelector('section[data-section="pending"] [data-event-id]')) return;
           observer.disconnect();
-          w.__firstRowMs = performance.now();
-        }).observe(document, { childList: true, subtree: true });
+          window.__firstRowMs = performance.now();
+        }).observe(document, { childList: true, subtree: true });`,
       });
       await page.goto(appUrl);
       await page.locator('section[data-section="pending"] [data-event-id]').first().waitFor({ state: 'visible' });
-      const firstRowMs = await page.evaluate(() => (window as unknown as { __firstRowMs?: number }).__firstRowMs);
+      const firstRowMs = (await page.evaluate('window.__firstRowMs')) as number | undefined;
       if (firstRowMs === undefined) throw new Error('the first pending row was not seen by the page');
       renders.push(firstRowMs);
-      if (i < 2) await context.close();
+      if (i < RENDERS - 1) await context.close();
     }
 
     const updates: number[] = [];

@@ -204,4 +204,25 @@ describe('live rebalance through the simulated gateway', () => {
     expect(await remainingOrders(stack, 'DU1000701')).toEqual([]);
     expect(stack.gateway.positions('DU1000701').find((p) => p.symbol === 'QQQ')?.quantity ?? 0).toBe(0);
   });
+
+  it('never trades a live account while the app is in paper mode, from the queue or from the API', async () => {
+    stack = await startStack({
+      strategies: STRATEGIES,
+      accounts: [
+        { accountId: 'U1000801', cash: 50_000, strategy: 'growth-a', type: 'live' },
+        { accountId: 'DU1000802', cash: 50_000, strategy: 'growth-a' },
+      ],
+    });
+    await expect(
+      stack.runtime.handlers.runCommand({ accountId: 'U1000801', command: 'rebalance' }),
+    ).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/live account .* paper mode/) });
+    // An event that reached the queue anyway (e.g. queued before the mode changed) fails without an order.
+    const id = await stack.run('U1000801', 'rebalance');
+    const failed = await stack.waitFor(id, (e) => e.lastError !== null);
+    expect(failed.lastError?.kind).toBe('invalid');
+    expect(stack.gateway.orders({ accountId: 'U1000801' })).toHaveLength(0);
+    // Read-only commands still answer for it.
+    const equity = await stack.run('U1000801', 'print-equity');
+    expect((await stack.waitFor(equity, 'done')).status).toBe('done');
+  });
 });

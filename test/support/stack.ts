@@ -16,7 +16,12 @@ import { startSimGateway } from '../../src/sim/gateway/index';
 import type { SimAccount, SimGateway, SimGatewayOptions } from '../../src/sim/gateway/types';
 
 export interface StackOptions {
-  accounts: (SimAccount & { strategy: string; cashReservePercent?: number; replacementSet?: string | null })[];
+  accounts: (SimAccount & {
+    strategy: string;
+    cashReservePercent?: number;
+    replacementSet?: string | null;
+    type?: 'paper' | 'live';
+  })[];
   strategies: Record<string, { allocations: Allocation[]; asOf?: string }>;
   gateway?: Omit<SimGatewayOptions, 'accounts' | 'symbols'>;
   settings?: SettingsInput;
@@ -59,7 +64,7 @@ export function testSettings(
     accounts: opts.accounts.map((a) => ({
       accountId: a.accountId,
       name: a.accountId,
-      type: 'paper' as const,
+      type: a.type ?? ('paper' as const),
       strategy: a.strategy,
       cashReservePercent: a.cashReservePercent ?? 1,
       replacementSet: a.replacementSet ?? null,

@@ -3,6 +3,7 @@ import type { EventRecord } from '../../shared/dto';
 import { SECRET_PATHS, type Settings } from '../config/schema';
 import { getSecret, keepUnchangedSecrets, maskSecrets } from '../config/secrets';
 import { parseSettings, SettingsError } from '../config/settings-store';
+import { tradingBlockReason } from '../domain/trading-guard';
 import { buildManualEvent } from '../feed/manual-source';
 import type { Runtime } from '../runtime';
 import { ApiError } from './api-error';
@@ -39,7 +40,11 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
     payload: Record<string, unknown> | undefined,
     source: 'manual' | 'api',
   ): Promise<EventRecord> {
-    const event = buildManualEvent({ accountId, command, source, ...(payload ? { payload } : {}) }, runtime.settings);
+    const settings = runtime.settings;
+    const event = buildManualEvent({ accountId, command, source, ...(payload ? { payload } : {}) }, settings);
+    const account = settings.accounts.find((a) => a.accountId === event.accountId);
+    const blocked = account ? tradingBlockReason(account, settings.tradingMode, event.command) : null;
+    if (blocked) throw new ApiError('invalid', blocked);
     const result = await queue().enqueue(event, source === 'api' ? 'api' : 'operator');
     if (result.status === 'duplicate') throw duplicateError(accountId, command, result.existingId);
     return result.event;

@@ -1,6 +1,7 @@
 import type { AllocationSet, EventRecord, TradeRecord } from '../../shared/dto';
 import type { AccountSettings, Settings } from '../config/schema';
 import { invalidError } from '../domain/errors';
+import { tradingBlockReason } from '../domain/trading-guard';
 import type { IbPort } from '../ib/ib-client';
 import type { AccountState } from '../records/account-state';
 
@@ -18,11 +19,16 @@ export interface CommandDeps {
   now: () => Date;
 }
 
-/** The account an event is for, from the settings in force; an unknown account fails the event as invalid. */
+/**
+ * The account an event is for, from the settings in force. An unknown account, or an order command the trading mode
+ * does not allow for it (§18: a live account trades only in live mode), fails the event as invalid.
+ */
 export function accountOf(event: EventRecord, settings: Settings): AccountSettings {
   const account = settings.accounts.find((a) => a.accountId === event.accountId);
   if (!account)
     throw invalidError(`account ${event.accountId} is not in the settings; add it under Settings → Accounts`);
+  const blocked = tradingBlockReason(account, settings.tradingMode, event.command);
+  if (blocked) throw invalidError(blocked);
   return account;
 }
 

@@ -31,7 +31,7 @@ function handlersWith(handler: CommandHandler): CommandHandlers {
 
 async function setup(
   handler: CommandHandler,
-  opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number } = {},
+  opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number; retryDelayMs?: number } = {},
 ) {
   const conn = redis.handle.connect();
   const queue = new EventQueue({
@@ -50,7 +50,8 @@ async function setup(
     handlers: handlersWith(handler),
     concurrency: opts.concurrency ?? 4,
     leaseMs: opts.leaseMs ?? 5_000,
-    holdOn: opts.holdOn ?? [],
+    holdOn: () => opts.holdOn ?? [],
+    retryDelayMs: () => opts.retryDelayMs ?? 60_000,
     log: silentLogger(),
     notifier: { notify: async (n) => void notifications.push(n) },
     classify: classifyFailure,
@@ -172,6 +173,31 @@ describe('Processor', () => {
       });
       expect(event.lastError?.message).toContain('no trading permission');
       expect(env.notifications.some((n) => n.level === 'error')).toBe(true);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('reads queue.holdOn and the retry delay at each failure, so a change in Settings applies at once', async () => {
+    const opts: { holdOn: 'rejected'[]; retryDelayMs: number } = { holdOn: [], retryDelayMs: 300 };
+    const env = await setup(async () => {
+      throw rejectedError('insufficient buying power', { code: 201 });
+    }, opts);
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU11', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      const delayed = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === 'delayed' ? d.event : null;
+      });
+      expect(Date.parse(delayed.nextAttemptAt!) - Date.parse(delayed.updatedAt)).toBeLessThan(1_000);
+      opts.holdOn = ['rejected'];
+      const held = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === 'held' ? d.event : null;
+      });
+      expect(held.timesQueued).toBeGreaterThanOrEqual(3);
     } finally {
       await env.teardown();
     }

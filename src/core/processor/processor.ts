@@ -22,7 +22,7 @@ export interface CommandFailure {
   kind: ErrorKind;
   message: string;
   code?: number;
-  /** ms since epoch; default now + retryDelayMs (the queue decides). */
+  /** ms since epoch; default now + `queue.retryDelayMs`. */
   dueAt?: number;
 }
 
@@ -41,7 +41,10 @@ export interface ProcessorOptions {
   handlers: CommandHandlers;
   concurrency: number;
   leaseMs: number;
-  holdOn: ErrorKind[];
+  /** `queue.holdOn`, read at each failure so a change in Settings applies at once. */
+  holdOn: () => readonly ErrorKind[];
+  /** `queue.retryDelayMs`, read at each failure likewise. */
+  retryDelayMs: () => number;
   log: Logger;
   notifier: Notifier;
   /** Turns anything a command throws into a failure of §10 (unknown errors are transient). */
@@ -204,7 +207,7 @@ export class Processor {
 
   private async failEvent(event: EventRecord, owner: string, error: unknown, log: Logger): Promise<void> {
     const failure = this.options.classify(error);
-    const hold = this.options.holdOn.includes(failure.kind);
+    const hold = this.options.holdOn().includes(failure.kind);
     const needsAttention = failure.kind === 'rejected';
     log.warn({ kind: failure.kind, code: failure.code }, `${event.command} failed: ${failure.message}`);
     try {
@@ -212,7 +215,7 @@ export class Processor {
         event.id,
         owner,
         { kind: failure.kind, message: failure.message, ...(failure.code === undefined ? {} : { code: failure.code }) },
-        { ...(failure.dueAt === undefined ? {} : { dueAt: failure.dueAt }), hold, needsAttention },
+        { dueAt: failure.dueAt ?? Date.now() + this.options.retryDelayMs(), hold, needsAttention },
       );
     } catch (e) {
       log.error({ err: (e as Error).message }, 'could not record the failure; the lease will return the event');

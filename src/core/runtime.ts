@@ -162,16 +162,13 @@ export class Runtime {
     await this.ib.start();
     this.stops.push(() => this.ib.stop());
 
-    this.allocations = new AllocationClient({
-      baseUrl: settings.zehnlabs.allocationsUrl,
-      apiKey: () => this.settings.zehnlabs.allocationsApiKey,
-      timeoutMs: settings.ib.requestTimeoutMs,
-      log: log.child({ tag: 'allocations' }),
-    });
+    this.allocations = this.allocationClient(settings);
+    // Feed and commands ask through this, so a new allocations URL in Settings applies at once.
+    const allocations = { getAllocations: (strategy: string) => this.allocations.getAllocations(strategy) };
 
     this.feed = new Feed({
       sink: this.queue,
-      allocations: this.allocations,
+      allocations,
       rebalanceMemory: this.accountState,
       log: log.child({ tag: 'feed' }),
       ...(this.options.createRealtime ? { createRealtime: this.options.createRealtime } : {}),
@@ -180,12 +177,13 @@ export class Runtime {
     this.feed.on('log', (entry) => this.broadcast({ type: 'feed', entry }));
     this.feed.on('missed', () => this.broadcast({ type: 'accounts' }));
 
-    const notifier = this.notifier(settings);
+    // Built per notification from the settings in force, so ntfy / desktop changes apply at once.
+    const notifier: Notifier = { notify: (n) => this.notifier(this.settings).notify(n) };
     this.processor = new Processor({
       queue: this.queue,
       handlers: commandHandlers({
         ib: this.ib,
-        allocations: this.allocations,
+        allocations,
         settings: () => this.settings,
         ownClientId: () => this.ib.clientId,
         accountState: {
@@ -247,6 +245,8 @@ export class Runtime {
   /** Applies saved settings at run time: log level, feed channels and accounts; IB address changes reconnect. */
   async applySettings(previous: Settings, next: Settings): Promise<void> {
     this.log.level = next.logLevel;
+    if (previous.zehnlabs.allocationsUrl !== next.zehnlabs.allocationsUrl)
+      this.allocations = this.allocationClient(next);
     await this.feed.update(next);
     if (
       previous.ib.host !== next.ib.host ||
@@ -377,6 +377,15 @@ export class Runtime {
       },
       () => undefined,
     );
+  }
+
+  private allocationClient(settings: Settings): AllocationClient {
+    return new AllocationClient({
+      baseUrl: settings.zehnlabs.allocationsUrl,
+      apiKey: () => this.settings.zehnlabs.allocationsApiKey,
+      timeoutMs: settings.ib.requestTimeoutMs,
+      log: this.log.child({ tag: 'allocations' }),
+    });
   }
 
   private notifier(settings: Settings): Notifier {

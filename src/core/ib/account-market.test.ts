@@ -1,18 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IbError } from './ib-errors';
 import { toQuote } from './market-data';
-import { ACCOUNT, OTHER_ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import { closeHarness, ACCOUNT, OTHER_ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness';
 
 let harness: Harness | null = null;
 
 afterEach(async () => {
   const h = harness;
   harness = null;
-  if (!h) return;
-  const warnings = h.gw.warnings();
-  await h.close();
-  expect(h.decodeErrors).toEqual([]);
-  expect(warnings).toEqual([]);
+  await closeHarness(h);
 });
 
 describe('toQuote', () => {

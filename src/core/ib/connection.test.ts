@@ -4,18 +4,14 @@ import type { IbStatus } from './connection';
 import { drawClientId } from './connection';
 import { IbClient } from './ib-client';
 import { IbError } from './ib-errors';
-import { MemoryClientIdStore, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import { closeHarness, MemoryClientIdStore, rejectionOf, startHarness, until, type Harness } from './test-harness';
 
 let harness: Harness | null = null;
 
 afterEach(async () => {
   const h = harness;
   harness = null;
-  if (!h) return;
-  const warnings = h.gw.warnings();
-  await h.close();
-  expect(h.decodeErrors).toEqual([]);
-  expect(warnings).toEqual([]);
+  await closeHarness(h);
 });
 
 describe('drawClientId', () => {

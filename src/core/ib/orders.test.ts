@@ -2,18 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TradeRecord } from '../../shared/dto';
 import { FillTimeoutError, IbError } from './ib-errors';
 import type { PlaceOrderRequest } from './orders';
-import { ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import { closeHarness, ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness';
 
 let harness: Harness | null = null;
 
 afterEach(async () => {
   const h = harness;
   harness = null;
-  if (!h) return;
-  const warnings = h.gw.warnings();
-  await h.close();
-  expect(h.decodeErrors).toEqual([]);
-  expect(warnings).toEqual([]);
+  await closeHarness(h);
 });
 
 function order(overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest {

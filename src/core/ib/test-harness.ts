@@ -3,6 +3,7 @@
  * TCP. Every decode error (505) the library reports is collected so each test can fail on it. Used by the
  * `*.test.ts` files of this folder only.
  */
+import { expect } from 'vitest';
 import { startSimGateway } from '../../sim/gateway';
 import type { SimAccount, SimGateway, SimGatewayOptions, SimSymbol } from '../../sim/gateway/types';
 import type { ClientIdStore, GatewayMessage } from './connection';
@@ -124,4 +125,13 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/** Closes the harness a test started and fails the test on any decode error (505) or simulator protocol warning. */
+export async function closeHarness(h: Harness | null): Promise<void> {
+  if (!h) return;
+  const warnings = h.gw.warnings();
+  await h.close();
+  expect(h.decodeErrors).toEqual([]);
+  expect(warnings).toEqual([]);
 }

@@ -32,7 +32,13 @@ export function defaultStaticRoot(): string {
  */
 export async function startHeadless(options: HostOptions): Promise<HeadlessHost> {
   const runtime = new Runtime(options);
-  await runtime.start();
+  try {
+    await runtime.start();
+  } catch (error) {
+    // Stop whatever did start (e.g. the embedded Redis) before reporting why the core could not start.
+    await runtime.stop();
+    throw error;
+  }
   const settings = runtime.settings;
   const token = settings.management.token || randomBytes(24).toString('base64url');
   const host = options.host ?? settings.management.host;

@@ -1,3 +1,4 @@
+import type { WhatIfResult } from './engine';
 import { type Field, UNSET_DOUBLE_STR } from './protocol';
 
 /** Incoming (server → client) message ids. */
@@ -113,17 +114,7 @@ export interface OpenOrderInfo {
   whatIf: boolean;
   status: string;
   filledQuantity: number;
-  margin?: {
-    initBefore: number;
-    maintBefore: number;
-    equityBefore: number;
-    initChange: number;
-    maintChange: number;
-    equityChange: number;
-    initAfter: number;
-    maintAfter: number;
-    equityAfter: number;
-  };
+  margin?: Omit<WhatIfResult, 'commission'>;
   commission: number | null;
   minCommission?: number | null;
   maxCommission?: number | null;

@@ -1,3 +1,4 @@
+import { settingsSchema } from '../../../core/config/schema';
 import type { AccountView, ConfigView } from '../../../shared/contract';
 import type { EventRecord, Health, Plan } from '../../../shared/dto';
 
@@ -93,27 +94,9 @@ export function makePlan(): Plan {
   };
 }
 
+/** The core's defaults (§14) with one paper account on an IRA replacement set, as the Settings page receives them. */
 export function makeSettings(): Record<string, unknown> {
-  return {
-    tradingMode: 'paper',
-    dataDir: null,
-    redis: { url: null, binary: null, keyPrefix: '' },
-    ib: {
-      host: '127.0.0.1',
-      port: 4002,
-      clientId: null,
-      marketDataType: 1,
-      connectTimeoutMs: 5000,
-      requestTimeoutMs: 10000,
-      reconnectDelayMs: 5000,
-    },
-    zehnlabs: {
-      realtimeApiKey: '',
-      allocationsApiKey: '',
-      allocationsUrl: 'https://workers.fintech.zehnlabs.com/api/v1/strategies',
-      realtime: {},
-      autoCatchUp: false,
-    },
+  return settingsSchema.parse({
     accounts: [
       {
         accountId: 'DU123456',
@@ -126,27 +109,7 @@ export function makeSettings(): Record<string, unknown> {
       },
     ],
     replacementSets: { ira: [{ source: 'DBC', target: 'PDBC', scale: 1 }] },
-    orders: {
-      type: 'MKT',
-      timeInForce: 'DAY',
-      outsideRth: false,
-      limitOffsetPercent: 0.5,
-      fillTimeoutMs: 300000,
-      minTradeValue: 0,
-      whatIf: true,
-    },
-    queue: {
-      retryDelayMs: 60000,
-      concurrency: 4,
-      leaseMs: 30000,
-      holdOn: [],
-      historyLimit: 100000,
-      retainDoneDays: 90,
-    },
-    management: { host: '127.0.0.1', port: 8765, token: '' },
-    notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
-    logLevel: 'info',
-  };
+  });
 }
 
 export function makeConfig(overrides: Partial<ConfigView> = {}): ConfigView {

@@ -4,9 +4,11 @@
  * (AOF, appendfsync always), side by side with BullMQ doing the same cycle on the same Redis.
  * Both get the same producer window and the same number of parallel workers, both keep finished
  * jobs / done events, both dedup by id (BullMQ custom jobId); our workers use completeAndClaim
- * (one script call per event, as BullMQ's worker fetches the next job when it finishes one).
+ * (one round trip per event and worker, as BullMQ's worker fetches the next job when it finishes one;
+ * our queue sends the calls made together as one script call, see event-queue.ts `batched`).
  * Each run starts on an emptied, AOF-rewritten Redis; rounds alternate the order; best round counts.
- * Knobs: BENCH_QUEUE_EVENTS, BENCH_QUEUE_ROUNDS (3), BENCH_QUEUE_WORKERS (16), BENCH_QUEUE_WINDOW (64).
+ * Knobs: BENCH_QUEUE_EVENTS, BENCH_QUEUE_ROUNDS (3), BENCH_QUEUE_WORKERS (16), BENCH_QUEUE_WINDOW (64);
+ * BENCH_QUEUE_STATS=1 prints, per run, wall and CPU time of the bench and of Redis and the busiest Redis commands.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,6 +146,43 @@ async function runBullmq(redis: RedisHandle, count: number, tag: string): Promis
   return (count / elapsed) * 1000;
 }
 
+/** BENCH_QUEUE_STATS=1: after each run, print Redis's CPU time and its busiest commands (INFO cpu, commandstats). */
+const STATS = process.env.BENCH_QUEUE_STATS === '1';
+type RedisStats = { cpu: number; commands: Map<string, { calls: number; usec: number }> };
+
+async function redisStats(redis: RedisHandle): Promise<RedisStats> {
+  const c = redis.connect('bench-stats');
+  try {
+    const cpu = await c.info('cpu');
+    const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
+    const commands = new Map<string, { calls: number; usec: number }>();
+    for (const m of (await c.info('commandstats')).matchAll(/cmdstat_([\w|-]+):calls=(\d+),usec=(\d+)/g)) {
+      commands.set(m[1]!, { calls: Number(m[2]), usec: Number(m[3]) });
+    }
+    return { cpu: seconds('used_cpu_user') + seconds('used_cpu_sys'), commands };
+  } finally {
+    c.disconnect();
+  }
+}
+
+function printStats(before: RedisStats, after: RedisStats, node: NodeJS.CpuUsage, wallMs: number): void {
+  const rows = [...after.commands].map(([name, a]) => {
+    const b = before.commands.get(name) ?? { calls: 0, usec: 0 };
+    return { name, calls: a.calls - b.calls, usec: a.usec - b.usec };
+  });
+  const top = rows
+    .filter((r) => r.calls > 0)
+    .sort((x, y) => y.usec - x.usec)
+    .slice(0, 8);
+  console.log(
+    `  wall ${(wallMs / 1000).toFixed(2)} s, node cpu ${((node.user + node.system) / 1e6).toFixed(2)} s, ` +
+      `redis cpu ${(after.cpu - before.cpu).toFixed(2)} s; ` +
+      top
+        .map((r) => `${r.name} ${r.calls}×${(r.usec / r.calls).toFixed(1)}µs=${(r.usec / 1e6).toFixed(2)}s`)
+        .join(', '),
+  );
+}
+
 /** FLUSHALL, then rewrite the AOF and wait for it, so every run starts from the same state. */
 async function resetRedis(redis: RedisHandle): Promise<void> {
   const c = redis.connect('bench-reset');
@@ -178,7 +217,11 @@ export default async function run(): Promise<BenchResult[]> {
       if (round % 2 === 1) runs.reverse();
       for (const runOne of runs) {
         await resetRedis(redis);
+        const before = STATS ? await redisStats(redis) : null;
+        const cpu = process.cpuUsage();
+        const t0 = performance.now();
         await runOne();
+        if (before) printStats(before, await redisStats(redis), process.cpuUsage(cpu), performance.now() - t0);
       }
     }
     const oursBest = Math.max(...ours);

@@ -22,6 +22,7 @@ import {
 } from '../../shared/dto';
 import { QueueConflictError, QueueInvalidError, QueueNotFoundError } from './errors';
 import { SCRIPT_KEY_COUNT, eventKey, queueKeys, scriptKeys, type QueueKeys } from './keys';
+import { QueueScripts } from './scripts';
 import { RecordError, encodeRecord, parseHistoryEntry, parseRecord, placeholderRecord } from './record';
 import commonLua from './lua/common.lua?raw';
 import enqueueLua from './lua/enqueue.lua?raw';
@@ -115,9 +116,18 @@ const SCRIPTS: Record<ScriptName, string> = {
   purge: purgeLua,
 };
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 type Reply = (string | number | null)[];
+/** The scripts that take many events per call (group commit), each with its own reply. */
+type BatchedScript = 'enqueue' | 'complete';
+interface PendingItem {
+  args: (string | number)[];
+  resolve: (reply: Reply) => void;
+  reject: (err: unknown) => void;
+}
 
+/** Most events, and about the most bytes of records / results, sent in one batched script call. */
+const BATCH_ITEMS = 128;
+const BATCH_BYTES = 1 << 20;
 /** Events moved per script call by promote / recover / purge (they loop until done). */
 const BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -153,6 +163,8 @@ export function toError(reply: Reply, op: string, id: string): Error | null {
       );
     case -4:
       return new QueueInvalidError(`cannot ${op} event ${id}: its record in Redis is unreadable (${a}); delete it`);
+    case -9:
+      return new Error(`Redis refused the ${op} of event ${id}: ${a}`);
     default:
       return new QueueInvalidError(`cannot ${op} event ${id}: ${a || `script code ${code}`}`);
   }
@@ -198,7 +210,8 @@ export class EventQueue {
   private readonly purgeIntervalMs: number;
   private readonly listeners = new Set<(c: QueueChange) => void>();
   private readonly reportedBad = new Set<string>();
-  private readonly commands = new Map<ScriptName, string>();
+  private readonly scripts: QueueScripts;
+  private readonly batches = new Map<BatchedScript, { items: PendingItem[]; bytes: number }>();
   private subscriber: Redis | null = null;
   private timer: NodeJS.Timeout | null = null;
   private tickRunning: Promise<void> | null = null;
@@ -218,7 +231,12 @@ export class EventQueue {
     this.retainDoneDays = opts.retainDoneDays;
     this.promoteIntervalMs = opts.promoteIntervalMs ?? 250;
     this.purgeIntervalMs = opts.purgeIntervalMs ?? 600_000;
-    this.defineScripts();
+    this.scripts = new QueueScripts(this.redis, commonLua, SCRIPTS, SCRIPT_KEY_COUNT);
+  }
+
+  /** 'function' when the scripts run as a Redis function library, 'eval' when with EVALSHA (scripts.ts). */
+  scriptMode(): Promise<'function' | 'eval'> {
+    return this.scripts.mode();
   }
 
   /** Subscribes to change notifications and starts the promotion / recovery / purge timer. */
@@ -229,17 +247,21 @@ export class EventQueue {
     sub.on('error', (err: Error) => this.log.warn({ err: err.message }, 'queue change subscriber error'));
     sub.on('message', (channel: string, message: string) => {
       if (channel !== this.keys.changes) return;
-      let change: QueueChange;
+      let parsed: unknown;
       try {
-        change = JSON.parse(message) as QueueChange;
+        parsed = JSON.parse(message);
       } catch {
+        this.log.warn({ message: message.slice(0, 200) }, 'unreadable queue change message ignored');
         return;
       }
-      for (const listener of this.listeners) {
-        try {
-          listener(change);
-        } catch (err) {
-          this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'queue change listener failed');
+      // one change, or the changes of one script call in order (a batch; complete + claim)
+      for (const change of (Array.isArray(parsed) ? parsed : [parsed]) as QueueChange[]) {
+        for (const listener of this.listeners) {
+          try {
+            listener(change);
+          } catch (err) {
+            this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'queue change listener failed');
+          }
         }
       }
     });
@@ -312,10 +334,11 @@ export class EventQueue {
       );
     }
     const pair = `${e.accountId}:${e.command}`;
-    const reply = asReply(await this.call('enqueue', now, by, [id, pair, stored, e.source]));
+    const reply = await this.batched('enqueue', [by, id, pair, stored, e.source], stored.length);
+    this.throwIfError(reply, 'enqueue', id);
     if (Number(reply[0]) === 1) return { status: 'queued', event: record };
-    const existingId = reply[1] ? String(reply[1]) : `(unknown holder of ${pair})`;
-    return { status: 'duplicate', existingId };
+    const existing = String(reply[1] ?? '');
+    return { status: 'duplicate', existingId: existing || `(unknown holder of ${pair})` };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -385,15 +408,10 @@ export class EventQueue {
     claimNext: boolean,
   ): Promise<Reply> {
     const json = toJson(result === null ? null : plainObject(result, 'result'), 'result');
-    const now = this.now();
-    const reply = asReply(
-      await this.call('complete', now, owner, [
-        id,
-        this.leaseOwner(owner),
-        json,
-        claimNext ? '1' : '0',
-        now + this.leaseMs,
-      ]),
+    const reply = await this.batched(
+      'complete',
+      [owner, id, this.leaseOwner(owner), json, claimNext ? '1' : '0', this.now() + this.leaseMs],
+      json.length,
     );
     this.throwIfError(reply, 'complete', id);
     if (Number(reply[0]) === 3)
@@ -647,21 +665,8 @@ export class EventQueue {
   // ------------------------------------------------------------------------------------------
   // Internals
 
-  private defineScripts(): void {
-    for (const [name, lua] of Object.entries(SCRIPTS) as [ScriptName, string][]) {
-      const command = `rdq_${name}`;
-      this.redis.defineCommand(command, { lua: `${commonLua}\n${lua}`, numberOfKeys: SCRIPT_KEY_COUNT });
-      this.commands.set(name, command);
-    }
-  }
-
   private call(name: ScriptName, now: number, by: string, args: (string | number)[]): Promise<unknown> {
-    const command = this.commands.get(name) ?? `rdq_${name}`;
-    const fn = (this.redis as unknown as Record<string, ScriptFn>)[command];
-    if (!fn) throw new Error(`queue script ${name} is not defined`);
-    return fn.call(
-      this.redis,
-      ...this.keyList,
+    return this.scripts.call(name, this.keyList, [
       this.keys.eventPrefix,
       this.keys.changes,
       Math.floor(now),
@@ -669,6 +674,52 @@ export class EventQueue {
       by,
       this.historyLimit,
       ...args,
+    ]);
+  }
+
+  /**
+   * Group commit: the calls of `script` made in the same turn of the event loop (a signal fanned out
+   * to many accounts, workers finishing together) go to Redis as one script call, run in the order
+   * they were made, each with its own reply ({-9, message} when Redis refused one of its commands).
+   * With appendfsync always they are written with one fsync either way; this saves Redis the
+   * per-call work.
+   */
+  private batched(script: BatchedScript, args: (string | number)[], bytes: number): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      let batch = this.batches.get(script);
+      if (!batch) {
+        batch = { items: [], bytes: 0 };
+        this.batches.set(script, batch);
+        setImmediate(() => this.flush(script));
+      }
+      batch.items.push({ args, resolve, reject });
+      batch.bytes += bytes;
+      if (batch.items.length >= BATCH_ITEMS || batch.bytes >= BATCH_BYTES) this.flush(script);
+    });
+  }
+
+  private flush(script: BatchedScript): void {
+    const batch = this.batches.get(script);
+    if (!batch) return;
+    this.batches.delete(script);
+    const { items } = batch;
+    this.call(
+      script,
+      this.now(),
+      '',
+      items.flatMap((item) => item.args),
+    ).then(
+      (value) => {
+        const replies = Array.isArray(value) ? value : [];
+        items.forEach((item, i) => {
+          const reply: unknown = replies[i];
+          if (Array.isArray(reply)) item.resolve(reply as Reply);
+          else item.reject(new Error(`the ${script} script answered no reply for this event`));
+        });
+      },
+      (err: unknown) => {
+        for (const item of items) item.reject(err);
+      },
     );
   }
 

@@ -26,8 +26,9 @@
  *                                      that account (one per account at a time) and its lease owner; the
  *                                      lease deadline is the event's score in `rebalance_processing`
  * - `rebalance_paused`          STRING "1" while processing is paused (claim answers nothing)
- * - `rebalance_changes`         PUB/SUB channel: one JSON QueueChange per state change, published by the
- *                                      Lua scripts (pause / resume are published as id '' changes)
+ * - `rebalance_changes`         PUB/SUB channel: the QueueChanges of each script call as one message (a
+ *                                      JSON QueueChange, or an array of them in order when a call made
+ *                                      more); pause / resume are published as id '' changes
  */
 
 export interface QueueKeys {

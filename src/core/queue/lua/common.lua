@@ -1,4 +1,5 @@
--- common.lua: helpers prepended to every queue script by event-queue.ts (not a script by itself).
+-- common.lua: helpers shared by every queue script (not a script by itself). scripts.ts loads them with
+-- the scripts as one Redis function library (Redis 7+), or prepends them to each script for EVAL.
 -- Every script receives the same KEYS and the same first six ARGV (keys.ts scriptKeys, event-queue.ts call):
 --   KEYS[1] rebalance_queue LIST      KEYS[2] rebalance_delayed_set ZSET  KEYS[3] active_events SET
 --   KEYS[4] rebalance_processing ZSET KEYS[5] rebalance_held_set ZSET     KEYS[6] rebalance_history STREAM
@@ -10,18 +11,50 @@
 -- The account and command of an event are read from its record (see load_with_pair).
 -- Error returns shared by all scripts (mapped to typed errors in one place, event-queue.ts):
 --   {-1} not found   {-2, currentState, expectedState} conflict   {-3, leaseOwner} lease lost
---   {-4, reason} record unreadable   {-5, reason} invalid argument
+--   {-4, reason} record unreadable   {-5, reason} invalid argument   {-9, message} Redis refused a command
 -- Records are JSON with the scalar fields first and `,"payload":…,"result":…}` last (record.ts);
 -- only the scalar head is decoded and re-encoded here, so payload / result keep their exact text
 -- (Redis's cjson would turn [] into {} and round numbers to 14 digits).
-local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local K_HELD, K_HIST, K_DONE = KEYS[5], KEYS[6], KEYS[7]
-local K_OWNER, K_LEASE, K_PAUSED = KEYS[8], KEYS[9], KEYS[10]
-local EV_PREFIX, CHANNEL = ARGV[1], ARGV[2]
-local NOW_MS, NOW_ISO, BY, HIST_LIMIT = tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC, K_HELD, K_HIST, K_DONE, K_OWNER, K_LEASE, K_PAUSED
+local EV_PREFIX, CHANNEL, NOW_MS, NOW_ISO, NOW_JSON, BY, HIST_LIMIT, NULL
+-- The QueueChanges of this call (record_change), published as one message when it ends (publish_changes).
+local CHANGES
+
+-- Sets the names above from one call's KEYS and ARGV; the first statement of every script. (Loaded as
+-- a function library these helpers live across calls, so nothing here may keep state between them.)
+local function bind(KEYS, ARGV)
+  K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+  K_HELD, K_HIST, K_DONE = KEYS[5], KEYS[6], KEYS[7]
+  K_OWNER, K_LEASE, K_PAUSED = KEYS[8], KEYS[9], KEYS[10]
+  EV_PREFIX, CHANNEL = ARGV[1], ARGV[2]
+  NOW_MS, NOW_ISO, BY, HIST_LIMIT = tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+  NOW_JSON = '"' .. NOW_ISO .. '"'
+  NULL = cjson.null
+  CHANGES = {}
+end
+
+-- Publishes the changes of this call: one JSON QueueChange, or an array of them when there are more
+-- (a batch, complete + claim); the last statement of every script (scripts.ts wraps them).
+local function publish_changes()
+  local n = #CHANGES
+  if n == 1 then
+    redis.call('PUBLISH', CHANNEL, CHANGES[1])
+  elseif n > 1 then
+    redis.call('PUBLISH', CHANNEL, '[' .. table.concat(CHANGES, ',') .. ']')
+  end
+end
+
+-- The reply of one event of a batch (enqueue, complete): fn(...), or {-9, message} when Redis refused
+-- one of its commands, so one bad event does not fail the others of the call.
+local function each_of_batch(fn, ...)
+  local ok, reply = pcall(fn, ...)
+  if ok then return reply end
+  if type(reply) == 'table' then reply = reply.err end
+  return {-9, tostring(reply)}
+end
+
 local PAYLOAD_MARK = ',"payload":'
 local RESULT_NULL_TAIL = ',"result":null}'
-local NULL = cjson.null
 
 -- The record's decoded head and raw tail, or nil, nil, reason. A record not in our layout (edited
 -- by hand, e.g. pretty-printed) is decoded whole and its payload / result re-encoded by cjson.
@@ -87,8 +120,6 @@ local function str(v)
   return tostring(v)
 end
 
-local NOW_JSON = '"' .. NOW_ISO .. '"'
-
 -- JSON of a state name (plain words) or null.
 local function jstate(s)
   if s == nil or s == false or s == NULL or s == '' then return 'null' end
@@ -96,8 +127,8 @@ local function jstate(s)
 end
 
 -- Appends one change to the history stream (empty fields left out); flags: 'P' also publishes it as
--- a QueueChange (built as text: states and actions are plain words, free text goes through
--- cjson.encode).
+-- a QueueChange when the call ends (built as text: states and actions are plain words, free text
+-- goes through cjson.encode).
 local function record_change(id, account, command, from, to, action, note, flags)
   from, to, note = str(from), str(to), str(note)
   if from ~= '' and to ~= '' and note == '' then
@@ -115,8 +146,8 @@ local function record_change(id, account, command, from, to, action, note, flags
     redis.call(unpack(args))
   end
   if flags == 'P' then
-    redis.call('PUBLISH', CHANNEL, '{"id":' .. cjson.encode(id) .. ',"accountId":' .. cjson.encode(account) ..
-      ',"action":"' .. action .. '","from":' .. jstate(from) .. ',"to":' .. jstate(to) .. ',"at":' .. NOW_JSON .. '}')
+    CHANGES[#CHANGES + 1] = '{"id":' .. cjson.encode(id) .. ',"accountId":' .. cjson.encode(account) ..
+      ',"action":"' .. action .. '","from":' .. jstate(from) .. ',"to":' .. jstate(to) .. ',"at":' .. NOW_JSON .. '}'
   end
 end
 
@@ -164,6 +195,12 @@ local function release_processing(id, account)
   redis.call('ZREM', K_PROC, id)
   local leased = lease_of(id, account)
   if leased then redis.call('HDEL', K_LEASE, leased) end
+end
+
+-- release_processing for an event whose lease check_lease has just found on `leased`.
+local function release_checked(id, leased)
+  redis.call('ZREM', K_PROC, id)
+  redis.call('HDEL', K_LEASE, leased)
 end
 
 -- Frees `accountId:command` for new events, unless another event holds it.

@@ -4,40 +4,52 @@
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
--- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
--- ARGV[7] id   ARGV[8] lease owner (`runId/owner`)   ARGV[9] result JSON
--- ARGV[10] '1' to claim the next event for the same owner   ARGV[11] its lease deadline (ms)
--- Returns {1, '', claim…} done | {3, reason, claim…} done in the sets but the record is unreadable
---   (left as it is) | {-1} | {-2, state, 'active'} | {-3, leaseOwner}; claim… is the reply of
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
+-- ARGV[7…] the completions, six values each, in the order they were asked for (the queue sends the
+--   completions made at the same moment in one call):
+--   by (the worker)   id   lease owner (`runId/owner`)   result JSON
+--   '1' to claim the next event for the same owner   its lease deadline (ms)
+-- Returns one reply per completion: {1, '', claim…} done | {3, reason, claim…} done in the sets but
+--   the record is unreadable (left as it is) | {-1} | {-2, state, 'active'} | {-3, leaseOwner} |
+--   {-9, message} Redis refused a command for it (the others stand); claim… is the reply of
 --   claim_first ({1, recordJSON, id, badId…} | {0, '', '', badId…} | {2, '', ''}), or {0, '', ''}
 --   when not asked.
-local id, owner, result = ARGV[7], ARGV[8], ARGV[9]
-local head, tail, why, pair = load_with_pair(id, true)
-local account, command = split_pair(pair or '')
-local err, leased = check_lease(id, owner, account)
-if err then return err end
 
-release_processing(id, leased)
-if pair then free_pair(id, pair) end
-redis.call('ZADD', K_DONE, NOW_MS, id)
+local function complete_one(id, owner, result, claim_next, deadline)
+  local head, tail, why, pair = load_with_pair(id, true)
+  local account, command = split_pair(pair or '')
+  local err, leased = check_lease(id, owner, account)
+  if err then return err end
 
-local status, reason = 1, ''
-local new_tail = head and replace_result(tail, result)
-if new_tail then
-  head.status = 'done'
-  head.updatedAt = NOW_ISO
-  head.nextAttemptAt = NULL
-  head.needsAttention = false
-  save_record(id, head, new_tail)
-  record_change(id, account, command, 'active', 'done', 'completed', '', 'P')
-else
-  reason = why or 'record payload / result unreadable'
-  record_change(id, account, command, 'active', 'done', 'completed', 'record unreadable: ' .. reason, 'P')
-  status = 3
+  release_checked(id, leased)
+  if pair then free_pair(id, pair) end
+  redis.call('ZADD', K_DONE, NOW_MS, id)
+
+  local status, reason = 1, ''
+  local new_tail = head and replace_result(tail, result)
+  if new_tail then
+    head.status = 'done'
+    head.updatedAt = NOW_ISO
+    head.nextAttemptAt = NULL
+    head.needsAttention = false
+    save_record(id, head, new_tail)
+    record_change(id, account, command, 'active', 'done', 'completed', '', 'P')
+  else
+    reason = why or 'record payload / result unreadable'
+    record_change(id, account, command, 'active', 'done', 'completed', 'record unreadable: ' .. reason, 'P')
+    status = 3
+  end
+
+  local out = {status, reason}
+  local claimed = {0, '', ''}
+  if claim_next == '1' then claimed = claim_first(owner, deadline) end
+  for i = 1, #claimed do out[#out + 1] = claimed[i] end
+  return out
 end
 
-local out = {status, reason}
-local claimed = {0, '', ''}
-if ARGV[10] == '1' then claimed = claim_first(owner, ARGV[11]) end
-for i = 1, #claimed do out[#out + 1] = claimed[i] end
+local out = {}
+for i = 7, #ARGV - 5, 6 do
+  BY = ARGV[i]
+  out[#out + 1] = each_of_batch(complete_one, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
+end
 return out

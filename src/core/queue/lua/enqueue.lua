@@ -3,33 +3,42 @@
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
--- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
--- ARGV[7] id   ARGV[8] accountId:command   ARGV[9] record JSON (status pending, timesQueued 1)
--- ARGV[10] source (history note)
--- Returns {1} queued | {0, existingId} duplicate (existingId '' if the holder of the pair is unknown).
-local id, pair, raw, source = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
-local account, command = split_pair(pair)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
+-- ARGV[7…] the events, five values each, in the order they were asked for (the queue sends the
+--   enqueues made at the same moment in one call):
+--   by (who asks)   id   accountId:command   record JSON (status pending, timesQueued 1)   source (history note)
+-- Returns one reply per event: {1, ''} queued | {0, existingId} duplicate (existingId '' if the holder
+--   of the pair is unknown) | {-9, message} when Redis refused a command for this event (the others stand).
 
--- SET NX and SADD answer whether the id / the pair were free, saving a read each on the usual path
-if not redis.call('SET', EV_PREFIX .. id, raw, 'NX') then
-  local st = state_of(id)
-  record_change(id, account, command, st, st, 'duplicate', 'the same id again (' .. source .. '), not queued', '')
-  return {0, id}
-end
-if redis.call('SADD', K_ACTIVE, pair) == 0 then
-  redis.call('DEL', EV_PREFIX .. id)
-  local existing = redis.call('HGET', K_OWNER, pair)
-  if existing then
-    local st = state_of(existing)
-    record_change(existing, account, command, st, st, 'duplicate',
-      id .. ' (' .. source .. ') not queued: ' .. pair .. ' is already queued', '')
-    return {0, existing}
+local function enqueue_one(id, pair, raw, source)
+  local account, command = split_pair(pair)
+  -- SET NX and SADD answer whether the id / the pair were free, saving a read each on the usual path
+  if not redis.call('SET', EV_PREFIX .. id, raw, 'NX') then
+    local st = state_of(id)
+    record_change(id, account, command, st, st, 'duplicate', 'the same id again (' .. source .. '), not queued', '')
+    return {0, id}
   end
-  record_change(id, account, command, nil, nil, 'duplicate', pair .. ' is in active_events, not queued', '')
-  return {0, ''}
+  if redis.call('SADD', K_ACTIVE, pair) == 0 then
+    redis.call('DEL', EV_PREFIX .. id)
+    local existing = redis.call('HGET', K_OWNER, pair)
+    if existing then
+      local st = state_of(existing)
+      record_change(existing, account, command, st, st, 'duplicate',
+        id .. ' (' .. source .. ') not queued: ' .. pair .. ' is already queued', '')
+      return {0, existing}
+    end
+    record_change(id, account, command, nil, nil, 'duplicate', pair .. ' is in active_events, not queued', '')
+    return {0, ''}
+  end
+  redis.call('HSET', K_OWNER, pair, id)
+  redis.call('RPUSH', K_QUEUE, id)
+  record_change(id, account, command, nil, 'pending', 'enqueued', source, 'P')
+  return {1, ''}
 end
 
-redis.call('HSET', K_OWNER, pair, id)
-redis.call('RPUSH', K_QUEUE, id)
-record_change(id, account, command, nil, 'pending', 'enqueued', source, 'P')
-return {1}
+local out = {}
+for i = 7, #ARGV - 4, 5 do
+  BY = ARGV[i]
+  out[#out + 1] = each_of_batch(enqueue_one, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+end
+return out

@@ -3,7 +3,7 @@
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
--- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
 -- ARGV[7] id   ARGV[8] lease owner   ARGV[9] error kind   ARGV[10] error message   ARGV[11] IB code or ''
 -- ARGV[12] due (ms)   ARGV[13] due (ISO)   ARGV[14] '1' hold instead of delay   ARGV[15] '1' needs attention
 -- Returns {1, recordJSON} | {3, reason} moved but record unreadable | {-1} | {-2, state, 'active'} | {-3, owner}.
@@ -14,7 +14,7 @@ local account, command = split_pair(pair or '')
 local err, leased = check_lease(id, owner, account)
 if err then return err end
 
-release_processing(id, leased)
+release_checked(id, leased)
 local to
 if hold then
   redis.call('ZADD', K_HELD, NOW_MS, id)

@@ -4,7 +4,7 @@
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
--- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
 -- ARGV[7] id   ARGV[8] lease owner   ARGV[9] note
 -- Returns {1} | {3, reason} moved but record unreadable | {-1} | {-2, state, 'active'} | {-3, owner}.
 local id, owner, note = ARGV[7], ARGV[8], ARGV[9]
@@ -12,7 +12,7 @@ local head, tail, why, pair = load_with_pair(id, true)
 local account, command = split_pair(pair or '')
 local err, leased = check_lease(id, owner, account)
 if err then return err end
-release_processing(id, leased)
+release_checked(id, leased)
 redis.call('LPUSH', K_QUEUE, id)
 if not head then
   record_change(id, account, command, 'active', 'pending', 'handed-back', note .. ' (record unreadable: ' .. why .. ')', 'P')

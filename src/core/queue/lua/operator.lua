@@ -6,7 +6,7 @@
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
--- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
 -- ARGV[7] id   ARGV[8] action 'retry'|'hold'|'release'|'delete'   ARGV[9] expected state or ''
 -- ARGV[10] note (hold reason)
 -- Returns {1, recordJSON} ('' for delete) | {-1} | {-2, state, expected} | {-4, reason} | {-5, reason}.

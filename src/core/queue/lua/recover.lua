@@ -5,7 +5,7 @@
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
--- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua, prepended)
+-- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
 -- ARGV[7] mode 'expired' | 'all'   ARGV[8] lease owner prefix of the current run (`runId/`)
 -- ARGV[9] most events to move in this call
 -- Returns the number of events returned to the queue.

@@ -41,20 +41,23 @@ export function formatMoney(value: number | null | undefined, currency = 'USD'):
   return format.format(value);
 }
 
+/** One formatter for every exact time (toLocaleString with options builds a new one per call: slow in long lists). */
+let exactFormat: Intl.DateTimeFormat | null = null;
+
 /** The exact local time, for hovers and exports. */
 export function formatExact(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : date.toLocaleString(undefined, {
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
+  if (Number.isNaN(date.getTime())) return iso;
+  exactFormat ??= new Intl.DateTimeFormat(undefined, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  return exactFormat.format(date);
 }
 
 export function formatClock(iso: string | null | undefined): string {

@@ -1,39 +1,61 @@
 import { Button, Group } from '@mantine/core';
+import type { KeyboardEvent, MouseEvent } from 'react';
 import type { EventRecord } from '../../../../shared/dto';
-import { canApply, type EventAction } from './event-actions';
+import { ACTION_LABELS, canApply, type EventAction } from './event-actions';
 
-/** Retry, Hold / Release and Delete for one event, as far as its state allows (nothing for an active event). */
-export function EventActions({
-  event,
-  onAction,
-  size = 'compact-xs',
-}: {
+const ACTIONS: readonly EventAction[] = ['retry', 'hold', 'release', 'delete'];
+
+interface EventActionsProps {
   event: EventRecord;
   onAction: (action: EventAction, event: EventRecord) => void;
-  size?: string;
-}) {
-  const button = (action: EventAction, label: string, color?: string) =>
-    canApply(action, event) ? (
-      <Button
-        key={action}
-        size={size}
-        variant="default"
-        c={color}
-        onClick={(e) => {
-          e.stopPropagation();
-          onAction(action, event);
-        }}
-        onKeyDown={(e) => e.stopPropagation()}
-      >
-        {label}
-      </Button>
-    ) : null;
+}
+
+function handlers(action: EventAction, { event, onAction }: EventActionsProps) {
+  return {
+    onClick: (e: MouseEvent) => {
+      e.stopPropagation();
+      onAction(action, event);
+    },
+    onKeyDown: (e: KeyboardEvent) => e.stopPropagation(),
+  };
+}
+
+/** Retry, Hold / Release and Delete for one event, as far as its state allows (nothing for an active event). */
+export function EventActions(props: EventActionsProps & { size?: string }) {
   return (
     <Group gap={4} wrap="nowrap" justify="flex-end">
-      {button('retry', 'Retry')}
-      {button('hold', 'Hold')}
-      {button('release', 'Release')}
-      {button('delete', 'Delete', 'red')}
+      {ACTIONS.filter((action) => canApply(action, props.event)).map((action) => (
+        <Button
+          key={action}
+          size={props.size ?? 'compact-xs'}
+          variant="default"
+          c={action === 'delete' ? 'red' : undefined}
+          {...handlers(action, props)}
+        >
+          {ACTION_LABELS[action]}
+        </Button>
+      ))}
     </Group>
+  );
+}
+
+/**
+ * The same buttons in a queue row, as plain elements styled like Mantine's compact default buttons (styles.css
+ * `.row-btn`): a section renders dozens of rows at once, and Mantine's Button costs several components each.
+ */
+export function RowActions(props: EventActionsProps) {
+  return (
+    <span className="row-actions">
+      {ACTIONS.filter((action) => canApply(action, props.event)).map((action) => (
+        <button
+          key={action}
+          type="button"
+          className={action === 'delete' ? 'row-btn danger' : 'row-btn'}
+          {...handlers(action, props)}
+        >
+          {ACTION_LABELS[action]}
+        </button>
+      ))}
+    </span>
   );
 }

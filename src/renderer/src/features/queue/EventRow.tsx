@@ -1,8 +1,7 @@
-import { Badge, Checkbox, Text } from '@mantine/core';
 import { memo } from 'react';
 import type { EventRecord } from '../../../../shared/dto';
 import { formatCountdown, formatExact, formatRelative, shortId } from '../../lib/format';
-import { EventActions } from './EventActions';
+import { RowActions } from './EventActions';
 import type { EventAction } from './event-actions';
 
 export const ROW_HEIGHT = 38;
@@ -29,40 +28,31 @@ export function EventRowHeader() {
   );
 }
 
+/** Rows use plain elements with styles.css classes: a section renders dozens at once (§16 first render). */
 function StateCell({ event, now }: { event: EventRecord; now: number }) {
   if (event.status === 'delayed') {
     return (
-      <Text span size="xs" c="yellow.8" title={formatExact(event.nextAttemptAt)} className="num" ta="left">
+      <span className="xs tone-delayed" title={formatExact(event.nextAttemptAt)}>
         retry in {formatCountdown(event.nextAttemptAt, now)}
-      </Text>
+      </span>
     );
   }
   if (event.status === 'held') {
     return (
-      <Text span size="xs" c="dimmed" title={event.heldReason ?? 'held by the operator'}>
+      <span className="xs dimmed" title={event.heldReason ?? 'held by the operator'}>
         {event.heldReason ?? 'held'}
-      </Text>
+      </span>
     );
   }
-  if (event.status === 'active') {
-    return (
-      <Text span size="xs" c="blue">
-        processing
-      </Text>
-    );
-  }
+  if (event.status === 'active') return <span className="xs tone-active">processing</span>;
   if (event.status === 'done') {
     return (
-      <Text span size="xs" c="green.8" title={formatExact(event.updatedAt)}>
+      <span className="xs tone-done" title={formatExact(event.updatedAt)}>
         done {formatRelative(event.updatedAt, now)}
-      </Text>
+      </span>
     );
   }
-  return (
-    <Text span size="xs" c="dimmed">
-      waiting
-    </Text>
-  );
+  return <span className="xs dimmed">waiting</span>;
 }
 
 function ErrorCell({ event }: { event: EventRecord }) {
@@ -70,14 +60,10 @@ function ErrorCell({ event }: { event: EventRecord }) {
   if (!error) return <span />;
   const text = `${error.kind}: ${error.message}`;
   return (
-    <Text span size="xs" c={event.needsAttention ? 'red' : undefined} title={`${text}\n${formatExact(error.at)}`}>
-      {event.needsAttention && (
-        <Badge color="red" size="xs" variant="filled" mr={6}>
-          needs attention
-        </Badge>
-      )}
+    <span className={event.needsAttention ? 'xs tone-error' : 'xs'} title={`${text}\n${formatExact(error.at)}`}>
+      {event.needsAttention && <span className="row-badge">needs attention</span>}
       {text}
-    </Text>
+    </span>
   );
 }
 
@@ -124,7 +110,13 @@ export const EventRow = memo(function EventRow({
       }}
     >
       <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
-        <Checkbox size="xs" checked={selected} onChange={() => onToggle(event.id)} aria-label={`Select ${event.id}`} />
+        <input
+          type="checkbox"
+          className="row-check"
+          checked={selected}
+          onChange={() => onToggle(event.id)}
+          aria-label={`Select ${event.id}`}
+        />
       </span>
       <span className="mono" title={event.id}>
         {shortId(event.id)}
@@ -136,7 +128,7 @@ export const EventRow = memo(function EventRow({
       <span title={formatExact(event.createdAt)}>{formatRelative(event.createdAt, now)}</span>
       <StateCell event={event} now={now} />
       <ErrorCell event={event} />
-      <EventActions event={event} onAction={onAction} />
+      <RowActions event={event} onAction={onAction} />
     </div>
   );
 });

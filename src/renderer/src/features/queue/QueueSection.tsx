@@ -61,6 +61,8 @@ export function QueueSection(props: QueueSectionProps) {
     rowHeight: ROW_HEIGHT,
     viewportHeight: MAX_LIST_HEIGHT,
     getItemKey: (index) => events[index]?.id ?? index,
+    // fixed-height rows scroll smoothly with a few spare; each spare row is work for the first render
+    overscan: 4,
   });
   const height = Math.min(MAX_LIST_HEIGHT, events.length * ROW_HEIGHT);
   const lastVisible = virtualizer.getVirtualItems().at(-1)?.index ?? 0;

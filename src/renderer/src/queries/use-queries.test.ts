@@ -1,0 +1,46 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import type { EventList } from '../../../shared/contract';
+import { EVENT_STATUSES } from '../../../shared/dto';
+import type { ApiClient } from '../api/api-client';
+import { queryKeys } from './query-keys';
+import { EVENT_PAGE_SIZE, prefetchQueuePage } from './use-queries';
+
+/** An API whose answers wait until `answerAll`; listEvents for 'held' fails. */
+function slowApi() {
+  const waiting: (() => void)[] = [];
+  const calls: string[] = [];
+  const api = {
+    call: (name: string, input?: { state?: string }) => {
+      calls.push(input?.state ? `${name}:${input.state}` : name);
+      return new Promise((resolve, reject) =>
+        waiting.push(() =>
+          name === 'listEvents' && input?.state === 'held'
+            ? reject(new Error('Redis is down'))
+            : resolve(name === 'listEvents' ? ({ events: [], total: 0 } satisfies EventList) : {}),
+        ),
+      );
+    },
+    subscribe: () => () => undefined,
+  } as unknown as ApiClient;
+  return { api, calls, answerAll: () => waiting.splice(0).forEach((answer) => answer()) };
+}
+
+describe('prefetchQueuePage', () => {
+  it('asks for everything the Queue page shows at once and resolves when all have answered, a failure included', async () => {
+    const client = new QueryClient();
+    const { api, calls, answerAll } = slowApi();
+    let done = false;
+    const prefetched = prefetchQueuePage(api, client).then(() => (done = true));
+    expect(calls).toEqual(['health', 'queueStatus', ...EVENT_STATUSES.map((s) => `listEvents:${s}`)]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    answerAll();
+    await prefetched;
+    expect(client.getQueryData(queryKeys.events.list('pending', '', EVENT_PAGE_SIZE))).toEqual({
+      events: [],
+      total: 0,
+    });
+    expect(client.getQueryState(queryKeys.events.list('held', '', EVENT_PAGE_SIZE))?.status).toBe('error');
+  });
+});

@@ -2,15 +2,17 @@ import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { Pause, Play, Search } from 'lucide-react';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../shared/dto';
 import { useApi } from '../../api/ApiProvider';
 import { notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
 import { EVENT_LIST_MAX, EVENT_PAGE_SIZE, eventListQuery, useQueueStatus } from '../../queries/use-queries';
 import { ACTION_LABELS, canApply, useEventActions, type EventAction } from './event-actions';
-import { EventDrawer } from './EventDrawer';
 import { QueueSection } from './QueueSection';
+
+/** Loaded and mounted when an event is first opened: the page's first render does without it (§16). */
+const EventDrawer = lazy(() => import('./EventDrawer').then((m) => ({ default: m.EventDrawer })));
 
 const BULK_ACTIONS: EventAction[] = ['retry', 'hold', 'release', 'delete'];
 
@@ -59,6 +61,9 @@ export function QueuePage() {
   const [q] = useDebouncedValue(search.trim(), 250);
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [openId, setOpenId] = useState<string | null>(null);
+  // stays mounted once opened, so closing it animates
+  const [drawerUsed, setDrawerUsed] = useState(false);
+  if (openId !== null && !drawerUsed) setDrawerUsed(true);
   const [bulkBusy, setBulkBusy] = useState<EventAction | null>(null);
   const act = useEventActions();
   const [limits, setLimits] = useState<Partial<Record<EventStatus, number>>>({});
@@ -197,7 +202,11 @@ export function QueuePage() {
           />
         );
       })}
-      <EventDrawer id={openId} onClose={() => setOpenId(null)} onAction={onAction} />
+      {drawerUsed && (
+        <Suspense fallback={null}>
+          <EventDrawer id={openId} onClose={() => setOpenId(null)} onAction={onAction} />
+        </Suspense>
+      )}
     </Stack>
   );
 }

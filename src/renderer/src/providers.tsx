@@ -2,7 +2,7 @@ import { createTheme, MantineProvider } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ApiClient } from './api/api-client';
 import { ApiProvider } from './api/ApiProvider';
 
@@ -25,6 +25,19 @@ export function createQueryClient(): QueryClient {
   });
 }
 
+/**
+ * Mantine's notification area (six positioned portals), mounted just after the first frame: nothing shows in it at
+ * start, and notifications asked for before it mounts wait in Mantine's store and appear when it does (§16).
+ */
+function DeferredNotifications() {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setMounted(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
+  return mounted ? <Notifications position="bottom-right" limit={5} /> : null;
+}
+
 /** Everything a page needs around it: theme (light / dark from the system), queries, modals, notifications, the api. */
 export function Providers({
   api,
@@ -42,7 +55,7 @@ export function Providers({
       <ApiProvider api={api}>
         <QueryClientProvider client={queryClient}>
           <ModalsProvider>
-            <Notifications position="bottom-right" limit={5} />
+            <DeferredNotifications />
             {children}
           </ModalsProvider>
         </QueryClientProvider>

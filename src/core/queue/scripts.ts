@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { ReplyError, type Redis } from 'ioredis';
 
-export type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 const LIBRARY_PREFIX = 'rebalance_desk_queue_';
 
@@ -27,7 +27,7 @@ function wrapped(body: string): string {
 }
 
 /** The library text: the helpers, then one function per script. */
-export function libraryCode(name: string, common: string, scripts: Record<string, string>, fn: (s: string) => string) {
+function libraryCode(name: string, common: string, scripts: Record<string, string>, fn: (s: string) => string) {
   const functions = Object.entries(scripts).map(
     ([script, body]) => `redis.register_function('${fn(script)}', function(KEYS, ARGV)\n${wrapped(body)}\nend)`,
   );

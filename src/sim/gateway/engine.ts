@@ -1,5 +1,13 @@
 import type { ParsedOrder } from './place-order-parser';
-import type { SimAccount, SimFill, SimGatewayOptions, SimOrderView, SimPosition, SimSymbol } from './types';
+import type {
+  ForeignOrder,
+  SimAccount,
+  SimFill,
+  SimGatewayOptions,
+  SimOrderView,
+  SimPosition,
+  SimSymbol,
+} from './types';
 
 /** A symbol with its current quote. */
 export interface SymbolState {
@@ -945,15 +953,7 @@ export class Engine {
     return cancelled;
   }
 
-  addForeignOrder(order: {
-    clientId: number;
-    accountId: string;
-    symbol: string;
-    action: 'BUY' | 'SELL';
-    totalQuantity: number;
-    orderType?: 'LMT' | 'MKT';
-    lmtPrice?: number;
-  }): number {
+  addForeignOrder(order: ForeignOrder): number {
     const s = this.symbol(order.symbol);
     if (!s) throw new Error(`unknown symbol ${order.symbol}`);
     if (!this.accountsById.has(order.accountId)) throw new Error(`unknown account ${order.accountId}`);

@@ -1,4 +1,5 @@
 import type { WhatIfResult } from './engine';
+import type { OrderTerms } from './place-order-parser';
 import { type Field, UNSET_DOUBLE_STR } from './protocol';
 
 /** Incoming (server → client) message ids. */
@@ -95,23 +96,10 @@ export interface ContractInfo {
 }
 
 /** Order attributes and state as carried by OPEN_ORDER. */
-export interface OpenOrderInfo {
-  orderId: number;
+export interface OpenOrderInfo extends OrderTerms {
   contract: ContractInfo;
-  action: string;
-  totalQuantity: number;
-  orderType: string;
-  lmtPrice: number | null;
-  auxPrice: number | null;
-  tif: string;
-  ocaGroup: string;
-  account: string;
-  orderRef: string;
   clientId: number;
   permId: number;
-  outsideRth: boolean;
-  parentId: number;
-  whatIf: boolean;
   status: string;
   filledQuantity: number;
   margin?: Omit<WhatIfResult, 'commission'>;

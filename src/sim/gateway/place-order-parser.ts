@@ -1,17 +1,8 @@
 import { FieldReader, UnderrunError } from './protocol';
 
-/** The placeOrder fields the simulator acts on; everything else is read and discarded. */
-export interface ParsedOrder {
+/** The order terms placeOrder carries and OPEN_ORDER reports back (messages.ts OpenOrderInfo). */
+export interface OrderTerms {
   orderId: number;
-  contract: {
-    conId: number;
-    symbol: string;
-    secType: string;
-    exchange: string;
-    primaryExch: string;
-    currency: string;
-    localSymbol: string;
-  };
   action: string;
   totalQuantity: number;
   orderType: string;
@@ -21,10 +12,23 @@ export interface ParsedOrder {
   ocaGroup: string;
   account: string;
   orderRef: string;
-  transmit: boolean;
   parentId: number;
   outsideRth: boolean;
   whatIf: boolean;
+}
+
+/** The placeOrder fields the simulator acts on; everything else is read and discarded. */
+export interface ParsedOrder extends OrderTerms {
+  contract: {
+    conId: number;
+    symbol: string;
+    secType: string;
+    exchange: string;
+    primaryExch: string;
+    currency: string;
+    localSymbol: string;
+  };
+  transmit: boolean;
   cashQty: number | null;
   /** Fields left over after the layout was read (0 for a well-formed message). */
   leftover: number;

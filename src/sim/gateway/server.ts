@@ -15,7 +15,16 @@ import {
   parseHandshake,
   readFrame,
 } from './protocol';
-import type { SimAccount, SimFill, SimGateway, SimGatewayOptions, SimOrderView, SimPosition, SimSymbol } from './types';
+import type {
+  ForeignOrder,
+  SimAccount,
+  SimFill,
+  SimGateway,
+  SimGatewayOptions,
+  SimOrderView,
+  SimPosition,
+  SimSymbol,
+} from './types';
 
 const MIN_SUPPORTED_SV = 157;
 const LEGACY_SERVER_VERSION = 76;
@@ -1116,7 +1125,7 @@ export class SimGatewayServer implements SimGateway {
     this.engine.setPosition(accountId, position);
   }
 
-  addForeignOrder(order: Parameters<SimGateway['addForeignOrder']>[0]): number {
+  addForeignOrder(order: ForeignOrder): number {
     return this.engine.addForeignOrder(order);
   }
 

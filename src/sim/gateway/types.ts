@@ -69,6 +69,17 @@ export interface SimFill {
   time: number;
 }
 
+/** An open order owned by another client id (e.g. a TWS manual order, clientId 0), resting in the book. */
+export interface ForeignOrder {
+  clientId: number;
+  accountId: string;
+  symbol: string;
+  action: 'BUY' | 'SELL';
+  totalQuantity: number;
+  orderType?: 'LMT' | 'MKT';
+  lmtPrice?: number;
+}
+
 export interface SimGatewayOptions {
   /** Default 127.0.0.1. */
   host?: string;
@@ -124,15 +135,7 @@ export interface SimGateway {
   setCash(accountId: string, cash: number): void;
   setPosition(accountId: string, position: SimPosition): void;
   /** Adds an open order owned by another client id (e.g. TWS manual order, clientId 0) that rests. */
-  addForeignOrder(order: {
-    clientId: number;
-    accountId: string;
-    symbol: string;
-    action: 'BUY' | 'SELL';
-    totalQuantity: number;
-    orderType?: 'LMT' | 'MKT';
-    lmtPrice?: number;
-  }): number;
+  addForeignOrder(order: ForeignOrder): number;
   /** Change fill behaviour at run time. */
   configure(
     options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'entitlement'>>,

@@ -157,27 +157,21 @@ export async function rebalance(
   if (cancelled.length > 0) log.info({ cancelled: cancelled.length }, 'cancelled earlier open orders of this app');
   signal.throwIfAborted();
 
+  // Places one side of a phase's plan and waits until it has filled.
+  const trade = async ({ plan, quotes }: { plan: Plan; quotes: Map<string, Quote> }, side: 'SELL' | 'BUY') => {
+    const orders = ordersOf(plan).filter((o) => o.side === side);
+    const requests = await requestsFor(deps, event, account, orders, quotes);
+    return runBatch(deps, event, requests, side === 'SELL' ? 'sells' : 'buys', log);
+  };
+
   // With nothing of ours cancelled the account is exactly as previewed, so the preview's sells are the sells.
-  const sellPhase = cancelled.length === 0 ? preview : await planFor(deps, event, account, targets, 'sells', log);
-  const sells = ordersOf(sellPhase.plan).filter((o) => o.side === 'SELL');
-  const sold = await runBatch(
-    deps,
-    event,
-    await requestsFor(deps, event, account, sells, sellPhase.quotes),
-    'sells',
-    log,
+  const sold = await trade(
+    cancelled.length === 0 ? preview : await planFor(deps, event, account, targets, 'sells', log),
+    'SELL',
   );
   signal.throwIfAborted();
 
-  const buyPhase = await planFor(deps, event, account, targets, 'buys', log);
-  const buys = ordersOf(buyPhase.plan).filter((o) => o.side === 'BUY');
-  const bought = await runBatch(
-    deps,
-    event,
-    await requestsFor(deps, event, account, buys, buyPhase.quotes),
-    'buys',
-    log,
-  );
+  const bought = await trade(await planFor(deps, event, account, targets, 'buys', log), 'BUY');
 
   const after = await planFor(deps, event, account, targets, 'all', log);
   const now = deps.now().toISOString();

@@ -21,6 +21,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['src/renderer/src/test-setup.ts'],
+          // user-event typing in jsdom takes seconds on a loaded 2-core machine; 5 s (the default) failed CI there.
+          testTimeout: 30_000,
         },
       },
     ],

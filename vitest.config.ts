@@ -9,11 +9,26 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{shared,core,server,sim,main,preload}/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.topology.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
           env: { REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server' },
         },
       },
+      // The queue suite once more against real multi-node Redis on loopback (§22): a cluster, and Sentinel.
+      ...(['cluster', 'sentinel'] as const).map((topology) => ({
+        test: {
+          name: `queue-${topology}`,
+          environment: 'node' as const,
+          include: ['src/core/queue/event-queue.test.ts', 'src/core/queue/*.topology.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          env: {
+            REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server',
+            QUEUE_TEST_TOPOLOGY: topology,
+          },
+        },
+      })),
       {
         plugins: [react()],
         test: {

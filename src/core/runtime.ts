@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Ably from 'ably';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { migrateLegacyKeys } from './queue/migrate-keys';
+import type { RedisClient } from './redis/topology';
 import type { Handlers, StreamMessage } from '../shared/contract';
 import type { ComponentHealth, EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
@@ -47,7 +49,7 @@ export class Runtime {
   readonly tail: LogTail;
   private closeLog: () => Promise<void>;
   redis: RedisHandle | null = null;
-  private conn: Redis | null = null;
+  private conn: RedisClient | null = null;
   queue!: EventQueue;
   trades!: TradeStore;
   accountState!: AccountStateStore;
@@ -106,13 +108,16 @@ export class Runtime {
 
     this.redis = await startRedis({
       url: settings.redis.url,
+      tls: settings.redis.tls,
+      sentinel: settings.redis.sentinel,
+      cluster: settings.redis.cluster,
       binary: settings.redis.binary,
       dataDir: this.options.dataDir,
       log: log.child({ tag: 'redis' }),
     });
     this.redisUp = true;
     this.stops.push(() => this.redis?.stop());
-    this.conn = this.redis.connect('core');
+    this.conn = this.redis.client('core');
     this.conn.on('error', (error: Error) => {
       if (this.redisUp) log.error({ tag: 'redis', err: error.message }, 'redis connection error');
       this.redisUp = false;
@@ -124,8 +129,10 @@ export class Runtime {
     });
 
     const prefix = settings.redis.keyPrefix;
+    if (!(this.conn instanceof Cluster)) await migrateLegacyKeys(this.conn, prefix, log.child({ tag: 'queue' }));
     this.queue = new EventQueue({
       redis: this.conn,
+      minReplicas: settings.redis.minReplicas,
       keyPrefix: prefix,
       retryDelayMs: settings.queue.retryDelayMs,
       leaseMs: settings.queue.leaseMs,
@@ -333,7 +340,7 @@ export class Runtime {
       ]);
       return {
         state: 'green',
-        detail: this.redis.kind === 'embedded' ? `embedded Redis (pid ${this.redis.pid})` : `external Redis`,
+        detail: this.redis.description,
       };
     } catch (error) {
       return { state: 'red', detail: `Redis unreachable: ${(error as Error).message}` };

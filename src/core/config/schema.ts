@@ -28,15 +28,52 @@ export const replacementSchema = z.object({
   scale: z.number().positive().max(10).default(1),
 });
 
-const redisSchema = z.object({
-  url: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-    .nullable()
-    .default(null),
-  binary: z.string().min(1).nullable().default(null),
-  keyPrefix: z.string().default(''),
+const redisEndpoint = z.object({
+  host: z.string().trim().min(1, 'must name a host'),
+  port: port.refine((p) => p > 0, 'must be a port between 1 and 65535'),
 });
+
+const redisSchema = z
+  .object({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .nullable()
+      .default(null),
+    binary: z.string().min(1).nullable().default(null),
+    keyPrefix: z.string().default(''),
+    /** TLS files for `rediss://`, Sentinel or Cluster (§22): paths to PEM files. */
+    tls: z
+      .object({
+        ca: z.string().min(1).nullable().default(null),
+        cert: z.string().min(1).nullable().default(null),
+        key: z.string().min(1).nullable().default(null),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .nullable()
+      .default(null),
+    sentinel: z
+      .object({
+        masterName: z.string().trim().min(1, "must name the master, as in the sentinels' configuration"),
+        sentinels: z.array(redisEndpoint).min(1, 'must list at least one sentinel {host, port}'),
+        password: z.string().nullable().default(null),
+      })
+      .nullable()
+      .default(null),
+    cluster: z.array(redisEndpoint).min(1, 'must list at least one cluster node {host, port}').nullable().default(null),
+    /** Acknowledge an enqueue or completion only after `WAIT minReplicas 1000` confirms it (§22). */
+    minReplicas: z.number().int('must be a whole number').min(0, 'must be 0 or more').default(0),
+  })
+  .superRefine((r, ctx) => {
+    const set = [r.url && 'url', r.sentinel && 'sentinel', r.cluster && 'cluster'].filter(Boolean);
+    if (set.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [String(set[1])],
+        message: `set only one of redis.url, redis.sentinel and redis.cluster (${set.join(' and ')} are both set)`,
+      });
+    }
+  });
 
 const ibSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),

@@ -31,3 +31,12 @@ export class QueueInvalidError extends QueueError {
 export function isQueueError(err: unknown): err is QueueError {
   return err instanceof QueueError;
 }
+
+/**
+ * `redis.minReplicas` (§22): Redis did not confirm a write on enough replicas in time, so it is not acknowledged. It
+ * may still be on the master; a failover now could lose it. Transient: the caller tries again.
+ */
+export class QueueReplicationError extends Error {
+  readonly kind = 'transient' as const;
+  override name = 'QueueReplicationError';
+}

@@ -1,26 +1,40 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import type { Command, EventRecord, NewEvent, QueueChange } from '../../shared/dto';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { createClient, type RedisClient } from '../redis/topology';
+import { startCluster, startSentinel, type TestTopology } from '../../../test/support/redis-topologies';
 import { QueueConflictError, QueueInvalidError, QueueNotFoundError } from './errors';
 import { EventQueue, type EventQueueOptions, type QueueLog } from './event-queue';
 import { eventKey } from './keys';
 
-let redisServer: TestRedis;
-let redis: Redis;
+/**
+ * The suite runs against the embedded Redis, and (vitest projects `queue-cluster`, `queue-sentinel`) against a real
+ * 3-master Redis Cluster and a Sentinel-managed master with a replica (§22): QUEUE_TEST_TOPOLOGY names which.
+ */
+const TOPOLOGY = process.env.QUEUE_TEST_TOPOLOGY as 'cluster' | 'sentinel' | undefined;
+let redisServer: TestRedis | null = null;
+let topology: TestTopology | null = null;
+let redis: RedisClient;
 const queues: EventQueue[] = [];
 
 beforeAll(async () => {
-  redisServer = await startTestRedis();
-  redis = redisServer.handle.connect('queue-test');
-});
+  if (TOPOLOGY) {
+    topology = TOPOLOGY === 'cluster' ? await startCluster() : await startSentinel();
+    redis = createClient(topology.topology, { name: 'queue-test' });
+  } else {
+    redisServer = await startTestRedis();
+    redis = redisServer.handle.connect('queue-test');
+  }
+}, 60_000);
 
 afterEach(async () => {
   await Promise.all(queues.splice(0).map((q) => q.stop()));
 });
 
 afterAll(async () => {
-  await redisServer.cleanup();
+  redis.disconnect();
+  await redisServer?.cleanup();
+  await topology?.stop();
 });
 
 interface LogLine {

@@ -4,7 +4,6 @@
  * the negative ones into typed errors. Changes are pushed to listeners through Redis pub/sub.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import {
   ERROR_KINDS,
   EVENT_SOURCES,
@@ -20,7 +19,9 @@ import {
   type QueueCounts,
   type QueueStatus,
 } from '../../shared/dto';
-import { QueueConflictError, QueueInvalidError, QueueNotFoundError } from './errors';
+import { Cluster } from 'ioredis';
+import { waitForReplicas, type RedisClient } from '../redis/topology';
+import { QueueConflictError, QueueInvalidError, QueueNotFoundError, QueueReplicationError } from './errors';
 import { SCRIPT_KEY_COUNT, eventKey, queueKeys, scriptKeys, type QueueKeys } from './keys';
 import { QueueScripts } from './scripts';
 import { RecordError, encodeRecord, parseHistoryEntry, parseRecord, placeholderRecord } from './record';
@@ -44,8 +45,8 @@ export interface QueueLog {
 }
 
 export interface EventQueueOptions {
-  /** A connection without an ioredis `keyPrefix`; the queue defines its scripts on it. */
-  redis: Redis;
+  /** A connection without an ioredis `keyPrefix` (one server, Sentinel or Cluster); the queue defines its scripts on it. */
+  redis: RedisClient;
   /** `redis.keyPrefix`, prepended as is to every key (keys.ts). */
   keyPrefix?: string;
   /** Fixed delay before a failed event is due again (`queue.retryDelayMs`). */
@@ -64,6 +65,11 @@ export interface EventQueueOptions {
   promoteIntervalMs?: number;
   /** How often done events past retention are purged (default 10 minutes). */
   purgeIntervalMs?: number;
+  /**
+   * `redis.minReplicas` (§22): an enqueue or completion is acknowledged only once `WAIT` confirms it on this many
+   * replicas within a second; else it fails with a transient QueueReplicationError. 0 (default): no wait.
+   */
+  minReplicas?: number;
 }
 
 export interface FailOptions {
@@ -134,6 +140,8 @@ const DAY_MS = 86_400_000;
 /** get() reads the history stream from this long before the event's createdAt (clock skew). */
 const HISTORY_SLACK_MS = 3_600_000;
 const HISTORY_PAGE = 1_000;
+/** How long an acknowledgement waits for `redis.minReplicas` replicas (`WAIT n 1000`, §22). */
+const REPLICA_WAIT_MS = 1_000;
 
 function fieldsHaveId(fields: string[], id: string): boolean {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'id') return fields[i + 1] === id;
@@ -198,7 +206,8 @@ const noopLog: QueueLog = { info: () => undefined, warn: () => undefined, error:
 export class EventQueue {
   readonly keys: QueueKeys;
   readonly runId: string;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
+  private readonly minReplicas: number;
   private readonly keyList: string[];
   private readonly now: () => number;
   private readonly log: QueueLog;
@@ -212,7 +221,7 @@ export class EventQueue {
   private readonly reportedBad = new Set<string>();
   private readonly scripts: QueueScripts;
   private readonly batches = new Map<BatchedScript, { items: PendingItem[]; bytes: number }>();
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private timer: NodeJS.Timeout | null = null;
   private tickRunning: Promise<void> | null = null;
   private lastPurge = 0;
@@ -220,6 +229,7 @@ export class EventQueue {
 
   constructor(opts: EventQueueOptions) {
     this.redis = opts.redis;
+    this.minReplicas = Math.max(0, Math.floor(opts.minReplicas ?? 0));
     this.keys = queueKeys(opts.keyPrefix ?? '');
     this.keyList = scriptKeys(this.keys);
     this.now = opts.now ?? Date.now;
@@ -243,7 +253,7 @@ export class EventQueue {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const sub = this.redis.duplicate();
+    const sub: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
     sub.on('error', (err: Error) => this.log.warn({ err: err.message }, 'queue change subscriber error'));
     sub.on('message', (channel: string, message: string) => {
       if (channel !== this.keys.changes) return;
@@ -709,18 +719,34 @@ export class EventQueue {
       this.now(),
       '',
       items.flatMap((item) => item.args),
-    ).then(
-      (value) => {
-        const replies = Array.isArray(value) ? value : [];
-        items.forEach((item, i) => {
-          const reply: unknown = replies[i];
-          if (Array.isArray(reply)) item.resolve(reply as Reply);
-          else item.reject(new Error(`the ${script} script answered no reply for this event`));
-        });
-      },
-      (err: unknown) => {
-        for (const item of items) item.reject(err);
-      },
+    )
+      .then(async (value) => {
+        await this.confirmReplicated(script, items.length);
+        return value;
+      })
+      .then(
+        (value) => {
+          const replies = Array.isArray(value) ? value : [];
+          items.forEach((item, i) => {
+            const reply: unknown = replies[i];
+            if (Array.isArray(reply)) item.resolve(reply as Reply);
+            else item.reject(new Error(`the ${script} script answered no reply for this event`));
+          });
+        },
+        (err: unknown) => {
+          for (const item of items) item.reject(err);
+        },
+      );
+  }
+
+  /** `redis.minReplicas`: the writes of this connection so far are on enough replicas, or a transient error. */
+  private async confirmReplicated(script: BatchedScript, count: number): Promise<void> {
+    if (this.minReplicas === 0) return;
+    const acks = await waitForReplicas(this.redis, this.minReplicas, REPLICA_WAIT_MS);
+    if (acks >= this.minReplicas) return;
+    throw new QueueReplicationError(
+      `Redis confirmed the ${script} of ${count} event(s) on ${acks} of ${this.minReplicas} required replica(s) ` +
+        `within ${REPLICA_WAIT_MS} ms (redis.minReplicas); not acknowledged, try again`,
     );
   }
 

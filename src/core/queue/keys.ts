@@ -1,7 +1,9 @@
 /**
- * Redis key names of the queue (PRODUCT.md §5). Every name is `${keyPrefix}${name}`; the prefix
+ * Redis key names of the queue (PRODUCT.md §5, §22). Every name is `${keyPrefix}{rd}${name}`: the prefix
  * (`redis.keyPrefix`, default '') is concatenated as given, so include a separator yourself
- * (e.g. `desk:`). Use a connection without an ioredis `keyPrefix` option.
+ * (e.g. `desk:`), and the hash tag `{rd}` puts every key of one installation in one Redis Cluster slot, so
+ * each Lua script (which touches many of them) runs on Redis Cluster. Use a connection without an ioredis
+ * `keyPrefix` option. Installations from before the tag are renamed at start-up (migrate-keys.ts).
  *
  * Keys of the original design:
  * - `rebalance_queue`        LIST   ids of pending events, FIFO (RPUSH at the tail, claimed from the head)
@@ -48,8 +50,16 @@ export interface QueueKeys {
   changes: string;
 }
 
+/** The hash tag every key carries after the prefix (§22): one slot for all of an installation's keys. */
+export const HASH_TAG = '{rd}';
+
+/** `${keyPrefix}{rd}${name}`: the name of one of the app's Redis keys (queue and records alike). */
+export function appKey(keyPrefix: string, name: string): string {
+  return `${keyPrefix}${HASH_TAG}${name}`;
+}
+
 export function queueKeys(keyPrefix = ''): QueueKeys {
-  const k = (name: string): string => `${keyPrefix}${name}`;
+  const k = (name: string): string => appKey(keyPrefix, name);
   return {
     queue: k('rebalance_queue'),
     delayed: k('rebalance_delayed_set'),

@@ -8,10 +8,12 @@
  * The library's name carries a hash of its code, so an upgrade loads the new code next to the old
  * and one Redis never runs a mix. Loading drops the libraries of other versions; a process still
  * running an old version finds its functions gone ("Function not found": nothing ran) and loads
- * them again.
+ * them again. On a Redis Cluster the library is loaded on every master (FUNCTION LOAD is per node; replicas get it
+ * by replication), since FCALL runs on whichever master holds the app's `{rd}` slot.
  */
 import { createHash } from 'node:crypto';
-import { ReplyError, type Redis } from 'ioredis';
+import { Cluster, ReplyError, type Redis } from 'ioredis';
+import type { RedisClient } from '../redis/topology';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -41,7 +43,7 @@ export class QueueScripts {
   private loading: Promise<boolean> | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly common: string,
     private readonly scripts: Record<string, string>,
     private readonly keyCount: number,
@@ -105,29 +107,36 @@ export class QueueScripts {
     return (target[command] as ScriptFn).call(this.redis, ...keys, ...args);
   }
 
+  /** The servers the library is loaded on: the one Redis, or every master of a cluster. */
+  private servers(): Redis[] {
+    return this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis];
+  }
+
   private async load(dropOthers: boolean): Promise<boolean> {
-    try {
-      await this.redis.call('FUNCTION', 'LOAD', this.code);
-    } catch (err) {
-      // not answered by Redis (connection lost): no verdict on FUNCTION, the caller sees the error
-      if (!(err instanceof ReplyError)) throw err;
-      // 'already exists': another connection (or an earlier run, from the AOF) loaded this version;
-      // any other answer (unknown command before Redis 7, an ACL without FUNCTION): use EVALSHA
-      if (!/already exists/i.test(errorText(err))) return false;
+    for (const server of this.servers()) {
+      try {
+        await server.call('FUNCTION', 'LOAD', this.code);
+      } catch (err) {
+        // not answered by Redis (connection lost): no verdict on FUNCTION, the caller sees the error
+        if (!(err instanceof ReplyError)) throw err;
+        // 'already exists': another connection (or an earlier run, from the AOF) loaded this version;
+        // any other answer (unknown command before Redis 7, an ACL without FUNCTION): use EVALSHA
+        if (!/already exists/i.test(errorText(err))) return false;
+      }
     }
-    if (dropOthers) await this.dropOtherVersions();
+    if (dropOthers) for (const server of this.servers()) await this.dropOtherVersions(server);
     return true;
   }
 
-  private async dropOtherVersions(): Promise<void> {
+  private async dropOtherVersions(server: Redis): Promise<void> {
     try {
-      const libraries = (await this.redis.call('FUNCTION', 'LIST', 'LIBRARYNAME', `${LIBRARY_PREFIX}*`)) as unknown[];
+      const libraries = (await server.call('FUNCTION', 'LIST', 'LIBRARYNAME', `${LIBRARY_PREFIX}*`)) as unknown[];
       for (const library of libraries) {
         if (!Array.isArray(library)) continue;
         const at = library.indexOf('library_name');
         const name: unknown = at >= 0 ? library[at + 1] : undefined;
         if (typeof name === 'string' && name.startsWith(LIBRARY_PREFIX) && name !== this.libraryName) {
-          await this.redis.call('FUNCTION', 'DELETE', name).catch(() => undefined);
+          await server.call('FUNCTION', 'DELETE', name).catch(() => undefined);
         }
       }
     } catch {

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { appKey } from '../queue/keys';
+import type { RedisClient } from '../redis/topology';
 
 export interface AccountState {
   lastRebalance: { at: string; eventId: string; asOf: string | null } | null;
@@ -17,10 +18,10 @@ export class AccountStateStore {
   readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keyPrefix = '',
   ) {
-    this.key = `${keyPrefix}rebalance_account_state`;
+    this.key = appKey(keyPrefix, 'rebalance_account_state');
   }
 
   async get(accountId: string): Promise<AccountState> {

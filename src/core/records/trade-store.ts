@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import { appKey } from '../queue/keys';
+import type { RedisClient } from '../redis/topology';
 import type { TradeRecord } from '../../shared/dto';
 
 /** Every order and fill kept as a trade record (§13), in the Redis stream `rebalance_trades`. */
@@ -8,11 +9,11 @@ export class TradeStore {
   readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keyPrefix = '',
     private readonly maxLength = 200_000,
   ) {
-    this.key = `${keyPrefix}rebalance_trades`;
+    this.key = appKey(keyPrefix, 'rebalance_trades');
   }
 
   async add(trade: TradeRecord): Promise<void> {

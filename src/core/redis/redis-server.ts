@@ -6,8 +6,11 @@
  */
 import { accessSync, constants as fsConstants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { RedisMemoryServer } from 'redis-memory-server';
+import { createClient, describeTopology, isExternal, probe, type RedisClient, type RedisTopology } from './topology';
+
+export { redactRedisUrl } from './topology';
 
 /** The slice of a pino logger this module uses. */
 export interface RedisLog {
@@ -16,8 +19,8 @@ export interface RedisLog {
   error(obj: object, msg?: string): void;
 }
 
-export interface StartRedisOptions {
-  /** External Redis (`redis://…` / `rediss://…`); when set nothing is started. */
+export interface StartRedisOptions extends RedisTopology {
+  /** External Redis (`redis://…` / `rediss://…`); when set (or `sentinel` / `cluster`) nothing is started. */
   url?: string | null;
   /** Path of a `redis-server` binary for the embedded Redis. */
   binary?: string | null;
@@ -28,12 +31,19 @@ export interface StartRedisOptions {
 
 export interface RedisHandle {
   kind: 'embedded' | 'external';
-  /** `redis://host:port` (credentials of an external URL kept as given). */
+  /** `redis://host:port` (credentials of an external URL kept as given); for Sentinel / Cluster, their description. */
   url: string;
+  /** One line naming where Redis is, without passwords (health, logs). */
+  description: string;
   /** Process id of the embedded redis-server; null for an external Redis. */
   pid: number | null;
-  /** A new ioredis connection to this Redis (closed by `stop()` if still open). */
+  /**
+   * A new ioredis connection to this Redis (closed by `stop()` if still open): one server, or the master behind
+   * Sentinel. Throws for a Redis Cluster, where `client()` is the way in.
+   */
   connect(name?: string): Redis;
+  /** A new connection of whatever topology this Redis is (a `Cluster` for `redis.cluster`); closed by `stop()`. */
+  client(name?: string): RedisClient;
   /** Closes the connections made by `connect()` and, when embedded, shuts the server down. */
   stop(): Promise<void>;
 }
@@ -46,17 +56,6 @@ export class RedisStartError extends Error {
 const HOW_TO_GET_REDIS =
   'Install Redis (Debian/Ubuntu: `apt-get install redis-server`, macOS: `brew install redis`) ' +
   'or set redis.binary to the path of a redis-server binary';
-
-/** Hides the password of a redis URL for messages and logs. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
-}
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -112,13 +111,21 @@ export function resolveRedisBinary(
   return { source: 'download', path: null };
 }
 
-function trackingConnector(url: string, base: string) {
-  const open = new Set<Redis>();
+function trackingConnector(topology: RedisTopology, base: string) {
+  const open = new Set<RedisClient>();
+  const client = (name?: string): RedisClient => {
+    const c = createClient(topology, { name: name ? `${base}:${name}` : base });
+    open.add(c);
+    c.once('end', () => open.delete(c));
+    return c;
+  };
   const connect = (name?: string): Redis => {
-    const client = new Redis(url, { connectionName: name ? `${base}:${name}` : base });
-    open.add(client);
-    client.once('end', () => open.delete(client));
-    return client;
+    if (topology.cluster && topology.cluster.length > 0) {
+      throw new Error('this Redis is a cluster: use client(), not connect()');
+    }
+    const c = client(name);
+    if (c instanceof Cluster) throw new Error('unexpected cluster connection');
+    return c;
   };
   const closeAll = async (): Promise<void> => {
     await Promise.all(
@@ -133,34 +140,23 @@ function trackingConnector(url: string, base: string) {
     );
     open.clear();
   };
-  return { connect, closeAll };
+  return { connect, client, closeAll };
 }
 
-async function startExternal(url: string, log?: RedisLog): Promise<RedisHandle> {
-  const shown = redactRedisUrl(url);
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 5_000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
+async function startExternal(topology: RedisTopology, log?: RedisLog): Promise<RedisHandle> {
+  const description = describeTopology(topology);
   try {
-    await probe.connect();
-    const pong = await probe.ping();
-    if (pong !== 'PONG') throw new Error(`unexpected PING answer ${String(pong)}`);
+    await probe(topology);
   } catch (err) {
-    probe.disconnect();
     throw new RedisStartError(
-      `Redis at ${shown} is unreachable: ${err instanceof Error ? err.message : String(err)}. ` +
-        'Check redis.url, or clear it to use the embedded Redis.',
+      `${description} is unreachable: ${err instanceof Error ? err.message : String(err)}. ` +
+        'Check redis.url / redis.sentinel / redis.cluster, or clear them to use the embedded Redis.',
     );
   }
-  await probe.quit().catch(() => probe.disconnect());
-  log?.info({ url: shown }, 'connected to external Redis');
-  const { connect, closeAll } = trackingConnector(url, 'rebalance-desk');
-  return { kind: 'external', url, pid: null, connect, stop: closeAll };
+  log?.info({ redis: description }, 'connected to external Redis');
+  const { connect, client, closeAll } = trackingConnector(topology, 'rebalance-desk');
+  const url = topology.url ? topology.url : description;
+  return { kind: 'external', url, description, pid: null, connect, client, stop: closeAll };
 }
 
 async function startEmbedded(opts: StartRedisOptions): Promise<RedisHandle> {
@@ -196,13 +192,15 @@ async function startEmbedded(opts: StartRedisOptions): Promise<RedisHandle> {
   const url = `redis://${info.ip}:${info.port}`;
   const pid = info.instance.getPid() ?? null;
   opts.log?.info({ url, pid, dir, binary: choice.path ?? 'downloaded' }, 'embedded Redis started');
-  const { connect, closeAll } = trackingConnector(url, 'rebalance-desk');
+  const { connect, client, closeAll } = trackingConnector({ url }, 'rebalance-desk');
   let stopped = false;
   return {
     kind: 'embedded',
     url,
+    description: `embedded Redis (pid ${pid ?? 'unknown'})`,
     pid,
     connect,
+    client,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -213,8 +211,8 @@ async function startEmbedded(opts: StartRedisOptions): Promise<RedisHandle> {
   };
 }
 
-/** Connects to `url`, or starts the embedded Redis in `<dataDir>/redis`. */
+/** Connects to the external Redis (`url`, `sentinel` or `cluster`), or starts the embedded one in `<dataDir>/redis`. */
 export async function startRedis(opts: StartRedisOptions): Promise<RedisHandle> {
-  if (opts.url) return startExternal(opts.url, opts.log);
+  if (isExternal(opts)) return startExternal(opts, opts.log);
   return startEmbedded(opts);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type * as Ably from 'ably';
 import { Cluster } from 'ioredis';
 import { migrateLegacyKeys } from './queue/migrate-keys';
+import { OwnerLease, holderAddress } from './queue/owner-lease';
 import type { RedisClient } from './redis/topology';
 import type { Handlers, StreamMessage } from '../shared/contract';
 import type { ComponentHealth, EventRecord, Health, TradeRecord } from '../shared/dto';
@@ -57,6 +58,7 @@ export class Runtime {
   allocations!: AllocationClient;
   feed!: Feed;
   processor!: Processor;
+  private ownerLease: OwnerLease | null = null;
   handlers!: Handlers;
   private readonly listeners = new Set<(message: StreamMessage) => void>();
   private readonly orderEvents = new Map<number, string>();
@@ -143,8 +145,6 @@ export class Runtime {
     });
     await this.queue.start();
     this.stops.push(() => this.queue.stop());
-    const recovered = await this.queue.recoverAll();
-    if (recovered > 0) log.warn({ recovered }, `returned ${recovered} interrupted event(s) to the queue`);
     this.trades = new TradeStore(this.conn, prefix);
     this.accountState = new AccountStateStore(this.conn, prefix);
 
@@ -227,8 +227,30 @@ export class Runtime {
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
     });
 
-    this.processor.start();
+    // §22: only the core holding the processing lease claims work; the others stand by (window, API, feed) and take
+    // over within queue.leaseMs of the owner going silent. Events left in processing by the previous owner (an
+    // earlier run of this core, or a dead one elsewhere) return to the queue at once when this core takes over.
+    this.ownerLease = new OwnerLease({
+      redis: this.conn,
+      keyPrefix: prefix,
+      leaseMs: settings.queue.leaseMs,
+      runId: this.runId,
+      log: log.child({ tag: 'processor' }),
+      onAcquired: async () => {
+        const recovered = await this.queue.recoverAll();
+        if (recovered > 0) log.warn({ recovered }, `returned ${recovered} interrupted event(s) to the queue`);
+        this.processor.start();
+        this.pushHealthSoon();
+      },
+      onLost: async () => {
+        await this.processor.stop(0);
+        this.pushHealthSoon();
+      },
+    });
+    const lease = this.ownerLease;
+    this.stops.push(() => lease.stop());
     this.stops.push(() => this.processor.stop(this.options.stopGraceMs ?? 10_000));
+    await lease.start();
     await this.feed.start(settings);
     this.stops.push(() => this.feed.stop());
     log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
@@ -309,15 +331,18 @@ export class Runtime {
       }
     }
     const p = this.processor.status;
+    const owner = this.ownerLease?.status;
     const processor: ComponentHealth =
-      p.state !== 'running'
-        ? { state: 'red', detail: `processor ${p.state}` }
-        : paused
-          ? { state: 'amber', detail: 'paused — press Resume to process events' }
-          : {
-              state: 'green',
-              detail: `${this.settings.queue.concurrency} workers, ${p.running.length} running, ${p.processed} done since start`,
-            };
+      owner?.role === 'standby' && p.state === 'stopped'
+        ? { state: 'green', detail: `standby (owner ${holderAddress(owner.holder)})` }
+        : p.state !== 'running'
+          ? { state: 'red', detail: `processor ${p.state}` }
+          : paused
+            ? { state: 'amber', detail: 'paused — press Resume to process events' }
+            : {
+                state: 'green',
+                detail: `${this.settings.queue.concurrency} workers, ${p.running.length} running, ${p.processed} done since start`,
+              };
     const lights = [redis, ib, feed, processor, queue].map((c) => c.state);
     return {
       status: redis.state === 'red' ? 'down' : lights.every((l) => l === 'green') ? 'ok' : 'degraded',

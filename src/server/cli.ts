@@ -10,7 +10,7 @@ import { SettingsStore } from '../core/config/settings-store';
 import { startDemo } from './demo';
 import { startHeadless, type HeadlessHost } from './host';
 
-const USAGE = `usage: rebalance-desk serve [--config FILE] [--host HOST] [--port PORT]
+const USAGE = `usage: rebalance-desk serve [--config FILE] [--host HOST] [--port PORT] [--allow-insecure-remote]
        rebalance-desk demo [--host HOST] [--port PORT] [--data-dir DIR]`;
 
 async function main(argv: string[]): Promise<void> {
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       quiet: { type: 'boolean' },
+      'allow-insecure-remote': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
       loadOutcome,
       dataDir,
       logToStdout: !values.quiet,
+      allowInsecureRemote: values['allow-insecure-remote'] === true,
       ...(values.host ? { host: values.host } : {}),
       ...(port === undefined ? {} : { port }),
     });

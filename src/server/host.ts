@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +22,29 @@ export interface HostOptions extends RuntimeOptions {
   port?: number;
   /** The built renderer; default `out/renderer` beside the built CLI. */
   staticRoot?: string | null;
+  /** `--allow-insecure-remote`: serve plain HTTP on a host other than loopback (the token then travels in clear). */
+  allowInsecureRemote?: boolean;
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost: an address only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+/** The PEM files of `management.tls`, read; a file that can't be read is named. */
+function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: 'cert' | 'key') => {
+    try {
+      return readFileSync(tls[what]);
+    } catch (error) {
+      throw new Error(`management.tls.${what}: cannot read ${tls[what]}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  };
+  return { cert: read('cert'), key: read('key') };
 }
 
 /** Default location of the built window next to the bundled CLI (`out/main/cli.js` → `out/renderer`). */
@@ -31,6 +57,17 @@ export function defaultStaticRoot(): string {
  * settings a random one is made for this run; the returned URL carries it in the fragment for the browser.
  */
 export async function startHeadless(options: HostOptions): Promise<HeadlessHost> {
+  // §22: the API carries the token and the trader's accounts; off this machine only over TLS, unless told otherwise.
+  const wanted = options.settingsStore.settings.management;
+  const wantedHost = options.host ?? wanted.host;
+  if (!isLoopback(wantedHost) && !wanted.tls && !options.allowInsecureRemote) {
+    throw new Error(
+      `management.host ${wantedHost} is reachable from other machines, and management.tls is not set: set ` +
+        'management.tls {cert, key} so the token and your account data travel encrypted, or start serve with ' +
+        '--allow-insecure-remote on a network you trust',
+    );
+  }
+  const tlsFiles = wanted.tls ? readTls(wanted.tls) : null;
   const runtime = new Runtime(options);
   try {
     await runtime.start();
@@ -52,9 +89,10 @@ export async function startHeadless(options: HostOptions): Promise<HeadlessHost>
   let server: ServerType;
   try {
     server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? settings.management.port }, () =>
-        resolve(s),
-      );
+      const listen = { fetch: app.fetch, hostname: host, port: options.port ?? settings.management.port };
+      const s = tlsFiles
+        ? serve({ ...listen, createServer: createHttpsServer, serverOptions: tlsFiles }, () => resolve(s))
+        : serve(listen, () => resolve(s));
       s.once('error', reject);
     });
   } catch (error) {
@@ -67,7 +105,7 @@ export async function startHeadless(options: HostOptions): Promise<HeadlessHost>
   }
   const address = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${shownHost}:${address.port}/`;
+  const url = `${tlsFiles ? 'https' : 'http'}://${shownHost}:${address.port}/`;
   return {
     runtime,
     url,

@@ -116,6 +116,14 @@ const managementSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(8765),
   token: z.string().default(''),
+  /** HTTPS for the API and window (§22): PEM file paths. Needed for a host other than loopback. */
+  tls: z
+    .object({
+      cert: z.string().min(1, 'must be the path of a PEM certificate file'),
+      key: z.string().min(1, 'must be the path of a PEM private key file'),
+    })
+    .nullable()
+    .default(null),
 });
 
 const notificationsSchema = z.object({

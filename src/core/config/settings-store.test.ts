@@ -171,7 +171,7 @@ describe('SettingsStore', () => {
 
 describe('secret masking', () => {
   it('masks set secrets and keeps them when an update sends the mask back', () => {
-    const current = { ...defaultSettings(), management: { host: '127.0.0.1', port: 1, token: 't0ken' } };
+    const current = { ...defaultSettings(), management: { host: '127.0.0.1', port: 1, token: 't0ken', tls: null } };
     const masked = maskSecrets(current);
     expect(masked.management.token).toBe(SECRET_MASK);
     expect(masked.zehnlabs.realtimeApiKey).toBe('');

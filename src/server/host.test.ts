@@ -1,6 +1,6 @@
 /**
  * §22: `serve` over HTTPS with `management.tls`, and never plain HTTP on an address other machines reach unless told
- * `--allow-insecure-remote`. The window's own HTTP transport is checked against the HTTPS server.
+ * `--allow-insecure-remote`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../core/config/secrets';
 import type { SettingsInput } from '../core/config/schema';
 import { SettingsStore } from '../core/config/settings-store';
-import { createHttpApi } from '../renderer/src/api/http-transport';
 import { isLoopback, startHeadless, type HeadlessHost } from './host';
 
 let dir: string;
@@ -62,7 +61,7 @@ async function store(settings: SettingsInput): Promise<{ settingsStore: Settings
 
 /** fetch over node:https trusting the test certificate (the global fetch takes no CA). */
 function trustingFetch(ca: Buffer): typeof fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return (async (input: string | URL, init?: RequestInit) => {
     const url = new URL(String(input));
     return new Promise<Response>((resolve, reject) => {
       const req = request(
@@ -75,7 +74,7 @@ function trustingFetch(ca: Buffer): typeof fetch {
             resolve(
               new Response(Buffer.concat(chunks), {
                 status: res.statusCode ?? 500,
-                headers: res.headers as HeadersInit,
+                headers: res.headers as Record<string, string>,
               }),
             ),
           );
@@ -110,7 +109,7 @@ describe('serve on the network', () => {
     ).rejects.toThrow(/management\.tls\.cert: cannot read .*missing\.pem/);
   });
 
-  it('answers over HTTPS with management.tls, and the window transport works against it', async () => {
+  it('answers the API and the push stream over HTTPS with management.tls', async () => {
     const opts = await store({ management: { port: 0, token: 'tls-token', tls: { cert, key } } });
     const host = await startHeadless({
       ...opts,
@@ -118,18 +117,22 @@ describe('serve on the network', () => {
     });
     hosts.push(host);
     expect(host.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
-    const api = createHttpApi({
-      baseUrl: host.url.replace(/\/$/, ''),
-      token: 'tls-token',
-      fetch: trustingFetch(readFileSync(cert)),
-    });
-    const health = await api.call('health', {});
+    const ca = readFileSync(cert);
+    const get = trustingFetch(ca);
+    const auth = { authorization: 'Bearer tls-token' };
+    const health = (await (await get(`${host.url}api/health`, { headers: auth })).json()) as {
+      redis: { state: string };
+    };
     expect(health.redis.state).toBe('green');
-    const enqueued = await api
-      .call('enqueue', { accountId: 'DU123456', command: 'print-equity' })
-      .catch((e: unknown) => e);
+    expect((await get(`${host.url}api/health`)).status).toBe(401);
+    const enqueued = await get(`${host.url}api/queue/events`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: 'DU123456', command: 'print-equity' }),
+    });
     // no such account in these settings: the server's answer, in words, came back over TLS
-    expect((enqueued as Error).message).toMatch(/DU123456/);
+    expect(enqueued.status).toBe(400);
+    expect(((await enqueued.json()) as { message: string }).message).toMatch(/DU123456/);
     // the push stream (SSE) is served over TLS too
     const first = await new Promise<string>((resolve, reject) => {
       const req = request(`${host.url}api/stream?token=tls-token`, { ca: readFileSync(cert) }, (res) => {

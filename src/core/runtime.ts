@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Ably from 'ably';
-import { Cluster } from 'ioredis';
 import { migrateLegacyKeys } from './queue/migrate-keys';
 import { OwnerLease, holderAddress } from './queue/owner-lease';
-import type { RedisClient } from './redis/topology';
+import { isCluster, type RedisClient } from './redis/topology';
 import type { Handlers, StreamMessage } from '../shared/contract';
 import type { ComponentHealth, EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
@@ -131,7 +130,7 @@ export class Runtime {
     });
 
     const prefix = settings.redis.keyPrefix;
-    if (!(this.conn instanceof Cluster)) await migrateLegacyKeys(this.conn, prefix, log.child({ tag: 'queue' }));
+    if (!isCluster(this.conn)) await migrateLegacyKeys(this.conn, prefix, log.child({ tag: 'queue' }));
     this.queue = new EventQueue({
       redis: this.conn,
       minReplicas: settings.redis.minReplicas,

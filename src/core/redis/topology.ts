@@ -11,6 +11,11 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 /** A connection to the app's Redis: one server (also behind Sentinel) or a cluster. */
 export type RedisClient = Redis | Cluster;
 
+/** True for a Redis Cluster connection (one that routes by slot), false for one server. */
+export function isCluster(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}
+
 export interface RedisTlsFiles {
   ca?: string | null;
   cert?: string | null;
@@ -155,7 +160,7 @@ export async function probe(t: RedisTopology): Promise<void> {
  * confirmations count.
  */
 export async function waitForReplicas(client: RedisClient, minReplicas: number, timeoutMs: number): Promise<number> {
-  if (client instanceof Cluster) {
+  if (isCluster(client)) {
     const masters = client.nodes('master');
     const acks = await Promise.all(
       masters.map(async (node) => Number(await node.call('WAIT', minReplicas, timeoutMs))),

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { test as base } from '@playwright/test';
+import { expect, test as base, type ConsoleMessage } from '@playwright/test';
 
 export interface DemoServer {
   /** `http://127.0.0.1:PORT/` */
@@ -61,8 +61,53 @@ export async function stopDemoServer(demo: DemoServer): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A test with one demo server per worker (the suite runs with one worker). */
-export const test = base.extend<object, { demo: DemoServer }>({
+/** What the browser said on its console (and uncaught errors) while a test visited pages. */
+export interface BrowserConsole {
+  /** Every message so far, as "type: text (where)". */
+  readonly messages: string[];
+  /**
+   * Lets a message the test provokes on purpose pass, e.g. Chromium's "Failed to load resource … 409 (Conflict)"
+   * when the test makes the core refuse a duplicate.
+   */
+  allow(pattern: RegExp): void;
+}
+
+/** A console message that fails the test: any error, and any warning about the Content Security Policy. */
+export function isConsoleProblem(type: string, text: string): boolean {
+  return type === 'error' || (type === 'warning' && /content[- ]security[- ]policy|\bCSP\b/i.test(text));
+}
+
+function describeMessage(message: ConsoleMessage): string {
+  const { url, lineNumber } = message.location();
+  return `${message.type()}: ${message.text()}${url ? ` (${url}:${lineNumber})` : ''}`;
+}
+
+/**
+ * A test with one demo server per worker (the suite runs with one worker), and a browser console watched on every
+ * page visit: the test fails on any console error or CSP warning it did not allow.
+ */
+export const test = base.extend<{ browserConsole: BrowserConsole }, { demo: DemoServer }>({
+  browserConsole: [
+    async ({ page }, use) => {
+      const messages: string[] = [];
+      const problems: string[] = [];
+      const allowed: RegExp[] = [];
+      page.on('console', (message) => {
+        const line = describeMessage(message);
+        messages.push(line);
+        if (isConsoleProblem(message.type(), message.text())) problems.push(line);
+      });
+      page.on('pageerror', (error) => {
+        const line = `uncaught: ${error.message}`;
+        messages.push(line);
+        problems.push(line);
+      });
+      await use({ messages, allow: (pattern) => allowed.push(pattern) });
+      const unexpected = problems.filter((line) => !allowed.some((pattern) => pattern.test(line)));
+      expect(unexpected, 'the browser console had errors or CSP warnings').toEqual([]);
+    },
+    { auto: true },
+  ],
   demo: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {

@@ -102,6 +102,49 @@ export class TradeLogPage {
   }
 }
 
+export type SettingsSection =
+  | 'IB Gateway / TWS'
+  | 'Zehnlabs'
+  | 'Accounts'
+  | 'Replacement sets'
+  | 'Orders'
+  | 'Queue'
+  | 'Management API'
+  | 'Notifications and logging';
+
 export class SettingsPage {
   constructor(readonly page: Page) {}
+
+  section(name: SettingsSection): Locator {
+    return this.page.getByRole('region', { name });
+  }
+
+  /** A text or number box of a section by its label, e.g. field('IB Gateway / TWS', 'Port'). */
+  field(section: SettingsSection, label: string): Locator {
+    return this.section(section).getByRole('textbox', { name: label, exact: true });
+  }
+
+  /** A box in an account's row of the Accounts table, e.g. accountField(0, 'Cash reserve %'). */
+  accountField(row: number, label: string): Locator {
+    return this.page.locator(`[data-account-row="${row}"]`).getByRole('textbox', { name: label, exact: true });
+  }
+
+  /** Selects what the box holds and types `text` over it, key by key, then leaves the box (as a trader would). */
+  async type(box: Locator, text: string): Promise<void> {
+    await box.click();
+    await box.press('ControlOrMeta+a');
+    await box.pressSequentially(text);
+    await box.press('Tab');
+  }
+
+  /** The message shown beside a box (the elements its aria-describedby names). */
+  async messageBeside(box: Locator): Promise<string> {
+    const ids = ((await box.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+    const texts = await Promise.all(ids.map((id) => this.page.locator(`[id="${id}"]`).innerText()));
+    return texts.join(' ');
+  }
+
+  async save(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Save settings' }).click();
+  }
 }

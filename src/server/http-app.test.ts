@@ -1,7 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { operationNames, operations, type Handlers, type StreamMessage } from '../shared/contract';
 import { ApiError } from '../core/management/api-error';
-import { createHttpApp } from './http-app';
+import { CONTENT_SECURITY_POLICY, createHttpApp } from './http-app';
 
 const TOKEN = 'test-token-123';
 
@@ -164,5 +167,43 @@ describe('the HTTP API generated from the contract', () => {
       body: JSON.stringify({ strategy: 'x' }),
     });
     expect(res.status).toBe(404);
+  });
+
+  it('sends the CSP as a header, frame-ancestors included, on the UI, the API and errors', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'rd-static-'));
+    try {
+      await writeFile(join(root, 'index.html'), '<!doctype html><title>x</title>');
+      const app = createHttpApp({
+        handlers: echoHandlers(),
+        token: TOKEN,
+        subscribe: () => () => {},
+        staticRoot: root,
+      });
+      for (const [path, headers, status] of [
+        ['/', {}, 200],
+        ['/queue', {}, 200],
+        ['/api/health', auth, 200],
+        ['/api/health', {}, 401],
+        ['/api/nothing-here', auth, 404],
+      ] as const) {
+        const res = await app.request(`http://x${path}`, { headers });
+        expect(res.status, path).toBe(status);
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp, path).toBe(CONTENT_SECURITY_POLICY);
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps in index.html's <meta> CSP exactly the header's directives that a <meta> may carry", async () => {
+    const html = await readFile(join(import.meta.dirname, '../renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const directives = (policy: string) => policy.split(';').map((d) => d.trim());
+    expect(directives(meta)).toEqual(
+      directives(CONTENT_SECURITY_POLICY).filter((d) => !/^(frame-ancestors|report-uri|sandbox)\b/.test(d)),
+    );
   });
 });

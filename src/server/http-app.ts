@@ -26,6 +26,30 @@ export interface HttpAppOptions {
   keepAliveMs?: number;
 }
 
+/**
+ * The window's Content Security Policy (§18), sent as a response header: `frame-ancestors` only works there (a `<meta>`
+ * CSP ignores it, and Chromium logs an error). src/renderer/index.html keeps the directives a `<meta>` may carry.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers on every answer: the CSP, and no sniffing, framing or referrer leaking the token-bearing URL. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
 function sameToken(given: string | undefined, token: string): boolean {
   if (!given || !token) return false;
   const a = Buffer.from(given);
@@ -75,6 +99,11 @@ async function inputOf(c: Context, name: OperationName): Promise<Record<string, 
  */
 export function createHttpApp(options: HttpAppOptions): Hono {
   const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
 
   app.use('/api/*', async (c, next) => {
     const given = bearerOf(c) ?? (c.req.path === '/api/stream' ? c.req.query('token') : undefined);

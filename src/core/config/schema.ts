@@ -1,69 +1,128 @@
 import { z } from 'zod';
 import { COMMANDS } from '../../shared/dto';
 
-/** The settings of PRODUCT.md §14 as a zod schema; every field has the default shown there. */
+/**
+ * The settings of PRODUCT.md §14 as a zod schema; every field has the default shown there. Every check carries its
+ * message in words ("must be a port between 1 and 65535"): the settings-file loader, the API's 400 answers and the
+ * Settings page all show these, never zod's own text. A field's one message covers every way it can be wrong (wrong
+ * type, not whole, out of range), so it says what a good value is.
+ */
 
-const port = z.number().int().min(0).max(65_535);
-const positiveMs = z.number().int().min(1);
+/** A number field whose every failure (not a number, not whole, out of range) reads as `message`. */
+function numberField(message: string, range: { min?: number; max?: number; above?: number; whole?: boolean }) {
+  let n = z.number({ error: message });
+  if (range.whole) n = n.int({ error: message });
+  if (range.min !== undefined) n = n.min(range.min, { error: message });
+  if (range.above !== undefined) n = n.gt(range.above, { error: message });
+  if (range.max !== undefined) n = n.max(range.max, { error: message });
+  return n;
+}
 
-export const accountSchema = z.object({
-  accountId: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{1,3}\d{3,12}$/, 'must look like an IB account id, e.g. DU123456 or U1234567'),
-  name: z.string().trim().default(''),
-  type: z.enum(['paper', 'live']).default('paper'),
-  enabled: z.boolean().default(true),
-  strategy: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a strategy slug: lower-case letters, digits and hyphens'),
-  cashReservePercent: z.number().min(0).max(100).default(1),
-  replacementSet: z.string().trim().min(1).nullable().default(null),
-});
+const text = (message = 'must be text') => z.string({ error: message });
+const flag = () => z.boolean({ error: 'must be true or false' });
+const positiveMs = numberField('must be a whole number of milliseconds, at least 1', { whole: true, min: 1 });
+const httpUrl = (message: string) => z.url({ protocol: /^https?$/, error: message });
 
-export const replacementSchema = z.object({
-  source: z.string().trim().min(1).toUpperCase(),
-  target: z.string().trim().min(1).toUpperCase(),
-  scale: z.number().positive().max(10).default(1),
-});
+export const accountSchema = z.object(
+  {
+    accountId: text('must look like an IB account id, e.g. DU123456 or U1234567')
+      .trim()
+      .regex(/^[A-Z]{1,3}\d{3,12}$/, { error: 'must look like an IB account id, e.g. DU123456 or U1234567' }),
+    name: text().trim().default(''),
+    type: z.enum(['paper', 'live'], { error: 'must be "paper" or "live"' }).default('paper'),
+    enabled: flag().default(true),
+    strategy: text('must be a strategy slug: lower-case letters, digits and hyphens')
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a strategy slug: lower-case letters, digits and hyphens' }),
+    cashReservePercent: numberField('must be a percentage from 0 to 100', { min: 0, max: 100 }).default(1),
+    replacementSet: text('must be the name of a replacement set, or none')
+      .trim()
+      .min(1, { error: 'must be the name of a replacement set, or none' })
+      .nullable()
+      .default(null),
+  },
+  { error: 'must be an account: an object with accountId and strategy' },
+);
 
-const redisEndpoint = z.object({
-  host: z.string().trim().min(1, 'must name a host'),
-  port: port.refine((p) => p > 0, 'must be a port between 1 and 65535'),
-});
+export const replacementSchema = z.object(
+  {
+    source: text('must be a ticker symbol, e.g. DBC')
+      .trim()
+      .min(1, { error: 'must be a ticker symbol, e.g. DBC' })
+      .toUpperCase(),
+    target: text('must be a ticker symbol, e.g. PDBC')
+      .trim()
+      .min(1, { error: 'must be a ticker symbol, e.g. PDBC' })
+      .toUpperCase(),
+    scale: numberField('must be a number above 0 and at most 10', { above: 0, max: 10 }).default(1),
+  },
+  { error: 'must be a replacement: an object with source, target and scale' },
+);
+
+const redisEndpoint = z.object(
+  {
+    host: text('must name a host, e.g. 10.0.0.5').trim().min(1, { error: 'must name a host, e.g. 10.0.0.5' }),
+    port: numberField('must be a port between 1 and 65535', { whole: true, min: 1, max: 65_535 }),
+  },
+  { error: 'must be an address: an object with host and port' },
+);
+
+const optionalPath = (what: string) =>
+  text(`must be the path of ${what}, or empty for none`)
+    .min(1, { error: `must be the path of ${what}, or empty for none` })
+    .nullable()
+    .default(null);
 
 const redisSchema = z
-  .object({
-    url: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-      .nullable()
-      .default(null),
-    binary: z.string().min(1).nullable().default(null),
-    keyPrefix: z.string().default(''),
-    /** TLS files for `rediss://`, Sentinel or Cluster (§22): paths to PEM files. */
-    tls: z
-      .object({
-        ca: z.string().min(1).nullable().default(null),
-        cert: z.string().min(1).nullable().default(null),
-        key: z.string().min(1).nullable().default(null),
-        rejectUnauthorized: z.boolean().default(true),
-      })
-      .nullable()
-      .default(null),
-    sentinel: z
-      .object({
-        masterName: z.string().trim().min(1, "must name the master, as in the sentinels' configuration"),
-        sentinels: z.array(redisEndpoint).min(1, 'must list at least one sentinel {host, port}'),
-        password: z.string().nullable().default(null),
-      })
-      .nullable()
-      .default(null),
-    cluster: z.array(redisEndpoint).min(1, 'must list at least one cluster node {host, port}').nullable().default(null),
-    /** Acknowledge an enqueue or completion only after `WAIT minReplicas 1000` confirms it (§22). */
-    minReplicas: z.number().int('must be a whole number').min(0, 'must be 0 or more').default(0),
-  })
+  .object(
+    {
+      url: text('must start with redis:// or rediss://')
+        .regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' })
+        .nullable()
+        .default(null),
+      binary: text('must be the path of a redis-server binary, or empty to find it on PATH')
+        .min(1, { error: 'must be the path of a redis-server binary, or empty to find it on PATH' })
+        .nullable()
+        .default(null),
+      keyPrefix: text().default(''),
+      /** TLS files for `rediss://`, Sentinel or Cluster (§22): paths to PEM files. */
+      tls: z
+        .object(
+          {
+            ca: optionalPath('a PEM CA certificate file'),
+            cert: optionalPath('a PEM client certificate file'),
+            key: optionalPath('a PEM client key file'),
+            rejectUnauthorized: flag().default(true),
+          },
+          { error: 'must be an object of TLS file paths {ca, cert, key, rejectUnauthorized}' },
+        )
+        .nullable()
+        .default(null),
+      sentinel: z
+        .object(
+          {
+            masterName: text("must name the master, as in the sentinels' configuration")
+              .trim()
+              .min(1, { error: "must name the master, as in the sentinels' configuration" }),
+            sentinels: z
+              .array(redisEndpoint, { error: 'must list at least one sentinel {host, port}' })
+              .min(1, { error: 'must list at least one sentinel {host, port}' }),
+            password: text().nullable().default(null),
+          },
+          { error: 'must be an object {masterName, sentinels, password?}' },
+        )
+        .nullable()
+        .default(null),
+      cluster: z
+        .array(redisEndpoint, { error: 'must list at least one cluster node {host, port}' })
+        .min(1, { error: 'must list at least one cluster node {host, port}' })
+        .nullable()
+        .default(null),
+      /** Acknowledge an enqueue or completion only after `WAIT minReplicas 1000` confirms it (§22). */
+      minReplicas: numberField('must be a whole number of replicas, 0 or more', { whole: true, min: 0 }).default(0),
+    },
+    { error: 'must be an object of Redis settings' },
+  )
   .superRefine((r, ctx) => {
     const set = [r.url && 'url', r.sentinel && 'sentinel', r.cluster && 'cluster'].filter(Boolean);
     if (set.length > 1) {
@@ -75,80 +134,149 @@ const redisSchema = z
     }
   });
 
-const ibSchema = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: port.refine((p) => p > 0, 'must be a port between 1 and 65535').default(4002),
-  clientId: z.number().int().min(0).max(2_147_483_647).nullable().default(null),
-  marketDataType: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
-  connectTimeoutMs: positiveMs.default(5_000),
-  requestTimeoutMs: positiveMs.default(10_000),
-  reconnectDelayMs: positiveMs.default(5_000),
-});
-
-const zehnlabsSchema = z.object({
-  realtimeApiKey: z.string().default(''),
-  allocationsApiKey: z.string().default(''),
-  allocationsUrl: z.url({ protocol: /^https?$/ }).default('https://workers.fintech.zehnlabs.com/api/v1/strategies'),
-  realtime: z.record(z.string(), z.unknown()).default({}),
-  autoCatchUp: z.boolean().default(false),
-});
-
-const ordersSchema = z.object({
-  type: z.enum(['MKT', 'LMT']).default('MKT'),
-  timeInForce: z.enum(['DAY', 'GTC']).default('DAY'),
-  outsideRth: z.boolean().default(false),
-  limitOffsetPercent: z.number().min(0).max(10).default(0.5),
-  fillTimeoutMs: positiveMs.default(300_000),
-  minTradeValue: z.number().min(0).default(0),
-  whatIf: z.boolean().default(true),
-});
-
-const queueSchema = z.object({
-  retryDelayMs: positiveMs.default(60_000),
-  concurrency: z.number().int().min(1).max(64).default(4),
-  leaseMs: z.number().int().min(1_000).default(30_000),
-  holdOn: z.array(z.enum(['transient', 'market-closed', 'rejected', 'partial', 'invalid'])).default([]),
-  historyLimit: z.number().int().min(100).default(100_000),
-  retainDoneDays: z.number().min(0).default(90),
-});
-
-const managementSchema = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: port.default(8765),
-  token: z.string().default(''),
-  /** HTTPS for the API and window (§22): PEM file paths. Needed for a host other than loopback. */
-  tls: z
-    .object({
-      cert: z.string().min(1, 'must be the path of a PEM certificate file'),
-      key: z.string().min(1, 'must be the path of a PEM private key file'),
+const ibSchema = z.object(
+  {
+    host: text('must be a host name or address, e.g. 127.0.0.1')
+      .min(1, { error: 'must be a host name or address, e.g. 127.0.0.1' })
+      .default('127.0.0.1'),
+    port: numberField('must be a port between 1 and 65535', { whole: true, min: 1, max: 65_535 }).default(4002),
+    clientId: numberField('must be a whole number from 0 to 2147483647, or empty to draw one', {
+      whole: true,
+      min: 0,
+      max: 2_147_483_647,
     })
-    .nullable()
-    .default(null),
-});
+      .nullable()
+      .default(null),
+    marketDataType: z
+      .literal([1, 2, 3, 4], { error: 'must be 1 (live), 2 (frozen), 3 (delayed) or 4 (delayed frozen)' })
+      .default(1),
+    connectTimeoutMs: positiveMs.default(5_000),
+    requestTimeoutMs: positiveMs.default(10_000),
+    reconnectDelayMs: positiveMs.default(5_000),
+  },
+  { error: 'must be an object of IB Gateway settings' },
+);
 
-const notificationsSchema = z.object({
-  desktop: z.boolean().default(true),
-  ntfyUrl: z
-    .url({ protocol: /^https?$/ })
-    .nullable()
-    .default(null),
-  ntfyTopic: z.string().trim().min(1).nullable().default(null),
-});
+const zehnlabsSchema = z.object(
+  {
+    realtimeApiKey: text().default(''),
+    allocationsApiKey: text().default(''),
+    allocationsUrl: httpUrl('must be an http:// or https:// URL').default(
+      'https://workers.fintech.zehnlabs.com/api/v1/strategies',
+    ),
+    realtime: z
+      .record(z.string(), z.unknown(), { error: 'must be a JSON object of Ably client options, {} for none' })
+      .default({}),
+    autoCatchUp: flag().default(false),
+  },
+  { error: 'must be an object of Zehnlabs settings' },
+);
+
+const ordersSchema = z.object(
+  {
+    type: z.enum(['MKT', 'LMT'], { error: 'must be MKT (market) or LMT (limit)' }).default('MKT'),
+    timeInForce: z.enum(['DAY', 'GTC'], { error: 'must be DAY or GTC' }).default('DAY'),
+    outsideRth: flag().default(false),
+    limitOffsetPercent: numberField('must be a percentage from 0 to 10', { min: 0, max: 10 }).default(0.5),
+    fillTimeoutMs: positiveMs.default(300_000),
+    minTradeValue: numberField('must be an amount of 0 or more', { min: 0 }).default(0),
+    whatIf: flag().default(true),
+  },
+  { error: 'must be an object of order settings' },
+);
+
+const ERROR_KINDS = ['transient', 'market-closed', 'rejected', 'partial', 'invalid'] as const;
+
+const queueSchema = z.object(
+  {
+    retryDelayMs: positiveMs.default(60_000),
+    concurrency: numberField('must be a whole number of workers from 1 to 64', {
+      whole: true,
+      min: 1,
+      max: 64,
+    }).default(4),
+    leaseMs: numberField('must be a whole number of milliseconds, at least 1000', { whole: true, min: 1_000 }).default(
+      30_000,
+    ),
+    holdOn: z
+      .array(z.enum(ERROR_KINDS, { error: `must be one of ${ERROR_KINDS.join(', ')}` }), {
+        error: `must be a list of error kinds (${ERROR_KINDS.join(', ')})`,
+      })
+      .default([]),
+    historyLimit: numberField('must be a whole number of entries, at least 100', { whole: true, min: 100 }).default(
+      100_000,
+    ),
+    retainDoneDays: numberField('must be a number of days, 0 or more', { min: 0 }).default(90),
+  },
+  { error: 'must be an object of queue settings' },
+);
+
+const managementSchema = z.object(
+  {
+    host: text('must be a host name or address, e.g. 127.0.0.1')
+      .min(1, { error: 'must be a host name or address, e.g. 127.0.0.1' })
+      .default('127.0.0.1'),
+    port: numberField('must be a port between 0 and 65535 (0 picks a free port)', {
+      whole: true,
+      min: 0,
+      max: 65_535,
+    }).default(8765),
+    token: text().default(''),
+    /** HTTPS for the API and window (§22): PEM file paths. Needed for a host other than loopback. */
+    tls: z
+      .object(
+        {
+          cert: text('must be the path of a PEM certificate file').min(1, {
+            error: 'must be the path of a PEM certificate file',
+          }),
+          key: text('must be the path of a PEM private key file').min(1, {
+            error: 'must be the path of a PEM private key file',
+          }),
+        },
+        { error: 'must be an object {cert, key} of PEM file paths' },
+      )
+      .nullable()
+      .default(null),
+  },
+  { error: 'must be an object of management API settings' },
+);
+
+const notificationsSchema = z.object(
+  {
+    desktop: flag().default(true),
+    ntfyUrl: httpUrl('must be an http:// or https:// URL, or empty for none').nullable().default(null),
+    ntfyTopic: text('must be a topic name, or empty for none')
+      .trim()
+      .min(1, { error: 'must be a topic name, or empty for none' })
+      .nullable()
+      .default(null),
+  },
+  { error: 'must be an object of notification settings' },
+);
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 export const settingsSchema = z
   .object({
-    tradingMode: z.enum(['paper', 'live']).default('paper'),
-    dataDir: z.string().min(1).nullable().default(null),
+    tradingMode: z.enum(['paper', 'live'], { error: 'must be "paper" or "live"' }).default('paper'),
+    dataDir: text('must be a folder path, or empty for the default')
+      .min(1, { error: 'must be a folder path, or empty for the default' })
+      .nullable()
+      .default(null),
     redis: redisSchema.prefault({}),
     ib: ibSchema.prefault({}),
     zehnlabs: zehnlabsSchema.prefault({}),
-    accounts: z.array(accountSchema).default([]),
-    replacementSets: z.record(z.string(), z.array(replacementSchema)).default({}),
+    accounts: z.array(accountSchema, { error: 'must be a list of accounts' }).default([]),
+    replacementSets: z
+      .record(z.string(), z.array(replacementSchema, { error: 'must be a list of replacements' }), {
+        error: 'must be an object of named replacement sets',
+      })
+      .default({}),
     orders: ordersSchema.prefault({}),
     queue: queueSchema.prefault({}),
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
-    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
@@ -177,6 +305,9 @@ export type QueueSettings = Settings['queue'];
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */
 export const SECRET_PATHS = ['zehnlabs.realtimeApiKey', 'zehnlabs.allocationsApiKey', 'management.token'] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];
+
+/** Credentials the Ably client accepts inside `zehnlabs.realtime` (§18): masked on read, kept on write, never logged. */
+export const REALTIME_CREDENTIALS = ['key', 'token', 'tokenDetails', 'authHeaders', 'authParams', 'password'] as const;
 
 /** The commands an account can be asked to run, re-exported for settings-driven UIs. */
 export const ACCOUNT_COMMANDS = COMMANDS;

@@ -1,4 +1,4 @@
-import { SECRET_PATHS, type SecretPath, type Settings } from './schema';
+import { REALTIME_CREDENTIALS, SECRET_PATHS, type SecretPath, type Settings } from './schema';
 
 /**
  * Where secrets live (§14): the OS keychain in the desktop app (src/main), the settings file or environment variables
@@ -101,15 +101,68 @@ export function stripSecrets(settings: Settings): Settings {
 /** Shown in place of a secret that is set. */
 export const SECRET_MASK = '••••••••';
 
-/** The settings as the UI and the API may see them: a set secret reads as the mask, an unset one as ''. */
-export function maskSecrets(settings: Settings): Settings {
-  return SECRET_PATHS.reduce((s, path) => withSecret(s, path, getSecret(settings, path) ? SECRET_MASK : ''), settings);
+function isSetCredential(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
 }
 
-/** For an update from the UI: a secret left empty or as the mask keeps its current value. */
+/**
+ * The settings as the UI and the API may see them: a set secret reads as the mask, an unset one as ''. Credentials
+ * inside `zehnlabs.realtime` (§18) read as the mask too, whatever their shape (a key string, tokenDetails object …).
+ */
+export function maskSecrets(settings: Settings): Settings {
+  const masked = SECRET_PATHS.reduce(
+    (s, path) => withSecret(s, path, getSecret(settings, path) ? SECRET_MASK : ''),
+    settings,
+  );
+  const realtime = { ...settings.zehnlabs.realtime };
+  for (const key of REALTIME_CREDENTIALS) if (isSetCredential(realtime[key])) realtime[key] = SECRET_MASK;
+  return { ...masked, zehnlabs: { ...masked.zehnlabs, realtime }, redis: maskRedis(settings.redis) };
+}
+
+/** The password in `redis.url` (`redis://user:PASSWORD@host`) replaced by `password`; the URL as is without one. */
+function withUrlPassword(url: string, password: (current: string) => string): string {
+  const m = /^(rediss?:\/\/[^:@/]*:)([^@/]*)(@.*)$/.exec(url);
+  return m ? `${m[1]}${password(m[2]!)}${m[3]}` : url;
+}
+
+/** §22's Redis credentials: the password of `redis.url` and `redis.sentinel.password`, as the mask. */
+function maskRedis(redis: Settings['redis']): Settings['redis'] {
+  const url = redis.url === null ? null : withUrlPassword(redis.url, (p) => (p ? SECRET_MASK : ''));
+  const sentinel =
+    redis.sentinel && isSetCredential(redis.sentinel.password)
+      ? { ...redis.sentinel, password: SECRET_MASK }
+      : redis.sentinel;
+  return { ...redis, url, sentinel };
+}
+
+/** An update's Redis credentials sent back as the mask keep the current ones. */
+function keepRedis(update: Settings['redis'], current: Settings['redis']): Settings['redis'] {
+  let currentPassword = '';
+  if (current.url) withUrlPassword(current.url, (p) => (currentPassword = p));
+  const url =
+    update.url === null ? null : withUrlPassword(update.url, (p) => (p === SECRET_MASK ? currentPassword : p));
+  const sentinel =
+    update.sentinel && update.sentinel.password === SECRET_MASK
+      ? { ...update.sentinel, password: current.sentinel?.password ?? null }
+      : update.sentinel;
+  return { ...update, url, sentinel };
+}
+
+/**
+ * For an update from the UI or the API: a secret left empty or as the mask keeps its current value, and so does a
+ * `zehnlabs.realtime` credential sent back as the mask (one the trader removed from the object is removed).
+ */
 export function keepUnchangedSecrets(update: Settings, current: Settings): Settings {
-  return SECRET_PATHS.reduce((s, path) => {
+  const kept = SECRET_PATHS.reduce((s, path) => {
     const given = getSecret(update, path);
     return given === '' || given === SECRET_MASK ? withSecret(s, path, getSecret(current, path)) : s;
   }, update);
+  const realtime = { ...update.zehnlabs.realtime };
+  for (const key of REALTIME_CREDENTIALS) {
+    if (realtime[key] !== SECRET_MASK) continue;
+    const before = current.zehnlabs.realtime[key];
+    if (isSetCredential(before)) realtime[key] = before;
+    else delete realtime[key];
+  }
+  return { ...kept, zehnlabs: { ...kept.zehnlabs, realtime }, redis: keepRedis(update.redis, current.redis) };
 }

@@ -4,37 +4,70 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from './schema';
 import { EnvSecretStore, MemorySecretStore, SECRET_MASK, keepUnchangedSecrets, maskSecrets } from './secrets';
-import { SettingsError, SettingsStore, parseSettingsText } from './settings-store';
+import { SettingsError, SettingsStore, parseSettings, parseSettingsText } from './settings-store';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/settings');
 
-/** The field each bad fixture must be reported against. */
-const expectedPaths: Record<string, string> = {
-  'bad-json.json': '',
-  'array-root.json': '',
-  'bad-trading-mode.json': 'tradingMode',
-  'port-as-string.json': 'ib.port',
-  'port-out-of-range.json': 'ib.port',
-  'strategy-not-slug.json': 'accounts.0.strategy',
-  'bad-account-id.json': 'accounts.0.accountId',
-  'reserve-over-100.json': 'accounts.0.cashReservePercent',
-  'unknown-replacement-set.json': 'accounts.0.replacementSet',
-  'duplicate-account.json': 'accounts.1.accountId',
-  'bad-order-type.json': 'orders.type',
-  'negative-retry-delay.json': 'queue.retryDelayMs',
-  'bad-hold-on.json': 'queue.holdOn.1',
-  'bad-allocations-url.json': 'zehnlabs.allocationsUrl',
-  'redis-url-no-scheme.json': 'redis.url',
-  'replacement-without-target.json': 'replacementSets.ira.0.target',
-  'bad-log-level.json': 'logLevel',
+/** The field each bad fixture must be reported against, and the words it is reported in. */
+const expectedIssues: Record<string, [path: string, message: RegExp]> = {
+  'bad-json.json': ['', /^not valid JSON/],
+  'array-root.json': ['', /^must be a JSON object$/],
+  'bad-trading-mode.json': ['tradingMode', /^must be "paper" or "live"$/],
+  'port-as-string.json': ['ib.port', /^must be a port between 1 and 65535$/],
+  'port-out-of-range.json': ['ib.port', /^must be a port between 1 and 65535$/],
+  'strategy-not-slug.json': ['accounts.0.strategy', /^must be a strategy slug/],
+  'bad-account-id.json': ['accounts.0.accountId', /^must look like an IB account id/],
+  'reserve-over-100.json': ['accounts.0.cashReservePercent', /^must be a percentage from 0 to 100$/],
+  'unknown-replacement-set.json': ['accounts.0.replacementSet', /"ira" is not defined in replacementSets/],
+  'duplicate-account.json': ['accounts.1.accountId', /^DU123456 is listed twice$/],
+  'bad-order-type.json': ['orders.type', /^must be MKT \(market\) or LMT \(limit\)$/],
+  'negative-retry-delay.json': ['queue.retryDelayMs', /^must be a whole number of milliseconds, at least 1$/],
+  'bad-hold-on.json': ['queue.holdOn.1', /^must be one of transient, market-closed, rejected, partial, invalid$/],
+  'bad-allocations-url.json': ['zehnlabs.allocationsUrl', /^must be an http:\/\/ or https:\/\/ URL$/],
+  'redis-url-no-scheme.json': ['redis.url', /^must start with redis:\/\/ or rediss:\/\/$/],
+  'replacement-without-target.json': ['replacementSets.ira.0.target', /^must be a ticker symbol/],
+  'bad-log-level.json': ['logLevel', /^must be one of trace, debug, info, warn, error, fatal$/],
 };
+
+/** zod's own wording, which must never reach the trader. */
+const RAW_ZOD_TEXT =
+  /Invalid input|Too (big|small)|expected (number|string|object|array|boolean)|Invalid (option|URL)/i;
+
+/** Every bounded or typed field with a wrong value: the field's one message in words. */
+const wrongValues: [path: string, value: unknown, message: string][] = [
+  ['ib.port', 99_999_999, 'must be a port between 1 and 65535'],
+  ['ib.port', 0, 'must be a port between 1 and 65535'],
+  ['ib.port', 4002.5, 'must be a port between 1 and 65535'],
+  ['ib.port', 'abc', 'must be a port between 1 and 65535'],
+  ['ib.clientId', -1, 'must be a whole number from 0 to 2147483647, or empty to draw one'],
+  ['ib.marketDataType', 5, 'must be 1 (live), 2 (frozen), 3 (delayed) or 4 (delayed frozen)'],
+  ['ib.connectTimeoutMs', 0, 'must be a whole number of milliseconds, at least 1'],
+  ['ib.requestTimeoutMs', -5, 'must be a whole number of milliseconds, at least 1'],
+  ['ib.reconnectDelayMs', '1e3', 'must be a whole number of milliseconds, at least 1'],
+  ['accounts.0.cashReservePercent', 150, 'must be a percentage from 0 to 100'],
+  ['accounts.0.cashReservePercent', -1, 'must be a percentage from 0 to 100'],
+  ['replacementSets.ira.0.scale', 0, 'must be a number above 0 and at most 10'],
+  ['replacementSets.ira.0.scale', 11, 'must be a number above 0 and at most 10'],
+  ['orders.limitOffsetPercent', 10.5, 'must be a percentage from 0 to 10'],
+  ['orders.fillTimeoutMs', 0, 'must be a whole number of milliseconds, at least 1'],
+  ['orders.minTradeValue', -1, 'must be an amount of 0 or more'],
+  ['queue.retryDelayMs', -5, 'must be a whole number of milliseconds, at least 1'],
+  ['queue.concurrency', 65, 'must be a whole number of workers from 1 to 64'],
+  ['queue.leaseMs', 999, 'must be a whole number of milliseconds, at least 1000'],
+  ['queue.historyLimit', 99, 'must be a whole number of entries, at least 100'],
+  ['queue.retainDoneDays', -1, 'must be a number of days, 0 or more'],
+  ['management.port', 65_536, 'must be a port between 0 and 65535 (0 picks a free port)'],
+  ['orders.whatIf', 'yes', 'must be true or false'],
+  ['zehnlabs.realtime', 'not json', 'must be a JSON object of Ably client options, {} for none'],
+  ['notifications.ntfyUrl', 'ntfy.sh', 'must be an http:// or https:// URL, or empty for none'],
+];
 
 describe('settings defaults', () => {
   it('has every default of PRODUCT.md §14', () => {
     expect(defaultSettings()).toEqual({
       tradingMode: 'paper',
       dataDir: null,
-      redis: { url: null, binary: null, keyPrefix: '' },
+      redis: { url: null, binary: null, keyPrefix: '', tls: null, sentinel: null, cluster: null, minReplicas: 0 },
       ib: {
         host: '127.0.0.1',
         port: 4002,
@@ -70,7 +103,7 @@ describe('settings defaults', () => {
         historyLimit: 100000,
         retainDoneDays: 90,
       },
-      management: { host: '127.0.0.1', port: 8765, token: '' },
+      management: { host: '127.0.0.1', port: 8765, token: '', tls: null },
       notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
       logLevel: 'info',
     });
@@ -101,16 +134,35 @@ describe('settings defaults', () => {
 });
 
 describe('a bad settings file', () => {
-  it.each(Object.entries(expectedPaths))('%s is reported against the field %j', async (file, path) => {
-    const parsed = parseSettingsText(await readFile(join(fixtures, file), 'utf8'));
-    expect(parsed.ok).toBe(false);
-    if (parsed.ok) return;
-    expect(parsed.issues.map((i) => i.path)).toContain(path);
-    for (const issue of parsed.issues) expect(issue.message.length).toBeGreaterThan(3);
-  });
+  it.each(Object.entries(expectedIssues))(
+    '%s is reported against its field, in words',
+    async (file, [path, message]) => {
+      const parsed = parseSettingsText(await readFile(join(fixtures, file), 'utf8'));
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      const issue = parsed.issues.find((i) => i.path === path);
+      expect(issue?.message).toMatch(message);
+      for (const i of parsed.issues) expect(i.message).not.toMatch(RAW_ZOD_TEXT);
+    },
+  );
 
   it('covers every fixture in the corpus', async () => {
-    expect((await readdir(fixtures)).sort()).toEqual(Object.keys(expectedPaths).sort());
+    expect((await readdir(fixtures)).sort()).toEqual(Object.keys(expectedIssues).sort());
+  });
+
+  it.each(wrongValues)('%s = %j is refused with "%s"', (path, value, message) => {
+    const settings: Record<string, unknown> = {
+      accounts: [{ accountId: 'DU123456', strategy: 'etf-blend-200-35', replacementSet: 'ira' }],
+      replacementSets: { ira: [{ source: 'DBC', target: 'PDBC' }] },
+    };
+    const keys = path.split('.');
+    let at: Record<string, unknown> = settings;
+    for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+    at[keys.at(-1)!] = value;
+    const parsed = parseSettings(settings);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.issues).toEqual([{ path, message }]);
   });
 });
 
@@ -176,5 +228,24 @@ describe('secret masking', () => {
     expect(masked.management.token).toBe(SECRET_MASK);
     expect(masked.zehnlabs.realtimeApiKey).toBe('');
     expect(keepUnchangedSecrets(masked, current).management.token).toBe('t0ken');
+  });
+
+  it("masks Redis passwords (redis.url's and the sentinels') and keeps them when the mask comes back", () => {
+    const base = defaultSettings();
+    const withUrl = { ...base, redis: { ...base.redis, url: 'rediss://app:s3cr%40t@db.example:6380/0' } };
+    const maskedUrl = maskSecrets(withUrl);
+    expect(maskedUrl.redis.url).toBe(`rediss://app:${SECRET_MASK}@db.example:6380/0`);
+    expect(JSON.stringify(maskedUrl)).not.toContain('s3cr');
+    expect(keepUnchangedSecrets(maskedUrl, withUrl).redis.url).toBe('rediss://app:s3cr%40t@db.example:6380/0');
+    // a new password typed by the trader is kept exactly as typed
+    const retyped = { ...maskedUrl, redis: { ...maskedUrl.redis, url: 'rediss://app:n%65w@db.example:6380/0' } };
+    expect(keepUnchangedSecrets(retyped, withUrl).redis.url).toBe('rediss://app:n%65w@db.example:6380/0');
+    expect(maskSecrets(base).redis.url).toBeNull();
+
+    const sentinel = { masterName: 'm', sentinels: [{ host: 'a', port: 26379 }], password: 'hunter2' };
+    const withSentinel = { ...base, redis: { ...base.redis, sentinel } };
+    const maskedSentinel = maskSecrets(withSentinel);
+    expect(maskedSentinel.redis.sentinel?.password).toBe(SECRET_MASK);
+    expect(keepUnchangedSecrets(maskedSentinel, withSentinel).redis.sentinel?.password).toBe('hunter2');
   });
 });

@@ -1,8 +1,22 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger';
+import { createLogger, stdoutFormatFor, type LogOutput } from './logger';
+
+/** A stand-in for process.stdout that keeps what was written; `isTTY` as a terminal or a pipe would have it. */
+function fakeStdout(isTTY: boolean): LogOutput & { text: () => string } {
+  let text = '';
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return Object.assign(out, { isTTY, text: () => text });
+}
 
 describe('createLogger', () => {
   it('writes event work to the file and the window tail, with secrets redacted', async () => {
@@ -35,5 +49,57 @@ describe('createLogger', () => {
     expect(tail.query({ level: 'warn' }).map((l) => l.msg)).toEqual(['two', 'three']);
     expect(tail.query({ accountId: 'A' }).map((l) => l.msg)).toEqual(['one', 'two']);
     expect(tail.query({ limit: 1 }).map((l) => l.msg)).toEqual(['three']);
+  });
+
+  it('redacts credentials inside zehnlabs.realtime wherever the options are logged', () => {
+    const out = fakeStdout(false);
+    const { log } = createLogger({ level: 'info', logDir: null, stdout: out });
+    const realtime = {
+      key: 'app:k-secret',
+      token: 't-secret',
+      tokenDetails: { token: 'td-secret' },
+      authHeaders: { a: 'h-secret' },
+      authParams: { b: 'p-secret' },
+      password: 'pw-secret',
+      endpoint: 'localhost',
+    };
+    log.info({ realtime }, 'one');
+    log.info({ zehnlabs: { realtime } }, 'two');
+    log.info({ settings: { zehnlabs: { realtime } } }, 'three');
+    log.info({ options: { realtime } }, 'four');
+    const text = out.text();
+    expect(text.trim().split('\n')).toHaveLength(4);
+    expect(text).not.toMatch(/-secret/);
+    expect(text).toContain('localhost');
+  });
+});
+
+describe('log lines on stdout', () => {
+  it('reads as text on a terminal and as JSON when piped', () => {
+    expect(stdoutFormatFor({ isTTY: true })).toBe('pretty');
+    expect(stdoutFormatFor({ isTTY: false })).toBe('json');
+    expect(stdoutFormatFor({})).toBe('json');
+  });
+
+  it('prints one readable line per entry on a TTY, redacted, while the tail and file keep the JSON fields', () => {
+    const tty = fakeStdout(true);
+    const { log, tail } = createLogger({ level: 'info', logDir: null, stdout: tty });
+    log.info({ eventId: 'e7', accountId: 'DU1', token: 'sekret' }, 'sell filled');
+    const lines = tty.text().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const plain = stripVTControlCharacters(lines[0]!);
+    expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: sell filled/);
+    expect(plain).toContain('"eventId":"e7"');
+    expect(plain).not.toContain('sekret');
+    expect(() => JSON.parse(lines[0]!)).toThrow();
+    expect(tail.query({ eventId: 'e7' })[0]).toMatchObject({ msg: 'sell filled', accountId: 'DU1' });
+  });
+
+  it('prints pino JSON lines when stdout is not a terminal', () => {
+    const pipe = fakeStdout(false);
+    const { log } = createLogger({ level: 'info', logDir: null, stdout: pipe });
+    log.warn({ accountId: 'DU1' }, 'gateway slow');
+    const line = JSON.parse(pipe.text().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 40, msg: 'gateway slow', accountId: 'DU1' });
   });
 });

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino, { type Logger, type Level } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import { createStream } from 'rotating-file-stream';
 import type { LogLine } from '../../shared/dto';
+import { REALTIME_CREDENTIALS } from '../config/schema';
 
 export type { Logger } from 'pino';
 
@@ -11,7 +13,6 @@ export const REDACT_PATHS = [
   'apiKey',
   'key',
   'token',
-  'password',
   'authorization',
   'headers.authorization',
   'headers["x-api-key"]',
@@ -25,6 +26,15 @@ export const REDACT_PATHS = [
   'settings.zehnlabs.realtimeApiKey',
   'settings.zehnlabs.allocationsApiKey',
   'settings.management.token',
+  'password',
+  '*.password',
+  // Credentials inside zehnlabs.realtime (§18), wherever the realtime options are logged.
+  ...REALTIME_CREDENTIALS.flatMap((key) => [
+    `realtime.${key}`,
+    `*.realtime.${key}`,
+    `zehnlabs.realtime.${key}`,
+    `settings.zehnlabs.realtime.${key}`,
+  ]),
 ];
 
 const LEVELS: Record<number, LogLine['level']> = {
@@ -82,12 +92,38 @@ export function toLogLine(raw: Record<string, unknown>): LogLine {
   };
 }
 
+/** A terminal-like output: process.stdout, or a stand-in in tests. */
+export type LogOutput = NodeJS.WritableStream & { isTTY?: boolean };
+
 export interface LoggerOptions {
   level: Level;
   /** `<dataDir>/logs`; null logs to the tail (and stdout when `stdout`) only. */
   logDir: string | null;
   tail?: LogTail;
-  stdout?: boolean;
+  /** Also write each line here (true: process.stdout). */
+  stdout?: boolean | LogOutput;
+  /** How lines look there; by default readable on a terminal (TTY), JSON otherwise (piped, redirected). */
+  stdoutFormat?: 'pretty' | 'json';
+}
+
+/** The look of log lines on an output: readable on a terminal, JSON lines when piped into a file or a tool. */
+export function stdoutFormatFor(output: { isTTY?: boolean }): 'pretty' | 'json' {
+  return output.isTTY === true ? 'pretty' : 'json';
+}
+
+/** Writes pino's (already redacted) JSON lines to `output` one readable line each: time, level, message, fields. */
+function prettyStream(output: LogOutput): Writable {
+  const format = prettyFactory({
+    colorize: output.isTTY === true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+  });
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const text of chunk.toString('utf8').split('\n')) if (text) output.write(format(text));
+      done();
+    },
+  });
 }
 
 /** The app's logger: rotating file in `<dataDir>/logs` (daily or 10 MB, 14 kept), the in-memory tail, optional stdout. */
@@ -116,7 +152,11 @@ export function createLogger(options: LoggerOptions): { log: Logger; tail: LogTa
       },
     }),
   });
-  if (options.stdout) streams.push({ level: 'trace', stream: process.stdout });
+  if (options.stdout) {
+    const output: LogOutput = options.stdout === true ? process.stdout : options.stdout;
+    const format = options.stdoutFormat ?? stdoutFormatFor(output);
+    streams.push({ level: 'trace', stream: format === 'pretty' ? prettyStream(output) : output });
+  }
   const log = pino(
     { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },
     pino.multistream(streams),

@@ -1,7 +1,8 @@
-import { ActionIcon, Button, Checkbox, Group, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { Plus, Trash2 } from 'lucide-react';
 import type { StrategyOption } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
+import { NumberBox } from './Fields';
 import { useSettingsForm } from './form-context';
 
 interface AccountDraft {
@@ -164,17 +165,7 @@ export function AccountsEditor({
                     />
                   </Table.Td>
                   <Table.Td>
-                    <NumberInput
-                      size="xs"
-                      aria-label="Cash reserve %"
-                      value={typeof account.cashReservePercent === 'number' ? account.cashReservePercent : ''}
-                      onChange={(next) => form.set(`${base}.cashReservePercent`, next)}
-                      min={0}
-                      max={100}
-                      step={0.5}
-                      error={form.error(`${base}.cashReservePercent`)}
-                      styles={{ input: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }}
-                    />
+                    <NumberBox path={`${base}.cashReservePercent`} ariaLabel="Cash reserve %" unit="%" />
                   </Table.Td>
                   <Table.Td>
                     <Select

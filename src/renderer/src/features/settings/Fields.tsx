@@ -1,5 +1,6 @@
-import { MultiSelect, NumberInput, PasswordInput, Select, Switch, TextInput } from '@mantine/core';
+import { MultiSelect, PasswordInput, Select, Switch, Text, TextInput } from '@mantine/core';
 import { useSettingsForm } from './form-context';
+import { numberFromText } from './settings-paths';
 
 interface FieldProps {
   path: string;
@@ -7,7 +8,7 @@ interface FieldProps {
   description?: string;
 }
 
-/** A text setting; with `nullable`, an empty box means "not set" (null). */
+/** A text setting, shown as typed; with `nullable`, an empty box means "not set" (null). */
 export function TextField({
   path,
   label,
@@ -23,56 +24,82 @@ export function TextField({
       description={description}
       placeholder={placeholder}
       size="xs"
-      value={typeof value === 'string' ? value : ''}
+      value={form.typed(path) ?? (typeof value === 'string' ? value : '')}
       onChange={(e) => {
         const text = e.currentTarget.value;
-        form.set(path, nullable && text.trim() === '' ? null : text);
+        form.setTyped(path, text, nullable && text.trim() === '' ? null : text);
       }}
       error={form.error(path)}
     />
   );
 }
 
+/**
+ * A number box that keeps exactly what was typed: no clamping to a range, no rounding, no re-formatting. The draft
+ * gets the number the text stands for, or the text itself when it is not a plain number, so the schema's message
+ * ("must be a port between 1 and 65535") shows beside the box and Save is refused until it is fixed.
+ */
+export function NumberBox({
+  path,
+  label,
+  ariaLabel,
+  description,
+  nullable,
+  unit,
+  w,
+}: {
+  path: string;
+  label?: string;
+  ariaLabel?: string;
+  description?: string;
+  nullable?: boolean;
+  /** Shown after the number, e.g. "ms", "%". */
+  unit?: string;
+  w?: number;
+}) {
+  const form = useSettingsForm();
+  const value = form.get(path);
+  const shown = form.typed(path) ?? (typeof value === 'number' || typeof value === 'string' ? String(value) : '');
+  return (
+    <TextInput
+      label={label}
+      aria-label={label ? undefined : ariaLabel}
+      description={description}
+      size="xs"
+      w={w}
+      inputMode="decimal"
+      autoComplete="off"
+      spellCheck={false}
+      value={shown}
+      onChange={(e) => {
+        const text = e.currentTarget.value;
+        form.setTyped(path, text, numberFromText(text, nullable));
+      }}
+      rightSection={
+        unit ? (
+          <Text size="xs" c="dimmed" component="span">
+            {unit}
+          </Text>
+        ) : undefined
+      }
+      rightSectionWidth={unit ? 20 + unit.length * 6 : undefined}
+      rightSectionPointerEvents="none"
+      error={form.error(path)}
+      styles={{ input: { fontVariantNumeric: 'tabular-nums', textAlign: 'right' } }}
+      data-number-field={path}
+    />
+  );
+}
+
+/** A number setting with its label (see NumberBox). */
 export function NumberField({
   path,
   label,
   description,
   nullable,
-  min,
-  max,
-  step,
-  suffix,
-  decimals,
-  grouped,
-}: FieldProps & {
-  nullable?: boolean;
-  min?: number;
-  max?: number;
-  step?: number;
-  suffix?: string;
-  decimals?: boolean;
-  /** Thousands separators, for durations and amounts (not for ports or ids). */
-  grouped?: boolean;
-}) {
-  const form = useSettingsForm();
-  const value = form.get(path);
-  return (
-    <NumberInput
-      label={label}
-      description={description}
-      size="xs"
-      value={typeof value === 'number' ? value : typeof value === 'string' ? value : ''}
-      onChange={(next) => form.set(path, typeof next === 'number' ? next : next === '' && nullable ? null : next)}
-      min={min}
-      max={max}
-      step={step}
-      suffix={suffix}
-      allowDecimal={decimals ?? false}
-      thousandSeparator={grouped ? ',' : undefined}
-      error={form.error(path)}
-      styles={{ input: { fontVariantNumeric: 'tabular-nums', textAlign: 'right' } }}
-    />
-  );
+  unit,
+}: FieldProps & { nullable?: boolean; unit?: string }) {
+  return <NumberBox path={path} label={label} description={description} nullable={nullable} unit={unit} />;
 }
 
 export function SwitchField({ path, label, description }: FieldProps) {

@@ -1,7 +1,8 @@
-import { ActionIcon, Button, Group, NumberInput, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { NumberBox } from './Fields';
 import { useSettingsForm } from './form-context';
 
 interface ReplacementDraft {
@@ -18,7 +19,14 @@ export function ReplacementSetsEditor() {
   const [newName, setNewName] = useState('');
   const names = Object.keys(sets);
   const trimmed = newName.trim();
-  const nameProblem = trimmed && Object.hasOwn(sets, trimmed) ? `"${trimmed}" already exists` : undefined;
+  // A dot would split the set's name in the field paths ("replacementSets.ira.0.scale") its messages are kept under.
+  const nameProblem = !trimmed
+    ? undefined
+    : Object.hasOwn(sets, trimmed)
+      ? `"${trimmed}" already exists`
+      : trimmed.includes('.')
+        ? 'a set name may not contain "."'
+        : undefined;
 
   const setRows = (name: string, rows: ReplacementDraft[]) => form.set('replacementSets', { ...sets, [name]: rows });
   const removeSet = (name: string) => {
@@ -59,12 +67,7 @@ export function ReplacementSetsEditor() {
                     placeholder="source, e.g. DBC"
                     w={140}
                     value={typeof row.source === 'string' ? row.source : ''}
-                    onChange={(e) =>
-                      setRows(
-                        name,
-                        rows.map((r, j) => (j === i ? { ...r, source: e.currentTarget.value } : r)),
-                      )
-                    }
+                    onChange={(e) => form.set(`${base}.${i}.source`, e.currentTarget.value)}
                     error={form.error(`${base}.${i}.source`)}
                   />
                   <Text size="sm" mt={4}>
@@ -76,34 +79,13 @@ export function ReplacementSetsEditor() {
                     placeholder="target, e.g. PDBC"
                     w={140}
                     value={typeof row.target === 'string' ? row.target : ''}
-                    onChange={(e) =>
-                      setRows(
-                        name,
-                        rows.map((r, j) => (j === i ? { ...r, target: e.currentTarget.value } : r)),
-                      )
-                    }
+                    onChange={(e) => form.set(`${base}.${i}.target`, e.currentTarget.value)}
                     error={form.error(`${base}.${i}.target`)}
                   />
                   <Text size="sm" mt={4}>
                     ×
                   </Text>
-                  <NumberInput
-                    size="xs"
-                    aria-label="Scale"
-                    w={90}
-                    min={0}
-                    max={10}
-                    step={0.1}
-                    allowDecimal
-                    value={typeof row.scale === 'number' ? row.scale : ''}
-                    onChange={(next) =>
-                      setRows(
-                        name,
-                        rows.map((r, j) => (j === i ? { ...r, scale: next } : r)),
-                      )
-                    }
-                    error={form.error(`${base}.${i}.scale`)}
-                  />
+                  <NumberBox path={`${base}.${i}.scale`} ariaLabel="Scale" w={90} />
                   <ActionIcon
                     variant="subtle"
                     color="red"

@@ -23,7 +23,111 @@ async function accountRow(index: number): Promise<HTMLElement> {
   });
 }
 
-describe('Settings page', () => {
+/** Where a bounded field is: its section (or account row / replacement set) and its accessible name. */
+type Place = { section: string } | { accountRow: number } | { replacementSet: string };
+
+async function field(place: Place, name: string): Promise<HTMLInputElement> {
+  const scope =
+    'section' in place
+      ? await screen.findByRole('region', { name: place.section })
+      : 'accountRow' in place
+        ? await accountRow(place.accountRow)
+        : await waitFor(() => {
+            const set = document.querySelector<HTMLElement>(`[data-replacement-set="${place.replacementSet}"]`);
+            if (!set) throw new Error(`no replacement set ${place.replacementSet}`);
+            return set;
+          });
+  return within(scope).getByRole('textbox', { name }) as HTMLInputElement;
+}
+
+/** Types `text` over what the box holds, as a trader selecting it and typing (one input event, for speed). */
+async function retype(box: HTMLElement, text: string): Promise<void> {
+  await userEvent.clear(box);
+  await userEvent.click(box);
+  await userEvent.paste(text);
+}
+
+const IB = { section: 'IB Gateway / TWS' };
+const ORDERS = { section: 'Orders' };
+const QUEUE = { section: 'Queue' };
+const MANAGEMENT = { section: 'Management API' };
+
+/** Every bounded number field of Settings with a value out of its range (or not a number): its message in words. */
+const OUT_OF_RANGE: [place: Place, name: string, typed: string, message: string][] = [
+  [IB, 'Port', '99999999', 'must be a port between 1 and 65535'],
+  [IB, 'Port', '0', 'must be a port between 1 and 65535'],
+  [IB, 'Port', '4002.5', 'must be a port between 1 and 65535'],
+  [IB, 'Client id', '-1', 'must be a whole number from 0 to 2147483647, or empty to draw one'],
+  [IB, 'Connect timeout', '0', 'must be a whole number of milliseconds, at least 1'],
+  [IB, 'Request timeout', '-5', 'must be a whole number of milliseconds, at least 1'],
+  [IB, 'Reconnect delay', '1e3', 'must be a whole number of milliseconds, at least 1'],
+  [{ accountRow: 0 }, 'Cash reserve %', '150', 'must be a percentage from 0 to 100'],
+  [{ accountRow: 0 }, 'Cash reserve %', '-0.5', 'must be a percentage from 0 to 100'],
+  [{ replacementSet: 'ira' }, 'Scale', '11', 'must be a number above 0 and at most 10'],
+  [{ replacementSet: 'ira' }, 'Scale', '0', 'must be a number above 0 and at most 10'],
+  [ORDERS, 'Limit offset', '10.5', 'must be a percentage from 0 to 10'],
+  [ORDERS, 'Fill timeout', '0', 'must be a whole number of milliseconds, at least 1'],
+  [ORDERS, 'Minimum trade value', '-1', 'must be an amount of 0 or more'],
+  [QUEUE, 'Retry delay', '-5', 'must be a whole number of milliseconds, at least 1'],
+  [QUEUE, 'Workers', '65', 'must be a whole number of workers from 1 to 64'],
+  [QUEUE, 'Workers', 'abc', 'must be a whole number of workers from 1 to 64'],
+  [QUEUE, 'Lease', '999', 'must be a whole number of milliseconds, at least 1000'],
+  [QUEUE, 'History kept (entries)', '99', 'must be a whole number of entries, at least 100'],
+  [QUEUE, 'Keep done events', '-1', 'must be a number of days, 0 or more'],
+  [MANAGEMENT, 'Port', '65536', 'must be a port between 0 and 65535 (0 picks a free port)'],
+];
+
+// The whole Settings form re-renders under jsdom on a shared, loaded machine: allow it time, assert no timing.
+describe('Settings page', { timeout: 60_000 }, () => {
+  it.each(OUT_OF_RANGE)(
+    '%j %s = %s stays as typed, shows "%s" beside it and is not saved',
+    async (place, name, typed, message) => {
+      const api = settingsApi();
+      renderWithApi(<SettingsPage />, api);
+      const box = await field(place, name);
+      await retype(box, typed);
+      expect(box).toHaveValue(typed);
+      expect(box).toHaveAttribute('aria-invalid', 'true');
+      // The message beside the field (before the field's own description, where it has one).
+      expect(box).toHaveAccessibleDescription(new RegExp(`^${message.replace(/[().*+?^$|[\]\\{}]/g, '\\$&')}`));
+      await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+      expect(await screen.findByText('Fix the settings first')).toBeInTheDocument();
+      expect(box).toHaveValue(typed);
+      expect(api.callsOf('putConfig')).toHaveLength(0);
+    },
+  );
+
+  it('sends a good value as the number typed, and keeps showing it exactly as typed', async () => {
+    const api = settingsApi();
+    renderWithApi(<SettingsPage />, api);
+    const reserve = await field({ accountRow: 0 }, 'Cash reserve %');
+    await retype(reserve, '2.50');
+    const port = await field(IB, 'Port');
+    await retype(port, '4001');
+    expect(reserve).toHaveValue('2.50');
+    expect(reserve).not.toHaveAttribute('aria-invalid', 'true');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(1));
+    const settings = api.callsOf('putConfig')[0]!.settings as {
+      ib: { port: unknown };
+      accounts: { cashReservePercent: unknown }[];
+    };
+    expect(settings.ib.port).toBe(4001);
+    expect(settings.accounts[0]!.cashReservePercent).toBe(2.5);
+  });
+
+  it('refuses to save realtime options that are not JSON, saying so beside the box', async () => {
+    const api = settingsApi();
+    renderWithApi(<SettingsPage />, api);
+    const options = await screen.findByRole('textbox', { name: 'Realtime client options (JSON)' });
+    await retype(options, '{"endpoint": ');
+    expect(options).toHaveValue('{"endpoint": ');
+    expect(options).toHaveAccessibleDescription(/is not valid JSON/);
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Fix the settings first')).toBeInTheDocument();
+    expect(api.callsOf('putConfig')).toHaveLength(0);
+  });
+
   it('validates as typed and shows the message beside the field', async () => {
     renderWithApi(<SettingsPage />, settingsApi());
     const accountId = within(await accountRow(0)).getByRole('textbox', { name: 'Account id' });

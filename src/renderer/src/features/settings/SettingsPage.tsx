@@ -56,6 +56,13 @@ function clone(settings: Record<string, unknown>): Draft {
   return structuredClone(settings);
 }
 
+/** `entries` without the key `path` (when `self`) and without every key under it. */
+function withoutPath<T>(entries: Record<string, T>, path: string, self: boolean): Record<string, T> {
+  const drop = (key: string) => (self && key === path) || key.startsWith(`${path}.`);
+  if (!Object.keys(entries).some(drop)) return entries;
+  return Object.fromEntries(Object.entries(entries).filter(([key]) => !drop(key)));
+}
+
 function isSecretSet(view: ConfigView, path: string): boolean {
   const last = path.split('.').pop() ?? path;
   return Boolean(view.secretsSet[path] ?? view.secretsSet[last]);
@@ -77,34 +84,42 @@ function Section({ title, children, description }: { title: string; description?
   );
 }
 
-/** `zehnlabs.realtime`: extra Ably options as a JSON object, edited as text. */
+/**
+ * `zehnlabs.realtime`: extra Ably options as a JSON object, edited as text and kept as typed. Text that is not JSON
+ * goes into the draft as it is, so the schema refuses it and Save waits; credentials in it read as the mask and are
+ * kept when the mask is saved back.
+ */
 function RealtimeOptions({ form }: { form: SettingsFormApi }) {
-  const [text, setText] = useState(() => JSON.stringify(form.get('zehnlabs.realtime') ?? {}, null, 2));
-  const [problem, setProblem] = useState<string | undefined>();
+  const path = 'zehnlabs.realtime';
+  const typed = form.typed(path);
+  const text = typed ?? JSON.stringify(form.get(path) ?? {}, null, 2);
+  let syntax: string | undefined;
+  if (typed !== undefined && typed.trim() !== '') {
+    try {
+      JSON.parse(typed);
+    } catch (error) {
+      syntax = `is not valid JSON: ${(error as Error).message}`;
+    }
+  }
   return (
     <JsonInput
       label="Realtime client options (JSON)"
-      description="Passed to the Ably client as extra options; {} for none."
+      description="Passed to the Ably client as extra options; {} for none. Credentials in it are write-only."
       size="xs"
       autosize
       minRows={2}
       maxRows={6}
       value={text}
       onChange={(next) => {
-        setText(next);
+        let value: unknown = next;
         try {
-          const parsed: unknown = JSON.parse(next.trim() === '' ? '{}' : next);
-          if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-            setProblem('must be a JSON object');
-            return;
-          }
-          setProblem(undefined);
-          form.set('zehnlabs.realtime', parsed);
+          value = JSON.parse(next.trim() === '' ? '{}' : next);
         } catch {
-          setProblem('is not valid JSON');
+          value = next;
         }
+        form.setTyped(path, next, value);
       }}
-      error={problem ?? form.error('zehnlabs.realtime')}
+      error={syntax ?? form.error(path)}
     />
   );
 }
@@ -117,6 +132,7 @@ function SettingsForm({ view }: { view: ConfigView }) {
   const [draft, setDraft] = useState<Draft>(() => clone(view.settings));
   const [secrets, setSecrets] = useState<Record<SecretPath, string>>(NO_SECRETS);
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
+  const [typedTexts, setTypedTexts] = useState<Record<string, { text: string; value: unknown }>>({});
   const [liveConfirmed, setLiveConfirmed] = useState(false);
   const [saving, setSaving] = useState(false);
 
@@ -128,24 +144,32 @@ function SettingsForm({ view }: { view: ConfigView }) {
     setBase(view);
     setDraft(clone(view.settings));
     setServerIssues({});
+    setTypedTexts({});
   }
 
   const issues = useMemo(() => validateSettings(draft), [draft]);
 
-  const form: SettingsFormApi = useMemo(
-    () => ({
+  const form: SettingsFormApi = useMemo(() => {
+    const set = (path: string, value: unknown) => {
+      setDraft((old) => setAt(old, path, value));
+      setServerIssues((old) => withoutPath(old, path, true));
+      // A whole list or set replaced (a row added or removed): the texts typed under it no longer line up.
+      setTypedTexts((old) => withoutPath(old, path, false));
+    };
+    return {
       get: (path) => getAt(draft, path),
-      set: (path, value) => {
-        setDraft((old) => setAt(old, path, value));
-        setServerIssues((old) => {
-          if (!Object.keys(old).some((key) => key === path || key.startsWith(`${path}.`))) return old;
-          return Object.fromEntries(Object.entries(old).filter(([key]) => key !== path && !key.startsWith(`${path}.`)));
-        });
+      set,
+      typed: (path) => {
+        const entry = typedTexts[path];
+        return entry && Object.is(entry.value, getAt(draft, path)) ? entry.text : undefined;
+      },
+      setTyped: (path, text, value) => {
+        set(path, value);
+        setTypedTexts((old) => ({ ...old, [path]: { text, value } }));
       },
       error: (path) => issues[path] ?? serverIssues[path],
-    }),
-    [draft, issues, serverIssues],
-  );
+    };
+  }, [draft, issues, serverIssues, typedTexts]);
 
   const tradingMode = getAt(draft, 'tradingMode') === 'live' ? 'live' : 'paper';
   const wasLive = getAt(base.settings, 'tradingMode') === 'live';
@@ -186,6 +210,7 @@ function SettingsForm({ view }: { view: ConfigView }) {
       setDraft(clone(next.settings));
       setSecrets(NO_SECRETS);
       setServerIssues({});
+      setTypedTexts({});
       setLiveConfirmed(false);
       notifications.show({
         color: 'green',
@@ -266,7 +291,12 @@ function SettingsForm({ view }: { view: ConfigView }) {
                 <Button
                   size="xs"
                   variant="subtle"
-                  onClick={() => (setDraft(clone(base.settings)), setSecrets(NO_SECRETS), setServerIssues({}))}
+                  onClick={() => (
+                    setDraft(clone(base.settings)),
+                    setSecrets(NO_SECRETS),
+                    setServerIssues({}),
+                    setTypedTexts({})
+                  )}
                 >
                   Discard changes
                 </Button>
@@ -347,12 +377,12 @@ function SettingsForm({ view }: { view: ConfigView }) {
           <Section title="IB Gateway / TWS" description="Gateway 4001 live / 4002 paper; TWS 7496 live / 7497 paper.">
             <SimpleGrid cols={4} spacing="xs">
               <TextField path="ib.host" label="Host" />
-              <NumberField path="ib.port" label="Port" min={1} max={65535} />
+              <NumberField path="ib.port" label="Port" />
               <NumberField path="ib.clientId" label="Client id" nullable description="empty: drawn once and kept" />
               <SelectField path="ib.marketDataType" label="Market data type" data={MARKET_DATA_TYPES} numeric />
-              <NumberField path="ib.connectTimeoutMs" label="Connect timeout" suffix=" ms" min={1} grouped />
-              <NumberField path="ib.requestTimeoutMs" label="Request timeout" suffix=" ms" min={1} grouped />
-              <NumberField path="ib.reconnectDelayMs" label="Reconnect delay" suffix=" ms" min={1} grouped />
+              <NumberField path="ib.connectTimeoutMs" label="Connect timeout" unit="ms" />
+              <NumberField path="ib.requestTimeoutMs" label="Request timeout" unit="ms" />
+              <NumberField path="ib.reconnectDelayMs" label="Reconnect delay" unit="ms" />
             </SimpleGrid>
           </Section>
 
@@ -405,17 +435,9 @@ function SettingsForm({ view }: { view: ConfigView }) {
             <SimpleGrid cols={4} spacing="xs">
               <SelectField path="orders.type" label="Order type" data={['MKT', 'LMT']} />
               <SelectField path="orders.timeInForce" label="Time in force" data={['DAY', 'GTC']} />
-              <NumberField
-                path="orders.limitOffsetPercent"
-                label="Limit offset"
-                suffix=" %"
-                min={0}
-                max={10}
-                step={0.1}
-                decimals
-              />
-              <NumberField path="orders.fillTimeoutMs" label="Fill timeout" suffix=" ms" min={1} grouped />
-              <NumberField path="orders.minTradeValue" label="Minimum trade value" min={0} decimals grouped />
+              <NumberField path="orders.limitOffsetPercent" label="Limit offset" unit="%" />
+              <NumberField path="orders.fillTimeoutMs" label="Fill timeout" unit="ms" />
+              <NumberField path="orders.minTradeValue" label="Minimum trade value" />
               <SwitchField path="orders.outsideRth" label="Trade outside regular hours" />
               <SwitchField path="orders.whatIf" label="What-if check before sending" />
             </SimpleGrid>
@@ -423,12 +445,12 @@ function SettingsForm({ view }: { view: ConfigView }) {
 
           <Section title="Queue">
             <SimpleGrid cols={3} spacing="xs">
-              <NumberField path="queue.retryDelayMs" label="Retry delay" suffix=" ms" min={1} grouped />
-              <NumberField path="queue.concurrency" label="Workers" min={1} max={64} />
-              <NumberField path="queue.leaseMs" label="Lease" suffix=" ms" min={1000} grouped />
+              <NumberField path="queue.retryDelayMs" label="Retry delay" unit="ms" />
+              <NumberField path="queue.concurrency" label="Workers" />
+              <NumberField path="queue.leaseMs" label="Lease" unit="ms" />
               <MultiSelectField path="queue.holdOn" label="Hold instead of retrying on" data={ERROR_KINDS} />
-              <NumberField path="queue.historyLimit" label="History kept (entries)" min={100} grouped />
-              <NumberField path="queue.retainDoneDays" label="Keep done events" suffix=" days" min={0} decimals />
+              <NumberField path="queue.historyLimit" label="History kept (entries)" />
+              <NumberField path="queue.retainDoneDays" label="Keep done events" unit="days" />
             </SimpleGrid>
           </Section>
 
@@ -438,7 +460,7 @@ function SettingsForm({ view }: { view: ConfigView }) {
           >
             <SimpleGrid cols={3} spacing="xs">
               <TextField path="management.host" label="Host" />
-              <NumberField path="management.port" label="Port" min={0} max={65535} description="0 picks a free port" />
+              <NumberField path="management.port" label="Port" description="0 picks a free port" />
               {SECRETS.filter((s) => s.path === 'management.token').map((s) => (
                 <SecretField
                   key={s.path}

@@ -33,3 +33,14 @@ export function issueKey(path: string | readonly PropertyKey[]): string {
   const text = typeof path === 'string' ? path : path.map(String).join('.');
   return text.replace(/^settings\./, '').replace(/^settings$/, '');
 }
+
+/**
+ * What the text of a number box stands for in the draft: the number, when it is written plainly ("4002", "-5",
+ * "0.5"); otherwise the text itself ("1e3", "abc", "4 002"), which the schema refuses with the field's own message.
+ * Nothing is rounded, clamped or guessed. An empty box is null for a field that may be unset, else ''.
+ */
+export function numberFromText(text: string, nullable = false): number | string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return nullable ? null : '';
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(trimmed) ? Number(trimmed) : text;
+}

@@ -1,0 +1,141 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SECRET_MASK, MemorySecretStore } from '../core/config/secrets';
+import type { Settings } from '../core/config/schema';
+import { SettingsStore } from '../core/config/settings-store';
+import { createManagementHandlers } from '../core/management/handlers';
+import type { Runtime } from '../core/runtime';
+import { createHttpApp } from './http-app';
+
+const TOKEN = 'config-test-token';
+const REALTIME = {
+  key: 'demo.app:demo-secret',
+  token: 'tok-123',
+  tokenDetails: { token: 'td-456', expires: 1 },
+  authHeaders: { 'x-auth': 'hdr-789' },
+  authParams: { secret: 'prm-000' },
+  password: 'pw-111',
+  endpoint: 'localhost',
+  tls: false,
+};
+const PLAIN_SECRETS = ['demo-secret', 'tok-123', 'td-456', 'hdr-789', 'prm-000', 'pw-111'];
+
+/** The settings operations over a real SettingsStore, behind the real HTTP routes (no Redis, no gateway needed). */
+async function configApp(dir: string) {
+  const store = new SettingsStore(join(dir, 'settings.json'), new MemorySecretStore());
+  await store.save({
+    zehnlabs: { realtime: REALTIME, realtimeApiKey: 'rt-key' },
+    ib: { port: 4002 },
+    accounts: [{ accountId: 'DU123456', strategy: 'etf-blend-200-35', cashReservePercent: 1 }],
+  });
+  const runtime = {
+    get settings() {
+      return store.settings;
+    },
+    loadIssues: () => [],
+    dataDir: dir,
+    simulated: true,
+    saveSettings: (next: Settings) => store.save(next),
+    applySettings: async () => {},
+  } as unknown as Runtime;
+  const app = createHttpApp({
+    handlers: createManagementHandlers({ runtime }),
+    token: TOKEN,
+    subscribe: () => () => {},
+  });
+  const call = async (method: string, body?: unknown) => {
+    const res = await app.request('http://x/api/config', {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  return { store, call };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rd-config-route-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('GET /api/config and PUT /api/config', () => {
+  it('masks every credential inside zehnlabs.realtime and leaves the other options readable', async () => {
+    const { call } = await configApp(dir);
+    const got = await call('GET');
+    expect(got.status).toBe(200);
+    for (const secret of [...PLAIN_SECRETS, 'rt-key']) expect(got.text).not.toContain(secret);
+    const realtime = (JSON.parse(got.text) as { settings: { zehnlabs: { realtime: Record<string, unknown> } } })
+      .settings.zehnlabs.realtime;
+    expect(realtime).toEqual({
+      key: SECRET_MASK,
+      token: SECRET_MASK,
+      tokenDetails: SECRET_MASK,
+      authHeaders: SECRET_MASK,
+      authParams: SECRET_MASK,
+      password: SECRET_MASK,
+      endpoint: 'localhost',
+      tls: false,
+    });
+  });
+
+  it('keeps the realtime credentials when a PUT sends the masks back, and answers masked again', async () => {
+    const { store, call } = await configApp(dir);
+    const view = JSON.parse((await call('GET')).text) as { settings: Record<string, unknown> };
+    const settings = structuredClone(view.settings) as { queue: { retryDelayMs: number } };
+    settings.queue.retryDelayMs = 1_234;
+    const put = await call('PUT', { settings });
+    expect(put.status, put.text).toBe(200);
+    for (const secret of PLAIN_SECRETS) expect(put.text).not.toContain(secret);
+    expect(store.settings.queue.retryDelayMs).toBe(1_234);
+    expect(store.settings.zehnlabs.realtime).toEqual(REALTIME);
+    expect(store.settings.zehnlabs.realtimeApiKey).toBe('rt-key');
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')).zehnlabs.realtime).toEqual(REALTIME);
+  });
+
+  it('replaces a credential the trader typed anew and drops one the trader removed', async () => {
+    const { store, call } = await configApp(dir);
+    const view = JSON.parse((await call('GET')).text) as {
+      settings: { zehnlabs: { realtime: Record<string, unknown> } };
+    };
+    const { password: _password, ...rest } = view.settings.zehnlabs.realtime;
+    view.settings.zehnlabs.realtime = { ...rest, key: 'new.app:new-secret' };
+    expect((await call('PUT', { settings: view.settings })).status).toBe(200);
+    const { password: _old, ...kept } = REALTIME;
+    expect(store.settings.zehnlabs.realtime).toEqual({ ...kept, key: 'new.app:new-secret' });
+  });
+
+  it('refuses an out-of-range value with the schema message in words and changes nothing', async () => {
+    const { store, call } = await configApp(dir);
+    const view = JSON.parse((await call('GET')).text) as { settings: Record<string, unknown> };
+    const settings = structuredClone(view.settings) as {
+      ib: { port: unknown };
+      accounts: { cashReservePercent: unknown }[];
+      queue: { retryDelayMs: unknown };
+    };
+    settings.ib.port = 99_999_999;
+    settings.accounts[0]!.cashReservePercent = 150;
+    settings.queue.retryDelayMs = -5;
+    const put = await call('PUT', { settings });
+    expect(put.status).toBe(400);
+    const body = JSON.parse(put.text) as {
+      error: string;
+      message: string;
+      issues: { path: string; message: string }[];
+    };
+    expect(body.error).toBe('invalid');
+    expect(body.issues).toEqual([
+      { path: 'ib.port', message: 'must be a port between 1 and 65535' },
+      { path: 'accounts.0.cashReservePercent', message: 'must be a percentage from 0 to 100' },
+      { path: 'queue.retryDelayMs', message: 'must be a whole number of milliseconds, at least 1' },
+    ]);
+    expect(body.message).toContain('ib.port: must be a port between 1 and 65535');
+    expect(store.settings.ib.port).toBe(4002);
+    expect(store.settings.accounts[0]!.cashReservePercent).toBe(1);
+  });
+});

@@ -39,20 +39,29 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };
 
+/** Newest mtime of the files a build reads (sources, not docs or tests). */
 function newestMtime(path: string): number {
   const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
+  if (!stat.isDirectory()) {
+    return /\.(ts|tsx|css|html|json|svg|png)$/.test(path) && !/\.test\.tsx?$/.test(path) ? stat.mtimeMs : 0;
+  }
   let newest = 0;
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
-/** `electron-vite build` when out/ is missing or older than the sources and configs it is built from. */
-function ensureBuilt(): void {
+/**
+ * The built out/ of the current sources, into `dest`: a copy of the repository's out/ when it is up to date, else a
+ * fresh `electron-vite build --outDir dest` (never rebuilding out/ itself, which other tests run from meanwhile).
+ */
+function buildInto(dest: string): void {
   const built = join(ROOT, 'out/main/index.js');
   const inputs = ['src', 'electron.vite.config.ts', 'package.json'].map((p) => newestMtime(join(ROOT, p)));
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...inputs)) return;
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...inputs)) {
+    cpSync(join(ROOT, 'out'), dest, { recursive: true });
+    return;
+  }
+  execFileSync('npx', ['electron-vite', 'build', '--outDir', dest], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
 }
 
 function files(dir: string): string[] {
@@ -60,19 +69,20 @@ function files(dir: string): string[] {
 }
 
 let work = '';
+let out = '';
 let resources = '';
 let extracted = '';
 let userData = '';
 
 beforeAll(() => {
-  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), 'rd-packaged-'));
 
   // The project as electron-builder sees it, staged so the repository's resources/ stays untouched.
   const project = join(work, 'project');
   mkdirSync(project);
-  for (const name of ['package.json', 'electron-builder.yml', 'out'])
-    cpSync(join(ROOT, name), join(project, name), { recursive: true });
+  out = join(project, 'out');
+  buildInto(out);
+  for (const name of ['package.json', 'electron-builder.yml']) cpSync(join(ROOT, name), join(project, name));
   cpSync(join(ROOT, 'resources/icon.png'), join(project, 'resources/icon.png'));
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
   execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-redis.mjs')], {
@@ -126,6 +136,11 @@ describe('the packaged app', () => {
     expect(existsSync(join(extracted, 'out/renderer/index.html'))).toBe(true);
     const shipped = join(resources, 'redis', `linux-${process.arch}`, 'redis-server');
     expect(statSync(shipped).mode & 0o111).not.toBe(0);
+    // The main bundle carries its dependencies; of node_modules only redis-memory-server (and what it needs) ships.
+    expect(existsSync(join(extracted, 'node_modules/redis-memory-server/package.json'))).toBe(true);
+    for (const bundled of ['ioredis', 'pino', 'hono', '@stoqey/ib', 'ably', 'zod']) {
+      expect(existsSync(join(extracted, 'node_modules', bundled)), bundled).toBe(false);
+    }
     // No source maps in the app's own code.
     expect(files(join(extracted, 'out')).filter((f) => f.endsWith('.map') || f.endsWith('.test.ts'))).toEqual([]);
   });
@@ -196,11 +211,11 @@ describe('the packaged app', () => {
   }, 90_000);
 });
 
-describe('out/ (static checks)', () => {
+describe('out/ (static checks on the build that was packaged)', () => {
   it('imports in the main bundle only node built-ins, electron and declared dependencies', () => {
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const imported = new Set<string>();
-    for (const file of files(join(ROOT, 'out/main')).filter((f) => f.endsWith('.js'))) {
+    for (const file of files(join(out, 'main')).filter((f) => f.endsWith('.js'))) {
       // Comment lines dropped (a library's doc comment quoting `require('SonicBoom')` is not an import).
       const source = readFileSync(file, 'utf8')
         .split('\n')
@@ -226,7 +241,7 @@ describe('out/ (static checks)', () => {
   });
 
   it("has no frame-ancestors in the page's CSP meta (ignored there, sent as a header instead)", () => {
-    const html = readFileSync(join(ROOT, 'out/renderer/index.html'), 'utf8');
+    const html = readFileSync(join(out, 'renderer/index.html'), 'utf8');
     const meta = /<meta[^>]*http-equiv="Content-Security-Policy"[^>]*>/i.exec(html)?.[0] ?? '';
     expect(meta).toMatch(/default-src 'self'/);
     expect(meta).not.toMatch(/frame-ancestors/);

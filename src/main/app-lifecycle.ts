@@ -189,7 +189,7 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
         dialog.showErrorBox(
           APP_NAME,
           `The window's page crashed ${crashes.length} times in a minute (${details.reason}). The core keeps ` +
-            'running; close the window and open it again from the tray, or restart the app.',
+            'running; close the window and open it again, or restart the app.',
         );
         return;
       }
@@ -272,7 +272,7 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
     const prefsFile = join(userData, 'desktop.json');
     let prefs = loadShellPrefs(prefsFile);
 
-    const isMac = process.platform === 'darwin';
+    const isMac = platform === 'darwin';
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         appMenuTemplate({

@@ -12,6 +12,8 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/*.topology.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          // Fails a test in which anything writes process.env.ELECTRON_RUN_AS_NODE (issue #18).
+          setupFiles: ['src/main/test/env-guard.ts'],
           env: { REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server' },
         },
       },

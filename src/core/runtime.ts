@@ -21,7 +21,7 @@ import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
 import { TradeStore } from './records/trade-store';
-import { startRedis, type RedisHandle } from './redis/redis-server';
+import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
 
 export interface RuntimeOptions {
   /** The loaded settings store and what loading it said (file issues are shown in Settings). */
@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   createRealtime?: (options: Ably.ClientOptions) => Ably.Realtime;
   /** Shorter for tests; default 10 s. */
   stopGraceMs?: number;
+  /** How the host finds the embedded redis-server (the desktop app: its shipped binary, no download). */
+  embeddedRedis?: Pick<StartRedisOptions, 'bundledBinary' | 'allowDownload' | 'downloadDir'>;
 }
 
 /**
@@ -115,6 +117,7 @@ export class Runtime {
       binary: settings.redis.binary,
       dataDir: this.options.dataDir,
       log: log.child({ tag: 'redis' }),
+      ...this.options.embeddedRedis,
     });
     this.redisUp = true;
     this.stops.push(() => this.redis?.stop());

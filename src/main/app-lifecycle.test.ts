@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../core/config/schema';
 import type { RuntimeOptions } from '../core/runtime';
@@ -18,7 +18,9 @@ import {
   fakeEvent,
   ipcMain,
   Menu,
+  Notification,
   powerMonitor,
+  protocol,
   resetFakes,
   session,
   Tray,
@@ -29,7 +31,7 @@ import {
 vi.mock('electron', () => import('./test/fake-electron'));
 
 const MAIN_DIR = '/opt/rebalance-desk/out/main';
-const PAGE_URL = 'file:///opt/rebalance-desk/out/renderer/index.html';
+const PAGE_URL = 'app://desk/index.html';
 const fixtures = join(import.meta.dirname, 'fixtures/legacy');
 
 /** Everything the fakes did, in order. */
@@ -114,11 +116,12 @@ let appData: string;
 let userData: string;
 let desk: DesktopApp | null;
 
-async function launch(): Promise<DesktopApp> {
+async function launch(platform: NodeJS.Platform = 'linux'): Promise<DesktopApp> {
   desk = runDesktopApp({
     mainDir: MAIN_DIR,
     createRuntime: (o) => new FakeRuntime(o),
     resourcesDir: join(userData, 'res'),
+    platform,
   });
   if (!desk) throw new Error('no app');
   app.becomeReady();
@@ -243,6 +246,51 @@ describe('the window', () => {
     expect(session.defaultSession.permissionCheckHandler?.()).toBe(false);
   });
 
+  it('serves its page from the privileged app:// scheme, registered before ready and handled after', async () => {
+    const running = runDesktopApp({ mainDir: MAIN_DIR, createRuntime: (o) => new FakeRuntime(o), platform: 'linux' });
+    desk = running;
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect(protocol.isProtocolHandled('app')).toBe(false);
+    app.becomeReady();
+    await running?.ready;
+    expect(protocol.isProtocolHandled('app')).toBe(true);
+    const missing = await protocol.handlers.get('app')?.(new Request('app://desk/nothing-here.js'));
+    expect(missing?.status).toBe(404);
+    expect(missing?.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('maximizes a window that was maximized only once it is ready to show', async () => {
+    await mkdir(userData, { recursive: true });
+    await writeFile(
+      join(userData, 'window-state.json'),
+      JSON.stringify({ bounds: { x: 0, y: 0, width: 1000, height: 700 }, maximized: true }),
+    );
+    await launch();
+    const win = theWindow();
+    expect(win.calls).not.toContain('maximize');
+    win.emit('ready-to-show');
+    expect(win.calls).toEqual(['maximize', 'show']);
+  });
+
+  it('reloads the page when its renderer crashes, and stops after repeated crashes', async () => {
+    await launch();
+    const contents = theWindow().webContents;
+    contents.emit('render-process-gone', fakeEvent(), { reason: 'clean-exit', exitCode: 0 });
+    expect(contents.reloads).toBe(0);
+    for (let i = 0; i < 3; i++) contents.emit('render-process-gone', fakeEvent(), { reason: 'crashed', exitCode: 139 });
+    expect(contents.reloads).toBe(3);
+    expect(console.error).toHaveBeenCalledWith(
+      expect.stringMatching(/page is gone \(crashed, exit code 139\); reloading/),
+    );
+    contents.emit('render-process-gone', fakeEvent(), { reason: 'oom', exitCode: 1 });
+    expect(contents.reloads).toBe(3);
+    expect(dialog.errors).toContainEqual(
+      expect.objectContaining({ content: expect.stringMatching(/crashed 4 times/) }),
+    );
+  });
+
   it('denies navigation and new windows from its page', async () => {
     await launch();
     const contents = theWindow().webContents;
@@ -258,10 +306,7 @@ describe('the window', () => {
   it('opens on Settings the first time (no settings file), on the Queue afterwards', async () => {
     const first = await launch();
     expect(first.firstRun).toBe(true);
-    expect(theWindow().loaded).toEqual({
-      file: resolve(MAIN_DIR, '../renderer/index.html'),
-      hash: '/settings?firstRun=1',
-    });
+    expect(theWindow().loaded).toEqual({ url: `${PAGE_URL}#/settings?firstRun=1` });
     await first.shutdown('test');
 
     resetFakes();
@@ -269,7 +314,87 @@ describe('the window', () => {
     await writeFile(join(userData, 'settings.json'), '{}');
     const second = await launch();
     expect(second.firstRun).toBe(false);
-    expect(theWindow().loaded).toEqual({ file: resolve(MAIN_DIR, '../renderer/index.html') });
+    expect(theWindow().loaded).toEqual({ url: PAGE_URL });
+  });
+});
+
+describe('start-up', () => {
+  it('exits with code 1 when the start-up fails before the app is usable', async () => {
+    vi.spyOn(session.defaultSession.webRequest, 'onHeadersReceived').mockImplementation(() => {
+      throw new Error('no session');
+    });
+    desk = runDesktopApp({ mainDir: MAIN_DIR, createRuntime: (o) => new FakeRuntime(o), platform: 'linux' });
+    app.becomeReady();
+    await expect(desk?.ready).rejects.toThrow('no session');
+    await vi.waitFor(() => expect(app.exitCode).toBe(1));
+    expect(dialog.errors).toContainEqual({
+      title: 'Rebalance Desk',
+      content: 'Rebalance Desk could not start: no session',
+    });
+    desk = null;
+  });
+
+  it("hands the core the shipped redis-server and forbids redis-memory-server's download", async () => {
+    const shipped = join(
+      userData,
+      'res',
+      'redis',
+      process.platform,
+      process.platform === 'win32' ? 'redis-server.exe' : 'redis-server',
+    );
+    await mkdir(dirname(shipped), { recursive: true });
+    await writeFile(shipped, '');
+    await launch();
+    expect(FakeRuntime.instances[0]?.options.embeddedRedis).toEqual({ bundledBinary: shipped, allowDownload: false });
+  });
+
+  it('uses the electron executable as app user-model id on Windows while unpackaged, the appId when packaged', async () => {
+    const ids: string[] = [];
+    vi.spyOn(app, 'setAppUserModelId').mockImplementation((id: string) => void ids.push(id));
+    const first = await launch('win32');
+    await first.shutdown('test');
+    resetFakes();
+    app.appData = appData;
+    app.isPackaged = true;
+    try {
+      await launch('win32');
+    } finally {
+      app.isPackaged = false;
+    }
+    expect(ids).toEqual([process.execPath, 'com.rebalancedesk.app']);
+  });
+});
+
+describe('closing the last window', () => {
+  it('quits on Linux unless the trader opted in (GNOME shows no tray icon)', async () => {
+    await launch('linux');
+    theWindow().close();
+    app.emit('window-all-closed');
+    await vi.waitFor(() => expect(app.exitCode).toBe(0));
+    expect(log).toContain('redis.stop');
+  });
+
+  it('keeps running on Linux after File › Keep Running When the Window Is Closed, and says how to get back', async () => {
+    await launch('linux');
+    const item = menuItem('Keep Running When the Window Is Closed');
+    expect(item.type).toBe('checkbox');
+    item.click?.({ checked: true });
+    expect(JSON.parse(await readFile(join(userData, 'desktop.json'), 'utf8'))).toEqual({ keepRunningWhenClosed: true });
+    theWindow().close();
+    app.emit('window-all-closed');
+    expect(app.calls).not.toContain('quit');
+    expect(Notification.shown).toEqual([
+      { title: 'Rebalance Desk', body: expect.stringMatching(/may show no tray icon.*start Rebalance Desk again/) },
+    ]);
+  });
+
+  it('keeps running in the tray on Windows', async () => {
+    await launch('win32');
+    expect(() => menuItem('Keep Running When the Window Is Closed')).toThrow();
+    theWindow().close();
+    app.emit('window-all-closed');
+    expect(app.calls).not.toContain('quit');
+    expect(Notification.shown[0]?.body).toMatch(/notification area/);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   ipcMain,
   Menu,
   powerMonitor,
+  protocol,
   safeStorage,
   screen,
   session,
@@ -24,13 +25,22 @@ import { ApiError } from '../core/management/api-error';
 import type { RuntimeOptions } from '../core/runtime';
 import { operationNames, type Handlers, type StreamMessage } from '../shared/contract';
 import { appMenuTemplate } from './app-menu';
-import { appPageUrl, isAppPageUrl, resolveAppPage, type AppPage } from './app-page';
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appPageUrl,
+  appProtocolHandler,
+  isAppPageUrl,
+  resolveAppPage,
+  type AppPage,
+} from './app-page';
 import { CoreHost, type CoreRuntime } from './core-host';
 import { DesktopNotifier } from './desktop-notifier';
-import { bundledRedisBinary, redisStartEnv, withEnv } from './embedded-redis';
+import { bundledRedisBinary } from './embedded-redis';
 import { runLegacyImport } from './import-action';
 import { forwardStream, registerIpc } from './ipc';
 import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { keepsRunningWhenClosed, loadShellPrefs, saveShellPrefs, stillRunningNotice } from './shell-prefs';
 import { DeskTray } from './tray';
 import { hardenWebContents, installSessionSecurity, secureWebPreferences } from './window-security';
 import { DEFAULT_SIZE, MIN_SIZE, loadWindowState, trackWindowState } from './window-state';
@@ -47,6 +57,8 @@ export interface DesktopAppOptions {
   resourcesDir?: string;
   /** Longest wait for the core to stop on quit before exiting anyway (default 20 s). */
   stopTimeoutMs?: number;
+  /** Default `process.platform` (tests). */
+  platform?: NodeJS.Platform;
 }
 
 export type ShutdownStep = 'save-window-state' | 'stop-stream' | 'stop-core' | 'close-ipc' | 'remove-tray' | 'exit';
@@ -107,6 +119,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
     app.quit();
     return null;
   }
+  // Before `ready`: the page is served from app://desk/ (its responses carry the CSP header).
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  const platform = options.platform ?? process.platform;
 
   const page: AppPage = resolveAppPage(options.mainDir, app.isPackaged);
   const isAppUrl = (url: string) => isAppPageUrl(page, url);
@@ -137,11 +152,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
   };
 
   const navigate = (win: BrowserWindow, hash: string) => {
-    const load =
-      page.kind === 'file'
-        ? win.loadFile(page.file, hash ? { hash: hash.replace(/^#/, '') } : {})
-        : win.loadURL(appPageUrl(page, hash));
-    load.catch((error: Error) => warn(`the window's page did not load: ${error.message}`));
+    win
+      .loadURL(appPageUrl(page, hash))
+      .catch((error: Error) => warn(`the window's page did not load: ${error.message}`));
   };
 
   function createWindow(hash: string): BrowserWindow {
@@ -160,8 +173,31 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       webPreferences: secureWebPreferences(preload),
     });
     harden(win.webContents);
-    if (state.maximized) win.maximize();
-    win.once('ready-to-show', () => win.show());
+    // Maximized before the first paint only once the page is ready (earlier, some window managers ignore it).
+    win.once('ready-to-show', () => {
+      if (state.maximized) win.maximize();
+      win.show();
+    });
+    const crashes: number[] = [];
+    win.webContents.on('render-process-gone', (_event, details: { reason: string; exitCode: number }) => {
+      if (win.isDestroyed() || details.reason === 'clean-exit') return;
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length && (crashes[0] ?? now) < now - 60_000) crashes.shift();
+      if (crashes.length > 3) {
+        console.error(`[rebalance-desk] the window's page keeps crashing (${details.reason}); not reloading again`);
+        dialog.showErrorBox(
+          APP_NAME,
+          `The window's page crashed ${crashes.length} times in a minute (${details.reason}). The core keeps ` +
+            'running; close the window and open it again, or restart the app.',
+        );
+        return;
+      }
+      console.error(
+        `[rebalance-desk] the window's page is gone (${details.reason}, exit code ${details.exitCode}); reloading`,
+      );
+      win.webContents.reload();
+    });
     // The page's <title> must not replace PAPER / LIVE in the title bar.
     win.on('page-title-updated', (event) => event.preventDefault());
     flushWindowState = trackWindowState(win, stateFile);
@@ -227,11 +263,16 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
   }
 
   async function onReady(): Promise<void> {
-    if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+    // Windows notifications need the id of a Start-menu shortcut: the installer's appId, or in `npm start` the
+    // electron executable itself.
+    if (platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID : process.execPath);
     const userData = app.getPath('userData');
     installSessionSecurity(session.defaultSession);
+    if (page.kind === 'protocol') protocol.handle(APP_SCHEME, appProtocolHandler(page.root));
+    const prefsFile = join(userData, 'desktop.json');
+    let prefs = loadShellPrefs(prefsFile);
 
-    const isMac = process.platform === 'darwin';
+    const isMac = platform === 'darwin';
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         appMenuTemplate({
@@ -244,6 +285,21 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
           onOpenSettings: () => showWindow('/settings'),
           onOpenDataFolder: () => void shell.openPath(host?.dataDir ?? userData),
           onOpenLogFolder: () => void shell.openPath(join(host?.dataDir ?? userData, 'logs')),
+          ...(platform === 'linux'
+            ? {
+                keepRunning: {
+                  checked: prefs.keepRunningWhenClosed,
+                  onToggle: (checked: boolean) => {
+                    prefs = { ...prefs, keepRunningWhenClosed: checked };
+                    try {
+                      saveShellPrefs(prefsFile, prefs);
+                    } catch (error) {
+                      warn(`${prefsFile} could not be written: ${(error as Error).message}`);
+                    }
+                  },
+                },
+              }
+            : {}),
         }),
       ),
     );
@@ -268,18 +324,13 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
         loadOutcome,
         dataDirOf: (settings) => resolveDataDir(settings.dataDir, userData),
         notifier,
-        createRuntime: options.createRuntime,
-        aroundStart: (settings, start) =>
-          withEnv(
-            redisStartEnv({
-              settingsBinary: settings.redis.binary,
-              redisUrl: settings.redis.url,
-              bundledBinary: bundledRedisBinary({ resourcesDir }),
-              downloadDir: join(userData, 'redis-binaries'),
-              inElectron: Boolean(process.versions.electron),
-            }),
-            start,
-          ),
+        // The shipped redis-server, and never redis-memory-server's download (it compiles Redis or installs
+        // Memurai from the internet): without a binary the core reports how to get one.
+        createRuntime: (runtimeOptions) =>
+          options.createRuntime({
+            ...runtimeOptions,
+            embeddedRedis: { bundledBinary: bundledRedisBinary({ resourcesDir }), allowDownload: false },
+          }),
         log: (level, message) => console[level](`[rebalance-desk] ${message}`),
       });
     }
@@ -357,17 +408,14 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
   });
   app.on('window-all-closed', () => {
     if (shuttingDown) return;
-    if (!tray) {
+    const userData = app.getPath('userData');
+    if (!keepsRunningWhenClosed(platform, tray !== null, loadShellPrefs(join(userData, 'desktop.json')))) {
       app.quit();
       return;
     }
     if (!toldAboutTray) {
       toldAboutTray = true;
-      void notifier.notify({
-        title: APP_NAME,
-        body: 'Still running in the tray and processing events. Quit from the tray menu.',
-        level: 'info',
-      });
+      void notifier.notify({ title: APP_NAME, body: stillRunningNotice(platform), level: 'info' });
     }
   });
   app.on('activate', () => {
@@ -376,7 +424,13 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
 
   const ready = app.whenReady().then(onReady);
   ready.catch((error: Error) => {
-    dialog.showErrorBox(APP_NAME, `Rebalance Desk could not start: ${error.message}`);
+    // Nothing usable is left (no window, or no IPC): say why and end the process instead of leaving it windowless.
+    console.error(`[rebalance-desk] start-up failed: ${error.stack ?? error.message}`);
+    try {
+      dialog.showErrorBox(APP_NAME, `Rebalance Desk could not start: ${error.message}`);
+    } finally {
+      app.exit(1);
+    }
   });
 
   return {

@@ -10,7 +10,11 @@ export interface AppMenuActions {
   onOpenSettings(): void;
   onOpenDataFolder(): void;
   onOpenLogFolder(): void;
+  /** Linux only: File › Keep Running When the Window Is Closed (a checkbox). */
+  keepRunning?: { checked: boolean; onToggle(checked: boolean): void };
 }
+
+export const KEEP_RUNNING_MENU_LABEL = 'Keep Running When the Window Is Closed';
 
 export function appMenuTemplate(actions: AppMenuActions): MenuItemConstructorOptions[] {
   const settingsItem: MenuItemConstructorOptions = {
@@ -49,6 +53,18 @@ export function appMenuTemplate(actions: AppMenuActions): MenuItemConstructorOpt
         { label: 'Open Data Folder', click: () => actions.onOpenDataFolder() },
         { label: 'Open Log Folder', click: () => actions.onOpenLogFolder() },
         { type: 'separator' },
+        ...(actions.keepRunning
+          ? [
+              {
+                id: 'keep-running',
+                label: KEEP_RUNNING_MENU_LABEL,
+                type: 'checkbox' as const,
+                checked: actions.keepRunning.checked,
+                click: (item: { checked: boolean }) => actions.keepRunning?.onToggle(item.checked),
+              },
+              { type: 'separator' as const },
+            ]
+          : []),
         actions.isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },

@@ -39,8 +39,6 @@ export interface CoreHostOptions {
   dataDirOf: (settings: Settings) => string;
   notifier?: Notifier;
   createRuntime: (options: RuntimeOptions) => CoreRuntime;
-  /** Runs the core's start with the embedded Redis' environment in place (see embedded-redis.ts). */
-  aroundStart?: <T>(settings: Settings, start: () => Promise<T>) => Promise<T>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -90,8 +88,7 @@ export class CoreHost {
     this.runtime = runtime;
     this.unsubscribeRuntime = runtime.subscribe((message) => this.broadcast(message));
     try {
-      const around = this.options.aroundStart ?? ((_s, start) => start());
-      await around(settings, () => runtime.start());
+      await runtime.start();
       this.state = 'running';
       this.options.log?.('info', 'core started');
       void runtime.health().then(

@@ -4,9 +4,9 @@ import type { Handlers, StreamMessage } from '../shared/contract';
 import { isAppPageUrl, type AppPage } from './app-page';
 import { createCallHandler, forwardStream, registerIpc } from './ipc';
 
-const page: AppPage = { kind: 'file', file: '/opt/rebalance-desk/out/renderer/index.html' };
+const page: AppPage = { kind: 'protocol', root: '/opt/rebalance-desk/out/renderer', url: 'app://desk/index.html' };
 const isAppUrl = (url: string) => isAppPageUrl(page, url);
-const own = { senderFrame: { url: 'file:///opt/rebalance-desk/out/renderer/index.html#/queue' } };
+const own = { senderFrame: { url: 'app://desk/index.html#/queue' } };
 
 function fakeHandlers(): Handlers {
   const unexpected = async () => {
@@ -130,9 +130,9 @@ describe('stream forwarding', () => {
         sentTo: [] as unknown[],
       },
     });
-    const mine = makeWindow('file:///opt/rebalance-desk/out/renderer/index.html#/accounts');
+    const mine = makeWindow('app://desk/index.html#/accounts');
     const foreign = makeWindow('https://example.com/');
-    const gone = makeWindow('file:///opt/rebalance-desk/out/renderer/index.html', true);
+    const gone = makeWindow('app://desk/index.html', true);
     const unsubscribe = vi.fn();
     const stop = forwardStream(
       (l) => {
@@ -152,10 +152,13 @@ describe('stream forwarding', () => {
 });
 
 describe('isAppPageUrl', () => {
-  it('accepts the built page with any hash, and the dev server origin', () => {
-    expect(isAppUrl('file:///opt/rebalance-desk/out/renderer/index.html')).toBe(true);
-    expect(isAppUrl('file:///opt/rebalance-desk/out/renderer/index.html?x=1#/settings?firstRun=1')).toBe(true);
-    expect(isAppUrl('file:///opt/rebalance-desk/out/renderer/other.html')).toBe(false);
+  it('accepts app://desk/index.html with any hash, and the dev server origin', () => {
+    expect(isAppUrl('app://desk/index.html')).toBe(true);
+    expect(isAppUrl('app://desk/index.html?x=1#/settings?firstRun=1')).toBe(true);
+    expect(isAppUrl('app://desk/other.html')).toBe(false);
+    expect(isAppUrl('app://other/index.html')).toBe(false);
+    // The built file itself is not the app page any more: only app://desk/ gets the CSP header.
+    expect(isAppUrl('file:///opt/rebalance-desk/out/renderer/index.html')).toBe(false);
     expect(isAppUrl('not a url')).toBe(false);
     const dev: AppPage = { kind: 'url', url: 'http://localhost:5173/' };
     expect(isAppPageUrl(dev, 'http://localhost:5173/#/queue')).toBe(true);

@@ -92,6 +92,28 @@ describe('SafeStorageSecretStore', () => {
     await expect(store.save(withSecrets())).rejects.toThrow(/GNOME Keyring or KWallet/);
   });
 
+  it('refuses while the Linux backend is still unknown', async () => {
+    safeStorage.backend = 'unknown';
+    const store = new SafeStorageSecretStore(safeStorage, join(dir, 'secrets'), 'linux');
+    const error = await store.save(withSecrets()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretStorageUnavailableError);
+    expect((error as Error).message).toMatch(/backend is not known.*never written in plain text/);
+  });
+
+  it('stores a secret again with the current key when the keychain asks for it (shouldReEncrypt)', async () => {
+    const file = join(dir, 'secrets');
+    const store = new SafeStorageSecretStore(safeStorage, file, 'linux');
+    await store.save(withSecrets());
+    const before = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    safeStorage.keyVersion = 2;
+    expect(await store.get('management.token')).toBe('token-secret');
+    const after = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    expect(Buffer.from(after['management.token'] ?? '', 'base64').toString()).toMatch(/^enc2:/);
+    expect(after['zehnlabs.allocationsApiKey']).toBe(before['zehnlabs.allocationsApiKey']);
+    expect(store.lastReadError).toBeNull();
+    expect(await new SafeStorageSecretStore(safeStorage, file, 'linux').get('management.token')).toBe('token-secret');
+  });
+
   it('still saves settings without secrets when encryption is unavailable, and still reads', async () => {
     safeStorage.available = false;
     const store = new SafeStorageSecretStore(safeStorage, join(dir, 'secrets'), 'linux');

@@ -1,7 +1,7 @@
 /**
  * Secrets in the OS keychain (PRODUCT.md §14): each secret encrypted with Electron `safeStorage` and kept as base64
  * in `<userData>/secrets` — `{"zehnlabs.realtimeApiKey": "<base64>", …}` — never in settings.json. Without a real
- * keychain (encryption unavailable, or Linux's hard-coded `basic_text` key) storing is refused; there is no
+ * keychain (encryption unavailable, Linux's hard-coded `basic_text` key, or a backend still `unknown`) storing is refused; there is no
  * plain-text fallback. Uses the asynchronous safeStorage API (the synchronous one is deprecated in Electron 45 and
  * removed in 46).
  */
@@ -59,7 +59,15 @@ export class SafeStorageSecretStore implements SecretStore {
           : 'Unlock the keychain of your user account and restart the app.')
       );
     }
-    if (this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
+    const backend = this.platform === 'linux' ? this.safeStorage.getSelectedStorageBackend?.() : undefined;
+    if (backend === 'unknown') {
+      // Electron: `unknown` until the backend is chosen (before `ready`) — nothing known to encrypt with yet.
+      return (
+        'The OS keychain backend is not known yet, so API keys and the token were not saved (they are never ' +
+        'written in plain text). Restart the app; if this stays, install and unlock GNOME Keyring or KWallet.'
+      );
+    }
+    if (backend === 'basic_text') {
       return (
         'No secret service was found (safeStorage would only use a hard-coded key), so API keys and the token ' +
         'were not saved. Install and unlock GNOME Keyring or KWallet, or start the app with ' +
@@ -73,13 +81,33 @@ export class SafeStorageSecretStore implements SecretStore {
     const stored = (await this.read())[path];
     if (!stored) return undefined;
     try {
-      const { result } = await this.safeStorage.decryptStringAsync(Buffer.from(stored, 'base64'));
+      const { result, shouldReEncrypt } = await this.safeStorage.decryptStringAsync(Buffer.from(stored, 'base64'));
       this.lastReadError = null;
+      // The keychain's key was rotated (or the backend changed): store it again with the current one.
+      if (shouldReEncrypt && result) await this.reEncrypt(path, result);
       return result || undefined;
     } catch (error) {
       this.lastReadError = `${path} could not be decrypted: ${(error as Error).message}`;
       return undefined;
     }
+  }
+
+  private async reEncrypt(path: SecretPath, plain: string): Promise<void> {
+    try {
+      if (await this.unavailableReason()) return;
+      const current = await this.read();
+      current[path] = Buffer.from(await this.safeStorage.encryptStringAsync(plain)).toString('base64');
+      await this.write(current);
+    } catch (error) {
+      this.lastReadError = `${path} could not be encrypted again with the keychain's current key: ${(error as Error).message}`;
+    }
+  }
+
+  private async write(content: SecretFile): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, this.file);
   }
 
   /** Encrypts every non-empty secret of the settings; refuses (throws) when no keychain is available. */
@@ -93,10 +121,7 @@ export class SafeStorageSecretStore implements SecretStore {
       const encrypted = await this.safeStorage.encryptStringAsync(getSecret(settings, path));
       next[path] = Buffer.from(encrypted).toString('base64');
     }
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, this.file);
+    await this.write(next);
   }
 
   private async read(): Promise<SecretFile> {

@@ -1,9 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventQueue } from '../queue/event-queue';
-import { RedisStartError, findOnPath, resolveRedisBinary, startRedis, type RedisHandle } from './redis-server';
+import {
+  RedisStartError,
+  childEnv,
+  findOnPath,
+  resolveRedisBinary,
+  startRedis,
+  wellKnownRedisDirs,
+  type RedisHandle,
+} from './redis-server';
 
 const dirs: string[] = [];
 const handles: RedisHandle[] = [];
@@ -107,13 +115,86 @@ describe('startRedis (embedded)', () => {
     );
   });
 
-  it('resolves the binary: option, then env, then PATH, then download', () => {
+  it('resolves the binary: option, then env, then the shipped one, then PATH and well-known folders, then download', () => {
     const sys = '/usr/bin/redis-server';
-    expect(resolveRedisBinary(sys, {})).toEqual({ source: 'option', path: sys });
-    expect(resolveRedisBinary(null, { REDISMS_SYSTEM_BINARY: sys })).toEqual({ source: 'env', path: sys });
-    expect(resolveRedisBinary(null, { PATH: '/usr/bin' })).toEqual({ source: 'path', path: sys });
-    expect(resolveRedisBinary(null, { PATH: tempDir() })).toEqual({ source: 'download', path: null });
+    const none = { extraDirs: [] };
+    expect(resolveRedisBinary(sys, {}, none)).toEqual({ source: 'option', path: sys });
+    expect(resolveRedisBinary(null, { REDISMS_SYSTEM_BINARY: sys }, none)).toEqual({ source: 'env', path: sys });
+    expect(resolveRedisBinary(null, {}, { bundledBinary: sys, extraDirs: [] })).toEqual({
+      source: 'bundled',
+      path: sys,
+    });
+    expect(resolveRedisBinary(null, { PATH: '/usr/bin' }, none)).toEqual({ source: 'path', path: sys });
+    // Finder gives an app PATH=/usr/bin:/bin:…; Homebrew's folder is searched anyway.
+    expect(resolveRedisBinary(null, { PATH: tempDir() }, { extraDirs: ['/usr/bin'] })).toEqual({
+      source: 'path',
+      path: sys,
+    });
+    expect(resolveRedisBinary(null, { PATH: tempDir() }, none)).toEqual({ source: 'download', path: null });
     expect(findOnPath('redis-server', '')).toBeNull();
+  });
+
+  it('names a shipped binary that is missing', () => {
+    expect(() => resolveRedisBinary(null, {}, { bundledBinary: '/gone/redis-server' })).toThrow(
+      /\/gone\/redis-server.*shipped with the app/,
+    );
+  });
+
+  it('searches Homebrew on macOS, nothing extra on Windows', () => {
+    expect(wellKnownRedisDirs('darwin')).toEqual(expect.arrayContaining(['/opt/homebrew/bin', '/usr/local/bin']));
+    expect(wellKnownRedisDirs('win32')).toEqual([]);
+  });
+
+  it('starts when the binary and the data folder both have spaces in their paths', async () => {
+    const root = tempDir();
+    const appDir = path.join(root, 'Applications', 'Rebalance Desk.app', 'Contents', 'Resources', 'redis', 'bin dir');
+    mkdirSync(appDir, { recursive: true });
+    const binary = path.join(appDir, 'redis-server');
+    copyFileSync(realpathSync('/usr/bin/redis-server'), binary);
+    const dataDir = path.join(root, 'Application Support', 'Rebalance Desk');
+    const h = await startRedis({ dataDir, binary });
+    handles.push(h);
+    const c = h.connect('spaces');
+    expect(await c.config('GET', 'dir')).toEqual(['dir', path.join(dataDir, 'redis')]);
+    await c.set('k', 'v');
+    await h.stop();
+    const again = await start(dataDir);
+    expect(await again.connect().get('k')).toBe('v');
+  });
+
+  it('fails with a clear message instead of downloading when the host does not allow it', async () => {
+    vi.stubEnv('REDISMS_SYSTEM_BINARY', '');
+    vi.stubEnv('PATH', tempDir());
+    try {
+      const err = await startRedis({ dataDir: tempDir(), allowDownload: false, extraDirs: [] }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(RedisStartError);
+      expect((err as Error).message).toMatch(/No redis-server found/);
+      expect((err as Error).message).toContain('brew install redis');
+      expect((err as Error).message).not.toMatch(/download/i);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('says the binary could not be run when it is not a redis-server', async () => {
+    const dir = tempDir();
+    const fake = path.join(dir, 'redis-server');
+    copyFileSync(realpathSync('/bin/false'), fake);
+    const err = await startRedis({ dataDir: tempDir(), binary: fake }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RedisStartError);
+    expect((err as Error).message).toContain(fake);
+    expect((err as Error).message).toMatch(/exited \(code 1\) before it was ready/);
+  });
+
+  it('gives child processes our environment without ELECTRON_RUN_AS_NODE, unless asked for', () => {
+    const base = { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1' };
+    expect(childEnv({}, base)).toEqual({ PATH: '/bin' });
+    expect(childEnv({ ELECTRON_RUN_AS_NODE: '1' }, { PATH: '/bin' })).toEqual({
+      PATH: '/bin',
+      ELECTRON_RUN_AS_NODE: '1',
+    });
   });
 });
 

@@ -1,13 +1,20 @@
 /**
  * The app's Redis (PRODUCT.md §3): either an external one (`redis.url`) or a private, embedded
- * `redis-server` started with redis-memory-server, persisted with AOF (`appendfsync always`) in
- * `<dataDir>/redis`, bound to a free loopback port. A second start on the same dataDir finds the
- * data of the first.
+ * `redis-server` persisted with AOF (`appendfsync always`) in `<dataDir>/redis`, bound to a free loopback port. A
+ * second start on the same dataDir finds the data of the first.
+ *
+ * The embedded server is spawned here with an argument vector (no shell, no quoting), so the binary and the data
+ * folder may sit in any path — `/Applications/Rebalance Desk.app/…`, `C:\Program Files\…`, a home with a space.
+ * (redis-memory-server wraps such a binary path in literal quotes and then spawns the quoted string, which fails
+ * with ENOENT; it is used only for its last-resort download of a binary.) A small watchdog child stops redis-server
+ * when the host process dies without stopping it; inside Electron the watchdog is the app's executable run as Node,
+ * with `ELECTRON_RUN_AS_NODE=1` in that child's environment only — never in this process's.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
-import { Cluster, type Redis } from 'ioredis';
-import { RedisMemoryServer } from 'redis-memory-server';
+import { Cluster, Redis } from 'ioredis';
 import { createClient, describeTopology, isExternal, probe, type RedisClient, type RedisTopology } from './topology';
 
 export { redactRedisUrl } from './topology';
@@ -22,11 +29,22 @@ export interface RedisLog {
 export interface StartRedisOptions extends RedisTopology {
   /** External Redis (`redis://…` / `rediss://…`); when set (or `sentinel` / `cluster`) nothing is started. */
   url?: string | null;
-  /** Path of a `redis-server` binary for the embedded Redis. */
+  /** Path of a `redis-server` binary for the embedded Redis (`redis.binary`). */
   binary?: string | null;
   /** The app's data directory; the embedded Redis keeps its files in `<dataDir>/redis`. */
   dataDir: string;
   log?: RedisLog;
+  /** The redis-server shipped with the app, tried after `binary` and `REDISMS_SYSTEM_BINARY`, before PATH. */
+  bundledBinary?: string | null;
+  /**
+   * With no binary anywhere: true (the headless default, PRODUCT.md §3) lets redis-memory-server download and build
+   * one; false (the desktop app) fails with a message that says how to get Redis.
+   */
+  allowDownload?: boolean;
+  /** Where that download goes (redis-memory-server's default cache otherwise). */
+  downloadDir?: string;
+  /** Folders searched after PATH; default `wellKnownRedisDirs()`. */
+  extraDirs?: string[];
 }
 
 export interface RedisHandle {
@@ -67,9 +85,10 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** `redis-server` (`.exe` on Windows) on PATH, or null. */
+/** `redis-server` (`.exe` on Windows) in one of the `path.delimiter`-separated folders of `pathEnv`, or null. */
 export function findOnPath(name = 'redis-server', pathEnv = process.env.PATH ?? ''): string | null {
-  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  // No `.cmd`: a batch file cannot be spawned without a shell.
+  const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
   for (const dir of pathEnv.split(path.delimiter)) {
     if (!dir) continue;
     for (const ext of exts) {
@@ -80,16 +99,34 @@ export function findOnPath(name = 'redis-server', pathEnv = process.env.PATH ?? 
   return null;
 }
 
-export type BinaryChoice = { source: 'option' | 'env' | 'path'; path: string } | { source: 'download'; path: null };
+/**
+ * Folders searched after PATH. An app started from Finder / the Dock gets `PATH=/usr/bin:/bin:/usr/sbin:/sbin`, so
+ * Homebrew's redis-server (Apple silicon `/opt/homebrew/bin`, Intel `/usr/local/bin`) is only found here.
+ */
+export function wellKnownRedisDirs(platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'win32') return [];
+  if (platform === 'darwin') return ['/opt/homebrew/bin', '/usr/local/bin', '/opt/local/bin'];
+  return ['/usr/local/bin', '/usr/bin', '/snap/bin'];
+}
+
+export type BinaryChoice =
+  { source: 'option' | 'env' | 'bundled' | 'path'; path: string } | { source: 'download'; path: null };
+
+export interface ResolveRedisBinaryOptions {
+  bundledBinary?: string | null;
+  /** Searched after PATH; default `wellKnownRedisDirs()`. */
+  extraDirs?: string[];
+}
 
 /**
- * Which redis-server to run: `binary`, else `REDISMS_SYSTEM_BINARY`, else `redis-server` on PATH,
- * else redis-memory-server's download. A named binary that does not exist is an error (never a
- * silent download, which is what redis-memory-server would do).
+ * Which redis-server to run: `binary`, else `REDISMS_SYSTEM_BINARY`, else the app's shipped binary, else
+ * `redis-server` on PATH or in a well-known folder, else none (`download`). A named binary that does not exist is an
+ * error, never a silent download.
  */
 export function resolveRedisBinary(
   binary: string | null | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  options: ResolveRedisBinaryOptions = {},
 ): BinaryChoice {
   const check = (file: string, from: string): string => {
     const full = path.resolve(file);
@@ -106,8 +143,10 @@ export function resolveRedisBinary(
   if (binary) return { source: 'option', path: check(binary, 'from redis.binary') };
   const fromEnv = env.REDISMS_SYSTEM_BINARY;
   if (fromEnv) return { source: 'env', path: check(fromEnv, 'from REDISMS_SYSTEM_BINARY') };
-  const onPath = findOnPath('redis-server', env.PATH ?? '');
-  if (onPath) return { source: 'path', path: onPath };
+  if (options.bundledBinary) return { source: 'bundled', path: check(options.bundledBinary, 'shipped with the app') };
+  const dirs = [env.PATH ?? '', ...(options.extraDirs ?? wellKnownRedisDirs())].join(path.delimiter);
+  const found = findOnPath('redis-server', dirs);
+  if (found) return { source: 'path', path: found };
   return { source: 'download', path: null };
 }
 
@@ -159,41 +198,203 @@ async function startExternal(topology: RedisTopology, log?: RedisLog): Promise<R
   return { kind: 'external', url, description, pid: null, connect, client, stop: closeAll };
 }
 
-async function startEmbedded(opts: StartRedisOptions): Promise<RedisHandle> {
-  const choice = resolveRedisBinary(opts.binary);
-  const dir = path.resolve(opts.dataDir, 'redis');
-  mkdirSync(dir, { recursive: true });
-  const server = new RedisMemoryServer({
-    autoStart: false,
-    instance: {
-      ip: '127.0.0.1',
-      args: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir],
-    },
-    binary: choice.path ? { systemBinary: choice.path } : {},
+/** A free loopback port (the OS picks it; redis-server may still lose a race for it, which is retried). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
   });
+}
+
+/** Kills redis-server (last argument) once the host (the one before) is gone; exits when redis-server is gone. */
+const WATCHDOG_SCRIPT = `
+const [host, child] = process.argv.slice(-2).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+setInterval(() => {
+  if (!alive(child)) process.exit(0);
+  if (!alive(host)) { try { process.kill(child, 'SIGTERM'); } catch {} process.exit(0); }
+}, 2000);
+`;
+
+/** The environment of a child process: ours without `ELECTRON_RUN_AS_NODE`, plus `extra`. */
+export function childEnv(extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  delete env.ELECTRON_RUN_AS_NODE;
+  return { ...env, ...extra };
+}
+
+/**
+ * The watchdog child: this process' own executable — node, or the Electron app run as Node (`ELECTRON_RUN_AS_NODE`
+ * is set in the child's environment only).
+ */
+function startWatchdog(redisPid: number, log?: RedisLog): ChildProcess | null {
+  const warn = (error: Error) => log?.warn({ err: error.message }, 'the embedded Redis watchdog did not start');
   try {
-    await server.start();
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    await server.stop().catch(() => undefined);
-    if (choice.source === 'download') {
-      throw new RedisStartError(
-        'No redis-server found (redis.binary and REDISMS_SYSTEM_BINARY not set, none on PATH) and ' +
-          `downloading Redis failed: ${reason}. ${HOW_TO_GET_REDIS}.`,
+    const asNode: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+    const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(process.pid), String(redisPid)], {
+      stdio: 'ignore',
+      windowsHide: true,
+      env: childEnv(asNode),
+    });
+    watchdog.on('error', warn);
+    watchdog.unref();
+    return watchdog;
+  } catch (error) {
+    warn(error as Error);
+    return null;
+  }
+}
+
+interface Launched {
+  child: ChildProcess;
+  port: number;
+}
+
+type LaunchError = Error & { portTaken?: boolean; code?: string };
+
+const READY = /ready to accept connections/i;
+const PORT_TAKEN = /address already in use/i;
+const START_TIMEOUT_MS = 30_000;
+
+/** Spawns redis-server on `port` and resolves once it accepts connections; rejects with its last output otherwise. */
+function launchOnce(binary: string, dir: string, port: number): Promise<Launched> {
+  // An argument vector, no shell: spaces (or quotes) in `binary` and `dir` reach redis-server unchanged.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', '--save', ''];
+  args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let settled = false;
+    const child = spawn(binary, args, {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      env: childEnv(),
+    });
+    const fail = (error: LaunchError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`redis-server did not say "Ready to accept connections" within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    timer.unref();
+    const onData = (chunk: Buffer) => {
+      if (settled) return;
+      output = (output + chunk.toString()).slice(-4000);
+      if (!READY.test(output)) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ child, port });
+    };
+    // Its output is read for as long as it runs, so a full pipe never blocks it.
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (error) => fail(error));
+    child.once('exit', (code, signal) => {
+      const last = output.trim().split(/\r?\n/).slice(-3).join(' | ');
+      const error: LaunchError = new Error(
+        `redis-server exited (${signal ?? `code ${String(code)}`}) before it was ready${last ? `: ${last}` : ''}`,
       );
-    }
+      error.portTaken = PORT_TAKEN.test(output);
+      fail(error);
+    });
+  });
+}
+
+/** Waits for `child` to exit; after `graceMs`, kills it. */
+function waitForExit(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    timer.unref();
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** A binary from redis-memory-server's download (builds Redis from source on macOS / Linux, Memurai on Windows). */
+async function downloadRedis(downloadDir: string | undefined): Promise<string> {
+  const { RedisBinary } = await import('redis-memory-server');
+  return RedisBinary.getPath(downloadDir ? { downloadDir } : {});
+}
+
+async function embeddedBinary(opts: StartRedisOptions): Promise<{ binary: string; source: string }> {
+  const choice = resolveRedisBinary(opts.binary, process.env, {
+    bundledBinary: opts.bundledBinary ?? null,
+    ...(opts.extraDirs ? { extraDirs: opts.extraDirs } : {}),
+  });
+  if (choice.path) return { binary: choice.path, source: choice.source };
+  if (opts.allowDownload === false) {
+    const where = opts.extraDirs ?? wellKnownRedisDirs();
     throw new RedisStartError(
-      `The embedded Redis (${choice.path}) did not start with data in ${dir}: ${reason}. ` +
-        'Check that the directory is writable and its AOF files are intact.',
+      'No redis-server found: redis.binary and REDISMS_SYSTEM_BINARY are not set, none is shipped with the app and ' +
+        `none is on PATH${where.length ? ` or in ${where.join(', ')}` : ''}. ${HOW_TO_GET_REDIS}.`,
     );
   }
-  const info = server.getInstanceInfo();
-  if (!info) throw new RedisStartError('The embedded Redis reported no instance after starting.');
-  const url = `redis://${info.ip}:${info.port}`;
-  const pid = info.instance.getPid() ?? null;
-  opts.log?.info({ url, pid, dir, binary: choice.path ?? 'downloaded' }, 'embedded Redis started');
-  const { connect, client, closeAll } = trackingConnector({ url }, 'rebalance-desk');
+  try {
+    return { binary: await downloadRedis(opts.downloadDir), source: 'download' };
+  } catch (err) {
+    throw new RedisStartError(
+      'No redis-server found (redis.binary and REDISMS_SYSTEM_BINARY not set, none on PATH) and ' +
+        `downloading Redis failed: ${err instanceof Error ? err.message : String(err)}. ${HOW_TO_GET_REDIS}.`,
+    );
+  }
+}
+
+async function startEmbedded(opts: StartRedisOptions): Promise<RedisHandle> {
+  const { binary, source } = await embeddedBinary(opts);
+  const dir = path.resolve(opts.dataDir, 'redis');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new RedisStartError(
+      `The embedded Redis' data folder ${dir} could not be created: ${(err as Error).message}. Check dataDir.`,
+    );
+  }
+
+  let launched: Launched | null = null;
+  let lastError: LaunchError | null = null;
+  for (let attempt = 0; attempt < 5 && !launched; attempt += 1) {
+    try {
+      launched = await launchOnce(binary, dir, await freePort());
+    } catch (err) {
+      lastError = err as LaunchError;
+      if (!lastError.portTaken) break;
+    }
+  }
+  if (!launched) {
+    const hint =
+      lastError?.code === 'ENOENT' || lastError?.code === 'EACCES'
+        ? `${HOW_TO_GET_REDIS}.`
+        : `Check that ${dir} is writable and its AOF files are intact.`;
+    throw new RedisStartError(
+      `The embedded Redis (${binary}) did not start with data in ${dir}: ${lastError?.message ?? 'unknown error'}. ${hint}`,
+    );
+  }
+
+  const { child, port } = launched;
+  const url = `redis://127.0.0.1:${port}`;
+  const pid = child.pid ?? null;
+  const watchdog = pid ? startWatchdog(pid, opts.log) : null;
   let stopped = false;
+  child.once('exit', (code, signal) => {
+    watchdog?.kill();
+    if (!stopped) opts.log?.error({ url, pid, code, signal }, 'the embedded Redis exited');
+  });
+  opts.log?.info({ url, pid, dir, binary, source }, 'embedded Redis started');
+  const { connect, client, closeAll } = trackingConnector({ url }, 'rebalance-desk');
   return {
     kind: 'embedded',
     url,
@@ -205,7 +406,21 @@ async function startEmbedded(opts: StartRedisOptions): Promise<RedisHandle> {
       if (stopped) return;
       stopped = true;
       await closeAll();
-      await server.stop();
+      if (child.exitCode === null && child.signalCode === null) {
+        // SHUTDOWN works alike on every OS (a signal is a hard kill on Windows); the AOF is fsynced on every write.
+        const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        admin.on('error', () => undefined);
+        try {
+          await admin.connect();
+          await admin.call('SHUTDOWN').catch(() => undefined);
+        } catch {
+          child.kill('SIGTERM');
+        } finally {
+          admin.disconnect();
+        }
+        await waitForExit(child, 10_000);
+      }
+      watchdog?.kill();
       opts.log?.info({ url, pid }, 'embedded Redis stopped');
     },
   };

@@ -25,6 +25,10 @@ export class FakeWebContents extends EventEmitter {
   destroyed = false;
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | null = null;
   sent: { channel: string; message: unknown }[] = [];
+  reloads = 0;
+  reload() {
+    this.reloads += 1;
+  }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'allow' | 'deny' }) {
     this.windowOpenHandler = handler;
   }
@@ -81,6 +85,7 @@ export class BrowserWindow extends EventEmitter {
     return this.maximized;
   }
   maximize() {
+    this.calls.push('maximize');
     this.maximized = true;
   }
   restore() {
@@ -159,7 +164,9 @@ class FakeApp extends EventEmitter {
     this.ready = true;
     this.readyResolve?.();
   }
-  setAppUserModelId() {}
+  setAppUserModelId(id: string) {
+    this.calls.push(`setAppUserModelId:${id}`);
+  }
   quit() {
     this.calls.push('quit');
     const event = fakeEvent();
@@ -219,6 +226,23 @@ export const session = {
   },
 };
 
+export const protocol = {
+  privileged: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+  handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]) {
+    if (app.ready) throw new Error('registerSchemesAsPrivileged must be called before app is ready');
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response> | Response) {
+    if (!app.ready) throw new Error('protocol.handle must be called after app is ready');
+    if (this.handlers.has(scheme)) throw new Error(`protocol ${scheme} is already handled`);
+    this.handlers.set(scheme, handler);
+  },
+  isProtocolHandled(scheme: string) {
+    return this.handlers.has(scheme);
+  },
+};
+
 export const shell = {
   opened: [] as string[],
   paths: [] as string[],
@@ -238,14 +262,21 @@ export const safeStorage = {
   isAsyncEncryptionAvailable() {
     return Promise.resolve(this.available);
   },
+  /** The keychain's key; a blob of an older key decrypts with `shouldReEncrypt: true` (a rotated key). */
+  keyVersion: 1,
   encryptStringAsync(text: string) {
     if (!this.available) return Promise.reject(new Error('encryption is not available'));
-    return Promise.resolve(Buffer.from(`enc:${Buffer.from(text).toString('hex')}`));
+    const prefix = this.keyVersion === 1 ? 'enc:' : `enc${this.keyVersion}:`;
+    return Promise.resolve(Buffer.from(`${prefix}${Buffer.from(text).toString('hex')}`));
   },
   decryptStringAsync(data: Buffer) {
-    const text = data.toString();
-    if (!text.startsWith('enc:')) return Promise.reject(new Error('not encrypted by this fake'));
-    return Promise.resolve({ shouldReEncrypt: false, result: Buffer.from(text.slice(4), 'hex').toString() });
+    const match = /^enc(\d*):([0-9a-f]*)$/.exec(data.toString());
+    if (!match) return Promise.reject(new Error('not encrypted by this fake'));
+    const version = match[1] ? Number(match[1]) : 1;
+    return Promise.resolve({
+      shouldReEncrypt: version < this.keyVersion,
+      result: Buffer.from(match[2] ?? '', 'hex').toString(),
+    });
   },
   getSelectedStorageBackend() {
     return this.backend;
@@ -272,7 +303,7 @@ export interface FakeMenuItem {
   role?: string;
   type?: string;
   submenu?: FakeMenuItem[];
-  click?: () => void;
+  click?: (item?: Loose) => void;
 }
 
 export const Menu = {
@@ -376,8 +407,11 @@ export function resetFakes(): void {
   session.defaultSession.permissionCheckHandler = null;
   shell.opened = [];
   shell.paths = [];
+  protocol.privileged = [];
+  protocol.handlers.clear();
   safeStorage.available = true;
   safeStorage.backend = 'gnome_libsecret';
+  safeStorage.keyVersion = 1;
   Menu.applicationMenu = null;
   dialog.messages = [];
   dialog.errors = [];
@@ -397,6 +431,7 @@ export default {
   nativeImage,
   Notification,
   powerMonitor,
+  protocol,
   safeStorage,
   screen,
   session,

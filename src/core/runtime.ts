@@ -187,6 +187,7 @@ export class Runtime {
         settings: () => this.settings,
         ownClientId: () => this.ib.clientId,
         accountState: {
+          get: (accountId) => this.accountState.get(accountId),
           update: async (accountId, change) => {
             const state = await this.accountState.update(accountId, change);
             if (change.lastRebalance) this.feed.noteRebalanced(accountId, change.lastRebalance.asOf);

@@ -56,14 +56,31 @@ const zehnlabsSchema = z.object({
   autoCatchUp: z.boolean().default(false),
 });
 
+const orderType = z.enum(['MKT', 'LMT'], { error: () => 'must be MKT or LMT' });
+
 const ordersSchema = z.object({
   type: z.enum(['MKT', 'LMT']).default('MKT'),
+  /** Order type of buys / sells (§23); null = `type`. */
+  buyType: orderType.nullable().default(null),
+  sellType: orderType.nullable().default(null),
   timeInForce: z.enum(['DAY', 'GTC']).default('DAY'),
   outsideRth: z.boolean().default(false),
   limitOffsetPercent: z.number().min(0).max(10).default(0.5),
   fillTimeoutMs: positiveMs.default(300_000),
   minTradeValue: z.number().min(0).default(0),
   whatIf: z.boolean().default(true),
+});
+
+/** Risk limits (§23), checked by the planner before any order; null = no limit. */
+const limitsSchema = z.object({
+  maxOrderValue: z.number().positive('must be more than 0 (USD), or empty for no limit').nullable().default(null),
+  maxTurnoverPercent: z.number().positive('must be more than 0 %, or empty for no limit').nullable().default(200),
+  maxAllocationChangePercent: z
+    .number()
+    .positive('must be more than 0 %, or empty for no limit')
+    .max(100, 'must be at most 100 %')
+    .nullable()
+    .default(null),
 });
 
 const queueSchema = z.object({
@@ -100,6 +117,7 @@ export const settingsSchema = z
     accounts: z.array(accountSchema).default([]),
     replacementSets: z.record(z.string(), z.array(replacementSchema)).default({}),
     orders: ordersSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
     queue: queueSchema.prefault({}),
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
@@ -127,6 +145,7 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 export type AccountSettings = z.infer<typeof accountSchema>;
 export type Replacement = z.infer<typeof replacementSchema>;
 export type OrderSettings = Settings['orders'];
+export type LimitSettings = Settings['limits'];
 export type QueueSettings = Settings['queue'];
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */

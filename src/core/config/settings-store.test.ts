@@ -21,6 +21,9 @@ const expectedPaths: Record<string, string> = {
   'unknown-replacement-set.json': 'accounts.0.replacementSet',
   'duplicate-account.json': 'accounts.1.accountId',
   'bad-order-type.json': 'orders.type',
+  'bad-buy-type.json': 'orders.buyType',
+  'max-order-value-negative.json': 'limits.maxOrderValue',
+  'allocation-change-over-100.json': 'limits.maxAllocationChangePercent',
   'negative-retry-delay.json': 'queue.retryDelayMs',
   'bad-hold-on.json': 'queue.holdOn.1',
   'bad-allocations-url.json': 'zehnlabs.allocationsUrl',
@@ -55,6 +58,8 @@ describe('settings defaults', () => {
       replacementSets: {},
       orders: {
         type: 'MKT',
+        buyType: null,
+        sellType: null,
         timeInForce: 'DAY',
         outsideRth: false,
         limitOffsetPercent: 0.5,
@@ -62,6 +67,7 @@ describe('settings defaults', () => {
         minTradeValue: 0,
         whatIf: true,
       },
+      limits: { maxOrderValue: null, maxTurnoverPercent: 200, maxAllocationChangePercent: null },
       queue: {
         retryDelayMs: 60000,
         concurrency: 4,

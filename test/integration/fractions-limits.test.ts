@@ -137,3 +137,32 @@ describe('real accounts against the simulated gateway (§23)', () => {
     expect(await remainingOrders(stack, 'DU1900003')).toEqual([]);
   });
 });
+
+describe('Rebalance all (§23)', () => {
+  it('enqueues the command for every enabled account of the trading mode and answers per account', async () => {
+    stack = await startStack({
+      strategies: STRATEGIES,
+      accounts: [
+        { accountId: 'DU1900011', cash: 10_000, strategy: 'growth-a' },
+        { accountId: 'DU1900012', cash: 10_000, strategy: 'growth-a' },
+        { accountId: 'DU1900013', cash: 10_000, strategy: 'growth-a', enabled: false },
+        { accountId: 'U1900014', cash: 10_000, strategy: 'growth-a', type: 'live' },
+      ],
+    });
+    await stack.runtime.queue.pause();
+    // DU1900012 already has a rebalance waiting.
+    const waiting = await stack.run('DU1900012', 'rebalance');
+
+    const { results } = await stack.runtime.handlers.runCommandAll({ command: 'rebalance' });
+    expect(results.map((r) => [r.accountId, r.status])).toEqual([
+      ['DU1900011', 'queued'],
+      ['DU1900012', 'duplicate'],
+    ]);
+    expect(results[1]).toMatchObject({ status: 'duplicate', existingId: waiting });
+    const queued = results[0]!.status === 'queued' ? results[0]!.event : null;
+    expect(queued).toMatchObject({ accountId: 'DU1900011', command: 'rebalance', source: 'manual', status: 'pending' });
+
+    const pending = await stack.runtime.queue.list({ state: 'pending', limit: 100, offset: 0 });
+    expect(pending.events.map((e) => e.accountId).sort()).toEqual(['DU1900011', 'DU1900012']);
+  });
+});

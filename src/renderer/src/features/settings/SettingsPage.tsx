@@ -404,6 +404,18 @@ function SettingsForm({ view }: { view: ConfigView }) {
           <Section title="Orders">
             <SimpleGrid cols={4} spacing="xs">
               <SelectField path="orders.type" label="Order type" data={['MKT', 'LMT']} />
+              <SelectField
+                path="orders.buyType"
+                label="Buy order type"
+                data={['MKT', 'LMT']}
+                nullLabel="same as Order type"
+              />
+              <SelectField
+                path="orders.sellType"
+                label="Sell order type"
+                data={['MKT', 'LMT']}
+                nullLabel="same as Order type"
+              />
               <SelectField path="orders.timeInForce" label="Time in force" data={['DAY', 'GTC']} />
               <NumberField
                 path="orders.limitOffsetPercent"
@@ -418,6 +430,34 @@ function SettingsForm({ view }: { view: ConfigView }) {
               <NumberField path="orders.minTradeValue" label="Minimum trade value" min={0} decimals grouped />
               <SwitchField path="orders.outsideRth" label="Trade outside regular hours" />
               <SwitchField path="orders.whatIf" label="What-if check before sending" />
+            </SimpleGrid>
+          </Section>
+
+          <Section
+            title="Risk limits"
+            description="Checked before any order; a rebalance that breaks one is refused (needs attention) and sends nothing. Empty = no limit."
+          >
+            <SimpleGrid cols={3} spacing="xs">
+              <NumberField path="limits.maxOrderValue" label="Largest order (USD)" nullable min={0} decimals grouped />
+              <NumberField
+                path="limits.maxTurnoverPercent"
+                label="Largest turnover"
+                description="Σ |order value| ÷ net liquidation"
+                suffix=" %"
+                nullable
+                min={0}
+                decimals
+              />
+              <NumberField
+                path="limits.maxAllocationChangePercent"
+                label="Largest allocation change"
+                description="½ Σ |new − last rebalanced-to weight|"
+                suffix=" %"
+                nullable
+                min={0}
+                max={100}
+                decimals
+              />
             </SimpleGrid>
           </Section>
 

@@ -64,6 +64,10 @@ describe('real accounts against the simulated gateway (§23)', () => {
     expect(held.QQQ).toBe(0.4);
     const spyTarget = result.plan.rows.find((r) => r.symbol === 'SPY')!.targetShares;
     expect(held.SPY).toBeCloseTo(spyTarget + 0.4, 6);
+    // The Accounts card's last result says what is left to close by hand (recorded once the event is done).
+    await expect
+      .poll(async () => (await stack!.runtime.accountState.get('DU1900001')).lastResult, { timeout: 10_000 })
+      .toMatchObject({ eventId: id, ok: true, summary: expect.stringMatching(/close in TWS: 0\.4 QQQ, 0\.4 SPY$/) });
     expect(await remainingOrders(stack, 'DU1900001')).toEqual([]);
   });
 
@@ -77,6 +81,10 @@ describe('real accounts against the simulated gateway (§23)', () => {
     expect((preview.result as unknown as RebalanceResult).plan.limitBreaches).toEqual([
       expect.stringMatching(/^order BUY \d+ SPY worth \$3\d,\d{3}\.\d\d exceeds limits\.maxOrderValue \$30,000\.00$/),
     ]);
+
+    await expect
+      .poll(async () => (await stack!.runtime.accountState.get('DU1900002')).lastResult?.summary, { timeout: 10_000 })
+      .toMatch(/order\(s\) planned; risk limit breached: order BUY \d+ SPY worth/);
 
     const id = await stack.run('DU1900002', 'rebalance');
     const failed = await stack.waitFor(id, (e) => e.lastError !== null, 15_000);

@@ -195,6 +195,10 @@ interface Working {
  * `floor(NAV × (1 − reserve/100) × weight / mark)` shares, counting other clients' open orders as filled, trading
  * only deltas of ≥ 1 share worth ≥ `minTradeValue`, long only (a short is reported with a warning, never traded).
  *
+ * Every order is a whole number of shares (§23): a fractional holding's sell is floored and the fraction it leaves
+ * above the target is the row's `residualShares` (with a note and a warning), never traded. The risk limits
+ * (`input.limits`) are checked over the orders of the plan; each breach is a sentence in `limitBreaches`.
+ *
  * Phases: `sells` contains only the sells; `buys` only the buys, sized to `cash − NAV × reserve/100` (the live run
  * re-reads cash after the sells filled); `all` (the preview) contains both, the buys sized to that budget plus the
  * proceeds of the planned sells at the bid — what the live run will have once the sells fill. Other clients' open

@@ -72,7 +72,7 @@ describe('Settings page', () => {
     const buyType = (await screen.findAllByLabelText('Buy order type')).find((e) => e.tagName === 'INPUT')!;
     expect(buyType).toHaveValue('same as Order type');
     await userEvent.click(buyType);
-    await userEvent.click(await screen.findByRole('option', { name: 'LMT' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'LMT' }, { timeout: 20_000 }));
 
     const largest = screen.getByRole('textbox', { name: 'Largest order (USD)' });
     await userEvent.type(largest, '-5');

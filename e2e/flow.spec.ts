@@ -204,3 +204,46 @@ test('Settings rejects an invalid value with the message beside the field', asyn
   const saved = await demo.api<{ settings: { zehnlabs: { allocationsUrl: string } } }>('GET', '/api/config');
   expect(saved.body.settings.zehnlabs.allocationsUrl).not.toBe('not a url');
 });
+
+test('Rebalance all asks once, naming every account, and queues a rebalance for each', async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  // Let earlier tests' events finish so no rebalance is still waiting for an account.
+  await expect
+    .poll(
+      async () => {
+        const s = (await demo.api<QueueStatus>('GET', '/api/queue/status')).body.counts;
+        return s.pending + s.active + s.delayed;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(0);
+  await desk.queue.pause();
+  await desk.go('Accounts');
+  const dialog = await desk.accounts.rebalanceAll();
+  await expect(dialog).toContainText('Rebalance 3 accounts?');
+  const listed = dialog.getByRole('list', { name: 'Accounts to rebalance' }).getByRole('listitem');
+  await expect(listed).toHaveCount(3);
+  for (const accountId of ['DU1000001', 'DU1000002', 'DU1000003']) {
+    await expect(listed.filter({ hasText: `(${accountId})` })).toHaveCount(1);
+  }
+  await desk.screenshot('accounts-rebalance-all-confirm');
+  await dialog.getByRole('button', { name: 'Rebalance 3 accounts' }).click();
+  await expect(page.getByText('Rebalance all: 3 of 3 queued')).toBeVisible();
+
+  const pending = await demo.api<EventList>('GET', '/api/queue/events?state=pending');
+  const rebalances = pending.body.events.filter((e) => e.command === 'rebalance');
+  expect(rebalances.map((e) => e.accountId).sort()).toEqual(['DU1000001', 'DU1000002', 'DU1000003']);
+  await desk.go('Queue');
+  for (const event of rebalances) await expect(desk.queue.rowIn('pending', event.id)).toBeVisible();
+  await desk.queue.resume();
+  for (const event of rebalances) {
+    await expect(desk.queue.rowIn('done', event.id)).toBeVisible({ timeout: 60_000 });
+  }
+  // DU1000001 holds 200.4 TLT: every order sent is a whole number of shares.
+  for (const event of rebalances) {
+    const done = await demo.api<{ event: EventRecord }>('GET', `/api/queue/events/${encodeURIComponent(event.id)}`);
+    const orders = (done.body.event.result as { orders: { quantity: number }[] }).orders;
+    for (const order of orders) expect(Number.isInteger(order.quantity)).toBe(true);
+  }
+});

@@ -80,6 +80,14 @@ export class AccountsPage {
     await this.card(accountId).getByRole('button', { name, exact: true }).click();
   }
 
+  /** Clicks Rebalance all and returns its confirmation dialog (not yet confirmed). */
+  async rebalanceAll(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Rebalance all', exact: true }).click();
+    const dialog = this.page.getByRole('dialog');
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
   async publishSignal(strategy: string, command = 'rebalance'): Promise<void> {
     const panel = this.page.getByLabel('Simulator');
     await panel.getByRole('combobox', { name: 'Strategy' }).click();

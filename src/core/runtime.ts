@@ -196,6 +196,7 @@ export class Runtime {
         settings: () => this.settings,
         ownClientId: () => this.ib.clientId,
         accountState: {
+          get: (accountId) => this.accountState.get(accountId),
           update: async (accountId, change) => {
             const state = await this.accountState.update(accountId, change);
             if (change.lastRebalance) this.feed.noteRebalanced(accountId, change.lastRebalance.asOf);
@@ -454,10 +455,18 @@ export class Runtime {
 function summaryOf(event: EventRecord): string {
   const result = event.result ?? {};
   if (event.command === 'rebalance' || event.command === 'print-rebalance') {
-    const rows = ((result.plan as { rows?: { order: unknown }[] } | undefined)?.rows ?? []).filter((r) => r.order);
-    if (event.command === 'print-rebalance') return `${rows.length} order(s) planned`;
+    const plan = result.plan as { rows?: { order: unknown }[]; limitBreaches?: string[] } | undefined;
+    const rows = (plan?.rows ?? []).filter((r) => r.order);
+    if (event.command === 'print-rebalance') {
+      const breaches = plan?.limitBreaches ?? [];
+      return `${rows.length} order(s) planned${breaches.length > 0 ? `; risk limit breached: ${breaches[0]}` : ''}`;
+    }
     const sent = ((result.orders as unknown[] | undefined) ?? []).length;
-    return sent === 0 ? 'already at target, nothing traded' : `${sent} order(s) filled`;
+    // §23: fractions of a share whole-share orders cannot sell stay for the trader to close in TWS.
+    const residuals = (result.residuals as { symbol: string; shares: number }[] | undefined) ?? [];
+    const left =
+      residuals.length > 0 ? `; close in TWS: ${residuals.map((r) => `${r.shares} ${r.symbol}`).join(', ')}` : '';
+    return `${sent === 0 ? 'already at target, nothing traded' : `${sent} order(s) filled`}${left}`;
   }
   if (event.command === 'cancel-orders') return `${((result.orders as unknown[]) ?? []).length} order(s) cancelled`;
   return `${event.command} done`;

@@ -87,6 +87,22 @@ describe('the HTTP API generated from the contract', () => {
     expect(res.status).toBe(201);
   });
 
+  it("routes Rebalance all and one account's command to their own operations", async () => {
+    const { app } = appWith();
+    const all = await app.request('http://x/api/accounts/commands/rebalance', { method: 'POST', headers: auth });
+    expect(all.status).toBe(200);
+    expect(await all.json()).toEqual({ op: 'runCommandAll', input: { command: 'rebalance' } });
+    const one = await app.request('http://x/api/accounts/DU123456/commands/rebalance', {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(one.status).toBe(201);
+    expect(await one.json()).toEqual({ op: 'runCommand', input: { accountId: 'DU123456', command: 'rebalance' } });
+    const bad = await app.request('http://x/api/accounts/commands/buy-everything', { method: 'POST', headers: auth });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/command/);
+  });
+
   it.each([
     ['an unknown command', { accountId: 'DU123456', command: 'buy-everything' }, 'command'],
     ['a malformed account id', { accountId: 'not an account', command: 'rebalance' }, 'accountId'],

@@ -94,6 +94,11 @@ export interface AccountView {
   missedSignal: MissedSignal | null;
 }
 
+/** One account's answer to `runCommandAll`: its new event, or the event of that command it already has queued. */
+export type AccountCommandOutcome =
+  | { accountId: string; name: string; status: 'queued'; event: EventRecord }
+  | { accountId: string; name: string; status: 'duplicate'; existingId: string };
+
 export interface FeedLogEntry {
   at: string;
   channel: string | null;
@@ -163,6 +168,11 @@ export const operations = {
     input: z
       .object({ accountId, command, payload: payload.optional(), source: z.enum(['manual', 'catch-up']).optional() })
       .strict(),
+  }),
+  /** §23 Rebalance all: the command for every enabled account of the trading mode, answered per account. */
+  runCommandAll: op<{ results: AccountCommandOutcome[] }>()({
+    ...ROUTES.runCommandAll,
+    input: z.object({ command, payload: payload.optional() }).strict(),
   }),
   logs: op<{ lines: LogLine[] }>()({
     ...ROUTES.logs,

@@ -183,6 +183,11 @@ export interface PlanRow {
   /** The order this row produces, or null when no trade is made. */
   order: { side: OrderSide; quantity: number } | null;
   estimatedValue: number;
+  /**
+   * The fraction of a share above the target that whole-share orders leave behind (e.g. 0.4 of a 10.4-share holding
+   * sold down to 5), for the trader to close in TWS (§23); absent when there is none.
+   */
+  residualShares?: number;
   note?: string;
 }
 
@@ -196,6 +201,11 @@ export interface Plan {
   investable: number;
   rows: PlanRow[];
   warnings: string[];
+  /**
+   * Risk limits (`limits.*`, §23) the plan's orders break, each in words naming the limit. A live rebalance with any
+   * fails `rejected` and sends no order; absent on plans stored before limits existed.
+   */
+  limitBreaches?: string[];
   createdAt: string;
 }
 

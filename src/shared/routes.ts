@@ -19,6 +19,7 @@ export const ROUTES = {
   resume: { method: 'POST', path: '/api/queue/resume' },
   accounts: { method: 'GET', path: '/api/accounts' },
   runCommand: { method: 'POST', path: '/api/accounts/:accountId/commands/:command' },
+  runCommandAll: { method: 'POST', path: '/api/accounts/commands/:command' },
   logs: { method: 'GET', path: '/api/logs' },
   trades: { method: 'GET', path: '/api/trades' },
   feedLog: { method: 'GET', path: '/api/feed/log' },

@@ -21,6 +21,7 @@ export interface StackOptions {
     cashReservePercent?: number;
     replacementSet?: string | null;
     type?: 'paper' | 'live';
+    enabled?: boolean;
   })[];
   strategies: Record<string, { allocations: Allocation[]; asOf?: string }>;
   gateway?: Omit<SimGatewayOptions, 'accounts' | 'symbols'>;
@@ -65,6 +66,7 @@ export function testSettings(
       accountId: a.accountId,
       name: a.accountId,
       type: a.type ?? ('paper' as const),
+      enabled: a.enabled ?? true,
       strategy: a.strategy,
       cashReservePercent: a.cashReservePercent ?? 1,
       replacementSet: a.replacementSet ?? null,

@@ -157,6 +157,8 @@ const ibSchema = z.object(
   { error: 'must be an object of IB Gateway settings' },
 );
 
+const orderType = z.enum(['MKT', 'LMT'], { error: 'must be MKT (market) or LMT (limit)' });
+
 const zehnlabsSchema = z.object(
   {
     realtimeApiKey: text().default(''),
@@ -174,7 +176,10 @@ const zehnlabsSchema = z.object(
 
 const ordersSchema = z.object(
   {
-    type: z.enum(['MKT', 'LMT'], { error: 'must be MKT (market) or LMT (limit)' }).default('MKT'),
+    type: orderType.default('MKT'),
+    /** Order type of buys / sells (§23); null = `type`. */
+    buyType: orderType.nullable().default(null),
+    sellType: orderType.nullable().default(null),
     timeInForce: z.enum(['DAY', 'GTC'], { error: 'must be DAY or GTC' }).default('DAY'),
     outsideRth: flag().default(false),
     limitOffsetPercent: numberField('must be a percentage from 0 to 10', { min: 0, max: 10 }).default(0.5),
@@ -183,6 +188,25 @@ const ordersSchema = z.object(
     whatIf: flag().default(true),
   },
   { error: 'must be an object of order settings' },
+);
+
+/** Risk limits (§23), checked by the planner before any order; null = no limit. */
+const limitsSchema = z.object(
+  {
+    maxOrderValue: numberField('must be an amount above 0 (USD), or empty for no limit', { above: 0 })
+      .nullable()
+      .default(null),
+    maxTurnoverPercent: numberField('must be a percentage above 0, or empty for no limit', { above: 0 })
+      .nullable()
+      .default(200),
+    maxAllocationChangePercent: numberField('must be a percentage above 0 and at most 100, or empty for no limit', {
+      above: 0,
+      max: 100,
+    })
+      .nullable()
+      .default(null),
+  },
+  { error: 'must be an object of risk limits' },
 );
 
 const ERROR_KINDS = ['transient', 'market-closed', 'rejected', 'partial', 'invalid'] as const;
@@ -273,6 +297,7 @@ export const settingsSchema = z
       })
       .default({}),
     orders: ordersSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
     queue: queueSchema.prefault({}),
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
@@ -300,6 +325,7 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 export type AccountSettings = z.infer<typeof accountSchema>;
 export type Replacement = z.infer<typeof replacementSchema>;
 export type OrderSettings = Settings['orders'];
+export type LimitSettings = Settings['limits'];
 export type QueueSettings = Settings['queue'];
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */

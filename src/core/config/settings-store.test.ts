@@ -21,6 +21,15 @@ const expectedIssues: Record<string, [path: string, message: RegExp]> = {
   'unknown-replacement-set.json': ['accounts.0.replacementSet', /"ira" is not defined in replacementSets/],
   'duplicate-account.json': ['accounts.1.accountId', /^DU123456 is listed twice$/],
   'bad-order-type.json': ['orders.type', /^must be MKT \(market\) or LMT \(limit\)$/],
+  'bad-buy-type.json': ['orders.buyType', /^must be MKT \(market\) or LMT \(limit\)$/],
+  'max-order-value-negative.json': [
+    'limits.maxOrderValue',
+    /^must be an amount above 0 \(USD\), or empty for no limit$/,
+  ],
+  'allocation-change-over-100.json': [
+    'limits.maxAllocationChangePercent',
+    /^must be a percentage above 0 and at most 100, or empty for no limit$/,
+  ],
   'negative-retry-delay.json': ['queue.retryDelayMs', /^must be a whole number of milliseconds, at least 1$/],
   'bad-hold-on.json': ['queue.holdOn.1', /^must be one of transient, market-closed, rejected, partial, invalid$/],
   'bad-allocations-url.json': ['zehnlabs.allocationsUrl', /^must be an http:\/\/ or https:\/\/ URL$/],
@@ -88,6 +97,8 @@ describe('settings defaults', () => {
       replacementSets: {},
       orders: {
         type: 'MKT',
+        buyType: null,
+        sellType: null,
         timeInForce: 'DAY',
         outsideRth: false,
         limitOffsetPercent: 0.5,
@@ -95,6 +106,7 @@ describe('settings defaults', () => {
         minTradeValue: 0,
         whatIf: true,
       },
+      limits: { maxOrderValue: null, maxTurnoverPercent: 200, maxAllocationChangePercent: null },
       queue: {
         retryDelayMs: 60000,
         concurrency: 4,

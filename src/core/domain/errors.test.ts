@@ -19,6 +19,7 @@ describe('classifyIbError', () => {
     [387, 'rejected'],
     [460, 'rejected'],
     [10148, 'rejected'],
+    [10243, 'rejected'],
     [200, 'invalid'],
     [100, 'transient'],
     [162, 'transient'],

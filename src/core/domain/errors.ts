@@ -66,7 +66,7 @@ export function invalidError(message: string, options?: DeskErrorOptions): DeskE
  *
  * | kind | codes |
  * |---|---|
- * | rejected | 104 105 106 107 109 110 111 113 116 135 161 201 (rejected: buying power, permission…) 202 (cancelled, e.g. rejected by system) 203 (security not allowed for the account) 321 (error validating request) 383 387 388 404 434 460 (no trading permission) 10148 (order cannot be cancelled) |
+ * | rejected | 104 105 106 107 109 110 111 113 116 135 161 201 (rejected: buying power, permission…) 202 (cancelled, e.g. rejected by system) 203 (security not allowed for the account) 321 (error validating request) 383 387 388 404 434 460 (no trading permission) 10148 (order cannot be cancelled) 10243 (fractional-sized order refused by the API) |
  * | invalid | 200 (no security definition) 517 (unknown contract) 579 (invalid symbol) |
  * | transient | 100 (message rate) 103 (duplicate order id) 162 (historical pacing) 300 309 322 326 (client id in use) 354 (market data not subscribed) 366 420 501 502 (cannot connect) 503 504 (not connected) 505–586 (socket read/send failures) 1100 1101 1102 1300 (connectivity) 2103 2105 2110 2157 (farm / server connection broken) 10090 10147 (order to cancel not found) 10167 10168 (no live / delayed market data) |
  * | transient | every code not listed, and timeouts (which have no code) |
@@ -76,6 +76,7 @@ export function invalidError(message: string, options?: DeskErrorOptions): DeskE
 export const IB_ERROR_KINDS: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
   ...[
     104, 105, 106, 107, 109, 110, 111, 113, 116, 135, 161, 201, 202, 203, 321, 383, 387, 388, 404, 434, 460, 10148,
+    10243,
   ].map((code) => [code, 'rejected'] as const),
   ...[200, 517, 579].map((code) => [code, 'invalid'] as const),
   ...[

@@ -380,3 +380,182 @@ describe('sizeBuys', () => {
     expect(sized.factor).toBe(0);
   });
 });
+
+describe('planRebalance with fractional holdings (§23)', () => {
+  it('sells a 10.4-share holding down to 5 with a whole-share order and reports the 0.4 left', () => {
+    const plan = planRebalance(
+      input({
+        allocations: weights({ A: 0.5, B: 0.5 }),
+        netLiquidation: 1_040,
+        cash: 0,
+        positions: { A: 10.4 },
+        prices: { A: quote(100), B: quote(100) },
+      }),
+    );
+    expect(orderLines(plan)).toEqual(['SELL 5 A', 'BUY 5 B']);
+    expect(row(plan, 'A')).toMatchObject({ currentShares: 10.4, targetShares: 5, residualShares: 0.4 });
+    expect(row(plan, 'A')?.note).toBe('0.4 share left: close it in TWS');
+    expect(plan.warnings).toContain('A: 0.4 share left: close it in TWS (orders are whole shares)');
+    expect(row(plan, 'B')?.residualShares).toBeUndefined();
+  });
+
+  it('sells a fractional holding no longer targeted to its fraction: 10.4 → SELL 10, 0.4 left', () => {
+    const plan = planRebalance(
+      input({
+        allocations: weights({ B: 1 }),
+        cash: 100_000,
+        positions: { OLD: 10.4 },
+        prices: { B: quote(100), OLD: quote(50) },
+      }),
+    );
+    expect(orderLines(plan)).toEqual(['SELL 10 OLD', 'BUY 1000 B']);
+    expect(row(plan, 'OLD')?.residualShares).toBe(0.4);
+  });
+
+  it('reports a holding of 0.4 share that should go to 0, and does not trade it', () => {
+    const plan = planRebalance(
+      input({
+        allocations: weights({ B: 1 }),
+        netLiquidation: 100_020,
+        positions: { OLD: 0.4 },
+        prices: { B: quote(100), OLD: quote(50) },
+      }),
+    );
+    expect(orderLines(plan)).toEqual(['BUY 1000 B']);
+    expect(row(plan, 'OLD')).toMatchObject({ currentShares: 0.4, targetShares: 0, order: null, residualShares: 0.4 });
+    expect(row(plan, 'OLD')?.note).toMatch(/below one share, reported, not traded: 0\.4 share left: close it in TWS/);
+    expect(plan.warnings.some((w) => /OLD: holding of 0\.4 share is below one share/.test(w))).toBe(true);
+  });
+
+  it('has no order left once the whole shares are sold: 5.4 held against 5 is at target', () => {
+    const plan = planRebalance(
+      input({
+        allocations: weights({ A: 0.5, B: 0.5 }),
+        netLiquidation: 1_040,
+        cash: 0,
+        positions: { A: 5.4, B: 5 },
+        prices: { A: quote(100), B: quote(100) },
+      }),
+    );
+    expect(orderLines(plan)).toEqual([]);
+    expect(row(plan, 'A')?.residualShares).toBe(0.4);
+  });
+
+  it('floors a buy from a fractional holding: 10.4 held against 12 buys 1, never 1.6', () => {
+    const plan = planRebalance(
+      input({
+        allocations: weights({ A: 1 }),
+        netLiquidation: 1_200,
+        cash: 160,
+        positions: { A: 10.4 },
+        prices: { A: quote(100) },
+      }),
+    );
+    expect(orderLines(plan)).toEqual(['BUY 1 A']);
+    expect(row(plan, 'A')?.note).toBeUndefined();
+    expect(row(plan, 'A')?.residualShares).toBeUndefined();
+  });
+
+  it('never plans a fractional quantity, whatever the holdings', () => {
+    const plan = planRebalance(
+      input({
+        allocations: weights({ A: 0.3, B: 0.3, C: 0.4 }),
+        netLiquidation: 50_000,
+        cash: 1_234.56,
+        positions: { A: 123.456, B: 7.25, D: 3.999 },
+        prices: { A: quote(37.13, 0.02), B: quote(91.7, 0.05), C: quote(12.01, 0.01), D: quote(100) },
+      }),
+    );
+    expect(ordersOf(plan).length).toBeGreaterThan(0);
+    for (const o of ordersOf(plan)) expect(Number.isInteger(o.quantity)).toBe(true);
+    expect(row(plan, 'D')).toMatchObject({ order: { side: 'SELL', quantity: 3 }, residualShares: 0.999 });
+  });
+});
+
+describe('planRebalance risk limits (§23)', () => {
+  // 100 % A → 50/50: SELL 500 A at 100 ($50,000) and BUY 500 B ($50,000), turnover 100 % of $100,000.
+  const swap = (limits: PlanInput['limits'], lastTargetWeights: PlanInput['lastTargetWeights'] = null) =>
+    planRebalance(
+      input({
+        allocations: weights({ A: 0.5, B: 0.5 }),
+        cash: 0,
+        positions: { A: 1000 },
+        prices: { A: quote(100), B: quote(100) },
+        limits,
+        lastTargetWeights,
+      }),
+    );
+
+  it.each([
+    { name: 'maxOrderValue just above the largest order', limits: { maxOrderValue: 50_000.01 }, breaches: [] },
+    { name: 'maxOrderValue equal to the largest order', limits: { maxOrderValue: 50_000 }, breaches: [] },
+    {
+      name: 'maxOrderValue just below the orders',
+      limits: { maxOrderValue: 49_999.99 },
+      breaches: [
+        'order SELL 500 A worth $50,000.00 exceeds limits.maxOrderValue $49,999.99',
+        'order BUY 500 B worth $50,000.00 exceeds limits.maxOrderValue $49,999.99',
+      ],
+    },
+    { name: 'maxTurnoverPercent at the turnover', limits: { maxTurnoverPercent: 100 }, breaches: [] },
+    {
+      name: 'maxTurnoverPercent just under the turnover',
+      limits: { maxTurnoverPercent: 99.99 },
+      breaches: [
+        'turnover $100,000.00 is 100.00 % of net liquidation $100,000.00, above limits.maxTurnoverPercent 99.99 %',
+      ],
+    },
+    { name: 'no limits', limits: {}, breaches: [] },
+    { name: 'limits set to null', limits: { maxOrderValue: null, maxTurnoverPercent: null }, breaches: [] },
+  ])('checks $name', ({ limits, breaches }) => {
+    const plan = swap(limits);
+    expect(plan.limitBreaches).toEqual(breaches);
+    // The preview still shows the orders a raised limit would send.
+    expect(orderLines(plan)).toEqual(['SELL 500 A', 'BUY 500 B']);
+  });
+
+  it('notes the breaching order on its row', () => {
+    const plan = swap({ maxOrderValue: 10_000 });
+    expect(row(plan, 'A')?.note).toBe('exceeds limits.maxOrderValue $10,000.00');
+  });
+
+  it.each([
+    // Last rebalanced to 70/30; the new 50/50 moves ½ (|0.5 − 0.7| + |0.5 − 0.3|) = 20 %.
+    { limit: 20, breaches: [] },
+    { limit: 20.01, breaches: [] },
+    {
+      limit: 19.99,
+      breaches: [
+        'target weights change by 20.00 % since the last rebalance, above limits.maxAllocationChangePercent 19.99 %',
+      ],
+    },
+  ])('checks maxAllocationChangePercent $limit against a 20 % change', ({ limit, breaches }) => {
+    const plan = swap({ maxAllocationChangePercent: limit }, { A: 0.7, B: 0.3 });
+    expect(plan.limitBreaches).toEqual(breaches);
+  });
+
+  it('counts a symbol dropped from the targets as changed weight', () => {
+    const plan = swap({ maxAllocationChangePercent: 40 }, { C: 1 });
+    expect(plan.limitBreaches).toEqual([
+      'target weights change by 100.00 % since the last rebalance, above limits.maxAllocationChangePercent 40 %',
+    ]);
+  });
+
+  it('says the allocation change was not checked when the account was never rebalanced', () => {
+    const plan = swap({ maxAllocationChangePercent: 1 }, null);
+    expect(plan.limitBreaches).toEqual([]);
+    expect(plan.warnings.some((w) => /maxAllocationChangePercent not checked/.test(w))).toBe(true);
+  });
+
+  it('checks the orders the phase sends: a buys step that alone breaks the turnover', () => {
+    const base = {
+      allocations: weights({ A: 0.5, B: 0.5 }),
+      prices: { A: quote(100), B: quote(100) },
+      limits: { maxTurnoverPercent: 40 },
+    };
+    const buys = planRebalance(input({ ...base, cash: 100_000, phase: 'buys' }));
+    expect(buys.limitBreaches).toEqual([
+      'turnover $100,000.00 is 100.00 % of net liquidation $100,000.00, above limits.maxTurnoverPercent 40 %',
+    ]);
+  });
+});

@@ -47,6 +47,23 @@ export interface PlanInput {
   now: string;
   /** Warnings from earlier steps (validation, replacement) to carry on the plan. */
   warnings?: readonly string[];
+  /** `limits.*` of the settings (§23); omitted or null fields are not checked. */
+  limits?: Partial<RiskLimits>;
+  /**
+   * Symbol → target weight (0..1) the account was last rebalanced to, for `limits.maxAllocationChangePercent`;
+   * null when it never was (the limit cannot be checked then, and the plan says so).
+   */
+  lastTargetWeights?: Readonly<Record<string, number>> | null;
+}
+
+/** The risk limits of §23, checked by the planner before any order. */
+export interface RiskLimits {
+  /** The most any one order may be worth, USD. */
+  maxOrderValue: number | null;
+  /** The largest Σ |order value| ÷ NAV of one plan, percent. */
+  maxTurnoverPercent: number | null;
+  /** The largest ½ Σ |new − last rebalanced-to target weight|, percent. */
+  maxAllocationChangePercent: number | null;
 }
 
 /** A buy wanted by the plan, before sizing to the cash at hand. */
@@ -126,6 +143,34 @@ function money(value: number): string {
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
+/** A share count as a trader reads it: whole shares plain, fractions to at most 4 decimals ("0.4", "10.1234"). */
+function shareText(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 4, useGrouping: false });
+}
+
+/** Fractions of a share as IB reports them (at most a few decimals), free of floating-point dust. */
+function roundShares(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function percentText(value: number): string {
+  return `${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} %`;
+}
+
+/** ½ Σ |new − old| over the union of symbols, in percent (0 when nothing moved, 100 for a complete swap). */
+export function allocationChangePercent(
+  next: ReadonlyMap<string, number>,
+  last: Readonly<Record<string, number>>,
+): number {
+  const old = new Map<string, number>();
+  for (const [raw, weight] of Object.entries(last)) old.set(normalise(raw), (old.get(normalise(raw)) ?? 0) + weight);
+  let sum = 0;
+  for (const symbol of new Set([...next.keys(), ...old.keys()])) {
+    sum += Math.abs((next.get(symbol) ?? 0) - (old.get(symbol) ?? 0));
+  }
+  return (sum / 2) * 100;
+}
+
 interface Working {
   symbol: string;
   held: number;
@@ -140,6 +185,8 @@ interface Working {
   targetShares: number;
   delta: number;
   order: { side: OrderSide; quantity: number } | null;
+  /** The fraction of a share above the target that whole-share orders cannot sell (§23). */
+  residual: number;
   notes: string[];
 }
 
@@ -147,6 +194,10 @@ interface Working {
  * Plans a rebalance (§8): valuing positions at the mark (never at cost), targeting
  * `floor(NAV × (1 − reserve/100) × weight / mark)` shares, counting other clients' open orders as filled, trading
  * only deltas of ≥ 1 share worth ≥ `minTradeValue`, long only (a short is reported with a warning, never traded).
+ *
+ * Every order is a whole number of shares (§23): a fractional holding's sell is floored and the fraction it leaves
+ * above the target is the row's `residualShares` (with a note and a warning), never traded. The risk limits
+ * (`input.limits`) are checked over the orders of the plan; each breach is a sentence in `limitBreaches`.
  *
  * Phases: `sells` contains only the sells; `buys` only the buys, sized to `cash − NAV × reserve/100` (the live run
  * re-reads cash after the sells filled); `all` (the preview) contains both, the buys sized to that budget plus the
@@ -222,6 +273,7 @@ export function planRebalance(input: PlanInput): Plan {
       targetShares,
       delta: targetShares - (shares + open),
       order: null,
+      residual: 0,
       notes: [],
     };
     if (open !== 0) {
@@ -233,11 +285,24 @@ export function planRebalance(input: PlanInput): Plan {
       warnings.push(`${symbol} is held short (${shares} shares); short positions are not traded`);
       return row;
     }
-    const size = Math.abs(row.delta);
+    // Orders are whole shares (§23): IB's API refuses fractional orders for most accounts. A sell is floored; the
+    // fraction above the target it leaves is reported for the trader to close in TWS, never traded.
+    const size = Math.floor(Math.abs(row.delta) + SHARE_EPSILON);
+    if (row.delta < 0) row.residual = Math.max(0, roundShares(Math.abs(row.delta) - size));
     if (size >= 1 && size * mark >= minTradeValue) {
       row.order = { side: row.delta > 0 ? 'BUY' : 'SELL', quantity: size };
     } else if (size >= 1) {
       row.notes.push(`trade of ${money(size * mark)} is below the minimum trade value ${money(minTradeValue)}`);
+    }
+    if (row.residual > 0) {
+      const left = `${shareText(row.residual)} share left: close it in TWS`;
+      const subShare = targetShares === 0 && size === 0;
+      row.notes.push(subShare ? `holding below one share, reported, not traded: ${left}` : left);
+      warnings.push(
+        subShare
+          ? `${symbol}: holding of ${shareText(row.residual)} share is below one share and is not traded; close it in TWS`
+          : `${symbol}: ${left} (orders are whole shares)`,
+      );
     }
     return row;
   });
@@ -293,6 +358,10 @@ export function planRebalance(input: PlanInput): Plan {
   const rank = (r: Working) => (r.order?.side === 'SELL' ? 0 : r.order?.side === 'BUY' ? 1 : 2);
   rows.sort((a, b) => rank(a) - rank(b) || a.symbol.localeCompare(b.symbol));
 
+  const valueOf = (r: Working) =>
+    r.order ? r.order.quantity * (r.order.side === 'BUY' ? r.buyPrice : r.sellPrice) : 0;
+  const limitBreaches = checkLimits(rows, valueOf, weights, nav, input, warnings);
+
   return {
     accountId: input.accountId,
     strategy: input.strategy,
@@ -313,14 +382,65 @@ export function planRebalance(input: PlanInput): Plan {
         price: r.mark,
         delta: r.delta,
         order: r.order,
-        estimatedValue: r.order ? cents(r.order.quantity * (r.order.side === 'BUY' ? r.buyPrice : r.sellPrice)) : 0,
+        estimatedValue: cents(valueOf(r)),
       };
+      if (r.residual > 0) row.residualShares = r.residual;
       if (r.notes.length > 0) row.note = r.notes.join('; ');
       return row;
     }),
     warnings: [...new Set(warnings)],
+    limitBreaches,
     createdAt: input.now,
   };
+}
+
+/**
+ * The risk limits of §23 over a plan's orders, each breach in words naming the limit. A breaching order's row is
+ * noted too. `limits.maxAllocationChangePercent` needs the weights of the last rebalance; without one it is not
+ * checked and a warning says so.
+ */
+function checkLimits(
+  rows: Working[],
+  valueOf: (r: Working) => number,
+  weights: ReadonlyMap<string, number>,
+  nav: number,
+  input: PlanInput,
+  warnings: string[],
+): string[] {
+  const { maxOrderValue = null, maxTurnoverPercent = null, maxAllocationChangePercent = null } = input.limits ?? {};
+  const breaches: string[] = [];
+  if (maxOrderValue !== null) {
+    for (const r of rows) {
+      const value = valueOf(r);
+      if (!r.order || cents(value) <= maxOrderValue) continue;
+      const text = `order ${r.order.side} ${r.order.quantity} ${r.symbol} worth ${money(value)} exceeds limits.maxOrderValue ${money(maxOrderValue)}`;
+      breaches.push(text);
+      r.notes.push(`exceeds limits.maxOrderValue ${money(maxOrderValue)}`);
+    }
+  }
+  const turnover = rows.reduce((sum, r) => sum + valueOf(r), 0);
+  if (maxTurnoverPercent !== null && turnover > 0) {
+    const percent = nav > 0 ? (turnover / nav) * 100 : Number.POSITIVE_INFINITY;
+    if (percent > maxTurnoverPercent + 1e-9) {
+      breaches.push(
+        `turnover ${money(turnover)} is ${Number.isFinite(percent) ? percentText(percent) : 'all'} of net liquidation ${money(nav)}, above limits.maxTurnoverPercent ${maxTurnoverPercent} %`,
+      );
+    }
+  }
+  if (maxAllocationChangePercent !== null) {
+    const last = input.lastTargetWeights ?? null;
+    if (last === null) {
+      warnings.push('limits.maxAllocationChangePercent not checked: this account has no earlier rebalance to compare');
+    } else {
+      const change = allocationChangePercent(weights, last);
+      if (change > maxAllocationChangePercent + 1e-9) {
+        breaches.push(
+          `target weights change by ${percentText(change)} since the last rebalance, above limits.maxAllocationChangePercent ${maxAllocationChangePercent} %`,
+        );
+      }
+    }
+  }
+  return breaches;
 }
 
 /** The orders of a plan in the order they are sent: sells, then buys (§8 step 7). */

@@ -1,4 +1,4 @@
-import type { AccountView, ConfigView, Handlers } from '../../shared/contract';
+import type { AccountCommandOutcome, AccountView, ConfigView, Handlers } from '../../shared/contract';
 import type { EventRecord } from '../../shared/dto';
 import { SECRET_PATHS, type Settings } from '../config/schema';
 import { getSecret, keepUnchangedSecrets, maskSecrets } from '../config/secrets';
@@ -122,6 +122,31 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
         return result.event;
       }
       return enqueueManual(accountId, command, payload, 'manual');
+    },
+    runCommandAll: async ({ command, payload }) => {
+      const settings = runtime.settings;
+      const targets = settings.accounts.filter((a) => a.enabled && a.type === settings.tradingMode);
+      if (targets.length === 0) {
+        throw new ApiError(
+          'invalid',
+          `no enabled ${settings.tradingMode} account to run ${command} on; enable one under Settings → Accounts`,
+        );
+      }
+      // Enqueued together, so the queue sends them to Redis as one call; each keeps its own answer.
+      const results = await Promise.all(
+        targets.map(async (account): Promise<AccountCommandOutcome> => {
+          const event = buildManualEvent(
+            { accountId: account.accountId, command, source: 'manual', ...(payload ? { payload } : {}) },
+            settings,
+          );
+          const result = await queue().enqueue(event, 'operator');
+          const who = { accountId: account.accountId, name: account.name };
+          return result.status === 'queued'
+            ? { ...who, status: 'queued', event: result.event }
+            : { ...who, status: 'duplicate', existingId: result.existingId };
+        }),
+      );
+      return { results };
     },
     logs: async (input) => ({ lines: runtime.tail.query(input) }),
     trades: async (input) => ({ trades: await runtime.trades.list(input) }),

@@ -12,7 +12,10 @@ export interface CommandDeps {
   settings: () => Settings;
   /** Own client id, to tell this app's open orders from other clients'. */
   ownClientId: () => number | null;
-  accountState: { update(accountId: string, change: Partial<AccountState>): Promise<unknown> };
+  accountState: {
+    get(accountId: string): Promise<AccountState>;
+    update(accountId: string, change: Partial<AccountState>): Promise<unknown>;
+  };
   /** Links an order placed for an event to it, so its trade records carry the event id. */
   trackOrder: (orderId: number, eventId: string) => void;
   trades?: { add(trade: TradeRecord): Promise<void> };

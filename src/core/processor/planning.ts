@@ -11,9 +11,21 @@ export interface Targets {
   allocations: { symbol: string; weight: number }[];
   asOf: string | null;
   warnings: string[];
+  /** The target weights of the account's last finished rebalance (§23 `limits.maxAllocationChangePercent`). */
+  lastTargetWeights: Record<string, number> | null;
 }
 
-/** §8 steps 1–2: the strategy's allocations, validated, with the account's replacement set applied. */
+/** Symbol → weight of a target list, duplicates added up: what a finished rebalance stores as its baseline. */
+export function weightsByTarget(allocations: readonly { symbol: string; weight: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of allocations) out[a.symbol] = (out[a.symbol] ?? 0) + a.weight;
+  return out;
+}
+
+/**
+ * §8 steps 1–2: the strategy's allocations, validated, with the account's replacement set applied; with the weights
+ * the account was last rebalanced to.
+ */
 export async function targetsFor(deps: CommandDeps, account: AccountSettings): Promise<Targets> {
   const set = await deps.allocations.getAllocations(account.strategy);
   const validated = validateAllocations(set.allocations);
@@ -22,7 +34,13 @@ export async function targetsFor(deps: CommandDeps, account: AccountSettings): P
     throw invalidError(`replacement set "${account.replacementSet}" of ${account.accountId} is not defined`);
   }
   const replaced = applyReplacements(validated.allocations, rules);
-  return { allocations: replaced.allocations, asOf: set.asOf, warnings: [...validated.warnings, ...replaced.notes] };
+  const state = await deps.accountState.get(account.accountId);
+  return {
+    allocations: replaced.allocations,
+    asOf: set.asOf,
+    warnings: [...validated.warnings, ...replaced.notes],
+    lastTargetWeights: state.lastTargetWeights,
+  };
 }
 
 /**
@@ -69,11 +87,14 @@ export async function planFor(
     phase,
     now: deps.now().toISOString(),
     warnings: targets.warnings,
+    limits: deps.settings().limits,
+    lastTargetWeights: targets.lastTargetWeights,
   });
   log.info(
     { phase, nav: equity.netLiquidation, cash: equity.totalCashValue, orders: plan.rows.filter((r) => r.order).length },
     `planned ${phase} for ${event.accountId}`,
   );
+  for (const breach of plan.limitBreaches ?? []) log.warn({ phase }, `risk limit: ${breach}`);
   return { plan, quotes };
 }
 

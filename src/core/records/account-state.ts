@@ -6,13 +6,19 @@ export interface AccountState {
   lastResult: { at: string; eventId: string; command: string; ok: boolean; summary: string } | null;
   /** Largest |current − target| weight at the last plan, 0..1. */
   drift: number | null;
+  /**
+   * Symbol → target weight (0..1, replacement set applied) of the last finished rebalance: the baseline of
+   * `limits.maxAllocationChangePercent` (§23). Null before the first one.
+   */
+  lastTargetWeights: Record<string, number> | null;
 }
 
-const EMPTY: AccountState = { lastRebalance: null, lastResult: null, drift: null };
+const EMPTY: AccountState = { lastRebalance: null, lastResult: null, drift: null, lastTargetWeights: null };
 
 /**
  * What the app remembers per account between runs (HASH `rebalance_account_state`): the allocation `as_of` it last
- * rebalanced to (for catch-up, §6), its last result and drift (for the Accounts page).
+ * rebalanced to (for catch-up, §6), its last result and drift (for the Accounts page), and the target weights it last
+ * rebalanced to (for `limits.maxAllocationChangePercent`, §23).
  */
 export class AccountStateStore {
   readonly key: string;

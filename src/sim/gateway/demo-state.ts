@@ -60,7 +60,8 @@ export function demoAccounts(): SimAccount[] {
       cash: 100_000,
       positions: [
         { symbol: 'SPY', quantity: 50, avgCost: 601.12 },
-        { symbol: 'TLT', quantity: 200, avgCost: 92.35 },
+        // Dividend reinvestment leaves fractions: the rebalance sells whole shares and reports the 0.4 left (§23).
+        { symbol: 'TLT', quantity: 200.4, avgCost: 92.35 },
         { symbol: 'GLD', quantity: 30, avgCost: 301.4 },
       ],
     },

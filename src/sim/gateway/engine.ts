@@ -689,6 +689,8 @@ export class Engine {
       return reject(436, 'You must specify an allocation (either a single account, group, or profile).', false);
     if (!this.accountsById.has(accountId)) return reject(201, `Order rejected - reason:Unknown account ${accountId}`);
     if (!(p.totalQuantity > 0)) return reject(201, 'Order rejected - reason:The order quantity must be greater than 0');
+    // IB's API takes whole shares only for most accounts (fractional positions, e.g. from dividend reinvestment, stay).
+    if (!Number.isInteger(p.totalQuantity)) return reject(10243, 'Fractional-sized order cannot be placed via API');
     if ((p.orderType === 'LMT' || p.orderType === 'LOC') && (p.lmtPrice === null || !(p.lmtPrice > 0))) {
       return reject(201, 'Order rejected - reason:The limit price is missing or not valid');
     }

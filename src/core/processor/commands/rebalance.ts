@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { EventRecord, OrderRecord, Plan, Quote } from '../../../shared/dto';
-import type { AccountSettings } from '../../config/schema';
+import type { EventRecord, OrderRecord, OrderSide, OrderType, Plan, Quote } from '../../../shared/dto';
+import type { AccountSettings, OrderSettings } from '../../config/schema';
 import { DeskError, marketClosedError, partialError, rejectedError } from '../../domain/errors';
 import { limitPrice } from '../../domain/limit-price';
 import { isOpen, nextOpen } from '../../domain/market-hours';
@@ -8,7 +8,7 @@ import { ordersOf, type PlannedOrder } from '../../domain/planner';
 import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
 import type { CommandRun } from '../processor';
 import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
-import { driftOf, planFor, targetsFor } from '../planning';
+import { driftOf, planFor, targetsFor, weightsByTarget } from '../planning';
 
 /** Weights per symbol of a plan's current holdings. */
 function weightsOf(plan: Plan): Record<string, number> {
@@ -39,7 +39,24 @@ async function checkMarketHours(deps: CommandDeps, symbols: string[]): Promise<v
   }
 }
 
-/** The orders of a batch as IB requests; LMT prices from the quotes the plan used, on each contract's tick. */
+/** The order type of a side (§23): `orders.buyType` / `orders.sellType`, else `orders.type`. */
+export function orderTypeOf(o: OrderSettings, side: OrderSide): OrderType {
+  return (side === 'BUY' ? o.buyType : o.sellType) ?? o.type;
+}
+
+/**
+ * A plan with a risk-limit breach (§23) is never traded: the event fails `rejected` ("needs attention") naming the
+ * limit, before any order of it is sent.
+ */
+function refuseBreaches(plan: Plan): void {
+  const breaches = plan.limitBreaches ?? [];
+  if (breaches.length > 0) throw rejectedError(`risk limit breached, no order sent: ${breaches.join('; ')}`);
+}
+
+/**
+ * The orders of a batch as IB requests, each side with its order type; LMT prices (§8.9) from the quotes the plan
+ * used, on each contract's tick.
+ */
 async function requestsFor(
   deps: CommandDeps,
   event: EventRecord,
@@ -49,19 +66,22 @@ async function requestsFor(
 ): Promise<PlaceOrderRequest[]> {
   const o = deps.settings().orders;
   const minTicks = new Map<string, number>();
-  if (o.type === 'LMT') {
-    for (const order of orders) minTicks.set(order.symbol, (await deps.ib.resolveContract(order.symbol)).minTick);
+  for (const order of orders) {
+    if (orderTypeOf(o, order.side) === 'LMT' && !minTicks.has(order.symbol)) {
+      minTicks.set(order.symbol, (await deps.ib.resolveContract(order.symbol)).minTick);
+    }
   }
   return orders.map((order) => {
     const q = quotes.get(order.symbol);
+    const type = orderTypeOf(o, order.side);
     return {
       accountId: account.accountId,
       symbol: order.symbol,
       side: order.side,
       quantity: order.quantity,
-      type: o.type,
+      type,
       limitPrice:
-        o.type === 'LMT'
+        type === 'LMT'
           ? limitPrice({
               symbol: order.symbol,
               side: order.side,
@@ -150,6 +170,7 @@ export async function rebalance(
 
   // The preview a trader would have seen, from the same function, before anything is sent.
   const preview = await planFor(deps, event, account, targets, 'all', log);
+  refuseBreaches(preview.plan);
   const traded = preview.plan.rows.filter((r) => r.order).map((r) => r.symbol);
   await checkMarketHours(deps, traded);
 
@@ -159,6 +180,7 @@ export async function rebalance(
 
   // Places one side of a phase's plan and waits until it has filled.
   const trade = async ({ plan, quotes }: { plan: Plan; quotes: Map<string, Quote> }, side: 'SELL' | 'BUY') => {
+    refuseBreaches(plan);
     const orders = ordersOf(plan).filter((o) => o.side === side);
     const requests = await requestsFor(deps, event, account, orders, quotes);
     return runBatch(deps, event, requests, side === 'SELL' ? 'sells' : 'buys', log);
@@ -178,6 +200,7 @@ export async function rebalance(
   await deps.accountState.update(account.accountId, {
     lastRebalance: { at: now, eventId: event.id, asOf: targets.asOf },
     drift: driftOf(after.plan),
+    lastTargetWeights: weightsByTarget(targets.allocations),
   });
   const orders: OrderRecord[] = [...sold, ...bought].map(({ lastError: _lastError, ...o }) => o);
   log.info({ sells: sold.length, buys: bought.length }, `rebalance of ${account.accountId} finished`);
@@ -188,5 +211,9 @@ export async function rebalance(
     before: weightsOf(preview.plan),
     after: weightsOf(after.plan),
     remainingOrders: ordersOf(after.plan),
+    // Fractions of a share whole-share orders cannot sell (§23), for the trader to close in TWS.
+    residuals: after.plan.rows.flatMap((r) =>
+      r.residualShares ? [{ symbol: r.symbol, shares: r.residualShares }] : [],
+    ),
   };
 }

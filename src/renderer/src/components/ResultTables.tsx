@@ -1,6 +1,6 @@
 import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import type { AccountEquity, OrderRecord, Plan, Position, TradeRecord } from '../../../shared/dto';
-import { formatDecimal, formatExact, formatFraction, formatInteger, formatMoney } from '../lib/format';
+import { formatDecimal, formatExact, formatFraction, formatInteger, formatMoney, formatShares } from '../lib/format';
 import { EmptyState } from './EmptyState';
 
 function Num({ children }: { children: React.ReactNode }) {
@@ -14,6 +14,8 @@ function NumHead({ children }: { children: React.ReactNode }) {
 /** The plan of §8: the same table for a preview and a live rebalance. */
 export function PlanTable({ plan }: { plan: Plan }) {
   const trades = plan.rows.filter((row) => row.order !== null).length;
+  const breaches = plan.limitBreaches ?? [];
+  const residuals = plan.rows.filter((row) => (row.residualShares ?? 0) > 0);
   return (
     <Stack gap="xs">
       <Group gap="lg">
@@ -33,6 +35,17 @@ export function PlanTable({ plan }: { plan: Plan }) {
           </Text>
         )}
       </Group>
+      {breaches.length > 0 && (
+        <Alert color="red" variant="light" p="xs" title="Risk limit breached: a live run sends no order">
+          <Stack gap={2}>
+            {breaches.map((breach) => (
+              <Text key={breach} size="sm">
+                {breach}
+              </Text>
+            ))}
+          </Stack>
+        </Alert>
+      )}
       {plan.warnings.map((warning) => (
         <Alert key={warning} color="yellow" variant="light" p="xs">
           {warning}
@@ -56,7 +69,7 @@ export function PlanTable({ plan }: { plan: Plan }) {
               <Table.Td title={row.note}>{row.symbol}</Table.Td>
               <Num>{formatFraction(row.currentWeight)}</Num>
               <Num>{formatFraction(row.targetWeight)}</Num>
-              <Num>{formatInteger(row.currentShares)}</Num>
+              <Num>{formatShares(row.currentShares)}</Num>
               <Num>{formatInteger(row.targetShares)}</Num>
               <Table.Td>
                 {row.order ? (
@@ -77,6 +90,12 @@ export function PlanTable({ plan }: { plan: Plan }) {
       <Text size="xs" c="dimmed">
         {trades === 0 ? 'No trades needed: the account is at its targets.' : `${trades} order(s), sells first.`}
       </Text>
+      {residuals.length > 0 && (
+        <Text size="xs" c="dimmed" aria-label="Fractions left">
+          Orders are whole shares; left for you to close in TWS:{' '}
+          {residuals.map((row) => `${row.symbol} ${formatShares(row.residualShares)}`).join(', ')}.
+        </Text>
+      )}
     </Stack>
   );
 }
@@ -99,7 +118,7 @@ export function PositionsTable({ positions }: { positions: Position[] }) {
         {positions.map((p) => (
           <Table.Tr key={p.symbol}>
             <Table.Td>{p.symbol}</Table.Td>
-            <Num>{formatInteger(p.quantity)}</Num>
+            <Num>{formatShares(p.quantity)}</Num>
             <Num>{formatDecimal(p.price)}</Num>
             <Num>{formatMoney(p.marketValue)}</Num>
             <Num>{formatFraction(p.weight)}</Num>

@@ -13,6 +13,13 @@ export function formatInteger(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : integer.format(value);
 }
 
+const shareFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4 });
+
+/** A share count: whole shares plain, a fractional holding (dividend reinvestment) with up to 4 decimals. */
+export function formatShares(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : shareFormat.format(value);
+}
+
 export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : decimal.format(value);
 }

@@ -110,6 +110,58 @@ describe('Accounts page', () => {
     );
   });
 
+  it('Rebalance all asks once, naming every account it touches, then queues them and says what happened', async () => {
+    const { api } = accountsApi([
+      makeAccount({ accountId: 'DU123456', name: 'Paper IRA', active: true }),
+      makeAccount({ accountId: 'DU222222', name: 'Paper taxable', active: true }),
+      makeAccount({ accountId: 'DU333333', name: 'Switched off', enabled: false, active: false }),
+    ]);
+    api.handlers.runCommandAll = () => ({
+      results: [
+        {
+          accountId: 'DU123456',
+          name: 'Paper IRA',
+          status: 'queued',
+          event: makeEvent({ id: 'all-1', accountId: 'DU123456', command: 'rebalance' }),
+        },
+        { accountId: 'DU222222', name: 'Paper taxable', status: 'duplicate', existingId: 'sig-3:DU222222' },
+      ],
+    });
+    renderWithApi(<AccountsPage />, api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Rebalance all' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Rebalance 2 accounts?')).toBeInTheDocument();
+    const listed = within(within(dialog).getByRole('list', { name: 'Accounts to rebalance' })).getAllByRole('listitem');
+    expect(listed.map((li) => li.textContent)).toEqual([
+      'Paper IRA (DU123456) — etf-blend-200-35',
+      'Paper taxable (DU222222) — etf-blend-200-35',
+    ]);
+    expect(api.callsOf('runCommandAll')).toHaveLength(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Rebalance 2 accounts' }));
+    await waitFor(() => expect(api.callsOf('runCommandAll')).toEqual([{ command: 'rebalance' }]));
+    expect(await screen.findByText('Rebalance all: 1 of 2 queued')).toBeInTheDocument();
+    expect(screen.getByText(/Already queued, not added again: DU222222 \(id sig-3:DU222222\)/)).toBeInTheDocument();
+  });
+
+  it('Rebalance all in live mode asks with the live-trading confirmation', async () => {
+    const { api } = accountsApi([makeAccount({ accountId: 'U7654321', name: 'Live IRA', type: 'live', active: true })]);
+    api.handlers.health = () => makeHealth({ tradingMode: 'live' });
+    api.handlers.runCommandAll = () => ({ results: [] });
+    renderWithApi(<AccountsPage />, api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Rebalance all' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Rebalance 1 LIVE account?')).toBeInTheDocument();
+    expect(within(dialog).getByText(/Real orders will be placed/)).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(api.callsOf('runCommandAll')).toHaveLength(0);
+  });
+
+  it('disables Rebalance all when no account is enabled for the trading mode', async () => {
+    const { api } = accountsApi([makeAccount({ enabled: false, active: false })]);
+    renderWithApi(<AccountsPage />, api);
+    expect(await screen.findByRole('button', { name: 'Rebalance all' })).toBeDisabled();
+  });
+
   it('catches up a missed signal in one click', async () => {
     const { api } = accountsApi([
       makeAccount({ missedSignal: { strategy: 'etf-blend-200-35', asOf: '2025-01-03', lastAsOf: '2025-01-02' } }),

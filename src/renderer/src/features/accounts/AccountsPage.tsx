@@ -1,8 +1,9 @@
-import { Alert, Loader, SimpleGrid, Stack } from '@mantine/core';
+import { Alert, Group, Loader, SimpleGrid, Stack } from '@mantine/core';
 import { EmptyState } from '../../components/EmptyState';
 import { useAccounts, useHealth } from '../../queries/use-queries';
 import { AccountCard } from './AccountCard';
 import { DemoPanel } from './DemoPanel';
+import { RebalanceAllButton } from './RebalanceAll';
 
 /** One card per account, with the simulator controls in demo mode. */
 export function AccountsPage() {
@@ -22,11 +23,16 @@ export function AccountsPage() {
           here.
         </EmptyState>
       ) : (
-        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
-          {list.map((account) => (
-            <AccountCard key={account.accountId} account={account} />
-          ))}
-        </SimpleGrid>
+        <>
+          <Group justify="flex-end">
+            <RebalanceAllButton accounts={list} tradingMode={health.data?.tradingMode ?? 'paper'} />
+          </Group>
+          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
+            {list.map((account) => (
+              <AccountCard key={account.accountId} account={account} />
+            ))}
+          </SimpleGrid>
+        </>
       )}
     </Stack>
   );

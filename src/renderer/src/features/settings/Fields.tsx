@@ -116,23 +116,35 @@ export function SwitchField({ path, label, description }: FieldProps) {
   );
 }
 
+/** Stands for null in a select whose setting may be left unset (`nullLabel`). */
+const UNSET = '__unset__';
+
 export function SelectField({
   path,
   label,
   description,
   data,
   numeric,
-}: FieldProps & { data: { value: string; label: string }[] | string[]; numeric?: boolean }) {
+  nullLabel,
+}: FieldProps & {
+  data: { value: string; label: string }[] | string[];
+  numeric?: boolean;
+  /** With a label, the first option means "not set" (null), e.g. "same as Order type". */
+  nullLabel?: string;
+}) {
   const form = useSettingsForm();
   const value = form.get(path);
+  const options = nullLabel
+    ? [{ value: UNSET, label: nullLabel }, ...data.map((d) => (typeof d === 'string' ? { value: d, label: d } : d))]
+    : data;
   return (
     <Select
       label={label}
       description={description}
       size="xs"
-      data={data}
-      value={value === null || value === undefined ? null : String(value)}
-      onChange={(next) => form.set(path, next === null ? null : numeric ? Number(next) : next)}
+      data={options}
+      value={value === null || value === undefined ? (nullLabel ? UNSET : null) : String(value)}
+      onChange={(next) => form.set(path, next === null || next === UNSET ? null : numeric ? Number(next) : next)}
       allowDeselect={false}
       error={form.error(path)}
     />

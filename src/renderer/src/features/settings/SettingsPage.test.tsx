@@ -170,6 +170,38 @@ describe('Settings page', { timeout: 60_000 }, () => {
     await waitFor(() => expect(strategy).toHaveAccessibleDescription('no such strategy at the provider'));
   });
 
+  it('edits the order type per side and the risk limits, and checks a limit as typed', async () => {
+    const api = settingsApi();
+    renderWithApi(<SettingsPage />, api);
+    const buyType = (await screen.findAllByLabelText('Buy order type')).find((e) => e.tagName === 'INPUT')!;
+    expect(buyType).toHaveValue('same as Order type');
+    await userEvent.click(buyType);
+    await userEvent.click(await screen.findByRole('option', { name: 'LMT' }, { timeout: 20_000 }));
+
+    const largest = screen.getByRole('textbox', { name: 'Largest order' });
+    await userEvent.type(largest, '-5');
+    expect(largest).toHaveAttribute('aria-invalid', 'true');
+    expect(largest).toHaveAccessibleDescription(/must be an amount above 0 \(USD\), or empty for no limit/);
+    await userEvent.clear(largest);
+    await userEvent.type(largest, '25000');
+    const turnover = screen.getByRole('textbox', { name: 'Largest turnover' });
+    expect(turnover).toHaveValue('200');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(1));
+    const settings = api.callsOf('putConfig')[0]!.settings as {
+      orders: Record<string, unknown>;
+      limits: Record<string, unknown>;
+    };
+    expect(settings.orders).toMatchObject({ type: 'MKT', buyType: 'LMT', sellType: null });
+    expect(settings.limits).toEqual({
+      maxOrderValue: 25_000,
+      maxTurnoverPercent: 200,
+      maxAllocationChangePercent: null,
+    });
+    // Much typing and a dropdown: room for a loaded machine (this bounds a hang, it times nothing).
+  }, 60_000);
+
   it('sends secrets only when typed, and shows whether each is set', async () => {
     const api = settingsApi();
     renderWithApi(<SettingsPage />, api);

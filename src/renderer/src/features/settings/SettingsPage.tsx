@@ -434,12 +434,47 @@ function SettingsForm({ view }: { view: ConfigView }) {
           <Section title="Orders">
             <SimpleGrid cols={4} spacing="xs">
               <SelectField path="orders.type" label="Order type" data={['MKT', 'LMT']} />
+              <SelectField
+                path="orders.buyType"
+                label="Buy order type"
+                data={['MKT', 'LMT']}
+                nullLabel="same as Order type"
+              />
+              <SelectField
+                path="orders.sellType"
+                label="Sell order type"
+                data={['MKT', 'LMT']}
+                nullLabel="same as Order type"
+              />
               <SelectField path="orders.timeInForce" label="Time in force" data={['DAY', 'GTC']} />
               <NumberField path="orders.limitOffsetPercent" label="Limit offset" unit="%" />
               <NumberField path="orders.fillTimeoutMs" label="Fill timeout" unit="ms" />
               <NumberField path="orders.minTradeValue" label="Minimum trade value" />
               <SwitchField path="orders.outsideRth" label="Trade outside regular hours" />
               <SwitchField path="orders.whatIf" label="What-if check before sending" />
+            </SimpleGrid>
+          </Section>
+
+          <Section
+            title="Risk limits"
+            description="Checked before any order; a rebalance that breaks one is refused (needs attention) and sends nothing. Empty = no limit."
+          >
+            <SimpleGrid cols={3} spacing="xs">
+              <NumberField path="limits.maxOrderValue" label="Largest order" unit="USD" nullable />
+              <NumberField
+                path="limits.maxTurnoverPercent"
+                label="Largest turnover"
+                description="Σ |order value| ÷ net liquidation"
+                unit="%"
+                nullable
+              />
+              <NumberField
+                path="limits.maxAllocationChangePercent"
+                label="Largest allocation change"
+                description="½ Σ |new − last rebalanced-to weight|"
+                unit="%"
+                nullable
+              />
             </SimpleGrid>
           </Section>
 

@@ -1,0 +1,42 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createFakeApi } from '../test/fake-api';
+import { makePlan } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
+import { PlanTable } from './ResultTables';
+
+describe('PlanTable', () => {
+  it('shows a fractional holding with its decimals and the fraction left for TWS', async () => {
+    const plan = makePlan();
+    plan.rows[1] = {
+      ...plan.rows[1]!,
+      currentShares: 410.4,
+      delta: -10.4,
+      order: { side: 'SELL', quantity: 10 },
+      residualShares: 0.4,
+    };
+    renderWithApi(<PlanTable plan={plan} />, createFakeApi({}));
+    const table = await screen.findByRole('table', { name: 'Plan' });
+    expect(within(table).getByText('410.4')).toBeInTheDocument();
+    expect(screen.getByLabelText('Fractions left')).toHaveTextContent(
+      'Orders are whole shares; left for you to close in TWS: TLT 0.4.',
+    );
+  });
+
+  it('shows each risk-limit breach in words, and no breach box when there is none', async () => {
+    const plan = {
+      ...makePlan(),
+      limitBreaches: ['order BUY 12 SPY worth $6,000.00 exceeds limits.maxOrderValue $5,000.00'],
+    };
+    const { unmount } = renderWithApi(<PlanTable plan={plan} />, createFakeApi({}));
+    expect(await screen.findByText('Risk limit breached: a live run sends no order')).toBeInTheDocument();
+    expect(
+      screen.getByText('order BUY 12 SPY worth $6,000.00 exceeds limits.maxOrderValue $5,000.00'),
+    ).toBeInTheDocument();
+    unmount();
+    renderWithApi(<PlanTable plan={makePlan()} />, createFakeApi({}));
+    await screen.findByRole('table', { name: 'Plan' });
+    expect(screen.queryByText(/Risk limit breached/)).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Fractions left')).not.toBeInTheDocument();
+  });
+});

@@ -31,8 +31,12 @@ export interface IbClientOptions {
   clientIdStore: ClientIdStore;
   /** `ib.marketDataType` (1 live, default; falls back to 3 delayed when not entitled). */
   marketDataType?: number;
-  /** How long a quote is reused (see MarketDataOptions.quoteTtlMs). */
+  /** How long a quote snapshot is reused when no streaming line is left (see MarketDataOptions.quoteTtlMs). */
   quoteTtlMs?: number;
+  /** A symbol's streaming line is cancelled after this long unused (see MarketDataOptions.quoteIdleMs). */
+  quoteIdleMs?: number;
+  /** The account summary and positions subscriptions are cancelled after this long unused (default 30 000 ms). */
+  accountIdleMs?: number;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   reconnectDelayMs?: number;
@@ -73,11 +77,19 @@ export interface IbPort {
   waitForFills(orderIds: readonly number[], timeoutMs: number): Promise<TrackedOrder[]>;
   cancelOrder(orderId: number): Promise<TrackedOrder>;
   cancelOwnOpenOrders(accountId: string, orderRefPrefix?: string): Promise<TrackedOrder[]>;
-  /** Every client's working orders (TWS included), with clientId and remaining quantity. */
-  listOpenOrders(accountId?: string): Promise<OrderRecord[]>;
+  /**
+   * Every client's working orders (TWS included), with clientId and remaining quantity; `maxAgeMs` lets a read that
+   * recent stand in (planning counts other clients' orders; this app's own are tracked live).
+   */
+  listOpenOrders(accountId?: string, options?: OpenOrdersOptions): Promise<OrderRecord[]>;
   executions(query?: ExecutionQuery): Promise<FillRecord[]>;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends keyof IbEvents>(event: E, listener: IbEvents[E]): () => void;
+}
+
+export interface OpenOrdersOptions {
+  /** An answer this recent (ms) may be reused; default 0: a read of its own, or one already under way. */
+  maxAgeMs?: number;
 }
 
 export class IbClient implements IbPort {
@@ -86,6 +98,8 @@ export class IbClient implements IbPort {
   readonly account: Account;
   readonly marketData: MarketData;
   readonly orders: Orders;
+  /** The last read of every client's open orders (see listOpenOrders). */
+  private openOrders: { at: number | null; orders: Promise<OrderRecord[]> } | null = null;
 
   constructor(options: IbClientOptions) {
     this.connection = new IbConnection({
@@ -101,10 +115,13 @@ export class IbClient implements IbPort {
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     this.contracts = new Contracts(this.connection);
-    this.account = new Account(this.connection);
+    this.account = new Account(this.connection, {
+      ...(options.accountIdleMs === undefined ? {} : { idleMs: options.accountIdleMs }),
+    });
     this.marketData = new MarketData(this.connection, this.contracts, {
       ...(options.marketDataType === undefined ? {} : { marketDataType: options.marketDataType }),
       ...(options.quoteTtlMs === undefined ? {} : { quoteTtlMs: options.quoteTtlMs }),
+      ...(options.quoteIdleMs === undefined ? {} : { quoteIdleMs: options.quoteIdleMs }),
     });
     this.orders = new Orders(this.connection, this.contracts);
   }
@@ -170,8 +187,33 @@ export class IbClient implements IbPort {
     return this.orders.cancelOwnOpenOrders(accountId, orderRefPrefix);
   }
 
-  listOpenOrders(accountId?: string): Promise<OrderRecord[]> {
-    return this.orders.listOpenOrders(accountId);
+  /**
+   * Every client's working orders, optionally of one account: one `reqAllOpenOrders` (all accounts come in one
+   * answer) shared by the reads made while it is under way, and with `maxAgeMs` an answer that recent is reused.
+   */
+  async listOpenOrders(accountId?: string, options: OpenOrdersOptions = {}): Promise<OrderRecord[]> {
+    const last = this.openOrders;
+    const maxAgeMs = options.maxAgeMs ?? 0;
+    const reusable = last && (last.at === null || (maxAgeMs > 0 && Date.now() - last.at <= maxAgeMs));
+    let read = reusable ? last : null;
+    if (!read) {
+      const entry: { at: number | null; orders: Promise<OrderRecord[]> } = {
+        at: null,
+        orders: this.orders.listOpenOrders(),
+      };
+      entry.orders.then(
+        () => {
+          entry.at = Date.now();
+        },
+        () => {
+          if (this.openOrders === entry) this.openOrders = null;
+        },
+      );
+      this.openOrders = entry;
+      read = entry;
+    }
+    const all = await read.orders;
+    return all.filter((o) => accountId === undefined || o.accountId === accountId).map((o) => ({ ...o }));
   }
 
   executions(query?: ExecutionQuery): Promise<FillRecord[]> {

@@ -7,6 +7,12 @@ import { planRebalance, type PlanPhase, type PriceSnapshot } from '../domain/pla
 import { applyReplacements } from '../domain/replacement';
 import type { CommandDeps } from './command-deps';
 
+/**
+ * Planning counts other clients' open orders (§8 step 4) from a read this recent, shared by the accounts planning at
+ * the same time (one `reqAllOpenOrders` answers for all of them); this app's own orders are cancelled and tracked.
+ */
+const OPEN_ORDERS_MAX_AGE_MS = 1_000;
+
 export interface Targets {
   allocations: { symbol: string; weight: number }[];
   asOf: string | null;
@@ -42,7 +48,7 @@ export async function planFor(
   const [equity, positions, openOrders] = await Promise.all([
     ib.getEquity(account.accountId),
     ib.getPositions(account.accountId),
-    ib.listOpenOrders(account.accountId),
+    ib.listOpenOrders(account.accountId, { maxAgeMs: OPEN_ORDERS_MAX_AGE_MS }),
   ]);
   const own = deps.ownClientId();
   const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);

@@ -162,7 +162,7 @@ export class Runtime {
     this.ib.on('fill', recordTrade);
     this.ib.on('state', (status) => {
       this.pushHealthSoon();
-      if (status.state === 'connected') this.ib.contracts.warm([...this.strategySymbols]);
+      if (status.state === 'connected') this.ib.warmContracts([...this.strategySymbols]);
     });
     await this.ib.start();
     this.stops.push(() => this.ib.stop());

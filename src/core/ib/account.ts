@@ -106,6 +106,15 @@ export class Account {
     return [...(live.positions.get(accountId)?.values() ?? [])].map((p) => ({ ...p }));
   }
 
+  /** The symbols held in any account (opens the positions subscription). */
+  async heldSymbols(): Promise<string[]> {
+    const live = this.use('positions');
+    await this.positionsOf(live);
+    const symbols = new Set<string>();
+    for (const held of live.positions.values()) for (const symbol of held.keys()) symbols.add(symbol);
+    return [...symbols];
+  }
+
   /** Cancels the subscriptions now (they are opened again on the next read). */
   close(): void {
     const live = this.live;

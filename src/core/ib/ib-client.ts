@@ -87,6 +87,11 @@ export interface IbPort {
   on<E extends keyof IbEvents>(event: E, listener: IbEvents[E]): () => void;
 }
 
+/** The longest a batch's what-if checks hold other batches' checks back (see IbClient.whatIf). */
+const WHAT_IF_TURN_MS = 1_000;
+const SMALL_BATCH = 4;
+const TURN_LOOKAHEAD_MS = 100;
+
 export interface OpenOrdersOptions {
   /** An answer this recent (ms) may be reused; default 0: a read of its own, or one already under way. */
   maxAgeMs?: number;
@@ -98,6 +103,10 @@ export class IbClient implements IbPort {
   readonly account: Account;
   readonly marketData: MarketData;
   readonly orders: Orders;
+  /** The what-if batches' turns (see whatIf): whether one is under way, those waiting, the open one per account. */
+  private turnBusy = false;
+  private readonly turnsWaiting: { size: number; go: () => void }[] = [];
+  private readonly turnOf = new Map<string, () => void>();
   /** The last read of every client's open orders (see listOpenOrders). */
   private openOrders: { at: number | null; orders: Promise<OrderRecord[]> } | null = null;
 
@@ -163,16 +172,95 @@ export class IbClient implements IbPort {
     return this.marketData.getQuotes(symbols, options);
   }
 
+  /** Looks up ahead, in the background, the contracts of `symbols` and of every symbol held (§16 first order). */
+  warmContracts(symbols: readonly string[]): void {
+    this.contracts.warm(symbols);
+    this.account.heldSymbols().then(
+      (held) => this.contracts.warm(held),
+      () => undefined,
+    );
+  }
+
   resolveContract(symbol: string): Promise<ContractInfo> {
     return this.contracts.resolve(symbol);
   }
 
-  placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder> {
-    return this.orders.placeOrder(request);
+  /**
+   * Resolves when this batch's turn comes. A batch of more than `SMALL_BATCH` checks that finds no turn under way
+   * still waits `TURN_LOOKAHEAD_MS` for a smaller one (the accounts of one signal reach their checks within moments
+   * of each other, and the smaller batch's orders go out sooner).
+   */
+  private takeTurn(size: number): Promise<void> {
+    return new Promise((go) => {
+      this.turnsWaiting.push({ size, go });
+      if (this.turnBusy) return;
+      if (size <= SMALL_BATCH) this.grantTurn();
+      else setTimeout(() => this.grantTurn(), TURN_LOOKAHEAD_MS).unref();
+    });
   }
 
-  whatIf(requests: readonly PlaceOrderRequest[]): Promise<WhatIfResult[]> {
-    return this.orders.whatIf(requests);
+  /** Gives the free turn to the smallest waiting batch. */
+  private grantTurn(): void {
+    if (this.turnBusy || this.turnsWaiting.length === 0) return;
+    let best = 0;
+    this.turnsWaiting.forEach((t, i) => {
+      if (t.size < (this.turnsWaiting[best]?.size ?? Infinity)) best = i;
+    });
+    const [next] = this.turnsWaiting.splice(best, 1);
+    this.turnBusy = true;
+    next?.go();
+  }
+
+  private nextTurn(): void {
+    this.turnBusy = false;
+    this.grantTurn();
+  }
+
+  placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder> {
+    const placed = this.orders.placeOrder(request);
+    const endTurn = this.turnOf.get(request.accountId);
+    if (endTurn) {
+      this.turnOf.delete(request.accountId);
+      // after this order has taken its id (a microtask or two from now)
+      setImmediate(endTurn);
+    }
+    return placed;
+  }
+
+  /**
+   * What-if checks of one batch. Batches take turns from their checks until their first order is sent: IB wants order
+   * ids in increasing order, so the checks of other accounts' batches sent meanwhile would otherwise all go before
+   * this batch's orders (a signal's first order would wait behind the checks of every account planned beside it).
+   * A turn ends at the batch's first order, when its checks fail, or after `WHAT_IF_TURN_MS`; of the batches
+   * waiting, the smallest goes next (its first order is the nearest).
+   */
+  async whatIf(requests: readonly PlaceOrderRequest[]): Promise<WhatIfResult[]> {
+    const accountId = requests[0]?.accountId;
+    if (accountId === undefined) return this.orders.whatIf(requests);
+    await this.takeTurn(requests.length);
+    let ended = false;
+    const endTurn = (): void => {
+      if (ended) return;
+      ended = true;
+      this.nextTurn();
+    };
+    const timer = setTimeout(() => {
+      if (this.turnOf.get(accountId) === end) this.turnOf.delete(accountId);
+      endTurn();
+    }, WHAT_IF_TURN_MS);
+    timer.unref();
+    const end = (): void => {
+      clearTimeout(timer);
+      endTurn();
+    };
+    this.turnOf.set(accountId, end);
+    try {
+      return await this.orders.whatIf(requests);
+    } catch (error) {
+      if (this.turnOf.get(accountId) === end) this.turnOf.delete(accountId);
+      end();
+      throw error;
+    }
   }
 
   waitForFills(orderIds: readonly number[], timeoutMs: number): Promise<TrackedOrder[]> {

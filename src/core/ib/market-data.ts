@@ -221,7 +221,7 @@ export class MarketData {
     this.lines.set(symbol, line);
     this.byReqId.set(reqId, line);
     this.scheduleIdle();
-    api.reqMktData(reqId, contract, '', false, false);
+    this.connection.send((session) => session.reqMktData(reqId, contract, '', false, false));
     return line;
   }
 

@@ -3,8 +3,12 @@
  * out) for 10 accounts following one strategy of 20 symbols, against the simulated gateway filling at once, through
  * the whole core (embedded Redis, queue, processor, real IB client over TCP). Wall time from the publish until every
  * account's rebalance is done, beside the pacing floor measured in the same run: the IB messages the client sent in
- * that window ÷ the client's rate limit (40 messages/s). After the timed window, a fresh preview of every account
- * must plan nothing beyond one share, or the run fails.
+ * that window ÷ the client's rate limit (40 messages/s), and beside the fewest messages the work needs
+ * (min_messages = 2 × orders + 2 × distinct symbols + 4: a what-if and an order per order, one market-data and one
+ * contract request per symbol, account data and positions once for all accounts) ÷ 40/s. first_order_ms is the
+ * publish until the first (non-what-if) order reaches the simulator. After the timed window, a fresh preview of
+ * every account must plan nothing beyond one share, or the run fails. BENCH_E2E_TRACE=1 prints the messages sent, by
+ * type, as they go during the first three seconds.
  */
 import { startFakeAbly, type FakeAbly } from '../src/sim/ably/fake-ably';
 import { remainingOrders, startStack, type Stack } from '../test/support/stack';
@@ -119,7 +123,17 @@ export default async function run(): Promise<BenchResult[]> {
     const messagesBefore = gateway.messageStats().total;
     const allDone = whenAllDone(stack, ids, 300_000);
     const started = performance.now();
+    const publishedAt = Date.now();
     fake.publish(STRATEGY, { exec: 'rebalance', eventId });
+    if (process.env.BENCH_E2E_TRACE) {
+      let prev = JSON.stringify(gateway.messageStats().byMsgId);
+      const t = setInterval(() => {
+        const now = JSON.stringify(gateway.messageStats().byMsgId);
+        if (now !== prev) console.log(Date.now() - publishedAt, now);
+        prev = now;
+      }, 25);
+      setTimeout(() => clearInterval(t), 3000);
+    }
     await allDone;
     const wallMs = performance.now() - started;
     const messages = gateway.messageStats().total - messagesBefore;
@@ -130,11 +144,17 @@ export default async function run(): Promise<BenchResult[]> {
       const off = (await remainingOrders(stack, accountIdOf(i))).filter((r) => Math.abs(r.delta) > 1);
       if (off.length > 0) throw new Error(`${accountIdOf(i)} is not at target: ${JSON.stringify(off)}`);
     }
-    const orders = gateway.orders().filter((o) => !o.whatIf).length;
+    const placed = gateway.orders().filter((o) => !o.whatIf && o.orderRef.startsWith(`rd:${eventId}`));
+    const orders = placed.length;
+    const firstOrderMs = Math.min(...placed.map((o) => o.placedAt)) - publishedAt;
+    const symbols = new Set(placed.map((o) => o.symbol)).size;
+    const minMessages = 2 * orders + 2 * symbols + 4;
+    const minMs = (minMessages / RATE_LIMIT_PER_SEC) * 1000;
     console.log(
       `e2e: ${ACCOUNTS} accounts × ${SYMBOLS.length} symbols: ${orders} orders, ${messages} IB messages ` +
         `(${JSON.stringify(stats.byMsgId)} overall), wall ${Math.round(wallMs)} ms, floor ${Math.round(floorMs)} ms, ` +
-        `pacing violations ${stats.pacingViolations}`,
+        `pacing violations ${stats.pacingViolations}; min ${minMessages} messages (${symbols} symbols) = ` +
+        `${Math.round(minMs)} ms; first order after ${firstOrderMs} ms`,
     );
     return [
       {
@@ -155,6 +175,29 @@ export default async function run(): Promise<BenchResult[]> {
         unit: '×',
         label: 'signal → filled vs pacing floor',
         target: '≤ 1.25',
+      },
+      { key: 'e2e.ib_messages', value: messages, unit: 'messages', label: 'IB messages sent in the window' },
+      { key: 'e2e.orders', value: orders, unit: 'orders', label: 'orders placed (what-ifs not counted)' },
+      { key: 'e2e.symbols', value: symbols, unit: 'symbols', label: 'distinct symbols traded' },
+      {
+        key: 'e2e.min_messages',
+        value: minMessages,
+        unit: 'messages',
+        label: 'fewest messages the work needs (2 × orders + 2 × symbols + 4)',
+      },
+      {
+        key: 'e2e.ratio_to_min',
+        value: wallMs / minMs,
+        unit: '×',
+        label: 'signal → filled vs min_messages ÷ 40/s',
+        target: '≤ 1.15',
+      },
+      {
+        key: 'e2e.first_order_ms',
+        value: firstOrderMs,
+        unit: 'ms',
+        label: 'signal published → first order at the gateway',
+        target: '≤ 1000',
       },
     ];
   } finally {

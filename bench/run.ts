@@ -4,7 +4,13 @@
  */
 import type { BenchModule, BenchResult } from './types';
 
-const MODULES: string[] = ['./queue.bench.ts', './core.bench.ts', './ui.bench.ts', './e2e.bench.ts'];
+const MODULES: string[] = [
+  './queue.bench.ts',
+  './queue-read.bench.ts',
+  './core.bench.ts',
+  './ui.bench.ts',
+  './e2e.bench.ts',
+];
 
 function format(value: number): string {
   if (!Number.isFinite(value)) return String(value);

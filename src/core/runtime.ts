@@ -63,6 +63,8 @@ export class Runtime {
   handlers!: Handlers;
   private readonly listeners = new Set<(message: StreamMessage) => void>();
   private readonly orderEvents = new Map<number, string>();
+  /** Symbols of the allocations read so far: their contracts are looked up ahead of a signal (§16). */
+  private readonly strategySymbols = new Set<string>();
   private readonly stops: (() => Promise<void> | void)[] = [];
   private healthTimer: NodeJS.Timeout | null = null;
   private lastHealth = '';
@@ -167,13 +169,23 @@ export class Runtime {
     };
     this.ib.on('order', recordTrade);
     this.ib.on('fill', recordTrade);
-    this.ib.on('state', () => this.pushHealthSoon());
+    this.ib.on('state', (status) => {
+      this.pushHealthSoon();
+      if (status.state === 'connected') this.ib.warmContracts([...this.strategySymbols]);
+    });
     await this.ib.start();
     this.stops.push(() => this.ib.stop());
 
     this.allocations = this.allocationClient(settings);
     // Feed and commands ask through this, so a new allocations URL in Settings applies at once.
-    const allocations = { getAllocations: (strategy: string) => this.allocations.getAllocations(strategy) };
+    const allocations = {
+      getAllocations: async (strategy: string) => {
+        const set = await this.allocations.getAllocations(strategy);
+        for (const a of set.allocations) this.strategySymbols.add(a.symbol);
+        this.ib.contracts.warm(set.allocations.map((a) => a.symbol));
+        return set;
+      },
+    };
 
     this.feed = new Feed({
       sink: this.queue,

@@ -22,27 +22,84 @@ describe('toQuote', () => {
 });
 
 describe('account data', () => {
-  it('reads equity from the account summary and always cancels the subscription', async () => {
+  it('reads every account from one All summary and one positions subscription, cancelled once idle', async () => {
     harness = await startHarness();
-    const client = await harness.connect();
-    const equity = await client.getEquity(ACCOUNT);
-    expect(equity.accountId).toBe(ACCOUNT);
-    expect(equity.totalCashValue).toBe(100_000);
+    const client = await harness.connect({ accountIdleMs: 300 });
+    const gw = harness.gw;
+    const [equity, other, positions, otherPositions] = await Promise.all([
+      client.getEquity(ACCOUNT),
+      client.getEquity(OTHER_ACCOUNT),
+      client.getPositions(ACCOUNT),
+      client.getPositions(OTHER_ACCOUNT),
+    ]);
+    expect(equity).toMatchObject({ accountId: ACCOUNT, totalCashValue: 100_000, currency: 'USD' });
     expect(equity.netLiquidation).toBeGreaterThan(100_000);
     expect(equity.buyingPower).toBeGreaterThan(0);
     expect(equity.availableFunds).toBeGreaterThan(0);
-    expect(equity.currency).toBe('USD');
-    // Five at once never exceed the 2-summary limit (error 322): they run one at a time.
-    const many = await Promise.all(
-      [ACCOUNT, OTHER_ACCOUNT, ACCOUNT, OTHER_ACCOUNT, ACCOUNT].map((a) => client.getEquity(a)),
-    );
-    expect(many.map((e) => e.accountId)).toEqual([ACCOUNT, OTHER_ACCOUNT, ACCOUNT, OTHER_ACCOUNT, ACCOUNT]);
-    expect(many[1]?.totalCashValue).toBe(50_000);
-    const gw = harness.gw;
-    // The last cancel is still in the library's pacing queue when its answer resolves.
-    await until(() => gw.messageStats().byMsgId[63] === 6, 1_000, 'six cancels');
-    expect(gw.messageStats().byMsgId[62]).toBe(6);
+    expect(other.totalCashValue).toBe(50_000);
+    expect(positions.map((p) => [p.symbol, p.quantity, p.avgCost, p.conId]).sort()).toEqual([
+      ['SPY', 50, 450, 756733],
+      ['TLT', 200, 92, 15547841],
+    ]);
+    expect(positions.every((p) => p.accountId === ACCOUNT)).toBe(true);
+    expect(otherPositions).toMatchObject([{ symbol: 'QQQ', quantity: 20 }]);
+    // read again: answered from the subscriptions
+    await Promise.all([1, 2, 3].map(() => client.getEquity(ACCOUNT)));
+    await client.getPositions(ACCOUNT);
+    const stats = gw.messageStats().byMsgId;
+    expect([stats[62], stats[61], stats[74] ?? 0]).toEqual([1, 1, 0]);
+    await until(() => gw.messageStats().byMsgId[63] === 1 && gw.messageStats().byMsgId[64] === 1, 3_000, 'cancels');
     expect(harness.messages.some((m) => m.code === 322)).toBe(false);
+    // the next read subscribes again
+    expect((await client.getEquity(OTHER_ACCOUNT)).totalCashValue).toBe(50_000);
+    expect(gw.messageStats().byMsgId[62]).toBe(2);
+  });
+
+  it.each([true, false])(
+    'sizes from data that reflects a fill: position and cash right after the fill (summary pushed: %s)',
+    async (summaryPushes) => {
+      harness = await startHarness({ summaryPushes });
+      const client = await harness.connect();
+      const before = await client.getEquity(ACCOUNT);
+      expect((await client.getPositions(ACCOUNT)).find((p) => p.symbol === 'SPY')?.quantity).toBe(50);
+      const order = await client.placeOrder({
+        accountId: ACCOUNT,
+        symbol: 'SPY',
+        side: 'BUY',
+        quantity: 10,
+        type: 'MKT',
+        tif: 'DAY',
+        outsideRth: false,
+        orderRef: 'rd:test',
+      });
+      const [filled] = await client.waitForFills([order.orderId], 3_000);
+      expect(filled?.status).toBe('Filled');
+      const [after, positions] = await Promise.all([client.getEquity(ACCOUNT), client.getPositions(ACCOUNT)]);
+      expect(positions.find((p) => p.symbol === 'SPY')?.quantity).toBe(60);
+      expect(after.totalCashValue).toBeLessThan(before.totalCashValue - 10 * 500);
+      // without pushes the summary is asked for again (cancel + request), never read stale
+      expect(harness.gw.messageStats().byMsgId[62]).toBe(summaryPushes ? 1 : 2);
+    },
+  );
+
+  it("sees another client's change of a position, and the cash that goes with it", async () => {
+    harness = await startHarness({ summaryPushes: false });
+    const client = await harness.connect();
+    await client.getEquity(ACCOUNT);
+    await client.getPositions(ACCOUNT);
+    harness.gw.setPosition(ACCOUNT, { symbol: 'SPY', quantity: 70, avgCost: 450 });
+    await until(() => harness?.gw.messageStats().byMsgId[62] === 1, 1_000, 'summary');
+    let spy = 0;
+    await until(
+      () => {
+        void client.getPositions(ACCOUNT).then((p) => (spy = p.find((x) => x.symbol === 'SPY')?.quantity ?? 0));
+        return spy === 70;
+      },
+      3_000,
+      'the new position',
+    );
+    await client.getEquity(ACCOUNT);
+    expect(harness.gw.messageStats().byMsgId[62]).toBe(2);
   });
 
   it('fails equity of an account the gateway does not manage as invalid', async () => {
@@ -51,21 +108,6 @@ describe('account data', () => {
     const error = await rejectionOf(client.getEquity('DU9999999'));
     expect(error).toBeInstanceOf(IbError);
     expect(error).toMatchObject({ kind: 'invalid' });
-  });
-
-  it('reads positions of one account with positionsMulti and cancels it', async () => {
-    harness = await startHarness();
-    const client = await harness.connect();
-    const positions = await client.getPositions(ACCOUNT);
-    expect(positions.map((p) => [p.symbol, p.quantity, p.avgCost, p.conId]).sort()).toEqual([
-      ['SPY', 50, 450, 756733],
-      ['TLT', 200, 92, 15547841],
-    ]);
-    expect(positions.every((p) => p.accountId === ACCOUNT)).toBe(true);
-    expect(await client.getPositions(OTHER_ACCOUNT)).toMatchObject([{ symbol: 'QQQ', quantity: 20 }]);
-    const gw = harness.gw;
-    await until(() => gw.messageStats().byMsgId[75] === 2, 1_000, 'two cancels');
-    expect(gw.messageStats().byMsgId[74]).toBe(2);
   });
 });
 
@@ -116,20 +158,41 @@ describe('quotes', () => {
     expect([...some.keys()]).toEqual(['SPY']);
   });
 
-  it('shares one snapshot per symbol between accounts asking at once, and asks again once the quote is old', async () => {
+  it('keeps one streaming line per symbol for every caller, reads changes live, and cancels it when idle', async () => {
     harness = await startHarness();
-    const client = await harness.connect({ quoteTtlMs: 300 });
+    const client = await harness.connect({ quoteIdleMs: 300 });
     const gw = harness.gw;
     const before = gw.messageStats().byMsgId[1] ?? 0;
     const all = await Promise.all([1, 2, 3, 4].map(() => client.getQuotes(['SPY', 'GLD', 'QQQ'])));
     expect(all.every((q) => q.get('SPY')?.mark === all[0]?.get('SPY')?.mark)).toBe(true);
     expect((gw.messageStats().byMsgId[1] ?? 0) - before).toBe(3);
+    expect(client.marketData.streaming.sort()).toEqual(['GLD', 'QQQ', 'SPY']);
 
     gw.setQuote('SPY', { bid: 510, ask: 510.1 });
-    await new Promise((r) => setTimeout(r, 400));
-    const fresh = await client.getQuotes(['SPY']);
-    expect(fresh.get('SPY')?.mark).toBeCloseTo(510.05);
+    let mark = 0;
+    await until(
+      () => {
+        void client.getQuotes(['SPY']).then((q) => (mark = q.get('SPY')?.mark ?? 0));
+        return Math.abs(mark - 510.05) < 1e-9;
+      },
+      2_000,
+      'the new quote',
+    );
+    expect((gw.messageStats().byMsgId[1] ?? 0) - before).toBe(3);
+
+    await until(() => gw.messageStats().byMsgId[2] === 3, 3_000, 'three cancels');
+    expect(client.marketData.streaming).toEqual([]);
+    await client.getQuotes(['SPY']);
     expect((gw.messageStats().byMsgId[1] ?? 0) - before).toBe(4);
+  });
+
+  it('prices by snapshots when the gateway has no streaming line left (101)', async () => {
+    harness = await startHarness({ maxMktDataLines: 1 });
+    const client = await harness.connect();
+    const quotes = await client.getQuotes(['SPY', 'QQQ', 'TLT']);
+    expect([...quotes.keys()].sort()).toEqual(['QQQ', 'SPY', 'TLT']);
+    expect(quotes.get('TLT')?.mark).toBeCloseTo(90.01);
+    expect(harness.messages.some((m) => m.code === 101)).toBe(true);
   });
 
   it('falls back to delayed data when not entitled to live data, and stays delayed', async () => {

@@ -13,7 +13,11 @@
  *   a connection lost mid-request fails every pending request the same way.
  * - Reconnects forever with a fixed delay. Error 326 (client id in use, an `info` event for id -1) draws a new
  *   client id in 1000–2999, saves it and reconnects at once.
- * - Pacing: the library's limiter (`maxReqPerSec`, capped at 40, well under IB's 50 messages/s).
+ * - Pacing: the library's limiter (`maxReqPerSec`, capped at 40, well under IB's 50 messages/s), fed by this layer's
+ *   own gate at the same rate so that the library's first-come queue stays short and what waits, waits here in
+ *   priority order: reads (account data, prices, open orders, cancels) first — few, and other accounts' work waits
+ *   on them — then orders and what-if checks. Those two share one first-come queue: IB wants every order id above
+ *   the ones sent before it, and ids are taken when an order is asked for.
  */
 import { EventEmitter } from 'node:events';
 import { EventName, IBApi } from '@stoqey/ib';
@@ -92,8 +96,18 @@ export interface RequestScope<T> {
   onSettle(cleanup: (outcome: 'resolved' | 'rejected') => void): void;
 }
 
+/** Which gate queue a request's messages wait in (see the module comment). */
+export type RequestPriority = 'read' | 'order';
+const PRIORITY_RANK: Record<RequestPriority, number> = { read: 0, order: 1 };
+/** The library's limiter: `maxReqPerSec / 10` messages per 100 ms, a slot freed 100 ms after each message. */
+const PACING_WINDOW_MS = 100;
+/** IBApi methods that send a message (the rest: listeners and getters). */
+const SENDS = /^(req|cancel|placeOrder|exerciseOptions|calculate|queryDisplayGroups|replaceFA|setServerLogLevel)/;
+
 export interface RequestOptions {
   timeoutMs?: number;
+  /** Default 'read'. */
+  priority?: RequestPriority;
   /** Use this id instead of a new request id (orders use their order id). */
   id?: number;
   /**
@@ -155,6 +169,11 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
   private nextReqIdValue = REQ_ID_BASE;
   private readonly pending = new Set<PendingRequest>();
   private readonly routes = new Map<number, PendingRequest>();
+  /** Messages waiting for a pacing slot, by priority rank; and the send times of the last window. */
+  private readonly gate: (() => void)[][] = [[], []];
+  private readonly gateSent: number[] = [];
+  private gateTimer: NodeJS.Timeout | null = null;
+  private readonly gatedApis = new WeakMap<IBApi, Map<RequestPriority, IBApi>>();
 
   constructor(private readonly options: IbConnectionOptions) {
     super();
@@ -250,6 +269,82 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
     return this.nextOrderIdValue++;
   }
 
+  /**
+   * Sends through the pacing gate (see the module comment): `send` runs when a slot is free and nothing of a higher
+   * priority waits, if the session it was queued in is still up.
+   */
+  send(send: (api: IBApi) => void, priority: RequestPriority = 'read'): void {
+    const api = this.api;
+    if (!api) return;
+    const session = this.generation;
+    this.gate[PRIORITY_RANK[priority]]?.push(() => {
+      if (this.generation === session && this.api === api) send(api);
+    });
+    this.pumpGate();
+  }
+
+  private pumpGate(): void {
+    const now = Date.now();
+    const perWindow = Math.max(1, Math.floor(this.maxReqPerSec / 10));
+    while (this.gateSent.length > 0 && now - (this.gateSent[0] as number) >= PACING_WINDOW_MS) this.gateSent.shift();
+    while (this.gateSent.length < perWindow) {
+      const queue = this.gate.find((q) => q.length > 0);
+      const next = queue?.shift();
+      if (!next) return;
+      this.gateSent.push(now);
+      try {
+        next();
+      } catch (error) {
+        this.log.warn({ err: error }, 'sending a message failed');
+      }
+    }
+    if (this.gateTimer || !this.gate.some((q) => q.length > 0)) return;
+    const wait = Math.max(1, PACING_WINDOW_MS - (now - (this.gateSent[0] as number)));
+    this.gateTimer = setTimeout(() => {
+      this.gateTimer = null;
+      this.pumpGate();
+    }, wait);
+  }
+
+  private clearGate(): void {
+    for (const queue of this.gate) queue.length = 0;
+    this.gateSent.length = 0;
+    if (this.gateTimer) clearTimeout(this.gateTimer);
+    this.gateTimer = null;
+  }
+
+  /** `api` whose sending methods go through the gate at `priority` (one per session and priority). */
+  private gated(api: IBApi, priority: RequestPriority): IBApi {
+    let byPriority = this.gatedApis.get(api);
+    if (!byPriority) {
+      byPriority = new Map();
+      this.gatedApis.set(api, byPriority);
+    }
+    let proxy = byPriority.get(priority);
+    if (!proxy) {
+      proxy = this.proxy(api, priority);
+      byPriority.set(priority, proxy);
+    }
+    return proxy;
+  }
+
+  private proxy(api: IBApi, priority: RequestPriority): IBApi {
+    return new Proxy(api, {
+      get: (target, prop, receiver) => {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        if (typeof prop === 'string' && SENDS.test(prop)) {
+          return (...args: unknown[]) => {
+            this.send(() => fn.apply(target, args), priority);
+            return receiver;
+          };
+        }
+        return fn.bind(target);
+      },
+    });
+  }
+
   nextReqId(): number {
     const id = this.nextReqIdValue++;
     if (this.nextReqIdValue >= REQ_ID_LIMIT) this.nextReqIdValue = REQ_ID_BASE;
@@ -311,7 +406,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
         return api;
       }) as unknown as IBApi['on'];
       const scope: RequestScope<T> = {
-        api,
+        api: this.gated(api, options.priority ?? 'read'),
         id,
         resolve: (value) => settle('resolved', () => resolve(value)),
         reject: (error) => entry.fail(toError(error, label)),
@@ -431,6 +526,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
   /** Tears the session down, fails every pending request and (unless stopped) schedules the next attempt. */
   private endSession(reason: string, retryDelayMs = this.reconnectDelayMs): void {
     this.generation++;
+    this.clearGate();
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     const api = this.api;

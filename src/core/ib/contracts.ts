@@ -1,8 +1,8 @@
 /**
  * Contract lookup by symbol (US stocks and ETFs routed SMART): the conId for orders and snapshots, the tick for
- * limit prices, the hours for the market-hours check (PRODUCT.md §8 steps 9, 11). Cached per connection session
- * and for at most `CONTRACT_TTL_MS`, so the hours never go stale in an app that runs for days (the gateway
- * restarts daily, which starts a new session).
+ * limit prices, the hours for the market-hours check (PRODUCT.md §8 steps 9, 11). Cached per symbol for the trading
+ * day (until midnight in New York), across reconnects: a symbol costs one request a day (§16), and the hours never
+ * go stale in an app that runs for days. `warm` looks symbols up ahead of a signal.
  */
 import { EventName, SecType, type Contract, type ContractDetails } from '@stoqey/ib';
 import type { IbConnection } from './connection';
@@ -22,25 +22,34 @@ export interface ContractInfo {
 
 /** IB's code for "no security definition has been found for the request". */
 const NO_SECURITY_DEFINITION = 200;
-export const CONTRACT_TTL_MS = 4 * 60 * 60 * 1000;
+const tradingDayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The US trading day (New York date, YYYY-MM-DD) of a time. */
+export function tradingDayOf(ms: number): string {
+  return tradingDayFormat.format(new Date(ms));
+}
 
 export class Contracts {
-  private readonly cache = new Map<string, { at: number; info: Promise<ContractInfo> }>();
+  private readonly cache = new Map<string, { day: string; info: Promise<ContractInfo> }>();
 
   constructor(
     private readonly connection: IbConnection,
     private readonly now: () => number = Date.now,
-  ) {
-    connection.on('connected', () => this.clear());
-  }
+  ) {}
 
   /** The stock `symbol` (USD, SMART); concurrent calls share one request; failures are not cached. */
   resolve(symbol: string): Promise<ContractInfo> {
     const key = symbol.trim().toUpperCase();
+    const day = tradingDayOf(this.now());
     const cached = this.cache.get(key);
-    if (cached && this.now() - cached.at < CONTRACT_TTL_MS) return cached.info;
+    if (cached && cached.day === day) return cached.info;
     const lookup = this.lookup(key);
-    const entry = { at: this.now(), info: lookup };
+    const entry = { day, info: lookup };
     this.cache.set(key, entry);
     lookup.catch(() => {
       if (this.cache.get(key) === entry) this.cache.delete(key);
@@ -59,6 +68,20 @@ export class Contracts {
       primaryExch: info.primaryExchange,
       currency: info.currency,
     };
+  }
+
+  /**
+   * Looks up, in the background, the symbols not cached yet (when connected): the symbols of a strategy's allocations
+   * before its next signal, so the signal's first order does not wait for them. Failures are left to the real lookup.
+   */
+  warm(symbols: readonly string[]): void {
+    if (this.connection.state !== 'connected') return;
+    const day = tradingDayOf(this.now());
+    for (const symbol of symbols) {
+      const key = symbol.trim().toUpperCase();
+      if (key === '' || this.cache.get(key)?.day === day) continue;
+      this.resolve(key).catch(() => undefined);
+    }
   }
 
   /** Forgets every cached contract. */

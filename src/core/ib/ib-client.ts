@@ -31,8 +31,12 @@ export interface IbClientOptions {
   clientIdStore: ClientIdStore;
   /** `ib.marketDataType` (1 live, default; falls back to 3 delayed when not entitled). */
   marketDataType?: number;
-  /** How long a quote is reused (see MarketDataOptions.quoteTtlMs). */
+  /** How long a quote snapshot is reused when no streaming line is left (see MarketDataOptions.quoteTtlMs). */
   quoteTtlMs?: number;
+  /** A symbol's streaming line is cancelled after this long unused (see MarketDataOptions.quoteIdleMs). */
+  quoteIdleMs?: number;
+  /** The account summary and positions subscriptions are cancelled after this long unused (default 30 000 ms). */
+  accountIdleMs?: number;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   reconnectDelayMs?: number;
@@ -73,11 +77,24 @@ export interface IbPort {
   waitForFills(orderIds: readonly number[], timeoutMs: number): Promise<TrackedOrder[]>;
   cancelOrder(orderId: number): Promise<TrackedOrder>;
   cancelOwnOpenOrders(accountId: string, orderRefPrefix?: string): Promise<TrackedOrder[]>;
-  /** Every client's working orders (TWS included), with clientId and remaining quantity. */
-  listOpenOrders(accountId?: string): Promise<OrderRecord[]>;
+  /**
+   * Every client's working orders (TWS included), with clientId and remaining quantity; `maxAgeMs` lets a read that
+   * recent stand in (planning counts other clients' orders; this app's own are tracked live).
+   */
+  listOpenOrders(accountId?: string, options?: OpenOrdersOptions): Promise<OrderRecord[]>;
   executions(query?: ExecutionQuery): Promise<FillRecord[]>;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends keyof IbEvents>(event: E, listener: IbEvents[E]): () => void;
+}
+
+/** The longest a batch's what-if checks hold other batches' checks back (see IbClient.whatIf). */
+const WHAT_IF_TURN_MS = 1_000;
+const SMALL_BATCH = 4;
+const TURN_LOOKAHEAD_MS = 100;
+
+export interface OpenOrdersOptions {
+  /** An answer this recent (ms) may be reused; default 0: a read of its own, or one already under way. */
+  maxAgeMs?: number;
 }
 
 export class IbClient implements IbPort {
@@ -86,6 +103,12 @@ export class IbClient implements IbPort {
   readonly account: Account;
   readonly marketData: MarketData;
   readonly orders: Orders;
+  /** The what-if batches' turns (see whatIf): whether one is under way, those waiting, the open one per account. */
+  private turnBusy = false;
+  private readonly turnsWaiting: { size: number; go: () => void }[] = [];
+  private readonly turnOf = new Map<string, () => void>();
+  /** The last read of every client's open orders (see listOpenOrders). */
+  private openOrders: { at: number | null; orders: Promise<OrderRecord[]> } | null = null;
 
   constructor(options: IbClientOptions) {
     this.connection = new IbConnection({
@@ -101,10 +124,13 @@ export class IbClient implements IbPort {
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     this.contracts = new Contracts(this.connection);
-    this.account = new Account(this.connection);
+    this.account = new Account(this.connection, {
+      ...(options.accountIdleMs === undefined ? {} : { idleMs: options.accountIdleMs }),
+    });
     this.marketData = new MarketData(this.connection, this.contracts, {
       ...(options.marketDataType === undefined ? {} : { marketDataType: options.marketDataType }),
       ...(options.quoteTtlMs === undefined ? {} : { quoteTtlMs: options.quoteTtlMs }),
+      ...(options.quoteIdleMs === undefined ? {} : { quoteIdleMs: options.quoteIdleMs }),
     });
     this.orders = new Orders(this.connection, this.contracts);
   }
@@ -146,16 +172,95 @@ export class IbClient implements IbPort {
     return this.marketData.getQuotes(symbols, options);
   }
 
+  /** Looks up ahead, in the background, the contracts of `symbols` and of every symbol held (§16 first order). */
+  warmContracts(symbols: readonly string[]): void {
+    this.contracts.warm(symbols);
+    this.account.heldSymbols().then(
+      (held) => this.contracts.warm(held),
+      () => undefined,
+    );
+  }
+
   resolveContract(symbol: string): Promise<ContractInfo> {
     return this.contracts.resolve(symbol);
   }
 
-  placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder> {
-    return this.orders.placeOrder(request);
+  /**
+   * Resolves when this batch's turn comes. A batch of more than `SMALL_BATCH` checks that finds no turn under way
+   * still waits `TURN_LOOKAHEAD_MS` for a smaller one (the accounts of one signal reach their checks within moments
+   * of each other, and the smaller batch's orders go out sooner).
+   */
+  private takeTurn(size: number): Promise<void> {
+    return new Promise((go) => {
+      this.turnsWaiting.push({ size, go });
+      if (this.turnBusy) return;
+      if (size <= SMALL_BATCH) this.grantTurn();
+      else setTimeout(() => this.grantTurn(), TURN_LOOKAHEAD_MS).unref();
+    });
   }
 
-  whatIf(requests: readonly PlaceOrderRequest[]): Promise<WhatIfResult[]> {
-    return this.orders.whatIf(requests);
+  /** Gives the free turn to the smallest waiting batch. */
+  private grantTurn(): void {
+    if (this.turnBusy || this.turnsWaiting.length === 0) return;
+    let best = 0;
+    this.turnsWaiting.forEach((t, i) => {
+      if (t.size < (this.turnsWaiting[best]?.size ?? Infinity)) best = i;
+    });
+    const [next] = this.turnsWaiting.splice(best, 1);
+    this.turnBusy = true;
+    next?.go();
+  }
+
+  private nextTurn(): void {
+    this.turnBusy = false;
+    this.grantTurn();
+  }
+
+  placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder> {
+    const placed = this.orders.placeOrder(request);
+    const endTurn = this.turnOf.get(request.accountId);
+    if (endTurn) {
+      this.turnOf.delete(request.accountId);
+      // after this order has taken its id (a microtask or two from now)
+      setImmediate(endTurn);
+    }
+    return placed;
+  }
+
+  /**
+   * What-if checks of one batch. Batches take turns from their checks until their first order is sent: IB wants order
+   * ids in increasing order, so the checks of other accounts' batches sent meanwhile would otherwise all go before
+   * this batch's orders (a signal's first order would wait behind the checks of every account planned beside it).
+   * A turn ends at the batch's first order, when its checks fail, or after `WHAT_IF_TURN_MS`; of the batches
+   * waiting, the smallest goes next (its first order is the nearest).
+   */
+  async whatIf(requests: readonly PlaceOrderRequest[]): Promise<WhatIfResult[]> {
+    const accountId = requests[0]?.accountId;
+    if (accountId === undefined) return this.orders.whatIf(requests);
+    await this.takeTurn(requests.length);
+    let ended = false;
+    const endTurn = (): void => {
+      if (ended) return;
+      ended = true;
+      this.nextTurn();
+    };
+    const timer = setTimeout(() => {
+      if (this.turnOf.get(accountId) === end) this.turnOf.delete(accountId);
+      endTurn();
+    }, WHAT_IF_TURN_MS);
+    timer.unref();
+    const end = (): void => {
+      clearTimeout(timer);
+      endTurn();
+    };
+    this.turnOf.set(accountId, end);
+    try {
+      return await this.orders.whatIf(requests);
+    } catch (error) {
+      if (this.turnOf.get(accountId) === end) this.turnOf.delete(accountId);
+      end();
+      throw error;
+    }
   }
 
   waitForFills(orderIds: readonly number[], timeoutMs: number): Promise<TrackedOrder[]> {
@@ -170,8 +275,33 @@ export class IbClient implements IbPort {
     return this.orders.cancelOwnOpenOrders(accountId, orderRefPrefix);
   }
 
-  listOpenOrders(accountId?: string): Promise<OrderRecord[]> {
-    return this.orders.listOpenOrders(accountId);
+  /**
+   * Every client's working orders, optionally of one account: one `reqAllOpenOrders` (all accounts come in one
+   * answer) shared by the reads made while it is under way, and with `maxAgeMs` an answer that recent is reused.
+   */
+  async listOpenOrders(accountId?: string, options: OpenOrdersOptions = {}): Promise<OrderRecord[]> {
+    const last = this.openOrders;
+    const maxAgeMs = options.maxAgeMs ?? 0;
+    const reusable = last && (last.at === null || (maxAgeMs > 0 && Date.now() - last.at <= maxAgeMs));
+    let read = reusable ? last : null;
+    if (!read) {
+      const entry: { at: number | null; orders: Promise<OrderRecord[]> } = {
+        at: null,
+        orders: this.orders.listOpenOrders(),
+      };
+      entry.orders.then(
+        () => {
+          entry.at = Date.now();
+        },
+        () => {
+          if (this.openOrders === entry) this.openOrders = null;
+        },
+      );
+      this.openOrders = entry;
+      read = entry;
+    }
+    const all = await read.orders;
+    return all.filter((o) => accountId === undefined || o.accountId === accountId).map((o) => ({ ...o }));
   }
 
   executions(query?: ExecutionQuery): Promise<FillRecord[]> {

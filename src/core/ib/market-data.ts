@@ -1,10 +1,16 @@
 /**
- * Prices for planning (PRODUCT.md §8 step 3): one snapshot per symbol, in parallel (paced by the library's
- * limiter, at most `MAX_IN_FLIGHT` at once), each with its own timeout.
+ * Prices for planning (PRODUCT.md §8 step 3, §16): one streaming market-data line per symbol, opened on first use,
+ * shared by every account and phase that prices the symbol while work runs, and cancelled after `quoteIdleMs`
+ * without a read (and with the session). A signal fanned out to many accounts therefore asks IB once per symbol, and
+ * the buys of every account price at the live quote, not at a snapshot taken for the sells.
  *
- * Market-data type: the setting (default 1, live). When the gateway says the account is not entitled to live
- * data (354, 10168) or is already showing delayed data (10167), the client switches to delayed (3) and keeps it
- * for the rest of the session; a snapshot refused that way is retried once as delayed.
+ * A line is usable once bid and ask are both in, or `SETTLE_MS` after its first tick (a symbol with only a last or
+ * a close). When the gateway has no line left (101, max tickers) the symbol is priced by snapshots instead, shared
+ * for `quoteTtlMs`.
+ *
+ * Market-data type: the setting (default 1, live). When the gateway says the account is not entitled to live data
+ * (354, 10168) or is already showing delayed data (10167), the client switches to delayed (3) and keeps it for the
+ * rest of the session; a line or snapshot refused that way is asked again once as delayed.
  *
  * Mark = midpoint when bid and ask are both > 0, else last, else close. A symbol without any of them is never
  * priced by guess: `getQuotes` throws a transient `IbError` naming every such symbol (the event is retried), unless
@@ -12,9 +18,9 @@
  */
 import { EventName, type Contract, type IBApi } from '@stoqey/ib';
 import type { Quote } from '../../shared/dto';
-import type { IbConnection } from './connection';
+import type { GatewayMessage, IbConnection } from './connection';
 import type { Contracts } from './contracts';
-import { IB_CONNECT_FAIL, IB_NOT_CONNECTED, IbError } from './ib-errors';
+import { IB_CONNECT_FAIL, IB_NOT_CONNECTED, IbError, isIbNotice } from './ib-errors';
 import { mapLimited } from './mutex';
 
 /** Tick types (live and delayed) used for the mark. */
@@ -27,14 +33,21 @@ const NOT_ENTITLED = new Set([354, 10168]);
 /** "Displaying delayed data": the answer is coming, already delayed. */
 const SHOWING_DELAYED = 10167;
 const MAX_IN_FLIGHT = 50;
+/** "Max number of tickers has been reached": no streaming line left. */
+const NO_LINE_LEFT = 101;
+/** A line without both bid and ask is usable this long after its first tick. */
+const SETTLE_MS = 250;
+/** After a 101, symbols are priced by snapshots for this long before a line is tried again. */
+const NO_LINE_BACKOFF_MS = 30_000;
 
 export interface MarketDataOptions {
   /** 1 live (default), 2 frozen, 3 delayed, 4 delayed-frozen. */
   marketDataType?: number;
+  /** A symbol's streaming line is cancelled after this long without a read (default 30 000 ms; 0: snapshots only). */
+  quoteIdleMs?: number;
   /**
-   * A quote this recent is reused instead of asking again (default 1 000 ms; 0 turns reuse off). Several accounts
-   * rebalancing to the same strategy at once then share one snapshot per symbol, which keeps far below IB's message
-   * limit (§9, §16) while every plan still prices at most a second old.
+   * Snapshots only (no line left, or quoteIdleMs 0): a quote this recent is reused instead of asking again (default
+   * 1 000 ms; 0 turns reuse off).
    */
   quoteTtlMs?: number;
 }
@@ -52,12 +65,47 @@ interface Snapshot {
   marketDataType: number;
 }
 
+/** One streaming line. */
+interface Line {
+  symbol: string;
+  reqId: number;
+  api: IBApi;
+  snap: Snapshot;
+  /** The type the line was asked with. */
+  sentType: number;
+  lastUsed: number;
+  /** Settles once the line is usable, or fails (error for its id, timeout, lost session). */
+  ready: Promise<void>;
+  usable: boolean;
+  settle: NodeJS.Timeout | null;
+  timeout: NodeJS.Timeout | null;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Applies one tick to a quote's fields. */
+function applyTick(snap: Snapshot, field: unknown, value: unknown): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  const tick = Number(field);
+  if (BID.has(tick)) snap.bid = value;
+  else if (ASK.has(tick)) snap.ask = value;
+  else if (LAST.has(tick)) snap.last = value;
+  else if (CLOSE.has(tick)) snap.close = value;
+  else return false;
+  return true;
+}
+
 export class MarketData {
   private type: number;
   private typeSentOn: IBApi | null = null;
   private typeSent = 0;
   private readonly quoteTtlMs: number;
+  private readonly quoteIdleMs: number;
   private readonly recent = new Map<string, { at: number; quote: Promise<Quote | null> }>();
+  private readonly lines = new Map<string, Line>();
+  private readonly byReqId = new Map<number, Line>();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private noLineUntil = 0;
 
   constructor(
     private readonly connection: IbConnection,
@@ -66,6 +114,20 @@ export class MarketData {
   ) {
     this.type = options.marketDataType ?? 1;
     this.quoteTtlMs = options.quoteTtlMs ?? 1_000;
+    this.quoteIdleMs = options.quoteIdleMs ?? 30_000;
+    connection.on('session', (api) => this.attach(api));
+    connection.on('message', (message) => this.onMessage(message));
+    connection.on('disconnected', (reason) => this.dropAll(reason));
+  }
+
+  /** Symbols with a streaming line open. */
+  get streaming(): string[] {
+    return [...this.lines.keys()];
+  }
+
+  /** Cancels every streaming line now (they are opened again on the next read). */
+  close(): void {
+    for (const line of [...this.lines.values()]) this.cancel(line);
   }
 
   /** The market-data type the session currently asks for (3 after a fallback to delayed). */
@@ -96,8 +158,170 @@ export class MarketData {
     return quotes;
   }
 
-  /** A quote being fetched or fetched within `quoteTtlMs` is shared; a failed one is never reused. */
-  private sharedQuote(symbol: string): Promise<Quote | null> {
+  /** The live quote of a symbol's line, else (no line left) a snapshot shared for `quoteTtlMs`. */
+  private async sharedQuote(symbol: string): Promise<Quote | null> {
+    if (this.quoteIdleMs > 0 && Date.now() >= this.noLineUntil) {
+      try {
+        return await this.streamedQuote(symbol);
+      } catch (error) {
+        if (!(error instanceof IbError) || error.code !== NO_LINE_LEFT) throw error;
+        this.noLineUntil = Date.now() + NO_LINE_BACKOFF_MS;
+      }
+    }
+    return this.snapshotQuote(symbol);
+  }
+
+  private async streamedQuote(symbol: string): Promise<Quote | null> {
+    let line = this.lines.get(symbol) ?? (await this.open(symbol));
+    try {
+      await line.ready;
+    } catch (error) {
+      if (!(error instanceof IbError) || error.code === undefined || !NOT_ENTITLED.has(error.code)) throw error;
+      if (!this.fallBackFrom(line.sentType)) throw error;
+      line = this.lines.get(symbol) ?? (await this.open(symbol));
+      await line.ready;
+    }
+    line.lastUsed = Date.now();
+    return toQuote(symbol, line.snap);
+  }
+
+  /** Opens the streaming line of `symbol` (one per symbol: concurrent callers get the same line). */
+  private async open(symbol: string): Promise<Line> {
+    const contract = await this.contracts.orderContract(symbol);
+    const existing = this.lines.get(symbol);
+    if (existing) return existing;
+    const api = this.connection.requireApi(`market data of ${symbol}`);
+    const reqId = this.connection.nextReqId();
+    let resolve: () => void = () => undefined;
+    let reject: (error: Error) => void = () => undefined;
+    const ready = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    ready.catch(() => undefined);
+    const sentType = this.ensureType(api);
+    const line: Line = {
+      symbol,
+      reqId,
+      api,
+      snap: { bid: null, ask: null, last: null, close: null, marketDataType: sentType },
+      sentType,
+      lastUsed: Date.now(),
+      ready,
+      usable: false,
+      settle: null,
+      timeout: null,
+      resolve,
+      reject,
+    };
+    const timeoutMs = this.connection.requestTimeoutMs;
+    line.timeout = setTimeout(() => {
+      this.fail(line, IbError.timeout(`market data of ${symbol}`, timeoutMs), true);
+    }, timeoutMs);
+    this.lines.set(symbol, line);
+    this.byReqId.set(reqId, line);
+    this.scheduleIdle();
+    this.connection.send((session) => session.reqMktData(reqId, contract, '', false, false));
+    return line;
+  }
+
+  /** Ticks and types of every line of one session. */
+  private attach(api: IBApi): void {
+    api.on(EventName.tickPrice, (reqId, field, value) => {
+      const line = this.byReqId.get(reqId);
+      if (!line || line.api !== api || !applyTick(line.snap, field, value)) return;
+      if (line.usable) return;
+      const { bid, ask } = line.snap;
+      if (bid !== null && bid > 0 && ask !== null && ask > 0) this.markUsable(line);
+      else line.settle ??= setTimeout(() => this.markUsable(line), SETTLE_MS);
+    });
+    api.on(EventName.marketDataType, (reqId, type) => {
+      const line = this.byReqId.get(reqId);
+      if (line && line.api === api) line.snap.marketDataType = type;
+    });
+  }
+
+  private markUsable(line: Line): void {
+    if (line.usable || this.byReqId.get(line.reqId) !== line) return;
+    line.usable = true;
+    if (line.settle) clearTimeout(line.settle);
+    if (line.timeout) clearTimeout(line.timeout);
+    line.settle = null;
+    line.timeout = null;
+    line.resolve();
+  }
+
+  /** Errors the gateway reports for a line's id. */
+  private onMessage(message: GatewayMessage): void {
+    const line = this.byReqId.get(message.id);
+    if (!line) return;
+    if (message.code === SHOWING_DELAYED) {
+      if (this.type === 1) this.type = 3;
+      if (this.type === 2) this.type = 4;
+      return;
+    }
+    if (isIbNotice(message.code, message.message)) return;
+    this.fail(
+      line,
+      IbError.fromGateway(message.code, message.message, `market data of ${line.symbol}`, line.reqId),
+      false,
+    );
+  }
+
+  /** Ends a line that failed; `cancel` when IB still holds it (a timeout, not an error for its id). */
+  private fail(line: Line, error: Error, cancel: boolean): void {
+    if (cancel) this.cancel(line);
+    else this.forget(line);
+    line.reject(error);
+  }
+
+  private cancel(line: Line): void {
+    if (this.byReqId.get(line.reqId) !== line) return;
+    this.forget(line);
+    if (this.connection.state === 'connected') {
+      try {
+        line.api.cancelMktData(line.reqId);
+      } catch {
+        // the session is going away: its lines go with it
+      }
+    }
+  }
+
+  private forget(line: Line): void {
+    if (line.settle) clearTimeout(line.settle);
+    if (line.timeout) clearTimeout(line.timeout);
+    line.settle = null;
+    line.timeout = null;
+    if (this.byReqId.get(line.reqId) === line) this.byReqId.delete(line.reqId);
+    if (this.lines.get(line.symbol) === line) this.lines.delete(line.symbol);
+  }
+
+  private dropAll(reason: string): void {
+    for (const line of [...this.lines.values()]) {
+      this.forget(line);
+      line.reject(IbError.notConnected(`market data of ${line.symbol}`, reason));
+    }
+  }
+
+  /** Cancels lines unused for `quoteIdleMs`; runs while any line is open. */
+  private scheduleIdle(): void {
+    if (this.idleTimer) return;
+    const tick = Math.max(50, Math.floor(this.quoteIdleMs / 4));
+    this.idleTimer = setInterval(() => {
+      const now = Date.now();
+      for (const line of [...this.lines.values()]) {
+        if (line.usable && now - line.lastUsed >= this.quoteIdleMs) this.cancel(line);
+      }
+      if (this.lines.size === 0 && this.idleTimer) {
+        clearInterval(this.idleTimer);
+        this.idleTimer = null;
+      }
+    }, tick);
+    this.idleTimer.unref();
+  }
+
+  /** A snapshot being fetched or fetched within `quoteTtlMs` is shared; a failed one is never reused. */
+  private snapshotQuote(symbol: string): Promise<Quote | null> {
     const now = Date.now();
     const hit = this.recent.get(symbol);
     if (hit && now - hit.at <= this.quoteTtlMs) return hit.quote;
@@ -148,12 +372,7 @@ export class MarketData {
       (scope) => {
         const snap: Snapshot = { bid: null, ask: null, last: null, close: null, marketDataType: this.type };
         scope.on(EventName.tickPrice, (reqId, field, value) => {
-          if (reqId !== scope.id || typeof value !== 'number' || !Number.isFinite(value)) return;
-          const tick = Number(field);
-          if (BID.has(tick)) snap.bid = value;
-          else if (ASK.has(tick)) snap.ask = value;
-          else if (LAST.has(tick)) snap.last = value;
-          else if (CLOSE.has(tick)) snap.close = value;
+          if (reqId === scope.id) applyTick(snap, field, value);
         });
         scope.on(EventName.marketDataType, (reqId, type) => {
           if (reqId === scope.id) snap.marketDataType = type;

@@ -183,6 +183,7 @@ export class Orders extends EventEmitter<OrderEvents> {
       },
       {
         id: orderId,
+        priority: 'order',
         onGatewayError: (message) => {
           if (!isIbNotice(message.code, message.message)) this.noteError(tracked, message);
           return false;
@@ -369,7 +370,7 @@ export class Orders extends EventEmitter<OrderEvents> {
           });
           scope.api.placeOrder(orderId, contract, toIbOrder(request, true));
         },
-        { id: orderId },
+        { id: orderId, priority: 'order' },
       );
     });
   }

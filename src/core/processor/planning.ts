@@ -7,6 +7,12 @@ import { planRebalance, type PlanPhase, type PriceSnapshot } from '../domain/pla
 import { applyReplacements } from '../domain/replacement';
 import type { CommandDeps } from './command-deps';
 
+/**
+ * Planning counts other clients' open orders (§8 step 4) from a read this recent, shared by the accounts planning at
+ * the same time (one `reqAllOpenOrders` answers for all of them); this app's own orders are cancelled and tracked.
+ */
+const OPEN_ORDERS_MAX_AGE_MS = 1_000;
+
 export interface Targets {
   allocations: { symbol: string; weight: number }[];
   asOf: string | null;
@@ -57,19 +63,22 @@ export async function planFor(
   log: Logger,
 ): Promise<{ plan: Plan; quotes: Map<string, Quote> }> {
   const { ib } = deps;
-  const [equity, positions, openOrders] = await Promise.all([
+  const accountData = Promise.all([
     ib.getEquity(account.accountId),
-    ib.getPositions(account.accountId),
-    ib.listOpenOrders(account.accountId),
+    ib.listOpenOrders(account.accountId, { maxAgeMs: OPEN_ORDERS_MAX_AGE_MS }),
   ]);
-  const own = deps.ownClientId();
-  const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);
+  accountData.catch(() => undefined);
+  const positions = await ib.getPositions(account.accountId);
   const held: Record<string, number> = {};
   for (const p of positions) held[p.symbol] = (held[p.symbol] ?? 0) + p.quantity;
-  const symbols = [...new Set([...targets.allocations.map((a) => a.symbol), ...Object.keys(held)])].filter(
+  // Prices are asked for beside the account data, held symbols first (their sells come first).
+  const symbols = [...new Set([...Object.keys(held), ...targets.allocations.map((a) => a.symbol)])].filter(
     (s) => (held[s] ?? 0) !== 0 || targets.allocations.some((a) => a.symbol === s && a.weight > 0),
   );
   const quotes = await ib.getQuotes(symbols, { allowMissing: true });
+  const [equity, openOrders] = await accountData;
+  const own = deps.ownClientId();
+  const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);
   const prices: Record<string, PriceSnapshot> = {};
   for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
   const plan = planRebalance({

@@ -5,7 +5,7 @@ import { createClient, type RedisClient } from '../redis/topology';
 import { startCluster, startSentinel, type TestTopology } from '../../../test/support/redis-topologies';
 import { QueueConflictError, QueueInvalidError, QueueNotFoundError } from './errors';
 import { EventQueue, type EventQueueOptions, type QueueLog } from './event-queue';
-import { eventKey } from './keys';
+import { eventHistoryKey, eventKey } from './keys';
 
 /**
  * The suite runs against the embedded Redis, and (vitest projects `queue-cluster`, `queue-sentinel`) against a real
@@ -467,6 +467,7 @@ describe('operator actions', () => {
     await q.delete(a.id, 'delayed');
     const k = q.keys;
     expect(await redis.exists(eventKey(k, a.id))).toBe(0);
+    expect(await redis.exists(eventHistoryKey(k, a.id))).toBe(0);
     expect(await redis.zscore(k.delayed, a.id)).toBeNull();
     expect(await redis.sismember(k.activeEvents, 'A:rebalance')).toBe(0);
     expect(await redis.hget(k.activeOwner, 'A:rebalance')).toBeNull();
@@ -584,9 +585,76 @@ describe('reads', () => {
     clock += 86_400_000 - 1;
     expect(await q.purgeDone()).toBe(0);
     clock += 2;
+    expect(await redis.exists(eventHistoryKey(q.keys, a.id))).toBe(1);
     expect(await q.purgeDone()).toBe(1);
+    expect(await redis.exists(eventHistoryKey(q.keys, a.id))).toBe(0);
     expect(await q.get(a.id)).toBeNull();
     expect((await q.counts()).done).toBe(0);
+  });
+});
+
+describe("an event's own history", () => {
+  const steps = (h: { action: string; from: string | null; to: string | null }[] | undefined) =>
+    h?.map((e) => `${e.action}:${e.from ?? ''}>${e.to ?? ''}`);
+
+  it('is kept under the key prefix beside the record, with the ids of the global stream', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    await claimOk(q);
+    await q.fail(a.id, 'w1', { kind: 'transient', message: 'no price for SPY' });
+    const own = await redis.xrange(eventHistoryKey(q.keys, a.id), '-', '+');
+    expect(eventHistoryKey(q.keys, a.id)).toBe(
+      `${q.keys.eventPrefix.replace(/rebalance_event:$/, '')}rebalance_event_history:${a.id}`,
+    );
+    const global = (await redis.xrange(q.keys.history, '-', '+')).filter(([, f]) => f[1] === a.id);
+    expect(own).toEqual(global);
+    expect(steps((await q.get(a.id))?.history)).toEqual([
+      'enqueued:>pending',
+      'claimed:pending>active',
+      'failed:active>delayed',
+    ]);
+  });
+
+  it("reads only the event's entries however many other events wrote to the global stream", async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    for (let i = 0; i < 300; i++) await enqueueOk(q, ev(`X${i}`));
+    await q.hold(a.id, 'pending', 'checking');
+    // the global stream no longer answers for this event: its own history still does
+    await redis.del(q.keys.history);
+    const detail = await q.get(a.id);
+    expect(steps(detail?.history)).toEqual(['enqueued:>pending', 'hold:pending>held']);
+    expect(detail?.history.at(-1)?.note).toBe('checking');
+  });
+
+  it('reads a record from before the upgrade (no own history) from the global stream', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    await claimOk(q);
+    await redis.del(eventHistoryKey(q.keys, a.id));
+    expect(steps((await q.get(a.id))?.history)).toEqual(['enqueued:>pending', 'claimed:pending>active']);
+  });
+
+  it('joins the old entries of the global stream and the own entries written after the upgrade, once each', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    await claimOk(q);
+    await redis.del(eventHistoryKey(q.keys, a.id));
+    await enqueueOk(q, ev('B'));
+    await q.complete(a.id, 'w1', { ok: true });
+    expect(steps((await q.get(a.id))?.history)).toEqual([
+      'enqueued:>pending',
+      'claimed:pending>active',
+      'completed:active>done',
+    ]);
+  });
+
+  it('writes no own history for a duplicate whose holder is unknown (nothing would remove it)', async () => {
+    const { q } = makeQueue();
+    await redis.sadd(q.keys.activeEvents, 'A:rebalance');
+    const r = await q.enqueue(ev('A', 'rebalance', { id: 'lost' }));
+    expect(r).toEqual({ status: 'duplicate', existingId: '(unknown holder of A:rebalance)' });
+    expect(await redis.exists(eventHistoryKey(q.keys, 'lost'))).toBe(0);
   });
 });
 

@@ -22,7 +22,7 @@ import {
 import { Cluster } from 'ioredis';
 import { waitForReplicas, type RedisClient } from '../redis/topology';
 import { QueueConflictError, QueueInvalidError, QueueNotFoundError, QueueReplicationError } from './errors';
-import { SCRIPT_KEY_COUNT, eventKey, queueKeys, scriptKeys, type QueueKeys } from './keys';
+import { SCRIPT_KEY_COUNT, eventHistoryKey, eventKey, queueKeys, scriptKeys, type QueueKeys } from './keys';
 import { QueueScripts } from './scripts';
 import { RecordError, encodeRecord, parseHistoryEntry, parseRecord, placeholderRecord } from './record';
 import commonLua from './lua/common.lua?raw';
@@ -536,19 +536,25 @@ export class EventQueue {
   // Reads
 
   /**
-   * The record and its history (oldest first), or null when unknown. The history is read from the
-   * `rebalance_history` stream, from an hour before the event was created on (stream ids are the
-   * Redis server's clock), so it reaches back as far as the stream is kept (`historyLimit`).
+   * The record and its history (oldest first), or null when unknown. The history is the event's own
+   * stream (`rebalance_event_history:<id>`), one read of its own entries whatever the other events
+   * wrote. A record from before that key existed (its own stream does not start with `enqueued`)
+   * gets the entries it lacks from `rebalance_history`, read from an hour before the event was
+   * created on (stream ids are the Redis server's clock), as far back as that stream is kept.
    */
   async get(id: string): Promise<EventDetail | null> {
     const key = eventKey(this.keys, id);
-    let raw = await this.redis.get(key);
+    const historyKey = eventHistoryKey(this.keys, id);
+    const res = (await this.redis.multi().get(key).xrange(historyKey, '-', '+').exec()) ?? [];
+    let raw = (res[0]?.[1] as string | null | undefined) ?? null;
+    let own = (res[1]?.[1] as [string, string[]][] | null | undefined) ?? [];
     let status: EventStatus | null = null;
     if (raw === null) {
       status = await this.stateOf(id);
       if (status === null) return null;
       // Enqueued between the two reads: the record is there now.
       raw = await this.redis.get(key);
+      own = await this.redis.xrange(historyKey, '-', '+');
     }
     let reason = 'record missing';
     let event: EventRecord | null = null;
@@ -565,17 +571,26 @@ export class EventQueue {
       const pair = (await this.pairsOfHolders()).get(id) ?? null;
       event = placeholderRecord(id, status ?? 'held', pair, reason, iso(this.now()));
     }
+    const history: HistoryEntry[] = [];
+    for (const [streamId, fields] of own) {
+      const entry = parseHistoryEntry(streamId, fields);
+      if (entry && entry.id === id) history.push(entry);
+    }
+    if (history[0]?.action === 'enqueued') return { event, history };
+    // Older than its own stream (or that stream was trimmed): the rest from the global stream.
     const created = Date.parse(event.createdAt);
     const since = raw !== null && Number.isFinite(created) ? Math.max(0, created - HISTORY_SLACK_MS) : 0;
-    return { event, history: await this.historyOf(id, since) };
+    const before = own[0]?.[0] ?? null;
+    return { event, history: [...(await this.historyOf(id, since, before)), ...history] };
   }
 
-  /** Entries of one event in the history stream from `sinceMs` on, read in pages. */
-  private async historyOf(id: string, sinceMs: number): Promise<HistoryEntry[]> {
+  /** Entries of one event in the history stream from `sinceMs` on (until `before`, exclusive), read in pages. */
+  private async historyOf(id: string, sinceMs: number, before: string | null): Promise<HistoryEntry[]> {
     const out: HistoryEntry[] = [];
     let start = `${Math.floor(sinceMs)}-0`;
+    const end = before === null ? '+' : `(${before}`;
     for (;;) {
-      const page = await this.redis.xrange(this.keys.history, start, '+', 'COUNT', HISTORY_PAGE);
+      const page = await this.redis.xrange(this.keys.history, start, end, 'COUNT', HISTORY_PAGE);
       for (const [streamId, fields] of page) {
         if (fields[1] !== id && !fieldsHaveId(fields, id)) continue;
         const entry = parseHistoryEntry(streamId, fields);

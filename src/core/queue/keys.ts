@@ -17,10 +17,16 @@
  *                                   edit the scalar fields without re-encoding payload / result.
  * - `rebalance_history`      STREAM every state change of every event (XADD MAXLEN ~ historyLimit), fields
  *                                   id, accountId, command, at, from, to, by, action, note (empty ones left
- *                                   out). get() reads an event's history from here, from its creation on.
+ *                                   out).
  * - `rebalance_done`         ZSET   ids of done events, score = done time (ms); purged after retainDoneDays
  *
  * Helper keys of this implementation:
+ * - `rebalance_event_history:<id>` STREAM the entries of `rebalance_history` about this one event, under
+ *                                      the same stream ids, written by the same script call
+ *                                      (XADD MAXLEN ~ historyLimit) and removed with the record (delete,
+ *                                      purge). get() reads an event's history from here, in O(its own
+ *                                      entries); for a record older than this key, what it lacks is read
+ *                                      from `rebalance_history` from the event's creation on.
  * - `rebalance_active_owner`    HASH   `accountId:command` → id of the event holding it in `active_events`
  *                                      (so a duplicate answers the existing id; for an unreadable record it
  *                                      is also where delete finds the pair to free)
@@ -46,6 +52,8 @@ export interface QueueKeys {
   paused: string;
   /** Prefix of `rebalance_event:<id>`. */
   eventPrefix: string;
+  /** Prefix of `rebalance_event_history:<id>` (common.lua derives it from eventPrefix). */
+  eventHistoryPrefix: string;
   /** Pub/sub channel of QueueChange messages. */
   changes: string;
 }
@@ -72,12 +80,17 @@ export function queueKeys(keyPrefix = ''): QueueKeys {
     accountLease: k('rebalance_account_lease'),
     paused: k('rebalance_paused'),
     eventPrefix: k('rebalance_event:'),
+    eventHistoryPrefix: k('rebalance_event_history:'),
     changes: k('rebalance_changes'),
   };
 }
 
 export function eventKey(keys: QueueKeys, id: string): string {
   return keys.eventPrefix + id;
+}
+
+export function eventHistoryKey(keys: QueueKeys, id: string): string {
+  return keys.eventHistoryPrefix + id;
 }
 
 /**

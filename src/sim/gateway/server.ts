@@ -110,6 +110,7 @@ export class SimGatewayServer implements SimGateway {
   private readonly maxMktDataLines: number;
   private readonly serverVersion: number;
   private entitlement: 'live' | 'delayed-only';
+  private readonly summaryPushes: boolean;
   private refuseUntil = 0;
   private dropAfterFill: { side?: 'BUY' | 'SELL' } | null = null;
   private nextConnId = 1;
@@ -124,6 +125,7 @@ export class SimGatewayServer implements SimGateway {
       Math.max(MIN_SUPPORTED_SV, options.serverVersion ?? MAX_SERVER_VERSION),
     );
     this.entitlement = options.entitlement ?? 'live';
+    this.summaryPushes = options.summaryPushes ?? true;
     this.engine = new Engine(options, demoState());
     this.engine.setListener({
       onFill: (o, f) => this.pushFill(o, f),
@@ -1043,7 +1045,7 @@ export class SimGatewayServer implements SimGateway {
             this.send(c, M.positionMulti(reqId, accountId, this.contractOf(s), p.quantity, p.avgCost, sub.modelCode));
         }
       }
-      for (const reqId of c.summaries.keys()) this.sendSummary(c, reqId, [accountId]);
+      if (this.summaryPushes) for (const reqId of c.summaries.keys()) this.sendSummary(c, reqId, [accountId]);
       if (c.accountUpdates === accountId) {
         for (const [k, v, cur] of this.accountValueRows(accountId)) this.send(c, M.acctValue(k, v, cur, accountId));
         for (const sym of symbols) {

@@ -95,6 +95,11 @@ export interface SimGatewayOptions {
   maxMktDataLines?: number;
   /** 'live' (default) answers market-data type 1; 'delayed-only' answers 354 for type 1 and serves type 3. */
   entitlement?: 'live' | 'delayed-only';
+  /**
+   * Default true: an account change re-sends the account summary to its subscribers at once. false acts as IB does,
+   * which re-sends it only every three minutes (here: never); a subscriber sees new values by subscribing again.
+   */
+  summaryPushes?: boolean;
   /** Delay before an order fills, ms (default 0 = at once). */
   fillDelayMs?: number;
   /** When set, a marketable order fills in this many parts. Default 1. */

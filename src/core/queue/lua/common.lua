@@ -5,7 +5,8 @@
 --   KEYS[4] rebalance_processing ZSET KEYS[5] rebalance_held_set ZSET     KEYS[6] rebalance_history STREAM
 --   KEYS[7] rebalance_done ZSET       KEYS[8] rebalance_active_owner HASH KEYS[9] rebalance_account_lease HASH
 --   KEYS[10] rebalance_paused STRING
---   ARGV[1] prefix of rebalance_event:<id>   ARGV[2] pub/sub channel of changes
+--   ARGV[1] prefix of rebalance_event:<id> (`rebalance_event_history:<id>` is derived from it)
+--   ARGV[2] pub/sub channel of changes
 --   ARGV[3] now (ms)   ARGV[4] now (ISO-8601 UTC)   ARGV[5] by (who/what acts)
 --   ARGV[6] history stream limit (XADD MAXLEN ~)
 -- The account and command of an event are read from its record (see load_with_pair).
@@ -16,7 +17,7 @@
 -- only the scalar head is decoded and re-encoded here, so payload / result keep their exact text
 -- (Redis's cjson would turn [] into {} and round numbers to 14 digits).
 local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC, K_HELD, K_HIST, K_DONE, K_OWNER, K_LEASE, K_PAUSED
-local EV_PREFIX, CHANNEL, NOW_MS, NOW_ISO, NOW_JSON, BY, HIST_LIMIT, NULL
+local EV_PREFIX, EV_HIST_PREFIX, CHANNEL, NOW_MS, NOW_ISO, NOW_JSON, BY, HIST_LIMIT, NULL
 -- The QueueChanges of this call (record_change), published as one message when it ends (publish_changes).
 local CHANGES
 
@@ -27,6 +28,8 @@ local function bind(KEYS, ARGV)
   K_HELD, K_HIST, K_DONE = KEYS[5], KEYS[6], KEYS[7]
   K_OWNER, K_LEASE, K_PAUSED = KEYS[8], KEYS[9], KEYS[10]
   EV_PREFIX, CHANNEL = ARGV[1], ARGV[2]
+  -- `<keyPrefix>rebalance_event:` → `<keyPrefix>rebalance_event_history:` (keys.ts eventHistoryPrefix)
+  EV_HIST_PREFIX = string.sub(EV_PREFIX, 1, -2) .. '_history:'
   NOW_MS, NOW_ISO, BY, HIST_LIMIT = tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
   NOW_JSON = '"' .. NOW_ISO .. '"'
   NULL = cjson.null
@@ -126,15 +129,28 @@ local function jstate(s)
   return '"' .. s .. '"'
 end
 
--- Appends one change to the history stream (empty fields left out); flags: 'P' also publishes it as
--- a QueueChange when the call ends (built as text: states and actions are plain words, free text
--- goes through cjson.encode).
+-- Appends one change to the history stream and, under the same stream id, to the event's own history
+-- (`rebalance_event_history:<id>`, read by get() in O(its own entries)); empty fields left out.
+-- flags: 'P' also publishes it as a QueueChange when the call ends (built as text: states and actions
+-- are plain words, free text goes through cjson.encode); 'G' writes the global stream only (the event
+-- has no record: a duplicate of an unknown holder, or a delete, which has just removed the key). The own
+-- entry takes the global entry's id, or a new one should the global stream have been reset (ids lower).
 local function record_change(id, account, command, from, to, action, note, flags)
   from, to, note = str(from), str(to), str(note)
+  local sid
   if from ~= '' and to ~= '' and note == '' then
     -- the usual case, without building an argument table
-    redis.call('XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*', 'id', id, 'accountId', account,
+    sid = redis.call('XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*', 'id', id, 'accountId', account,
       'command', command, 'at', NOW_ISO, 'from', from, 'to', to, 'by', BY, 'action', action)
+    if not string.find(flags, 'G', 1, true) then
+      local key = EV_HIST_PREFIX .. id
+      local r = redis.pcall('XADD', key, 'MAXLEN', '~', HIST_LIMIT, sid, 'id', id, 'accountId', account,
+        'command', command, 'at', NOW_ISO, 'from', from, 'to', to, 'by', BY, 'action', action)
+      if type(r) == 'table' and r.err then
+        redis.call('XADD', key, 'MAXLEN', '~', HIST_LIMIT, '*', 'id', id, 'accountId', account,
+          'command', command, 'at', NOW_ISO, 'from', from, 'to', to, 'by', BY, 'action', action)
+      end
+    end
   else
     local args = { 'XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*',
       'id', id, 'accountId', account, 'command', command, 'at', NOW_ISO }
@@ -143,12 +159,26 @@ local function record_change(id, account, command, from, to, action, note, flags
     args[#args + 1] = 'by'; args[#args + 1] = BY
     args[#args + 1] = 'action'; args[#args + 1] = action
     if note ~= '' then args[#args + 1] = 'note'; args[#args + 1] = note end
-    redis.call(unpack(args))
+    sid = redis.call(unpack(args))
+    if not string.find(flags, 'G', 1, true) then
+      args[2] = EV_HIST_PREFIX .. id
+      args[6] = sid
+      local r = redis.pcall(unpack(args))
+      if type(r) == 'table' and r.err then
+        args[6] = '*'
+        redis.call(unpack(args))
+      end
+    end
   end
-  if flags == 'P' then
+  if string.find(flags, 'P', 1, true) then
     CHANGES[#CHANGES + 1] = '{"id":' .. cjson.encode(id) .. ',"accountId":' .. cjson.encode(account) ..
       ',"action":"' .. action .. '","from":' .. jstate(from) .. ',"to":' .. jstate(to) .. ',"at":' .. NOW_JSON .. '}'
   end
+end
+
+-- Removes an event's record and its own history (delete, purge).
+local function drop_record(id)
+  redis.call('DEL', EV_PREFIX .. id, EV_HIST_PREFIX .. id)
 end
 
 -- The tail with `result_json` as the result. Our records end in `,"result":null}` until done; a

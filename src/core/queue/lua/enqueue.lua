@@ -27,7 +27,7 @@ local function enqueue_one(id, pair, raw, source)
         id .. ' (' .. source .. ') not queued: ' .. pair .. ' is already queued', '')
       return {0, existing}
     end
-    record_change(id, account, command, nil, nil, 'duplicate', pair .. ' is in active_events, not queued', '')
+    record_change(id, account, command, nil, nil, 'duplicate', pair .. ' is in active_events, not queued', 'G')
     return {0, ''}
   end
   redis.call('HSET', K_OWNER, pair, id)

@@ -34,7 +34,7 @@ if action == 'delete' then
   redis.call('ZREM', K_DELAYED, id)
   redis.call('ZREM', K_HELD, id)
   redis.call('ZREM', K_DONE, id)
-  redis.call('DEL', EV_PREFIX .. id)
+  drop_record(id)
   if st ~= 'done' then
     -- The pair this event holds: its record's, unless the record was edited by hand to name another
     -- account or command; the active owner hash says which pair is really this event's.
@@ -42,7 +42,7 @@ if action == 'delete' then
     if not owned or redis.call('HGET', K_OWNER, owned) ~= id then owned = pair_by_owner(id) or pair end
     if owned then free_pair(id, owned) end
   end
-  record_change(id, account, command, st ~= 'orphan' and st or nil, nil, 'deleted', note, 'P')
+  record_change(id, account, command, st ~= 'orphan' and st or nil, nil, 'deleted', note, 'PG')
   return {1, ''}
 end
 

@@ -1,4 +1,5 @@
--- purge.lua: drops done events older than the retention (queue.retainDoneDays) from every key.
+-- purge.lua: drops done events older than the retention (queue.retainDoneDays) from every key, their own
+-- history (rebalance_event_history:<id>) included.
 -- KEYS[1] rebalance_queue   KEYS[2] rebalance_delayed_set   KEYS[3] active_events   KEYS[4] rebalance_processing
 -- KEYS[5] rebalance_held_set   KEYS[6] rebalance_history   KEYS[7] rebalance_done   KEYS[8] rebalance_active_owner
 -- KEYS[9] rebalance_account_lease   KEYS[10] rebalance_paused   (all scripts get all 10)
@@ -9,7 +10,7 @@
 local ids = redis.call('ZRANGEBYSCORE', K_DONE, '-inf', '(' .. ARGV[7], 'LIMIT', 0, tonumber(ARGV[8]))
 for i = 1, #ids do
   local id = ids[i]
-  redis.call('DEL', EV_PREFIX .. id)
+  drop_record(id)
   redis.call('ZREM', K_DONE, id)
 end
 return #ids

@@ -9,6 +9,8 @@ import { AllocationClient } from './allocations/allocation-client';
 import type { Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
 import { Feed } from './feed/feed';
+import { parseRestartWindow, restartWindowError } from './domain/restart-window';
+import type { IbStatus } from './ib/connection';
 import { IbClient } from './ib/ib-client';
 import { createLogger, type Logger, type LogTail } from './log/logger';
 import { createManagementHandlers, type SimulatorHooks } from './management/handlers';
@@ -35,6 +37,8 @@ export interface RuntimeOptions {
   createRealtime?: (options: Ably.ClientOptions) => Ably.Realtime;
   /** Shorter for tests; default 10 s. */
   stopGraceMs?: number;
+  /** The clock of the restart window, schedules and commands; default the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -62,6 +66,7 @@ export class Runtime {
   private healthTimer: NodeJS.Timeout | null = null;
   private lastHealth = '';
   private redisUp = false;
+  readonly now: () => Date;
 
   constructor(private options: RuntimeOptions) {
     const settings = options.settingsStore.settings;
@@ -73,6 +78,7 @@ export class Runtime {
     this.log = log;
     this.tail = tail;
     this.closeLog = close;
+    this.now = options.now ?? (() => new Date());
   }
 
   get settings(): Settings {
@@ -194,7 +200,7 @@ export class Runtime {
           },
         },
         trackOrder: (orderId, eventId) => this.orderEvents.set(orderId, eventId),
-        now: () => new Date(),
+        now: this.now,
       }),
       concurrency: settings.queue.concurrency,
       leaseMs: settings.queue.leaseMs,
@@ -222,6 +228,10 @@ export class Runtime {
 
     this.processor.start();
     this.stops.push(() => this.processor.stop(this.options.stopGraceMs ?? 10_000));
+    // The IB light follows the restart window in and out without any other change to push it.
+    const windowTimer = setInterval(() => this.pushHealthSoon(), 15_000);
+    windowTimer.unref();
+    this.stops.push(() => clearInterval(windowTimer));
     await this.feed.start(settings);
     this.stops.push(() => this.feed.stop());
     log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
@@ -277,13 +287,7 @@ export class Runtime {
 
   async health(): Promise<Health> {
     const redis = await this.redisHealth();
-    const ibStatus = this.ib.status();
-    const ib: ComponentHealth =
-      ibStatus.state === 'connected'
-        ? { state: 'green', detail: `connected to ${ibStatus.host}:${ibStatus.port} (client id ${ibStatus.clientId})` }
-        : ibStatus.state === 'connecting'
-          ? { state: 'amber', detail: `connecting to ${ibStatus.host}:${ibStatus.port}…` }
-          : { state: 'red', detail: `not connected to ${ibStatus.host}:${ibStatus.port}: ${ibStatus.reason}` };
+    const ib = ibHealth(this.ib.status(), this.settings.ib.restartWindow, this.now());
     const feed = this.feed.health();
     let paused = false;
     let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };
@@ -415,6 +419,32 @@ export class Runtime {
       },
     };
   }
+}
+
+/**
+ * The IB light: inside the daily restart window amber with "IB Gateway daily restart window until HH:MM"; a connected
+ * gateway with a trouble of its own (§21) red when nothing can work (1100, not logged in), else amber; then the
+ * connection state.
+ */
+export function ibHealth(status: IbStatus, restartWindow: string | null, now: Date): ComponentHealth {
+  const inWindow = restartWindowError(restartWindow, now);
+  if (inWindow) {
+    const zone = restartWindow === null ? '' : parseRestartWindow(restartWindow).zone;
+    return { state: 'amber', detail: `${inWindow.message} (${zone}); events that need the gateway wait until then` };
+  }
+  if (status.state === 'connected' && status.problem) {
+    return { state: status.problem.blocking ? 'red' : 'amber', detail: status.problem.reason };
+  }
+  if (status.state === 'connected') {
+    // After 1101 / 1102 the connection's reason carries IB's "connected again" note.
+    const note = status.reason.startsWith('connected as client id')
+      ? status.reason.split('; ').slice(1).join('; ')
+      : '';
+    const detail = `connected to ${status.host}:${status.port} (client id ${status.clientId})`;
+    return { state: 'green', detail: note ? `${detail}; ${note}` : detail };
+  }
+  if (status.state === 'connecting') return { state: 'amber', detail: `connecting to ${status.host}:${status.port}…` };
+  return { state: 'red', detail: `not connected to ${status.host}:${status.port}: ${status.reason}` };
 }
 
 function summaryOf(event: EventRecord): string {

@@ -60,7 +60,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const settings: SettingsInput = {
     tradingMode: 'paper',
     dataDir,
-    ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000 },
+    // The simulated gateway never restarts, so its daily restart window is off (Settings can turn it on).
+    ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000, restartWindow: null },
     zehnlabs: {
       realtimeApiKey: DEMO_KEY,
       allocationsApiKey: 'demo-allocations-key',

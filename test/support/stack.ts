@@ -59,6 +59,8 @@ export function testSettings(
       connectTimeoutMs: 1_000,
       requestTimeoutMs: 3_000,
       reconnectDelayMs: 300,
+      // Off: the simulated gateway never restarts, and a run near midnight in New York must not wait for it.
+      restartWindow: null,
     },
     zehnlabs: { allocationsUrl: allocations.url, allocationsApiKey: 'test-key' },
     accounts: opts.accounts.map((a) => ({

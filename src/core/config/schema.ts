@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMANDS } from '../../shared/dto';
+import { restartWindowProblem } from '../domain/restart-window';
 
 /** The settings of PRODUCT.md §14 as a zod schema; every field has the default shown there. */
 
@@ -46,6 +47,16 @@ const ibSchema = z.object({
   connectTimeoutMs: positiveMs.default(5_000),
   requestTimeoutMs: positiveMs.default(10_000),
   reconnectDelayMs: positiveMs.default(5_000),
+  /** IB Gateway's daily restart (§21): `"HH:MM-HH:MM Time/Zone"`; null turns the guard off. */
+  restartWindow: z
+    .string()
+    .trim()
+    .superRefine((text, ctx) => {
+      const problem = restartWindowProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .nullable()
+    .default('23:40-00:15 America/New_York'),
 });
 
 const zehnlabsSchema = z.object({

@@ -43,6 +43,7 @@ describe('settings defaults', () => {
         connectTimeoutMs: 5000,
         requestTimeoutMs: 10000,
         reconnectDelayMs: 5000,
+        restartWindow: '23:40-00:15 America/New_York',
       },
       zehnlabs: {
         realtimeApiKey: '',

@@ -16,6 +16,7 @@ import {
   readFrame,
 } from './protocol';
 import type {
+  ConnectivityCode,
   ForeignOrder,
   SimAccount,
   SimFill,
@@ -97,6 +98,15 @@ const SUMMARY_TAGS = [
 const money = (n: number): string => n.toFixed(2);
 
 /** The simulated IB Gateway: a TCP server speaking the TWS API protocol plus the control API. */
+/** IB's texts for the connection-level notices the simulator can send. */
+const CONNECTIVITY_TEXT: Record<ConnectivityCode, string> = {
+  1100: 'Connectivity between IB and Trader Workstation has been lost.',
+  1101: 'Connectivity between IB and Trader Workstation has been restored - data lost.',
+  1102: 'Connectivity between IB and Trader Workstation has been restored - data maintained.',
+  2110: 'Connectivity between Trader Workstation and server is broken. It will be restored automatically.',
+};
+const COMPETING_SESSION_TEXT = 'No market data during competing live session';
+
 export class SimGatewayServer implements SimGateway {
   host: string;
   port = 0;
@@ -111,6 +121,9 @@ export class SimGatewayServer implements SimGateway {
   private readonly serverVersion: number;
   private entitlement: 'live' | 'delayed-only';
   private refuseUntil = 0;
+  /** §21 gateway lifecycle: not logged in (no managed accounts), a competing live session (10197). */
+  private loggedIn: boolean;
+  private competingSession = false;
   private dropAfterFill: { side?: 'BUY' | 'SELL' } | null = null;
   private nextConnId = 1;
   private stopped = false;
@@ -124,6 +137,7 @@ export class SimGatewayServer implements SimGateway {
       Math.max(MIN_SUPPORTED_SV, options.serverVersion ?? MAX_SERVER_VERSION),
     );
     this.entitlement = options.entitlement ?? 'live';
+    this.loggedIn = options.loggedIn ?? true;
     this.engine = new Engine(options, demoState());
     this.engine.setListener({
       onFill: (o, f) => this.pushFill(o, f),
@@ -483,7 +497,7 @@ export class SimGatewayServer implements SimGateway {
       case M.OUT.REQ_CURRENT_TIME:
         return this.send(conn, M.currentTime(Math.floor(Date.now() / 1000)));
       case M.OUT.REQ_MANAGED_ACCTS:
-        return this.send(conn, M.managedAccounts(this.engine.accountIds()));
+        return this.send(conn, M.managedAccounts(this.managedAccountIds()));
       case M.OUT.REQ_IDS:
         return this.send(conn, M.nextValidId(this.engine.nextValidId(conn.clientId ?? 0)));
       case M.OUT.REQ_ACCOUNT_SUMMARY:
@@ -572,7 +586,7 @@ export class SimGatewayServer implements SimGateway {
       return;
     }
     conn.clientId = clientId;
-    this.send(conn, M.managedAccounts(this.engine.accountIds()));
+    this.send(conn, M.managedAccounts(this.managedAccountIds()));
     this.send(conn, M.nextValidId(this.engine.nextValidId(clientId)));
     this.error(conn, -1, 2104, 'Market data farm connection is OK:usfarm');
     this.error(conn, -1, 2106, 'HMDS data farm connection is OK:ushmds');
@@ -827,6 +841,10 @@ export class SimGatewayServer implements SimGateway {
     const s = secType === '' || secType === 'STK' ? this.engine.resolve(conId, symbol) : undefined;
     if (!s) {
       this.error(conn, reqId, 200, 'No security definition has been found for the request');
+      return;
+    }
+    if (this.competingSession) {
+      this.error(conn, reqId, 10197, COMPETING_SESSION_TEXT);
       return;
     }
     const wantsDelayed = conn.marketDataType === 3 || conn.marketDataType === 4;
@@ -1162,6 +1180,27 @@ export class SimGatewayServer implements SimGateway {
 
   dropAfterNextFill(side?: 'BUY' | 'SELL'): void {
     this.dropAfterFill = { side };
+  }
+
+  // ---- gateway lifecycle (PRODUCT.md §21)
+
+  emitConnectivity(code: ConnectivityCode): void {
+    for (const c of this.started()) this.error(c, -1, code, CONNECTIVITY_TEXT[code]);
+  }
+
+  setCompetingSession(on: boolean): void {
+    this.competingSession = on;
+    if (on) for (const c of this.started()) this.error(c, -1, 10197, COMPETING_SESSION_TEXT);
+  }
+
+  setLoggedIn(loggedIn: boolean): void {
+    this.loggedIn = loggedIn;
+    for (const c of this.started()) this.send(c, M.managedAccounts(this.managedAccountIds()));
+  }
+
+  /** The accounts announced in MANAGED_ACCTS: none while nobody is logged in. */
+  private managedAccountIds(): string[] {
+    return this.loggedIn ? this.engine.accountIds() : [];
   }
 
   /** Current state, e.g. to save it as a state file. */

@@ -353,6 +353,13 @@ function SettingsForm({ view }: { view: ConfigView }) {
               <NumberField path="ib.connectTimeoutMs" label="Connect timeout" suffix=" ms" min={1} grouped />
               <NumberField path="ib.requestTimeoutMs" label="Request timeout" suffix=" ms" min={1} grouped />
               <NumberField path="ib.reconnectDelayMs" label="Reconnect delay" suffix=" ms" min={1} grouped />
+              <TextField
+                path="ib.restartWindow"
+                label="Daily restart window"
+                nullable
+                placeholder="off"
+                description="HH:MM-HH:MM Time/Zone; work waits until its end"
+              />
             </SimpleGrid>
           </Section>
 

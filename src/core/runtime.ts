@@ -20,6 +20,7 @@ import { classifyFailure } from './processor/classify';
 import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
+import { Scheduler } from './schedules/scheduler';
 import { TradeStore } from './records/trade-store';
 import { startRedis, type RedisHandle } from './redis/redis-server';
 
@@ -59,6 +60,7 @@ export class Runtime {
   allocations!: AllocationClient;
   feed!: Feed;
   processor!: Processor;
+  scheduler!: Scheduler;
   handlers!: Handlers;
   private readonly listeners = new Set<(message: StreamMessage) => void>();
   private readonly orderEvents = new Map<number, string>();
@@ -234,6 +236,21 @@ export class Runtime {
     this.stops.push(() => clearInterval(windowTimer));
     await this.feed.start(settings);
     this.stops.push(() => this.feed.stop());
+
+    // Scheduled commands (§21): firings from now on; the same firing from another core is a duplicate by id.
+    this.scheduler = new Scheduler({
+      settings: () => this.settings,
+      enqueue: async (event) => {
+        const result = await this.queue.enqueue(event, 'schedule');
+        this.broadcast({ type: 'accounts' }); // the card's next firing moved on
+        return result;
+      },
+      now: this.now,
+      drift: async (accountId) => (await this.accountState.get(accountId)).drift,
+      log: log.child({ tag: 'schedule' }),
+    });
+    this.scheduler.start();
+    this.stops.push(() => this.scheduler.stop());
     log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
   }
 
@@ -258,6 +275,7 @@ export class Runtime {
     if (previous.zehnlabs.allocationsUrl !== next.zehnlabs.allocationsUrl)
       this.allocations = this.allocationClient(next);
     await this.feed.update(next);
+    this.scheduler.settingsChanged();
     if (
       previous.ib.host !== next.ib.host ||
       previous.ib.port !== next.ib.port ||

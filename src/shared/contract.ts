@@ -9,6 +9,7 @@ import {
   COMMANDS,
   EVENT_STATUSES,
   type AccountEquity,
+  type Command,
   type EventRecord,
   type Health,
   type HistoryEntry,
@@ -92,6 +93,8 @@ export interface AccountView {
   /** Largest absolute difference between current and target weight at the last plan, 0..1. */
   drift: number | null;
   missedSignal: MissedSignal | null;
+  /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
+  nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;
 }
 
 export interface FeedLogEntry {

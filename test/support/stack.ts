@@ -26,6 +26,8 @@ export interface StackOptions {
   gateway?: Omit<SimGatewayOptions, 'accounts' | 'symbols'>;
   settings?: SettingsInput;
   dataDir?: string;
+  /** The runtime's clock (restart window, schedules, commands); default the system clock. */
+  now?: () => Date;
 }
 
 export interface Stack {
@@ -110,7 +112,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const store = new SettingsStore(join(dataDir, 'settings.json'), secrets);
     await store.save(settingsInput);
     const loadOutcome = await store.load();
-    const rt = new Runtime({ settingsStore: store, loadOutcome, dataDir, stopGraceMs: 500 });
+    const rt = new Runtime({
+      settingsStore: store,
+      loadOutcome,
+      dataDir,
+      stopGraceMs: 500,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
     await rt.start();
     return rt;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMANDS } from '../../shared/dto';
 import { restartWindowProblem } from '../domain/restart-window';
+import { cronProblem, timeZoneProblem } from '../domain/schedule-times';
 
 /** The settings of PRODUCT.md §14 as a zod schema; every field has the default shown there. */
 
@@ -86,6 +87,31 @@ const queueSchema = z.object({
   retainDoneDays: z.number().min(0).default(90),
 });
 
+/** A scheduled command (§21): fires at each `cron` time in `timezone` for the listed accounts, or for "all". */
+export const scheduleSchema = z
+  .object({
+    id: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be letters, digits, "-" or "_" (it is part of each event id)'),
+    cron: z.string().trim().min(1, 'needs a cron pattern, e.g. "35 9 * * 1-5"'),
+    timezone: z.string().trim().default('America/New_York'),
+    accounts: z
+      .union([z.literal('all'), z.array(z.string().trim().min(1)).min(1, 'list at least one account, or "all"')])
+      .default('all'),
+    command: z.enum(COMMANDS, `must be one of ${COMMANDS.join(', ')}`),
+    onlyIfDriftAbovePercent: z.number().min(0).max(100).optional(),
+  })
+  .superRefine((schedule, ctx) => {
+    const zone = timeZoneProblem(schedule.timezone);
+    if (zone) {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: zone });
+      return;
+    }
+    const cron = cronProblem(schedule.cron, schedule.timezone);
+    if (cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: cron });
+  });
+
 const managementSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(8765),
@@ -114,6 +140,7 @@ export const settingsSchema = z
     queue: queueSchema.prefault({}),
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    schedules: z.array(scheduleSchema).default([]),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   })
   .superRefine((s, ctx) => {
@@ -131,6 +158,28 @@ export const settingsSchema = z
         });
       }
     });
+    const scheduleIds = new Set<string>();
+    const accountIds = new Set(s.accounts.map((a) => a.accountId));
+    s.schedules.forEach((schedule, i) => {
+      if (scheduleIds.has(schedule.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedules', i, 'id'],
+          message: `schedule id ${schedule.id} is used twice`,
+        });
+      }
+      scheduleIds.add(schedule.id);
+      if (schedule.accounts === 'all') return;
+      schedule.accounts.forEach((accountId, j) => {
+        if (!accountIds.has(accountId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['schedules', i, 'accounts', j],
+            message: `account ${accountId} is not in accounts`,
+          });
+        }
+      });
+    });
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -139,6 +188,7 @@ export type AccountSettings = z.infer<typeof accountSchema>;
 export type Replacement = z.infer<typeof replacementSchema>;
 export type OrderSettings = Settings['orders'];
 export type QueueSettings = Settings['queue'];
+export type ScheduleSettings = z.infer<typeof scheduleSchema>;
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */
 export const SECRET_PATHS = ['zehnlabs.realtimeApiKey', 'zehnlabs.allocationsApiKey', 'management.token'] as const;

@@ -73,6 +73,7 @@ describe('settings defaults', () => {
       },
       management: { host: '127.0.0.1', port: 8765, token: '' },
       notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
+      schedules: [],
       logLevel: 'info',
     });
   });

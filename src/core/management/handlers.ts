@@ -110,6 +110,7 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
           lastResult: state?.lastResult ?? null,
           drift: state?.drift ?? null,
           missedSignal: missed.get(a.accountId) ?? null,
+          nextScheduledRun: runtime.scheduler?.nextRun(a.accountId) ?? null,
         };
       });
       return { accounts };

@@ -27,6 +27,7 @@ import { AccountsEditor } from './AccountsEditor';
 import { MultiSelectField, NumberField, SecretField, SelectField, SwitchField, TextField } from './Fields';
 import { SettingsFormContext, type SettingsFormApi } from './form-context';
 import { ReplacementSetsEditor } from './ReplacementSetsEditor';
+import { SchedulesEditor } from './SchedulesEditor';
 import { getAt, issueKey, setAt, type Draft } from './settings-paths';
 import { validateSettings } from './settings-validation';
 
@@ -406,6 +407,13 @@ function SettingsForm({ view }: { view: ConfigView }) {
             description="For accounts that may not hold some ETFs (e.g. IRAs): source → target × scale."
           >
             <ReplacementSetsEditor />
+          </Section>
+
+          <Section
+            title="Schedules"
+            description="Commands run at cron times; a firing missed while the app was off is not replayed."
+          >
+            <SchedulesEditor />
           </Section>
 
           <Section title="Orders">

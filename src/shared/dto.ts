@@ -168,6 +168,8 @@ export interface AccountEquity {
   buyingPower: number | null;
   availableFunds: number | null;
   currency: string;
+  /** `DayTradesRemaining` of the account summary (−1 = unlimited), when the gateway reported it. */
+  dayTradesRemaining?: number | null;
 }
 
 export interface PlanRow {

@@ -22,6 +22,8 @@ export const accountSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a strategy slug: lower-case letters, digits and hyphens'),
   cashReservePercent: z.number().min(0).max(100).default(1),
   replacementSet: z.string().trim().min(1).nullable().default(null),
+  /** §21: never sell today what was bought today while the account is under $25 000 with no day trades left. */
+  pdtGuard: z.boolean().default(true),
 });
 
 export const replacementSchema = z.object({

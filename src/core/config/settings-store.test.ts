@@ -97,6 +97,7 @@ describe('settings defaults', () => {
       strategy: 'etf-blend-200-35',
       cashReservePercent: 1,
       replacementSet: 'ira',
+      pdtGuard: true,
     });
     expect(parsed.settings.replacementSets.ira).toEqual([{ source: 'DBC', target: 'PDBC', scale: 1 }]);
   });

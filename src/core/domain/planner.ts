@@ -47,6 +47,8 @@ export interface PlanInput {
   now: string;
   /** Warnings from earlier steps (validation, replacement) to carry on the plan. */
   warnings?: readonly string[];
+  /** Symbols that must not be sold now, with the note why (the PDT guard, §21); their proceeds are not counted. */
+  noSell?: ReadonlyMap<string, string>;
 }
 
 /** A buy wanted by the plan, before sizing to the cash at hand. */
@@ -239,6 +241,7 @@ export function planRebalance(input: PlanInput): Plan {
     } else if (size >= 1) {
       row.notes.push(`trade of ${money(size * mark)} is below the minimum trade value ${money(minTradeValue)}`);
     }
+    holdSell(row, input.noSell);
     return row;
   });
 
@@ -321,6 +324,14 @@ export function planRebalance(input: PlanInput): Plan {
     warnings: [...new Set(warnings)],
     createdAt: input.now,
   };
+}
+
+/** A sell the caller forbids (the PDT guard, §21) is left out with its note, before the buys are sized. */
+function holdSell(row: Working, noSell: ReadonlyMap<string, string> | undefined): void {
+  const note = noSell?.get(row.symbol);
+  if (note === undefined || row.order?.side !== 'SELL') return;
+  row.order = null;
+  row.notes.push(note);
 }
 
 /** The orders of a plan in the order they are sent: sells, then buys (§8 step 7). */

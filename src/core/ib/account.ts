@@ -9,7 +9,13 @@ import type { IbConnection } from './connection';
 import { IbError } from './ib-errors';
 import { Mutex } from './mutex';
 
-const SUMMARY_TAGS = ['NetLiquidation', 'TotalCashValue', 'BuyingPower', 'AvailableFunds'] as const;
+const SUMMARY_TAGS = [
+  'NetLiquidation',
+  'TotalCashValue',
+  'BuyingPower',
+  'AvailableFunds',
+  'DayTradesRemaining',
+] as const;
 type SummaryTag = (typeof SUMMARY_TAGS)[number];
 
 export class Account {
@@ -77,6 +83,7 @@ export class Account {
           totalCashValue: cash.value,
           buyingPower: values.get('BuyingPower')?.value ?? null,
           availableFunds: values.get('AvailableFunds')?.value ?? null,
+          dayTradesRemaining: values.get('DayTradesRemaining')?.value ?? null,
           currency: nav.currency || 'USD',
         });
       });

@@ -6,6 +6,7 @@ import { invalidError } from '../domain/errors';
 import { planRebalance, type PlanPhase, type PriceSnapshot } from '../domain/planner';
 import { applyReplacements } from '../domain/replacement';
 import type { CommandDeps } from './command-deps';
+import { pdtNoSell } from './pdt-guard';
 
 export interface Targets {
   allocations: { symbol: string; weight: number }[];
@@ -52,6 +53,7 @@ export async function planFor(
     (s) => (held[s] ?? 0) !== 0 || targets.allocations.some((a) => a.symbol === s && a.weight > 0),
   );
   const quotes = await ib.getQuotes(symbols, { allowMissing: true });
+  const pdt = await pdtNoSell(deps, account, equity, log);
   const prices: Record<string, PriceSnapshot> = {};
   for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
   const plan = planRebalance({
@@ -68,7 +70,8 @@ export async function planFor(
     minTradeValue: deps.settings().orders.minTradeValue,
     phase,
     now: deps.now().toISOString(),
-    warnings: targets.warnings,
+    warnings: [...targets.warnings, ...pdt.warnings],
+    ...(pdt.noSell.size > 0 ? { noSell: pdt.noSell } : {}),
   });
   log.info(
     { phase, nav: equity.netLiquidation, cash: equity.totalCashValue, orders: plan.rows.filter((r) => r.order).length },

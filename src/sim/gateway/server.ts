@@ -124,6 +124,8 @@ export class SimGatewayServer implements SimGateway {
   /** §21 gateway lifecycle: not logged in (no managed accounts), a competing live session (10197). */
   private loggedIn: boolean;
   private competingSession = false;
+  /** `DayTradesRemaining` per account (PDT, §21); absent = −1, unlimited. */
+  private readonly dayTrades = new Map<string, number>();
   private dropAfterFill: { side?: 'BUY' | 'SELL' } | null = null;
   private nextConnId = 1;
   private stopped = false;
@@ -138,6 +140,9 @@ export class SimGatewayServer implements SimGateway {
     );
     this.entitlement = options.entitlement ?? 'live';
     this.loggedIn = options.loggedIn ?? true;
+    for (const a of options.accounts ?? []) {
+      if (a.dayTradesRemaining !== undefined) this.dayTrades.set(a.accountId, a.dayTradesRemaining);
+    }
     this.engine = new Engine(options, demoState());
     this.engine.setListener({
       onFill: (o, f) => this.pushFill(o, f),
@@ -625,7 +630,7 @@ export class SimGatewayServer implements SimGateway {
       LookAheadAvailableFunds: [money(v.availableFunds), 'USD'],
       LookAheadExcessLiquidity: [money(v.excessLiquidity), 'USD'],
       HighestSeverity: ['0', ''],
-      DayTradesRemaining: ['-1', ''],
+      DayTradesRemaining: [String(this.dayTrades.get(accountId) ?? -1), ''],
       Leverage: [v.netLiquidation > 0 ? (v.grossPositionValue / v.netLiquidation).toFixed(4) : '0', ''],
     };
     for (const raw of tags) {
@@ -1196,6 +1201,10 @@ export class SimGatewayServer implements SimGateway {
   setLoggedIn(loggedIn: boolean): void {
     this.loggedIn = loggedIn;
     for (const c of this.started()) this.send(c, M.managedAccounts(this.managedAccountIds()));
+  }
+
+  setDayTradesRemaining(accountId: string, remaining: number): void {
+    this.dayTrades.set(accountId, remaining);
   }
 
   /** The accounts announced in MANAGED_ACCTS: none while nobody is logged in. */

@@ -29,6 +29,8 @@ export interface SimAccount {
   kind?: 'margin' | 'cash';
   cash: number;
   positions?: SimPosition[];
+  /** `DayTradesRemaining` in the account summary (PDT, §21); default −1 (unlimited). */
+  dayTradesRemaining?: number;
 }
 
 export interface SimOrderView {
@@ -163,6 +165,8 @@ export interface SimGateway {
   setCompetingSession(on: boolean): void;
   /** False: up but not logged in (managed accounts empty, at connect and when asked); sent to every client now. */
   setLoggedIn(loggedIn: boolean): void;
+  /** `DayTradesRemaining` reported for the account from now on (−1 = unlimited). */
+  setDayTradesRemaining(accountId: string, remaining: number): void;
 }
 
 /** The connection-level IB notices `emitConnectivity` can send. */

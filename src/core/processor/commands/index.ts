@@ -1,6 +1,9 @@
 import type { CommandHandler, CommandHandlers } from '../processor';
 import type { CommandDeps } from '../command-deps';
-import { DeskError, toDeskError } from '../../domain/errors';
+import type { Plan } from '../../../shared/dto';
+import { DeskError, partialError, toDeskError } from '../../domain/errors';
+import { parseTradingHours } from '../../domain/market-hours';
+import { nextSessionOpen, PDT_NOTE, pdtHeldSymbols } from '../../domain/pdt';
 import { cancelOrders } from './cancel-orders';
 import { printEquity } from './print-equity';
 import { printOrders } from './print-orders';
@@ -11,7 +14,7 @@ import { rebalance } from './rebalance';
 /** One handler per command of §7; a missing one is a compile error. */
 export function commandHandlers(deps: CommandDeps): CommandHandlers {
   const handlers: CommandHandlers = {
-    rebalance: (run) => rebalance(deps, run),
+    rebalance: (run) => rebalance(deps, run).then((result) => endPartialIfPdtHeld(deps, result)),
     'print-rebalance': (run) => printRebalance(deps, run),
     'print-positions': (run) => printPositions(deps, run),
     'print-equity': (run) => printEquity(deps, run),
@@ -22,6 +25,33 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
     handlers[command] = withGatewayReason(deps, handlers[command]);
   }
   return handlers;
+}
+
+/**
+ * A live rebalance whose plan left sells out for the PDT guard (§21) ends `partial`, delayed to the next session
+ * open of those symbols, where the retry sells them (no longer bought "today") and finishes the job.
+ */
+async function endPartialIfPdtHeld(
+  deps: CommandDeps,
+  result: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const plan = result.plan as Plan | undefined;
+  const held = plan ? pdtHeldSymbols(plan) : [];
+  if (held.length === 0) return result;
+  const now = deps.now();
+  let retryAt: Date | null = null;
+  for (const symbol of held) {
+    const contract = await deps.ib.resolveContract(symbol);
+    const open = nextSessionOpen(parseTradingHours(contract.liquidHours, contract.timeZoneId), now);
+    if (open && (!retryAt || open > retryAt)) retryAt = open;
+  }
+  const sent = ((result.orders as unknown[] | undefined) ?? []).length;
+  throw partialError(
+    `sell of ${held.join(', ')} left out: ${PDT_NOTE}; ${sent} order(s) filled, the rest at the next session open${
+      retryAt ? ` (${retryAt.toISOString()})` : ''
+    }`,
+    retryAt ? { retryAt } : {},
+  );
 }
 
 /**

@@ -442,7 +442,9 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       this.setProblem(CONNECTIVITY_LOST, true);
       this.log.warn({ code }, message.message);
     } else if (CONNECTIVITY_RESTORED.has(code)) {
-      if (this.status.state === 'connected') this.clearProblem(gatewayReason(code));
+      // Connected to IB again; a gateway nobody is logged in to stays so until managed accounts appear.
+      if (this.status.state === 'connected' && this.status.problem?.code !== null)
+        this.clearProblem(gatewayReason(code));
       this.log.info({ code }, message.message);
     } else if (code === SERVER_LINK_BROKEN || code === COMPETING_SESSION) {
       this.setProblem(code, false);
@@ -512,6 +514,8 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
   private setProblem(code: number | null, blocking: boolean): void {
     const reason = code === null ? NOT_LOGGED_IN_REASON : (gatewayReason(code) ?? `IB code ${code}`);
     if (this.status.problem?.code === code && this.status.problem.reason === reason) return;
+    // A notice (2110, 10197) never hides a trouble that stops all work (1100, not logged in).
+    if (!blocking && this.status.problem?.blocking) return;
     this.status = { ...this.status, problem: { code, reason, blocking }, reason };
     this.emit('state', this.snapshot());
   }

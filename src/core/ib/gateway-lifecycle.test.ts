@@ -77,6 +77,17 @@ describe("IB Gateway's own troubles (PRODUCT.md §21)", () => {
     expect(client.status().reason).toMatch(/^connected as client id \d+$/);
   });
 
+  it('keeps a trouble that stops all work visible over a lesser notice, and 1102 does not log anybody in', async () => {
+    harness = await startHarness({ loggedIn: false });
+    const client = await harness.connect();
+    await until(() => client.status().problem !== null, 2_000, 'the not-logged-in problem');
+    harness.gw.setCompetingSession(true);
+    harness.gw.emitConnectivity(2110);
+    harness.gw.emitConnectivity(1102);
+    await until(() => harness!.messages.some((m) => m.code === 1102), 2_000, 'the 1102 notice');
+    expect(client.status().problem).toMatchObject({ code: null, blocking: true, reason: NOT_LOGGED_IN_REASON });
+  });
+
   it('asks again for the managed accounts while nobody is logged in', async () => {
     harness = await startHarness({ loggedIn: false });
     const client = await harness.connect({ reconnectDelayMs: 100 });

@@ -11,6 +11,8 @@ import { AllocationClient } from './allocations/allocation-client';
 import type { Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
 import { Feed } from './feed/feed';
+import { parseRestartWindow, restartWindowError } from './domain/restart-window';
+import type { IbStatus } from './ib/connection';
 import { IbClient } from './ib/ib-client';
 import { createLogger, type Logger, type LogTail } from './log/logger';
 import { createManagementHandlers, type SimulatorHooks } from './management/handlers';
@@ -20,6 +22,7 @@ import { classifyFailure } from './processor/classify';
 import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
+import { Scheduler } from './schedules/scheduler';
 import { TradeStore } from './records/trade-store';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
 
@@ -39,6 +42,8 @@ export interface RuntimeOptions {
   stopGraceMs?: number;
   /** How the host finds the embedded redis-server (the desktop app: its shipped binary, no download). */
   embeddedRedis?: Pick<StartRedisOptions, 'bundledBinary' | 'allowDownload' | 'downloadDir'>;
+  /** The clock of the restart window, schedules and commands; default the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -60,6 +65,7 @@ export class Runtime {
   feed!: Feed;
   processor!: Processor;
   private ownerLease: OwnerLease | null = null;
+  scheduler!: Scheduler;
   handlers!: Handlers;
   private readonly listeners = new Set<(message: StreamMessage) => void>();
   private readonly orderEvents = new Map<number, string>();
@@ -69,6 +75,7 @@ export class Runtime {
   private healthTimer: NodeJS.Timeout | null = null;
   private lastHealth = '';
   private redisUp = false;
+  readonly now: () => Date;
 
   constructor(private options: RuntimeOptions) {
     const settings = options.settingsStore.settings;
@@ -80,6 +87,7 @@ export class Runtime {
     this.log = log;
     this.tail = tail;
     this.closeLog = close;
+    this.now = options.now ?? (() => new Date());
   }
 
   get settings(): Settings {
@@ -216,7 +224,7 @@ export class Runtime {
           },
         },
         trackOrder: (orderId, eventId) => this.orderEvents.set(orderId, eventId),
-        now: () => new Date(),
+        now: this.now,
       }),
       concurrency: settings.queue.concurrency,
       leaseMs: settings.queue.leaseMs,
@@ -266,8 +274,27 @@ export class Runtime {
     this.stops.push(() => lease.stop());
     this.stops.push(() => this.processor.stop(this.options.stopGraceMs ?? 10_000));
     await lease.start();
+    // The IB light follows the restart window in and out without any other change to push it.
+    const windowTimer = setInterval(() => this.pushHealthSoon(), 15_000);
+    windowTimer.unref();
+    this.stops.push(() => clearInterval(windowTimer));
     await this.feed.start(settings);
     this.stops.push(() => this.feed.stop());
+
+    // Scheduled commands (§21): firings from now on; the same firing from another core is a duplicate by id.
+    this.scheduler = new Scheduler({
+      settings: () => this.settings,
+      enqueue: async (event) => {
+        const result = await this.queue.enqueue(event, 'schedule');
+        this.broadcast({ type: 'accounts' }); // the card's next firing moved on
+        return result;
+      },
+      now: this.now,
+      drift: async (accountId) => (await this.accountState.get(accountId)).drift,
+      log: log.child({ tag: 'schedule' }),
+    });
+    this.scheduler.start();
+    this.stops.push(() => this.scheduler.stop());
     log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
   }
 
@@ -292,6 +319,7 @@ export class Runtime {
     if (previous.zehnlabs.allocationsUrl !== next.zehnlabs.allocationsUrl)
       this.allocations = this.allocationClient(next);
     await this.feed.update(next);
+    this.scheduler.settingsChanged();
     if (
       previous.ib.host !== next.ib.host ||
       previous.ib.port !== next.ib.port ||
@@ -321,13 +349,7 @@ export class Runtime {
 
   async health(): Promise<Health> {
     const redis = await this.redisHealth();
-    const ibStatus = this.ib.status();
-    const ib: ComponentHealth =
-      ibStatus.state === 'connected'
-        ? { state: 'green', detail: `connected to ${ibStatus.host}:${ibStatus.port} (client id ${ibStatus.clientId})` }
-        : ibStatus.state === 'connecting'
-          ? { state: 'amber', detail: `connecting to ${ibStatus.host}:${ibStatus.port}…` }
-          : { state: 'red', detail: `not connected to ${ibStatus.host}:${ibStatus.port}: ${ibStatus.reason}` };
+    const ib = ibHealth(this.ib.status(), this.settings.ib.restartWindow, this.now());
     const feed = this.feed.health();
     let paused = false;
     let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };
@@ -462,6 +484,32 @@ export class Runtime {
       },
     };
   }
+}
+
+/**
+ * The IB light: inside the daily restart window amber with "IB Gateway daily restart window until HH:MM"; a connected
+ * gateway with a trouble of its own (§21) red when nothing can work (1100, not logged in), else amber; then the
+ * connection state.
+ */
+export function ibHealth(status: IbStatus, restartWindow: string | null, now: Date): ComponentHealth {
+  const inWindow = restartWindowError(restartWindow, now);
+  if (inWindow) {
+    const zone = restartWindow === null ? '' : parseRestartWindow(restartWindow).zone;
+    return { state: 'amber', detail: `${inWindow.message} (${zone}); events that need the gateway wait until then` };
+  }
+  if (status.state === 'connected' && status.problem) {
+    return { state: status.problem.blocking ? 'red' : 'amber', detail: status.problem.reason };
+  }
+  if (status.state === 'connected') {
+    // After 1101 / 1102 the connection's reason carries IB's "connected again" note.
+    const note = status.reason.startsWith('connected as client id')
+      ? status.reason.split('; ').slice(1).join('; ')
+      : '';
+    const detail = `connected to ${status.host}:${status.port} (client id ${status.clientId})`;
+    return { state: 'green', detail: note ? `${detail}; ${note}` : detail };
+  }
+  if (status.state === 'connecting') return { state: 'amber', detail: `connecting to ${status.host}:${status.port}…` };
+  return { state: 'red', detail: `not connected to ${status.host}:${status.port}: ${status.reason}` };
 }
 
 function summaryOf(event: EventRecord): string {

@@ -14,6 +14,16 @@ import { startSimGateway } from '../sim/gateway/index';
 import type { SimGateway } from '../sim/gateway/types';
 import { startHeadless, type HeadlessHost } from './host';
 
+/** The simulated gateway's daily troubles (§21) the demo's Simulator panel can cause. */
+const GATEWAY_TROUBLES: Record<string, (gateway: SimGateway) => void> = {
+  'lose-connectivity': (g) => g.emitConnectivity(1100),
+  'restore-connectivity': (g) => g.emitConnectivity(1102),
+  'competing-session-on': (g) => g.setCompetingSession(true),
+  'competing-session-off': (g) => g.setCompetingSession(false),
+  'log-out': (g) => g.setLoggedIn(false),
+  'log-in': (g) => g.setLoggedIn(true),
+};
+
 export interface DemoOptions {
   host?: string;
   port?: number;
@@ -60,7 +70,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const settings: SettingsInput = {
     tradingMode: 'paper',
     dataDir,
-    ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000 },
+    // The simulated gateway never restarts, so its daily restart window is off (Settings can turn it on).
+    ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000, restartWindow: null },
     zehnlabs: {
       realtimeApiKey: DEMO_KEY,
       allocationsApiKey: 'demo-allocations-key',
@@ -96,6 +107,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     async gateway(action) {
       if (action === 'drop') {
         gateway.dropConnections();
+      } else if (running && action in GATEWAY_TROUBLES) {
+        GATEWAY_TROUBLES[action]?.(gateway);
       } else if (action === 'stop' && running) {
         await gateway.stop();
         running = false;

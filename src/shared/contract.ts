@@ -9,6 +9,7 @@ import {
   COMMANDS,
   EVENT_STATUSES,
   type AccountEquity,
+  type Command,
   type EventRecord,
   type Health,
   type HistoryEntry,
@@ -76,6 +77,23 @@ export interface MissedSignal {
   lastAsOf: string | null;
 }
 
+/**
+ * Demo-mode controls of the simulated gateway: stop / start / drop, and its daily troubles (§21): connectivity to IB
+ * lost (1100) / restored (1102), a competing live session (10197), logged out (no managed accounts) / logged in.
+ */
+export const SIMULATOR_ACTIONS = [
+  'stop',
+  'start',
+  'drop',
+  'lose-connectivity',
+  'restore-connectivity',
+  'competing-session-on',
+  'competing-session-off',
+  'log-out',
+  'log-in',
+] as const;
+export type SimulatorAction = (typeof SIMULATOR_ACTIONS)[number];
+
 export interface AccountView {
   accountId: string;
   name: string;
@@ -92,6 +110,8 @@ export interface AccountView {
   /** Largest absolute difference between current and target weight at the last plan, 0..1. */
   drift: number | null;
   missedSignal: MissedSignal | null;
+  /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
+  nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;
 }
 
 /** One account's answer to `runCommandAll`: its new event, or the event of that command it already has queued. */
@@ -217,7 +237,7 @@ export const operations = {
   simulatorControl: op<{ running: boolean }>()({
     ...ROUTES.simulatorControl,
     demoOnly: true,
-    input: z.object({ action: z.enum(['stop', 'start', 'drop']) }).strict(),
+    input: z.object({ action: z.enum(SIMULATOR_ACTIONS) }).strict(),
   }),
 } as const satisfies { [N in keyof typeof ROUTES]: OperationDef<z.ZodType, unknown> };
 

@@ -18,7 +18,7 @@ export function isCommand(value: unknown): value is Command {
   return typeof value === 'string' && (COMMANDS as readonly string[]).includes(value);
 }
 
-export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up'] as const;
+export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export const EVENT_STATUSES = ['pending', 'active', 'delayed', 'held', 'done'] as const;
@@ -168,6 +168,8 @@ export interface AccountEquity {
   buyingPower: number | null;
   availableFunds: number | null;
   currency: string;
+  /** `DayTradesRemaining` of the account summary (−1 = unlimited), when the gateway reported it. */
+  dayTradesRemaining?: number | null;
 }
 
 export interface PlanRow {

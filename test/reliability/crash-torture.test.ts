@@ -161,6 +161,7 @@ describe('crash torture of the headless core', () => {
         connectTimeoutMs: 2_000,
         requestTimeoutMs: 3_000,
         reconnectDelayMs: 200,
+        restartWindow: null,
       },
       zehnlabs: { allocationsUrl: allocations.url, allocationsApiKey: 'torture-key' },
       accounts: ACCOUNTS.map((a) => ({

@@ -27,6 +27,8 @@ export interface StackOptions {
   gateway?: Omit<SimGatewayOptions, 'accounts' | 'symbols'>;
   settings?: SettingsInput;
   dataDir?: string;
+  /** The runtime's clock (restart window, schedules, commands); default the system clock. */
+  now?: () => Date;
 }
 
 export interface Stack {
@@ -60,6 +62,8 @@ export function testSettings(
       connectTimeoutMs: 1_000,
       requestTimeoutMs: 3_000,
       reconnectDelayMs: 300,
+      // Off: the simulated gateway never restarts, and a run near midnight in New York must not wait for it.
+      restartWindow: null,
     },
     zehnlabs: { allocationsUrl: allocations.url, allocationsApiKey: 'test-key' },
     accounts: opts.accounts.map((a) => ({
@@ -110,7 +114,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const store = new SettingsStore(join(dataDir, 'settings.json'), secrets);
     await store.save(settingsInput);
     const loadOutcome = await store.load();
-    const rt = new Runtime({ settingsStore: store, loadOutcome, dataDir, stopGraceMs: 500 });
+    const rt = new Runtime({
+      settingsStore: store,
+      loadOutcome,
+      dataDir,
+      stopGraceMs: 500,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
     await rt.start();
     return rt;
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { COMMANDS } from '../../shared/dto';
+import { restartWindowProblem } from '../domain/restart-window';
+import { cronProblem, timeZoneProblem } from '../domain/schedule-times';
 
 /**
  * The settings of PRODUCT.md §14 as a zod schema; every field has the default shown there. Every check carries its
@@ -40,6 +42,8 @@ export const accountSchema = z.object(
       .min(1, { error: 'must be the name of a replacement set, or none' })
       .nullable()
       .default(null),
+    /** §21: never sell today what was bought today while the account is under $25 000 with no day trades left. */
+    pdtGuard: flag().default(true),
   },
   { error: 'must be an account: an object with accountId and strategy' },
 );
@@ -153,6 +157,15 @@ const ibSchema = z.object(
     connectTimeoutMs: positiveMs.default(5_000),
     requestTimeoutMs: positiveMs.default(10_000),
     reconnectDelayMs: positiveMs.default(5_000),
+    /** IB Gateway's daily restart (§21): `"HH:MM-HH:MM Time/Zone"`; null turns the guard off. */
+    restartWindow: text('must be "HH:MM-HH:MM Time/Zone", e.g. "23:40-00:15 America/New_York", or empty for none')
+      .trim()
+      .superRefine((value, ctx) => {
+        const problem = restartWindowProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .nullable()
+      .default('23:40-00:15 America/New_York'),
   },
   { error: 'must be an object of IB Gateway settings' },
 );
@@ -235,6 +248,50 @@ const queueSchema = z.object(
   { error: 'must be an object of queue settings' },
 );
 
+/** A scheduled command (§21): fires at each `cron` time in `timezone` for the listed accounts, or for "all". */
+export const scheduleSchema = z
+  .object(
+    {
+      id: text('must be letters, digits, "-" or "_" (it is part of each event id)')
+        .trim()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
+          error: 'must be letters, digits, "-" or "_" (it is part of each event id)',
+        }),
+      cron: text('needs a cron pattern, e.g. "35 9 * * 1-5"')
+        .trim()
+        .min(1, { error: 'needs a cron pattern, e.g. "35 9 * * 1-5"' }),
+      timezone: text('must be an IANA time zone, e.g. America/New_York').trim().default('America/New_York'),
+      accounts: z
+        .union(
+          [
+            z.literal('all'),
+            z
+              .array(text('must be an account id').trim().min(1, { error: 'must be an account id' }))
+              .min(1, { error: 'list at least one account, or "all"' }),
+          ],
+          { error: 'must be "all" or a list of account ids' },
+        )
+        .default('all'),
+      command: z.enum(COMMANDS, { error: `must be one of ${COMMANDS.join(', ')}` }),
+      onlyIfDriftAbovePercent: numberField('must be a percentage from 0 to 100, or empty for always', {
+        min: 0,
+        max: 100,
+      })
+        .nullable()
+        .optional(),
+    },
+    { error: 'must be a schedule: an object with id, cron, accounts and command' },
+  )
+  .superRefine((schedule, ctx) => {
+    const zone = timeZoneProblem(schedule.timezone);
+    if (zone) {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: zone });
+      return;
+    }
+    const cron = cronProblem(schedule.cron, schedule.timezone);
+    if (cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: cron });
+  });
+
 const managementSchema = z.object(
   {
     host: text('must be a host name or address, e.g. 127.0.0.1')
@@ -301,6 +358,7 @@ export const settingsSchema = z
     queue: queueSchema.prefault({}),
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    schedules: z.array(scheduleSchema, { error: 'must be a list of schedules' }).default([]),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((s, ctx) => {
@@ -318,6 +376,28 @@ export const settingsSchema = z
         });
       }
     });
+    const scheduleIds = new Set<string>();
+    const accountIds = new Set(s.accounts.map((a) => a.accountId));
+    s.schedules.forEach((schedule, i) => {
+      if (scheduleIds.has(schedule.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedules', i, 'id'],
+          message: `schedule id ${schedule.id} is used twice`,
+        });
+      }
+      scheduleIds.add(schedule.id);
+      if (schedule.accounts === 'all') return;
+      schedule.accounts.forEach((accountId, j) => {
+        if (!accountIds.has(accountId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['schedules', i, 'accounts', j],
+            message: `account ${accountId} is not in accounts`,
+          });
+        }
+      });
+    });
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -327,6 +407,7 @@ export type Replacement = z.infer<typeof replacementSchema>;
 export type OrderSettings = Settings['orders'];
 export type LimitSettings = Settings['limits'];
 export type QueueSettings = Settings['queue'];
+export type ScheduleSettings = z.infer<typeof scheduleSchema>;
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */
 export const SECRET_PATHS = ['zehnlabs.realtimeApiKey', 'zehnlabs.allocationsApiKey', 'management.token'] as const;

@@ -85,6 +85,7 @@ describe('settings defaults', () => {
         connectTimeoutMs: 5000,
         requestTimeoutMs: 10000,
         reconnectDelayMs: 5000,
+        restartWindow: '23:40-00:15 America/New_York',
       },
       zehnlabs: {
         realtimeApiKey: '',
@@ -117,6 +118,7 @@ describe('settings defaults', () => {
       },
       management: { host: '127.0.0.1', port: 8765, token: '', tls: null },
       notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
+      schedules: [],
       logLevel: 'info',
     });
   });
@@ -140,6 +142,7 @@ describe('settings defaults', () => {
       strategy: 'etf-blend-200-35',
       cashReservePercent: 1,
       replacementSet: 'ira',
+      pdtGuard: true,
     });
     expect(parsed.settings.replacementSets.ira).toEqual([{ source: 'DBC', target: 'PDBC', scale: 1 }]);
   });

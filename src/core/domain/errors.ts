@@ -104,7 +104,9 @@ export function isIbWarning(code: number): boolean {
 
 /** A `DeskError` for an IB error, classified by code, with the code kept on the error. */
 export function ibError(code: number, message: string): DeskError {
-  return new DeskError(classifyIbError(code, message), `IB error ${code}: ${message}`, { code });
+  const plain = gatewayReason(code);
+  const text = plain ? `${plain} (IB error ${code}: ${message})` : `IB error ${code}: ${message}`;
+  return new DeskError(classifyIbError(code, message), text, { code });
 }
 
 /** Any thrown value as a `DeskError`: DeskErrors pass through, anything else is `transient` (retry, never lose). */
@@ -112,4 +114,28 @@ export function toDeskError(error: unknown): DeskError {
   if (isDeskError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new DeskError('transient', message, { cause: error });
+}
+
+/**
+ * Plain reasons for IB Gateway's own troubles (PRODUCT.md §21), shown in the IB light and in an event's error.
+ * Keyed by IB code; a gateway that is up but not logged in has no code and uses `NOT_LOGGED_IN_REASON`.
+ */
+export const GATEWAY_REASONS: ReadonlyMap<number, string> = new Map([
+  [1100, "IB Gateway lost its connection to IB's servers (1100); it reconnects by itself, work waits until then"],
+  [1101, 'IB Gateway is connected to IB again (1101); market data was lost and is asked for afresh'],
+  [1102, 'IB Gateway is connected to IB again (1102)'],
+  [2110, "the link between IB Gateway and IB's servers is broken (2110); IB restores it by itself"],
+  [
+    10197,
+    'a competing live session has the market data (10197): the same IB user is logged in to TWS or IBKR Mobile elsewhere; log that session out',
+  ],
+]);
+
+/** A gateway that accepted the API connection but manages no accounts: nobody has logged in to it yet. */
+export const NOT_LOGGED_IN_REASON =
+  'IB Gateway is running but not logged in (no managed accounts): log in to IB Gateway and confirm the two-factor prompt';
+
+/** The plain reason for an IB code of `GATEWAY_REASONS`, or undefined for any other code. */
+export function gatewayReason(code: number): string | undefined {
+  return GATEWAY_REASONS.get(code);
 }

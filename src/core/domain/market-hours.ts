@@ -55,6 +55,24 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The wall-clock date (`yyyymmdd`) and minute of the day of instant `ms` in `zone`. */
+export function wallClock(zone: string, ms: number): { date: string; minute: number } {
+  const parts: Record<string, string> = {};
+  for (const p of formatterFor(zone).formatToParts(new Date(ms))) {
+    if (p.type !== 'literal') parts[p.type] = p.value;
+  }
+  return {
+    date: `${parts.year ?? '1970'}${parts.month ?? '01'}${parts.day ?? '01'}`,
+    minute: Number(parts.hour ?? 0) * 60 + Number(parts.minute ?? 0),
+  };
+}
+
+/** The calendar day after `yyyymmdd`. */
+export function nextDay(date: string): string {
+  const d = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)) + 1));
+  return d.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
 /** Offset of `zone` from UTC at instant `ms`, in ms (e.g. −4 h for New York in summer). */
 function zoneOffset(zone: string, ms: number): number {
   const parts: Record<string, number> = {};
@@ -73,7 +91,7 @@ function zoneOffset(zone: string, ms: number): number {
 }
 
 /** The instant of a wall-clock time in `zone` (date `yyyymmdd`, time `hhmm`). */
-function zonedInstant(zone: string, date: string, time: string): Date {
+export function zonedInstant(zone: string, date: string, time: string): Date {
   const wall = Date.UTC(
     Number(date.slice(0, 4)),
     Number(date.slice(4, 6)) - 1,
@@ -119,11 +137,6 @@ export function parseTradingHours(hours: string, timeZoneId: string): MarketSess
     }
   }
   return sessions.sort((a, b) => a.open.getTime() - b.open.getTime());
-}
-
-function nextDay(date: string): string {
-  const d = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)) + 1));
-  return d.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
 /** True when `now` falls inside a session of `hours` (open inclusive, close exclusive). */

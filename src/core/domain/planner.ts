@@ -54,6 +54,8 @@ export interface PlanInput {
    * null when it never was (the limit cannot be checked then, and the plan says so).
    */
   lastTargetWeights?: Readonly<Record<string, number>> | null;
+  /** Symbols that must not be sold now, with the note why (the PDT guard, §21); their proceeds are not counted. */
+  noSell?: ReadonlyMap<string, string>;
 }
 
 /** The risk limits of §23, checked by the planner before any order. */
@@ -294,6 +296,7 @@ export function planRebalance(input: PlanInput): Plan {
     } else if (size >= 1) {
       row.notes.push(`trade of ${money(size * mark)} is below the minimum trade value ${money(minTradeValue)}`);
     }
+    holdSell(row, input.noSell);
     if (row.residual > 0) {
       const left = `${shareText(row.residual)} share left: close it in TWS`;
       const subShare = targetShares === 0 && size === 0;
@@ -441,6 +444,15 @@ function checkLimits(
     }
   }
   return breaches;
+}
+
+/** A sell the caller forbids (the PDT guard, §21) is left out with its note, before the buys are sized. */
+function holdSell(row: Working, noSell: ReadonlyMap<string, string> | undefined): void {
+  const note = noSell?.get(row.symbol);
+  if (note === undefined || row.order?.side !== 'SELL') return;
+  row.order = null;
+  row.residual = 0;
+  row.notes.push(note);
 }
 
 /** The orders of a plan in the order they are sent: sells, then buys (§8 step 7). */

@@ -20,7 +20,13 @@ import type { AccountEquity, Position } from '../../shared/dto';
 import type { IbConnection } from './connection';
 import { IbError } from './ib-errors';
 
-const SUMMARY_TAGS = ['NetLiquidation', 'TotalCashValue', 'BuyingPower', 'AvailableFunds'] as const;
+const SUMMARY_TAGS = [
+  'NetLiquidation',
+  'TotalCashValue',
+  'BuyingPower',
+  'AvailableFunds',
+  'DayTradesRemaining',
+] as const;
 type SummaryTag = (typeof SUMMARY_TAGS)[number];
 
 export interface AccountOptions {
@@ -405,6 +411,7 @@ export class Account {
       totalCashValue: cash.value,
       buyingPower: values.get('BuyingPower')?.value ?? null,
       availableFunds: values.get('AvailableFunds')?.value ?? null,
+      dayTradesRemaining: values.get('DayTradesRemaining')?.value ?? null,
       currency: nav.currency || 'USD',
     };
   }

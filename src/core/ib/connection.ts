@@ -22,6 +22,7 @@
 import { EventEmitter } from 'node:events';
 import { EventName, IBApi } from '@stoqey/ib';
 import pino, { type Logger } from 'pino';
+import { gatewayReason, NOT_LOGGED_IN_REASON } from '../domain/errors';
 import { IB_DECODE_ERROR, IB_NOT_CONNECTED, IbError, isIbNotice } from './ib-errors';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -38,6 +39,17 @@ export interface IbStatus {
   since: string;
   /** Accounts the gateway manages (from managedAccounts), empty until connected. */
   accounts: string[];
+  /** A trouble of the gateway itself while connected (§21: 1100, 2110, 10197, not logged in), else null. */
+  problem: GatewayProblem | null;
+}
+
+/** What is wrong with a connected gateway, in plain words for the IB light and the event's error. */
+export interface GatewayProblem {
+  /** The IB code (1100, 2110, 10197), or null for a gateway that is up but not logged in. */
+  code: number | null;
+  reason: string;
+  /** True when no request can succeed meanwhile (connectivity lost, not logged in): work fails at once with it. */
+  blocking: boolean;
 }
 
 /** Where the installation's client id is kept between runs. */
@@ -133,6 +145,11 @@ const MAX_REQ_PER_SEC = 40;
 /** IB connection-level notices: connectivity between the gateway and IB lost / restored. */
 const CONNECTIVITY_LOST = 1100;
 const CONNECTIVITY_RESTORED = new Set([1101, 1102]);
+/** The link between the gateway and IB's servers is broken (restored by IB itself, or by a farm-OK notice). */
+const SERVER_LINK_BROKEN = 2110;
+const FARM_OK = new Set([2104, 2106, 2158]);
+/** No market data during a competing live session (the same user logged in elsewhere). */
+const COMPETING_SESSION = 10197;
 const CLIENT_ID_IN_USE = 326;
 const PACING_VIOLATION = 100;
 
@@ -167,6 +184,8 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
   private lastSocketError: string | null = null;
   private nextOrderIdValue = 0;
   private nextReqIdValue = REQ_ID_BASE;
+  /** While the gateway manages no accounts (not logged in), managed accounts are asked for again on this timer. */
+  private loginTimer: NodeJS.Timeout | null = null;
   private readonly pending = new Set<PendingRequest>();
   private readonly routes = new Map<number, PendingRequest>();
   /** Messages waiting for a pacing slot, by priority rank; and the send times of the last window. */
@@ -191,6 +210,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       port: options.port,
       since: new Date().toISOString(),
       accounts: [],
+      problem: null,
     };
   }
 
@@ -442,7 +462,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       if (this.status.state === 'connected') return;
       if (this.connectTimer) clearTimeout(this.connectTimer);
       this.connectTimer = null;
-      this.setState('connected', `connected as client id ${clientId}`);
+      this.setState('connected', this.status.problem?.reason ?? `connected as client id ${clientId}`);
       this.log.info({ clientId, serverVersion: api.serverVersion, nextOrderId: orderId }, 'connected to IB Gateway');
       this.emit('connected', api);
     });
@@ -452,6 +472,10 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
         .split(',')
         .map((a) => a.trim())
         .filter((a) => a !== '');
+      this.onManagedAccounts(api);
+    });
+    api.on(EventName.tickPrice, (_reqId: number, _field: number, price: number) => {
+      if (current() && price > 0 && this.status.problem?.code === COMPETING_SESSION) this.clearProblem();
     });
     api.on(EventName.disconnected, () => {
       if (!current()) return;
@@ -477,6 +501,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
 
   private onGatewayError(message: GatewayMessage): void {
     this.emit('message', message);
+    if (message.code === COMPETING_SESSION) this.setProblem(COMPETING_SESSION, false);
     if (message.id !== -1) {
       const owner = this.routes.get(message.id);
       if (owner) owner.gatewayError(message);
@@ -509,10 +534,18 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       });
       this.endSession(`client id ${old} is in use; reconnecting as ${id}`, 0);
     } else if (code === CONNECTIVITY_LOST) {
-      this.setReason(`IB Gateway lost its connection to IB (1100): ${message.message}`);
+      this.setProblem(CONNECTIVITY_LOST, true);
       this.log.warn({ code }, message.message);
     } else if (CONNECTIVITY_RESTORED.has(code)) {
-      if (this.status.state === 'connected') this.setReason(`connected as client id ${this.clientIdValue}`);
+      // Connected to IB again; a gateway nobody is logged in to stays so until managed accounts appear.
+      if (this.status.state === 'connected' && this.status.problem?.code !== null)
+        this.clearProblem(gatewayReason(code));
+      this.log.info({ code }, message.message);
+    } else if (code === SERVER_LINK_BROKEN || code === COMPETING_SESSION) {
+      this.setProblem(code, false);
+      this.log.warn({ code }, message.message);
+    } else if (FARM_OK.has(code) && this.status.problem?.code === SERVER_LINK_BROKEN) {
+      this.clearProblem();
       this.log.info({ code }, message.message);
     } else if (code === PACING_VIOLATION) {
       this.log.warn({ code }, `pacing violation: ${message.message}`);
@@ -541,6 +574,9 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
     }
     const wasConnected = this.status.state === 'connected';
     this.status.accounts = [];
+    this.status.problem = null;
+    if (this.loginTimer) clearInterval(this.loginTimer);
+    this.loginTimer = null;
     for (const request of [...this.pending]) request.fail(IbError.notConnected(request.label, reason));
     this.pending.clear();
     this.routes.clear();
@@ -568,6 +604,47 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
   private setReason(reason: string): void {
     this.status = { ...this.status, reason };
     this.emit('state', this.snapshot());
+  }
+
+  /** Marks a trouble of the connected gateway (§21); the reason is its plain text from GATEWAY_REASONS. */
+  private setProblem(code: number | null, blocking: boolean): void {
+    const reason = code === null ? NOT_LOGGED_IN_REASON : (gatewayReason(code) ?? `IB code ${code}`);
+    if (this.status.problem?.code === code && this.status.problem.reason === reason) return;
+    // A notice (2110, 10197) never hides a trouble that stops all work (1100, not logged in).
+    if (!blocking && this.status.problem?.blocking) return;
+    this.status = { ...this.status, problem: { code, reason, blocking }, reason };
+    this.emit('state', this.snapshot());
+  }
+
+  /** The trouble is over: back to "connected as client id N", with the note IB sent (e.g. 1102's) when any. */
+  private clearProblem(note?: string): void {
+    if (this.status.state !== 'connected') {
+      if (this.status.problem !== null) this.status = { ...this.status, problem: null };
+      return;
+    }
+    const base = `connected as client id ${this.clientIdValue}`;
+    this.status = { ...this.status, problem: null, reason: note ? `${base}; ${note}` : base };
+    this.emit('state', this.snapshot());
+  }
+
+  /**
+   * An empty managed-accounts list means the gateway is up but nobody is logged in (two-factor pending, or the
+   * log-in failed): shown as a blocking problem and asked again every `reconnectDelayMs` until accounts appear.
+   */
+  private onManagedAccounts(api: IBApi): void {
+    if (this.status.accounts.length === 0) {
+      this.setProblem(null, true);
+      if (!this.loginTimer) {
+        this.loginTimer = setInterval(() => {
+          if (this.api === api) api.reqManagedAccts();
+        }, this.reconnectDelayMs);
+        this.loginTimer.unref();
+      }
+      return;
+    }
+    if (this.loginTimer) clearInterval(this.loginTimer);
+    this.loginTimer = null;
+    if (this.status.problem?.code === null) this.clearProblem();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { isNonFatalError } from '@stoqey/ib';
 import type { ErrorKind, OrderRecord } from '../../shared/dto';
-import { classifyIbError, DeskError, isIbWarning } from '../domain/errors';
+import { classifyIbError, DeskError, gatewayReason, isIbWarning } from '../domain/errors';
 
 /** Client-side codes raised by @stoqey/ib itself (and used here for the same situations). */
 export const IB_CONNECT_FAIL = 502;
@@ -37,7 +37,9 @@ export class IbError extends DeskError {
 
   /** An error reported by the gateway for a request, classified by its code. */
   static fromGateway(code: number, message: string, context: string, reqId?: number): IbError {
-    return new IbError(`${context}: IB error ${code}: ${message}`, {
+    const plain = gatewayReason(code);
+    const text = plain ? `${plain} (IB error ${code}: ${message})` : `IB error ${code}: ${message}`;
+    return new IbError(`${context}: ${text}`, {
       code,
       ...(reqId === undefined ? {} : { reqId }),
     });

@@ -85,6 +85,8 @@ export interface ExecutionQuery {
   symbol?: string;
   /** Only executions of this client id (default: every client). */
   clientId?: number;
+  /** Only executions from this time on, as IB's filter takes it ("yyyymmdd hh:mm:ss US/Eastern"). */
+  since?: string;
 }
 
 export interface OrderEvents {
@@ -335,6 +337,7 @@ export class Orders extends EventEmitter<OrderEvents> {
       scope.api.reqExecutions(scope.id, {
         ...(query.accountId === undefined ? {} : { acctCode: query.accountId }),
         ...(query.symbol === undefined ? {} : { symbol: query.symbol.toUpperCase() }),
+        ...(query.since === undefined ? {} : { time: query.since }),
       });
     });
   }

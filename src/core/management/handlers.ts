@@ -1,4 +1,4 @@
-import type { AccountCommandOutcome, AccountView, ConfigView, Handlers } from '../../shared/contract';
+import type { AccountCommandOutcome, AccountView, ConfigView, Handlers, SimulatorAction } from '../../shared/contract';
 import type { EventRecord } from '../../shared/dto';
 import { SECRET_PATHS, type Settings } from '../config/schema';
 import { getSecret, keepUnchangedSecrets, maskSecrets } from '../config/secrets';
@@ -11,7 +11,7 @@ import { ApiError } from './api-error';
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
   publishSignal(strategy: string, exec: string, eventId?: string): Promise<{ published: string; eventId: string }>;
-  gateway(action: 'stop' | 'start' | 'drop'): Promise<{ running: boolean }>;
+  gateway(action: SimulatorAction): Promise<{ running: boolean }>;
 }
 
 export interface ManagementDeps {
@@ -110,6 +110,7 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
           lastResult: state?.lastResult ?? null,
           drift: state?.drift ?? null,
           missedSignal: missed.get(a.accountId) ?? null,
+          nextScheduledRun: runtime.scheduler?.nextRun(a.accountId) ?? null,
         };
       });
       return { accounts };

@@ -1,6 +1,7 @@
 import type { AllocationSet, EventRecord, TradeRecord } from '../../shared/dto';
 import type { AccountSettings, Settings } from '../config/schema';
-import { invalidError } from '../domain/errors';
+import { invalidError, transientError } from '../domain/errors';
+import { restartWindowError } from '../domain/restart-window';
 import { tradingBlockReason } from '../domain/trading-guard';
 import type { IbPort } from '../ib/ib-client';
 import type { AccountState } from '../records/account-state';
@@ -38,9 +39,15 @@ export function accountOf(event: EventRecord, settings: Settings): AccountSettin
 /**
  * Waits briefly for the gateway (at start-up or after a reconnect) so an event is not failed during a connect that is
  * about to succeed; a gateway that stays down fails the event within `ib.connectTimeoutMs` (fast failure, §9).
+ * Inside IB Gateway's daily restart window (§21) the event is delayed to the window's end instead, and a gateway that
+ * is connected but cannot serve (connectivity to IB lost, not logged in) fails it with that plain reason.
  */
 export async function connected(deps: CommandDeps): Promise<void> {
+  const inWindow = restartWindowError(deps.settings().ib.restartWindow, deps.now());
+  if (inWindow) throw inWindow;
   await deps.ib.whenConnected(deps.settings().ib.connectTimeoutMs);
+  const problem = deps.ib.status().problem;
+  if (problem?.blocking) throw transientError(problem.reason, problem.code === null ? {} : { code: problem.code });
 }
 
 /** `rd:` + the event id, truncated to fit IB's orderRef field (§8 step 9). */

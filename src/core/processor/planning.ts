@@ -6,6 +6,7 @@ import { invalidError } from '../domain/errors';
 import { planRebalance, type PlanPhase, type PriceSnapshot } from '../domain/planner';
 import { applyReplacements } from '../domain/replacement';
 import type { CommandDeps } from './command-deps';
+import { pdtNoSell } from './pdt-guard';
 
 /**
  * Planning counts other clients' open orders (§8 step 4) from a read this recent, shared by the accounts planning at
@@ -79,6 +80,7 @@ export async function planFor(
   const [equity, openOrders] = await accountData;
   const own = deps.ownClientId();
   const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);
+  const pdt = await pdtNoSell(deps, account, equity, log);
   const prices: Record<string, PriceSnapshot> = {};
   for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
   const plan = planRebalance({
@@ -95,9 +97,10 @@ export async function planFor(
     minTradeValue: deps.settings().orders.minTradeValue,
     phase,
     now: deps.now().toISOString(),
-    warnings: targets.warnings,
+    warnings: [...targets.warnings, ...pdt.warnings],
     limits: deps.settings().limits,
     lastTargetWeights: targets.lastTargetWeights,
+    ...(pdt.noSell.size > 0 ? { noSell: pdt.noSell } : {}),
   });
   log.info(
     { phase, nav: equity.netLiquidation, cash: equity.totalCashValue, orders: plan.rows.filter((r) => r.order).length },

@@ -23,6 +23,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       state: { type: 'string' },
       'delayed-only': { type: 'boolean', default: false },
       'market-closed': { type: 'boolean', default: false },
+      'not-logged-in': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -35,6 +36,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     symbols: state.symbols,
     entitlement: values['delayed-only'] ? 'delayed-only' : 'live',
     marketOpen: !values['market-closed'],
+    loggedIn: !values['not-logged-in'],
     onWarning: (m) => process.stderr.write(`sim gateway warning: ${m}\n`),
   });
   await gw.listen();

@@ -16,6 +16,7 @@ import {
   readFrame,
 } from './protocol';
 import type {
+  ConnectivityCode,
   ForeignOrder,
   SimAccount,
   SimFill,
@@ -97,6 +98,15 @@ const SUMMARY_TAGS = [
 const money = (n: number): string => n.toFixed(2);
 
 /** The simulated IB Gateway: a TCP server speaking the TWS API protocol plus the control API. */
+/** IB's texts for the connection-level notices the simulator can send. */
+const CONNECTIVITY_TEXT: Record<ConnectivityCode, string> = {
+  1100: 'Connectivity between IB and Trader Workstation has been lost.',
+  1101: 'Connectivity between IB and Trader Workstation has been restored - data lost.',
+  1102: 'Connectivity between IB and Trader Workstation has been restored - data maintained.',
+  2110: 'Connectivity between Trader Workstation and server is broken. It will be restored automatically.',
+};
+const COMPETING_SESSION_TEXT = 'No market data during competing live session';
+
 export class SimGatewayServer implements SimGateway {
   host: string;
   port = 0;
@@ -112,6 +122,11 @@ export class SimGatewayServer implements SimGateway {
   private entitlement: 'live' | 'delayed-only';
   private readonly summaryPushes: boolean;
   private refuseUntil = 0;
+  /** §21 gateway lifecycle: not logged in (no managed accounts), a competing live session (10197). */
+  private loggedIn: boolean;
+  private competingSession = false;
+  /** `DayTradesRemaining` per account (PDT, §21); absent = −1, unlimited. */
+  private readonly dayTrades = new Map<string, number>();
   private dropAfterFill: { side?: 'BUY' | 'SELL' } | null = null;
   private nextConnId = 1;
   private stopped = false;
@@ -126,6 +141,10 @@ export class SimGatewayServer implements SimGateway {
     );
     this.entitlement = options.entitlement ?? 'live';
     this.summaryPushes = options.summaryPushes ?? true;
+    this.loggedIn = options.loggedIn ?? true;
+    for (const a of options.accounts ?? []) {
+      if (a.dayTradesRemaining !== undefined) this.dayTrades.set(a.accountId, a.dayTradesRemaining);
+    }
     this.engine = new Engine(options, demoState());
     this.engine.setListener({
       onFill: (o, f) => this.pushFill(o, f),
@@ -485,7 +504,7 @@ export class SimGatewayServer implements SimGateway {
       case M.OUT.REQ_CURRENT_TIME:
         return this.send(conn, M.currentTime(Math.floor(Date.now() / 1000)));
       case M.OUT.REQ_MANAGED_ACCTS:
-        return this.send(conn, M.managedAccounts(this.engine.accountIds()));
+        return this.send(conn, M.managedAccounts(this.managedAccountIds()));
       case M.OUT.REQ_IDS:
         return this.send(conn, M.nextValidId(this.engine.nextValidId(conn.clientId ?? 0)));
       case M.OUT.REQ_ACCOUNT_SUMMARY:
@@ -574,7 +593,7 @@ export class SimGatewayServer implements SimGateway {
       return;
     }
     conn.clientId = clientId;
-    this.send(conn, M.managedAccounts(this.engine.accountIds()));
+    this.send(conn, M.managedAccounts(this.managedAccountIds()));
     this.send(conn, M.nextValidId(this.engine.nextValidId(clientId)));
     this.error(conn, -1, 2104, 'Market data farm connection is OK:usfarm');
     this.error(conn, -1, 2106, 'HMDS data farm connection is OK:ushmds');
@@ -613,7 +632,7 @@ export class SimGatewayServer implements SimGateway {
       LookAheadAvailableFunds: [money(v.availableFunds), 'USD'],
       LookAheadExcessLiquidity: [money(v.excessLiquidity), 'USD'],
       HighestSeverity: ['0', ''],
-      DayTradesRemaining: ['-1', ''],
+      DayTradesRemaining: [String(this.dayTrades.get(accountId) ?? -1), ''],
       Leverage: [v.netLiquidation > 0 ? (v.grossPositionValue / v.netLiquidation).toFixed(4) : '0', ''],
     };
     for (const raw of tags) {
@@ -829,6 +848,10 @@ export class SimGatewayServer implements SimGateway {
     const s = secType === '' || secType === 'STK' ? this.engine.resolve(conId, symbol) : undefined;
     if (!s) {
       this.error(conn, reqId, 200, 'No security definition has been found for the request');
+      return;
+    }
+    if (this.competingSession) {
+      this.error(conn, reqId, 10197, COMPETING_SESSION_TEXT);
       return;
     }
     const wantsDelayed = conn.marketDataType === 3 || conn.marketDataType === 4;
@@ -1164,6 +1187,31 @@ export class SimGatewayServer implements SimGateway {
 
   dropAfterNextFill(side?: 'BUY' | 'SELL'): void {
     this.dropAfterFill = { side };
+  }
+
+  // ---- gateway lifecycle (PRODUCT.md §21)
+
+  emitConnectivity(code: ConnectivityCode): void {
+    for (const c of this.started()) this.error(c, -1, code, CONNECTIVITY_TEXT[code]);
+  }
+
+  setCompetingSession(on: boolean): void {
+    this.competingSession = on;
+    if (on) for (const c of this.started()) this.error(c, -1, 10197, COMPETING_SESSION_TEXT);
+  }
+
+  setLoggedIn(loggedIn: boolean): void {
+    this.loggedIn = loggedIn;
+    for (const c of this.started()) this.send(c, M.managedAccounts(this.managedAccountIds()));
+  }
+
+  setDayTradesRemaining(accountId: string, remaining: number): void {
+    this.dayTrades.set(accountId, remaining);
+  }
+
+  /** The accounts announced in MANAGED_ACCTS: none while nobody is logged in. */
+  private managedAccountIds(): string[] {
+    return this.loggedIn ? this.engine.accountIds() : [];
   }
 
   /** Current state, e.g. to save it as a state file. */

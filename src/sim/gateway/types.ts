@@ -29,6 +29,8 @@ export interface SimAccount {
   kind?: 'margin' | 'cash';
   cash: number;
   positions?: SimPosition[];
+  /** `DayTradesRemaining` in the account summary (PDT, §21); default −1 (unlimited). */
+  dayTradesRemaining?: number;
 }
 
 export interface SimOrderView {
@@ -110,6 +112,8 @@ export interface SimGatewayOptions {
   marketOpen?: boolean;
   /** Commission per share, default 0.005, min 1.0 per order. */
   commissionPerShare?: number;
+  /** False: the gateway is up but nobody is logged in (no managed accounts). Default true. */
+  loggedIn?: boolean;
   /** Optional log sink for protocol warnings (leftover fields, unknown messages). */
   onWarning?: (message: string) => void;
 }
@@ -158,4 +162,17 @@ export interface SimGateway {
   refuseConnections(ms: number): void;
   /** Drop all connections right after the next fill of this side ('SELL' → after the sells). */
   dropAfterNextFill(side?: 'BUY' | 'SELL'): void;
+
+  // ---- gateway lifecycle (PRODUCT.md §21)
+  /** Sends a connection-level notice to every client: 1100 lost, 1101 / 1102 restored, 2110 server link broken. */
+  emitConnectivity(code: ConnectivityCode): void;
+  /** While on, market-data requests are answered with 10197 (a competing live session); 10197 is also sent at once. */
+  setCompetingSession(on: boolean): void;
+  /** False: up but not logged in (managed accounts empty, at connect and when asked); sent to every client now. */
+  setLoggedIn(loggedIn: boolean): void;
+  /** `DayTradesRemaining` reported for the account from now on (−1 = unlimited). */
+  setDayTradesRemaining(accountId: string, remaining: number): void;
 }
+
+/** The connection-level IB notices `emitConnectivity` can send. */
+export type ConnectivityCode = 1100 | 1101 | 1102 | 2110;

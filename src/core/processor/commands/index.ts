@@ -1,5 +1,9 @@
-import type { CommandHandlers } from '../processor';
+import type { CommandHandler, CommandHandlers } from '../processor';
 import type { CommandDeps } from '../command-deps';
+import type { Plan } from '../../../shared/dto';
+import { DeskError, partialError, toDeskError } from '../../domain/errors';
+import { parseTradingHours } from '../../domain/market-hours';
+import { nextSessionOpen, PDT_NOTE, pdtHeldSymbols } from '../../domain/pdt';
 import { cancelOrders } from './cancel-orders';
 import { printEquity } from './print-equity';
 import { printOrders } from './print-orders';
@@ -9,12 +13,64 @@ import { rebalance } from './rebalance';
 
 /** One handler per command of §7; a missing one is a compile error. */
 export function commandHandlers(deps: CommandDeps): CommandHandlers {
-  return {
-    rebalance: (run) => rebalance(deps, run),
+  const handlers: CommandHandlers = {
+    rebalance: (run) => rebalance(deps, run).then((result) => endPartialIfPdtHeld(deps, result)),
     'print-rebalance': (run) => printRebalance(deps, run),
     'print-positions': (run) => printPositions(deps, run),
     'print-equity': (run) => printEquity(deps, run),
     'print-orders': (run) => printOrders(deps, run),
     'cancel-orders': (run) => cancelOrders(deps, run),
+  };
+  for (const command of Object.keys(handlers) as (keyof CommandHandlers)[]) {
+    handlers[command] = withGatewayReason(deps, handlers[command]);
+  }
+  return handlers;
+}
+
+/**
+ * A live rebalance whose plan left sells out for the PDT guard (§21) ends `partial`, delayed to the next session
+ * open of those symbols, where the retry sells them (no longer bought "today") and finishes the job.
+ */
+async function endPartialIfPdtHeld(
+  deps: CommandDeps,
+  result: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const plan = result.plan as Plan | undefined;
+  const held = plan ? pdtHeldSymbols(plan) : [];
+  if (held.length === 0) return result;
+  const now = deps.now();
+  let retryAt: Date | null = null;
+  for (const symbol of held) {
+    const contract = await deps.ib.resolveContract(symbol);
+    const open = nextSessionOpen(parseTradingHours(contract.liquidHours, contract.timeZoneId), now);
+    if (open && (!retryAt || open > retryAt)) retryAt = open;
+  }
+  const sent = ((result.orders as unknown[] | undefined) ?? []).length;
+  throw partialError(
+    `sell of ${held.join(', ')} left out: ${PDT_NOTE}; ${sent} order(s) filled, the rest at the next session open${
+      retryAt ? ` (${retryAt.toISOString()})` : ''
+    }`,
+    retryAt ? { retryAt } : {},
+  );
+}
+
+/**
+ * A transient failure while the gateway has a trouble of its own (§21: 2110, 10197, 1100 …) carries that trouble's
+ * plain reason, so the event's error says why a request timed out or was refused, not only that it did.
+ */
+function withGatewayReason(deps: CommandDeps, handler: CommandHandler): CommandHandler {
+  return async (run) => {
+    try {
+      return await handler(run);
+    } catch (error) {
+      const problem = deps.ib.status().problem;
+      const failure = toDeskError(error);
+      if (!problem || failure.kind !== 'transient' || failure.message.includes(problem.reason)) throw error;
+      throw new DeskError('transient', `${failure.message}: ${problem.reason}`, {
+        ...(failure.code === undefined ? {} : { code: failure.code }),
+        ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }),
+        cause: error,
+      });
+    }
   };
 }

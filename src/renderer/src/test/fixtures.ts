@@ -50,6 +50,7 @@ export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
     lastResult: null,
     drift: 0.0312,
     missedSignal: null,
+    nextScheduledRun: null,
     ...overrides,
   };
 }

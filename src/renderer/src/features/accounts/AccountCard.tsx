@@ -160,6 +160,18 @@ export function AccountCard({ account }: { account: AccountView }) {
               'none'
             )}
           </Fact>
+          <Fact label="Next scheduled">
+            {account.nextScheduledRun ? (
+              <span
+                data-testid="next-scheduled-run"
+                title={`schedule ${account.nextScheduledRun.scheduleId}: ${account.nextScheduledRun.command} at ${formatExact(account.nextScheduledRun.at)}`}
+              >
+                {COMMAND_TITLES[account.nextScheduledRun.command]} <RelativeTime iso={account.nextScheduledRun.at} />
+              </span>
+            ) : (
+              'none'
+            )}
+          </Fact>
           <Fact label="Last result">
             {account.lastResult ? (
               <Text

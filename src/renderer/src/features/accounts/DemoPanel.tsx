@@ -1,12 +1,23 @@
 import { Button, Group, Paper, Select, Text, Title } from '@mantine/core';
-import { Power, PowerOff, Send } from 'lucide-react';
+import { Power, PowerOff, Send, Zap } from 'lucide-react';
 import { useState } from 'react';
+import type { SimulatorAction } from '../../../../shared/contract';
 import { COMMANDS, type Command } from '../../../../shared/dto';
 import { useApi } from '../../api/ApiProvider';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useStrategies } from '../../queries/use-queries';
 
-/** Demo mode only: publish a simulated Zehnlabs signal, and stop / start the simulated gateway. */
+/** The gateway's daily troubles (§21) the simulated gateway can play. */
+const TROUBLES: { value: SimulatorAction; label: string }[] = [
+  { value: 'lose-connectivity', label: 'Lose IB connectivity (1100)' },
+  { value: 'restore-connectivity', label: 'Restore IB connectivity (1102)' },
+  { value: 'competing-session-on', label: 'Competing live session (10197)' },
+  { value: 'competing-session-off', label: 'End competing session' },
+  { value: 'log-out', label: 'Log out (no managed accounts)' },
+  { value: 'log-in', label: 'Log in again' },
+];
+
+/** Demo mode only: publish a simulated Zehnlabs signal, stop / start the simulated gateway, play its troubles. */
 export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }) {
   const api = useApi();
   const strategies = useStrategies();
@@ -16,6 +27,7 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
   const [strategy, setStrategy] = useState<string | null>(null);
   const [command, setCommand] = useState<Command>('rebalance');
   const [busy, setBusy] = useState<string | null>(null);
+  const [trouble, setTrouble] = useState<SimulatorAction>('lose-connectivity');
   const chosen = strategy ?? options[0] ?? null;
 
   const publish = async () => {
@@ -34,11 +46,13 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
     }
   };
 
-  const gateway = async (action: 'stop' | 'start') => {
+  const gateway = async (action: SimulatorAction) => {
     setBusy(action);
     try {
       const result = await api.call('simulatorControl', { action });
-      notifySuccess(result.running ? 'Simulated gateway running' : 'Simulated gateway stopped');
+      const played = TROUBLES.find((t) => t.value === action);
+      if (played) notifySuccess(`Simulated gateway: ${played.label}`, 'Watch the IB light in the status strip.');
+      else notifySuccess(result.running ? 'Simulated gateway running' : 'Simulated gateway stopped');
     } catch (error) {
       notifyError(`Could not ${action} the simulated gateway`, error);
     } finally {
@@ -106,6 +120,26 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
             onClick={() => void gateway('start')}
           >
             Start gateway
+          </Button>
+        </Group>
+        <Group gap="xs" align="flex-end">
+          <Select
+            label="Gateway trouble"
+            size="xs"
+            w={240}
+            data={TROUBLES}
+            value={trouble}
+            onChange={(value) => value && setTrouble(value as SimulatorAction)}
+            allowDeselect={false}
+          />
+          <Button
+            size="xs"
+            variant="default"
+            leftSection={<Zap size={14} />}
+            loading={busy === trouble}
+            onClick={() => void gateway(trouble)}
+          >
+            Play
           </Button>
         </Group>
       </Group>

@@ -10,6 +10,7 @@ interface AccountDraft {
   name?: unknown;
   type?: unknown;
   enabled?: unknown;
+  pdtGuard?: unknown;
   strategy?: unknown;
   cashReservePercent?: unknown;
   replacementSet?: unknown;
@@ -107,6 +108,9 @@ export function AccountsEditor({
               <Table.Th w={150}>Name</Table.Th>
               <Table.Th w={100}>Type</Table.Th>
               <Table.Th w={60}>Enabled</Table.Th>
+              <Table.Th w={60} title="Never sell today what was bought today under $25 000 with no day trades left">
+                PDT guard
+              </Table.Th>
               <Table.Th>Strategy</Table.Th>
               <Table.Th w={100}>Reserve %</Table.Th>
               <Table.Th w={130}>Replacement set</Table.Th>
@@ -154,6 +158,14 @@ export function AccountsEditor({
                       aria-label="Enabled"
                       checked={account.enabled !== false}
                       onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Checkbox
+                      mt={6}
+                      aria-label="PDT guard"
+                      checked={account.pdtGuard !== false}
+                      onChange={(e) => form.set(`${base}.pdtGuard`, e.currentTarget.checked)}
                     />
                   </Table.Td>
                   <Table.Td>

@@ -27,6 +27,7 @@ import { AccountsEditor } from './AccountsEditor';
 import { MultiSelectField, NumberField, SecretField, SelectField, SwitchField, TextField } from './Fields';
 import { SettingsFormContext, type SettingsFormApi } from './form-context';
 import { ReplacementSetsEditor } from './ReplacementSetsEditor';
+import { SchedulesEditor } from './SchedulesEditor';
 import { getAt, issueKey, setAt, type Draft } from './settings-paths';
 import { validateSettings } from './settings-validation';
 
@@ -383,6 +384,13 @@ function SettingsForm({ view }: { view: ConfigView }) {
               <NumberField path="ib.connectTimeoutMs" label="Connect timeout" unit="ms" />
               <NumberField path="ib.requestTimeoutMs" label="Request timeout" unit="ms" />
               <NumberField path="ib.reconnectDelayMs" label="Reconnect delay" unit="ms" />
+              <TextField
+                path="ib.restartWindow"
+                label="Daily restart window"
+                nullable
+                placeholder="off"
+                description="HH:MM-HH:MM Time/Zone; work waits until its end"
+              />
             </SimpleGrid>
           </Section>
 
@@ -429,6 +437,13 @@ function SettingsForm({ view }: { view: ConfigView }) {
             description="For accounts that may not hold some ETFs (e.g. IRAs): source → target × scale."
           >
             <ReplacementSetsEditor />
+          </Section>
+
+          <Section
+            title="Schedules"
+            description="Commands run at cron times; a firing missed while the app was off is not replayed."
+          >
+            <SchedulesEditor />
           </Section>
 
           <Section title="Orders">

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { NOT_LOGGED_IN_REASON } from '../core/domain/errors';
+import { startDemo, type Demo } from './demo';
+
+let demo: Demo | null = null;
+afterEach(async () => {
+  await demo?.stop();
+  demo = null;
+});
+
+async function ibLight(d: Demo, test: (detail: string) => boolean) {
+  for (let i = 0; i < 200; i++) {
+    const { ib } = await d.runtime.health();
+    if (test(ib.detail)) return ib;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return (await d.runtime.health()).ib;
+}
+
+describe("demo: the simulated gateway's daily troubles (§21)", () => {
+  it('plays log-out / log-in and 1100 / 1102 through simulatorControl, and the IB light follows', async () => {
+    demo = await startDemo({ port: 0, staticRoot: null });
+    await demo.runtime.ib.whenConnected(10_000);
+    expect(demo.runtime.settings.ib.restartWindow).toBeNull();
+    const call = demo.runtime.handlers.simulatorControl;
+
+    await call({ action: 'log-out' });
+    expect(await ibLight(demo, (d) => d === NOT_LOGGED_IN_REASON)).toEqual({
+      state: 'red',
+      detail: NOT_LOGGED_IN_REASON,
+    });
+    await call({ action: 'log-in' });
+    expect((await ibLight(demo, (d) => d.startsWith('connected'))).state).toBe('green');
+
+    await call({ action: 'lose-connectivity' });
+    expect((await ibLight(demo, (d) => d.includes('(1100)'))).state).toBe('red');
+    await call({ action: 'restore-connectivity' });
+    const back = await ibLight(demo, (d) => d.includes('(1102)'));
+    expect(back.state).toBe('green');
+  });
+});

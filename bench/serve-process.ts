@@ -27,7 +27,7 @@ export async function startServe(settings: SettingsInput = {}): Promise<ServePro
     file,
     JSON.stringify({
       dataDir,
-      ib: { port: 1, connectTimeoutMs: 1_000 },
+      ib: { port: 1, connectTimeoutMs: 1_000, restartWindow: null },
       ...settings,
       management: { host: '127.0.0.1', port: 0, token: 'bench-token' },
     }),

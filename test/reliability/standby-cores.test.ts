@@ -123,6 +123,7 @@ describe('two cores on one Redis', () => {
           connectTimeoutMs: 2_000,
           requestTimeoutMs: 3_000,
           reconnectDelayMs: 200,
+          restartWindow: null, // the simulated gateway never restarts; a run near midnight in New York must not wait
         },
         zehnlabs: { allocationsUrl: allocations!.url, allocationsApiKey: 'standby-key' },
         accounts: ACCOUNTS.map((a) => ({

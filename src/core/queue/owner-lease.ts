@@ -108,8 +108,9 @@ export class OwnerLease {
     // renewed too late (the lease ran out, nobody took it): take it again
     if (!held && wasOwner && holder === '') [held, holder] = await this.run('acquire');
     if (!held && !wasOwner && this.deadOnThisHost(holder)) {
-      [held, holder] = await this.run('takeover', holder);
-      if (held) this.opts.log?.info({ previous: holder }, 'took over processing from a crashed run on this host');
+      const previous = holder;
+      [held, holder] = await this.run('takeover', previous);
+      if (held) this.opts.log?.info({ previous }, 'took over processing from a crashed run on this host');
     }
     if (this.stopped) return;
     if (held) {

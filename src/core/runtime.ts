@@ -279,11 +279,16 @@ export class Runtime {
     const redis = await this.redisHealth();
     const ibStatus = this.ib.status();
     const ib: ComponentHealth =
-      ibStatus.state === 'connected'
-        ? { state: 'green', detail: `connected to ${ibStatus.host}:${ibStatus.port} (client id ${ibStatus.clientId})` }
-        : ibStatus.state === 'connecting'
-          ? { state: 'amber', detail: `connecting to ${ibStatus.host}:${ibStatus.port}…` }
-          : { state: 'red', detail: `not connected to ${ibStatus.host}:${ibStatus.port}: ${ibStatus.reason}` };
+      ibStatus.state === 'connected' && ibStatus.connectivity === 'lost'
+        ? { state: 'amber', detail: ibStatus.reason }
+        : ibStatus.state === 'connected'
+          ? {
+              state: 'green',
+              detail: `connected to ${ibStatus.host}:${ibStatus.port} (client id ${ibStatus.clientId})`,
+            }
+          : ibStatus.state === 'connecting'
+            ? { state: 'amber', detail: `connecting to ${ibStatus.host}:${ibStatus.port}…` }
+            : { state: 'red', detail: `not connected to ${ibStatus.host}:${ibStatus.port}: ${ibStatus.reason}` };
     const feed = this.feed.health();
     let paused = false;
     let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };

@@ -34,6 +34,11 @@ export interface IbStatus {
   since: string;
   /** Accounts the gateway manages (from managedAccounts), empty until connected. */
   accounts: string[];
+  /**
+   * The gateway's own link to IB while connected: 'lost' between 1100 and 1101 / 1102 (the socket stays up, but
+   * nothing reaches the exchange), shown amber with `reason`. 'ok' otherwise.
+   */
+  connectivity: 'ok' | 'lost';
 }
 
 /** Where the installation's client id is kept between runs. */
@@ -172,6 +177,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       port: options.port,
       since: new Date().toISOString(),
       accounts: [],
+      connectivity: 'ok',
     };
   }
 
@@ -414,10 +420,10 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       });
       this.endSession(`client id ${old} is in use; reconnecting as ${id}`, 0);
     } else if (code === CONNECTIVITY_LOST) {
-      this.setReason(`IB Gateway lost its connection to IB (1100): ${message.message}`);
+      this.setReason(`IB Gateway lost its connection to IB (1100): ${message.message}`, 'lost');
       this.log.warn({ code }, message.message);
     } else if (CONNECTIVITY_RESTORED.has(code)) {
-      if (this.status.state === 'connected') this.setReason(`connected as client id ${this.clientIdValue}`);
+      if (this.status.state === 'connected') this.setReason(`connected as client id ${this.clientIdValue}`, 'ok');
       this.log.info({ code }, message.message);
     } else if (code === PACING_VIOLATION) {
       this.log.warn({ code }, `pacing violation: ${message.message}`);
@@ -465,12 +471,14 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
       reason,
       clientId: this.clientIdValue,
       since: new Date().toISOString(),
+      // A new session starts healthy; the gateway repeats 1100 at connect while its link is still down.
+      connectivity: 'ok',
     };
     this.emit('state', this.snapshot());
   }
 
-  private setReason(reason: string): void {
-    this.status = { ...this.status, reason };
+  private setReason(reason: string, connectivity: IbStatus['connectivity'] = this.status.connectivity): void {
+    this.status = { ...this.status, reason, connectivity };
     this.emit('state', this.snapshot());
   }
 }

@@ -37,7 +37,7 @@ export async function planFor(
   targets: Targets,
   phase: PlanPhase,
   log: Logger,
-): Promise<{ plan: Plan; quotes: Map<string, Quote> }> {
+): Promise<{ plan: Plan; quotes: Map<string, Quote>; ownOpenOrders: number }> {
   const { ib } = deps;
   const [equity, positions, openOrders] = await Promise.all([
     ib.getEquity(account.accountId),
@@ -46,6 +46,8 @@ export async function planFor(
   ]);
   const own = deps.ownClientId();
   const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);
+  // This app's orders still working when the state was read: an earlier attempt's, about to be cancelled (§8.4).
+  const ownOpenOrders = openOrders.filter((o) => o.clientId === own).length;
   const held: Record<string, number> = {};
   for (const p of positions) held[p.symbol] = (held[p.symbol] ?? 0) + p.quantity;
   const symbols = [...new Set([...targets.allocations.map((a) => a.symbol), ...Object.keys(held)])].filter(
@@ -74,7 +76,7 @@ export async function planFor(
     { phase, nav: equity.netLiquidation, cash: equity.totalCashValue, orders: plan.rows.filter((r) => r.order).length },
     `planned ${phase} for ${event.accountId}`,
   );
-  return { plan, quotes };
+  return { plan, quotes, ownOpenOrders };
 }
 
 /** Largest |current − target| weight of a plan, 0..1. */

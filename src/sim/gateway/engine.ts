@@ -1083,6 +1083,11 @@ export class Engine {
     this.staged.delete(o);
   }
 
+  /** Fill timers running and staged orders: executions the engine will make without further input. */
+  pendingFills(): number {
+    return this.fillTimers.size + this.staged.size;
+  }
+
   /** IB Gateway's link to IB down (nothing fills) or back (working orders match again). */
   setOffline(offline: boolean): void {
     this.offline = offline;

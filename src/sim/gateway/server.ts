@@ -1223,6 +1223,10 @@ export class SimGatewayServer implements SimGateway {
     return this.engine.offline;
   }
 
+  pendingFills(): number {
+    return this.engine.pendingFills();
+  }
+
   fillForeignOrder(orderId: number, clientId: number): void {
     this.engine.fillForeignOrder(clientId, orderId);
   }

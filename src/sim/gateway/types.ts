@@ -194,6 +194,11 @@ export interface SimGateway {
   restoreConnectivity(): void;
   /** True between 1100 and 1102. */
   connectivityLost(): boolean;
+  /**
+   * Executions already due but not yet made (fill timers running, PreSubmitted orders about to submit). With
+   * `connectedClients()` it tells when everything a killed client sent has been executed.
+   */
+  pendingFills(): number;
   /** Fills the rest of another client's resting order at the current quote (the other client's order executes). */
   fillForeignOrder(orderId: number, clientId: number): void;
 }

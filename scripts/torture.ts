@@ -78,7 +78,18 @@ function runOnce(seed: number, logFile: string, verbose: boolean): Promise<numbe
     child.on('error', (error) => {
       log.write(`\ncould not start vitest: ${error.message}\n`);
     });
-    child.on('close', (code) => log.end(() => resolve(code)));
+    child.on('close', (code) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      log.end(() => resolve(code));
+    });
+    // Stopping the script stops the run (vitest then tears the test down, killing its core and gateway).
+    const stop = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+      process.exitCode = 1;
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 
@@ -92,13 +103,21 @@ async function main(): Promise<number> {
   }
   const logDir = await mkdtemp(join(tmpdir(), 'rd-torture-runs-'));
   let passed = 0;
+  let ran = 0;
   const failed: number[] = [];
-  for (let run = 1; run <= options.runs; run++) {
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  for (let run = 1; run <= options.runs && !interrupted; run++) {
     const seed = options.seed ?? randomInt(1, 2 ** 31);
     console.log(`torture: run ${run}/${options.runs} seed ${seed} (replay: npm run torture -- --seed ${seed})`);
     const logFile = join(logDir, `run-${run}-seed-${seed}.log`);
     const started = Date.now();
     const code = await runOnce(seed, logFile, options.verbose);
+    ran += 1;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     if (code === 0) {
       passed += 1;
@@ -111,8 +130,9 @@ async function main(): Promise<number> {
     }
   }
   if (failed.length > 0) console.log(`torture: failed seeds ${failed.join(', ')}`);
-  console.log(`torture: ${passed}/${options.runs} runs passed`);
-  return failed.length === 0 ? 0 : 1;
+  if (interrupted) console.log(`torture: interrupted after ${ran} of ${options.runs} runs`);
+  console.log(`torture: ${passed}/${ran} runs passed`);
+  return failed.length === 0 && !interrupted ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -202,6 +202,7 @@ export class Processor {
         for (const r of earlier) r.abort.abort(new LeaseLostError(r.event.id));
         log.warn({ earlier: earlier.map((r) => r.event.id) }, 'waiting for an earlier attempt on this account to stop');
         await Promise.all(earlier.map((r) => r.settled));
+        abort.signal.throwIfAborted();
       }
       const running = this.options.handlers[event.command]({ event, log, signal: abort.signal });
       running.catch(() => undefined);

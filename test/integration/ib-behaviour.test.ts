@@ -79,12 +79,12 @@ async function expectCleanRebalance(s: Stack, accountId: string, done: EventReco
   return trades;
 }
 
-/** Statuses the trade log recorded for each order of the event, in order. */
-function statusesByOrder(trades: TradeRecord[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
+/** The status changes the trade log recorded for each order, oldest first. */
+function statusesByOrder(trades: TradeRecord[]): Map<number, { status: string; at: number }[]> {
+  const out = new Map<number, { status: string; at: number }[]>();
   for (const t of trades) {
-    if (t.kind !== 'order' || t.orderId === null) continue;
-    out.set(t.orderId, [...(out.get(t.orderId) ?? []), t.status]);
+    if (t.kind !== 'order' || t.orderId === null || t.status === 'PendingSubmit') continue;
+    out.set(t.orderId, [...(out.get(t.orderId) ?? []), { status: t.status, at: Date.parse(t.at) }]);
   }
   return out;
 }
@@ -108,7 +108,10 @@ describe("IB's real behaviour during a live rebalance", () => {
     const statuses = statusesByOrder(trades);
     expect(statuses.size).toBe(5);
     for (const list of statuses.values()) {
-      expect(list.filter((s) => s !== 'PendingSubmit')).toEqual(['PreSubmitted', 'Submitted', 'Filled']);
+      expect(list.map((s) => s.status)).toEqual(['PreSubmitted', 'Submitted', 'Filled']);
+      // Each order rested PreSubmitted for the simulator's 300 ms before it was submitted (a floor the simulator
+      // guarantees, not a speed bound on the app).
+      expect(list[1]!.at - list[0]!.at).toBeGreaterThanOrEqual(250);
     }
   });
 

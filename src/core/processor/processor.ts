@@ -64,6 +64,8 @@ interface Attempt {
   startedAt: number;
   /** Resolves when the command has really stopped (null until it started). */
   settled: Promise<void> | null;
+  /** The command has returned or thrown (a renewal answered after that only raced the completion). */
+  finished: boolean;
 }
 
 /** The abort reason of an attempt whose lease ran out: it must stop before it sends anything more. */
@@ -183,13 +185,13 @@ export class Processor {
     // starved (the queue then let the account go, and this claim may even be the same event again). Two attempts
     // trading one account at once double its orders, so they are stopped and this one waits until they have.
     const earlier = [...this.running.values()].filter((r) => r.event.accountId === event.accountId);
-    const attempt: Attempt = { event, abort, startedAt: Date.now(), settled: null };
+    const attempt: Attempt = { event, abort, startedAt: Date.now(), settled: null, finished: false };
     this.running.set(key, attempt);
     const renewEvery = Math.max(250, Math.floor(this.options.leaseMs / 3));
     const renewal = setInterval(() => {
       queue.renew(event.id, owner).then(
         (ok) => {
-          if (ok || abort.signal.aborted) return;
+          if (ok || abort.signal.aborted || attempt.finished) return;
           log.warn('lease lost while running; stopping before anything more is sent');
           abort.abort(new LeaseLostError(event.id));
         },
@@ -210,7 +212,10 @@ export class Processor {
         () => undefined,
         () => undefined,
       );
-      void attempt.settled.then(() => this.running.delete(key));
+      void attempt.settled.then(() => {
+        attempt.finished = true;
+        this.running.delete(key);
+      });
       // A stop that outlasts the grace period hands the event back at once, even if the command is mid-wait.
       const aborted = new Promise<never>((_, reject) => {
         abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });

@@ -488,7 +488,8 @@ export class Runtime {
 
 /**
  * The IB light: inside the daily restart window amber with "IB Gateway daily restart window until HH:MM"; a connected
- * gateway with a trouble of its own (§21) red when nothing can work (1100, not logged in), else amber; then the
+ * gateway with a trouble of its own (§21) red when nothing can work until the trader acts (not logged in), amber for
+ * one it recovers from by itself (1100 until 1101 / 1102, 2110, 10197); then the
  * connection state.
  */
 export function ibHealth(status: IbStatus, restartWindow: string | null, now: Date): ComponentHealth {
@@ -498,7 +499,9 @@ export function ibHealth(status: IbStatus, restartWindow: string | null, now: Da
     return { state: 'amber', detail: `${inWindow.message} (${zone}); events that need the gateway wait until then` };
   }
   if (status.state === 'connected' && status.problem) {
-    return { state: status.problem.blocking ? 'red' : 'amber', detail: status.problem.reason };
+    // 1100 is amber: the socket is kept and the gateway reconnects by itself (§17); new work waits meanwhile.
+    const waiting = status.problem.code === 1100 || !status.problem.blocking;
+    return { state: waiting ? 'amber' : 'red', detail: status.problem.reason };
   }
   if (status.state === 'connected') {
     // After 1101 / 1102 the connection's reason carries IB's "connected again" note.

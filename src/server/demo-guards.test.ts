@@ -33,7 +33,7 @@ describe("demo: the simulated gateway's daily troubles (§21)", () => {
     expect((await ibLight(demo, (d) => d.startsWith('connected'))).state).toBe('green');
 
     await call({ action: 'lose-connectivity' });
-    expect((await ibLight(demo, (d) => d.includes('(1100)'))).state).toBe('red');
+    expect((await ibLight(demo, (d) => d.includes('(1100)'))).state).toBe('amber');
     await call({ action: 'restore-connectivity' });
     const back = await ibLight(demo, (d) => d.includes('(1102)'));
     expect(back.state).toBe('green');

@@ -109,13 +109,13 @@ describe("the gateway's own troubles in the IB light and the event's error", () 
     expect((await stack.runtime.health()).ib.state).toBe('green');
   });
 
-  it("1100 (IB's servers lost) delays work with its reason and a red light; 1102 brings it back", async () => {
+  it("1100 (IB's servers lost) delays work with its reason and an amber light; 1102 brings it back", async () => {
     stack = await startStack(OPTIONS);
     await stack.runtime.ib.whenConnected(5_000);
     stack.gateway.emitConnectivity(1100);
     const light = await ibLight(stack, (d) => d.includes('1100'));
     expect(light).toEqual({
-      state: 'red',
+      state: 'amber',
       detail: "IB Gateway lost its connection to IB's servers (1100); it reconnects by itself, work waits until then",
     });
     const id = await stack.run(ACCOUNT, 'print-orders');

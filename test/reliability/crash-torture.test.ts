@@ -143,7 +143,11 @@ describe('crash torture of the headless core', () => {
       symbols: demoSymbols(),
     });
     let version = 0;
-    const published: { version: number; fillIndex: number }[] = [{ version: 0, fillIndex: 0 }];
+    const published: { version: number; fillIndex: number; at: number }[] = [
+      { version: 0, fillIndex: 0, at: Date.now() },
+    ];
+    /** When each round's core started and was killed, to say which run placed a fill when a check fails. */
+    const rounds: { round: number; startedAt: number; killedAt: number }[] = [];
     allocations = await startSimAllocations({
       apiKey: 'torture-key',
       strategies: Object.fromEntries(
@@ -195,14 +199,34 @@ describe('crash torture of the headless core', () => {
     };
 
     let killedBeforeReady = 0;
+    /**
+     * After a kill -9 the gateway may not yet have read, let alone executed, the last orders the core sent: the
+     * test process can see the child's exit first (measured: a busy test process saw the exit before the fill of
+     * an order sent 20 ms before the kill in 10 of 10 tries). Those fills belong to the weights the dead core
+     * planned with, so before new weights are published the gateway must have closed the dead core's connection
+     * (everything it sent has been read) and made every fill already due. `lateFills` counts the fills that landed
+     * after kill9() returned: before this wait they were booked under the next weights (issue #12).
+     */
+    let lateFills = 0;
+    const settleGateway = async () => {
+      const atKill = gateway!.fills().length;
+      await waitUntil(
+        () => gateway!.connectedClients().length === 0 && gateway!.pendingFills() === 0,
+        "the gateway to execute the killed core's last orders",
+        30_000,
+        10,
+      );
+      lateFills += gateway!.fills().length - atKill;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       // The core is down here: publish new weights every second round, so the next rebalances trade.
       if (round > 0 && round % 2 === 0) {
         version = (version + 1) % 3;
         for (const [slug, v] of Object.entries(VERSIONS)) allocations.setAllocations(slug, v[version]!);
-        published.push({ version, fillIndex: gateway.fills().length });
+        published.push({ version, fillIndex: gateway.fills().length, at: Date.now() });
       }
       await enqueueSome(0.5, 2);
+      const startedAt = Date.now();
       child = startCore(configFile);
       if (random() < 0.15) {
         // Now and then a kill during start-up (recovery, connecting).
@@ -226,7 +250,10 @@ describe('crash torture of the headless core', () => {
         await sleep(killAfter / 2);
       }
       expect(child.exited(), `the core died by itself in round ${round}:\n${child.output()}`).toBe(false);
+      const killedAt = Date.now();
       await child.kill9();
+      rounds.push({ round, startedAt, killedAt });
+      await settleGateway();
       child = null;
       if (process.env.TORTURE_DEBUG)
         console.log(round, JSON.stringify(await queue.counts()), gateway.fills().length, coreDir);
@@ -243,14 +270,17 @@ describe('crash torture of the headless core', () => {
         return c.pending + c.active + c.delayed + c.held === 0;
       },
       'the queue to drain after the final restart',
-      90_000,
+      240_000,
       200,
     );
     console.log(
       `crash torture: ${ids.length} events queued (${duplicates} duplicates refused), ${ROUNDS} kills ` +
-        `(${killedBeforeReady} during start-up), ${gateway.fills().length} fills`,
+        `(${killedBeforeReady} during start-up), ${gateway.fills().length} fills (${lateFills} made after ` +
+        `their core was killed)`,
     );
-    expect(ids.length).toBeGreaterThanOrEqual(150);
+    // Events flowed: at least one per account and round got through (how many more depends on the machine's load,
+    // since an event still waiting refuses its duplicates).
+    expect(ids.length).toBeGreaterThanOrEqual(ROUNDS * ACCOUNTS.length);
 
     // Done exactly once: one `completed` per event in the history, every record done, nothing left anywhere.
     const history = await readHistory(conn, queue.keys.history);
@@ -317,8 +347,26 @@ describe('crash torture of the headless core', () => {
       else sums.sold += fill.shares;
       perEventLeg.set(leg, sums);
     });
+    const orders = new Map(gateway.orders().map((o) => [`${o.clientId}:${o.orderId}`, o]));
+    const t0 = published[0]!.at;
+    const roundAt = (t: number) => rounds.find((r) => r.startedAt <= t && t <= r.killedAt + 1_000)?.round ?? 'final';
     for (const [leg, { bought, sold }] of perEventLeg) {
-      if (Math.min(bought, sold) > 1) problems.push(`${leg}: bought ${bought} and sold ${sold} under the same weights`);
+      if (Math.min(bought, sold) <= 1) continue;
+      // What a reader needs to tell a doubled leg from a fill booked under the wrong weights: each fill of the
+      // leg with its order's placement time, the round whose core placed it, and when the weights changed.
+      const [eventId, symbol] = leg.split('/');
+      const detail = fills
+        .map((f, index) => ({ f, index }))
+        .filter(({ f }) => f.orderRef === `rd:${eventId}` && f.symbol === symbol)
+        .map(({ f, index }) => {
+          const o = orders.get(`${f.clientId}:${f.orderId}`);
+          const placed = o ? o.placedAt - t0 : NaN;
+          return `#${index} ${f.side} ${f.shares} order ${f.clientId}:${f.orderId} placed +${placed} ms (round ${o ? roundAt(o.placedAt) : '?'}) filled +${f.time - t0} ms`;
+        });
+      const changes = published.slice(1).map((p) => `v${p.version} at +${p.at - t0} ms from fill #${p.fillIndex}`);
+      problems.push(
+        `${leg}: bought ${bought} and sold ${sold} under the same weights [${detail.join('; ')}] [weights: ${changes.join(', ')}]`,
+      );
     }
     // The gateway's final positions are what the fills add up to (no fill outside the record).
     const final = new Map<string, number>();
@@ -338,5 +386,5 @@ describe('crash torture of the headless core', () => {
       `crash torture: ${resumedAfterTrading.size} rebalance(s) were killed after trading had begun and resumed`,
     );
     expect(resumedAfterTrading.size, 'some kills should land after a rebalance began trading').toBeGreaterThan(0);
-  }, 170_000);
+  }, 600_000);
 });

@@ -385,7 +385,8 @@ export class Orders extends EventEmitter<OrderEvents> {
         const orders = new Map<string, TrackedOrder>();
         const statuses = new Map<string, { status: string; filled: number; remaining: number; avg: number }>();
         scope.on(EventName.openOrder, (orderId, contract, order, state) => {
-          if (order.whatIf || this.whatIfIds.has(orderId)) return;
+          // Order ids are per client: another client's order may carry the id of one of our what-if checks.
+          if (order.whatIf || (this.whatIfIds.has(orderId) && order.clientId === this.connection.clientId)) return;
           const record = fromOpenOrder(orderId, contract, order, state);
           orders.set(`${record.clientId}:${orderId}`, record);
         });

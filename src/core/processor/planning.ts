@@ -62,7 +62,7 @@ export async function planFor(
   targets: Targets,
   phase: PlanPhase,
   log: Logger,
-): Promise<{ plan: Plan; quotes: Map<string, Quote> }> {
+): Promise<{ plan: Plan; quotes: Map<string, Quote>; ownOpenOrders: number }> {
   const { ib } = deps;
   const accountData = Promise.all([
     ib.getEquity(account.accountId),
@@ -80,6 +80,8 @@ export async function planFor(
   const [equity, openOrders] = await accountData;
   const own = deps.ownClientId();
   const foreign = openOrders.filter((o) => o.clientId !== own && o.remaining > 0);
+  // This app's orders still working when the state was read: an earlier attempt's, about to be cancelled (§8.4).
+  const ownOpenOrders = openOrders.filter((o) => o.clientId === own).length;
   const pdt = await pdtNoSell(deps, account, equity, log);
   const prices: Record<string, PriceSnapshot> = {};
   for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
@@ -107,7 +109,7 @@ export async function planFor(
     `planned ${phase} for ${event.accountId}`,
   );
   for (const breach of plan.limitBreaches ?? []) log.warn({ phase }, `risk limit: ${breach}`);
-  return { plan, quotes };
+  return { plan, quotes, ownOpenOrders };
 }
 
 /** Largest |current − target| weight of a plan, 0..1. */

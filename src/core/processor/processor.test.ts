@@ -6,7 +6,7 @@ import type { Notification } from '../notify/notifier';
 import { EventQueue } from '../queue/event-queue';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
 import { classifyFailure } from './classify';
-import { Processor, type CommandHandler, type CommandHandlers } from './processor';
+import { LeaseLostError, Processor, type CommandHandler, type CommandHandlers } from './processor';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -34,9 +34,10 @@ async function setup(
   opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number; retryDelayMs?: number } = {},
 ) {
   const conn = redis.handle.connect();
+  const keyPrefix = uniquePrefix('proc');
   const queue = new EventQueue({
     redis: conn,
-    keyPrefix: uniquePrefix('proc'),
+    keyPrefix,
     retryDelayMs: 60_000,
     leaseMs: opts.leaseMs ?? 5_000,
     historyLimit: 10_000,
@@ -63,6 +64,8 @@ async function setup(
     queue,
     processor,
     notifications,
+    keyPrefix,
+    conn,
     async teardown() {
       await processor.stop(1_000);
       await queue.stop();
@@ -237,6 +240,58 @@ describe('Processor', () => {
       finish();
       await waitFor(async () => (await env.queue.get(id))?.event.status === 'done');
       expect((await env.queue.get(id))?.event.timesQueued).toBe(1);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('stops an attempt whose lease was lost and starts the next claim of its account only once it has stopped', async () => {
+    let calls = 0;
+    let active = 0;
+    let maxActive = 0;
+    const reasons: unknown[] = [];
+    const env = await setup(async ({ signal }) => {
+      calls += 1;
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      try {
+        if (calls === 1) {
+          // Still trading when the lease goes: it learns from its signal, then needs a while to wind down.
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+          reasons.push(signal.reason);
+          await new Promise((r) => setTimeout(r, 300));
+          throw signal.reason;
+        }
+        return { ok: true };
+      } finally {
+        active -= 1;
+      }
+    });
+    const other = new EventQueue({
+      redis: env.conn,
+      keyPrefix: env.keyPrefix,
+      retryDelayMs: 60_000,
+      leaseMs: 5_000,
+      historyLimit: 10_000,
+      retainDoneDays: 1,
+      runId: 'run-2',
+    });
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU12', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      await waitFor(async () => calls === 1 && (await env.queue.get(id))?.event.status === 'active');
+      // The lease is taken away as a starved process would lose it: the event goes back to the queue and this
+      // processor claims it again while the first attempt still runs.
+      expect(await other.recoverAll()).toBe(1);
+      const done = await waitFor(async () => {
+        const d = await env.queue.get(id);
+        return d?.event.status === 'done' ? d.event : null;
+      });
+      expect(calls).toBe(2);
+      expect(maxActive).toBe(1);
+      expect(reasons[0]).toBeInstanceOf(LeaseLostError);
+      expect(done.timesQueued).toBe(2);
     } finally {
       await env.teardown();
     }

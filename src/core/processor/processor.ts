@@ -58,6 +58,24 @@ export interface ProcessorOptions {
 
 export type ProcessorState = 'stopped' | 'running' | 'stopping';
 
+interface Attempt {
+  event: EventRecord;
+  abort: AbortController;
+  startedAt: number;
+  /** Resolves when the command has really stopped (null until it started). */
+  settled: Promise<void> | null;
+  /** The command has returned or thrown (a renewal answered after that only raced the completion). */
+  finished: boolean;
+}
+
+/** The abort reason of an attempt whose lease ran out: it must stop before it sends anything more. */
+export class LeaseLostError extends Error {
+  constructor(eventId: string) {
+    super(`the lease of event ${eventId} was lost`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 /**
  * The worker pool of §7: `concurrency` workers claim events (one per account at a time — the queue enforces it),
  * renew the lease while a command runs, and complete or fail the event with the kind of §10.
@@ -65,7 +83,12 @@ export type ProcessorState = 'stopped' | 'running' | 'stopping';
 export class Processor {
   private state: ProcessorState = 'stopped';
   private workers: Promise<void>[] = [];
-  private readonly running = new Map<string, { event: EventRecord; abort: AbortController; startedAt: number }>();
+  /**
+   * Every attempt whose command has not settled yet, by attempt number. An attempt stays here after its lease was
+   * lost until its command really stops, so a later claim of the same account in this process can wait for it.
+   */
+  private readonly running = new Map<number, Attempt>();
+  private attempts = 0;
   private wakers: (() => void)[] = [];
   private unsubscribe: (() => void) | null = null;
   private stopController = new AbortController();
@@ -157,20 +180,42 @@ export class Processor {
     const abort = new AbortController();
     const onStop = () => abort.abort(new Error('processor stopping'));
     this.stopController.signal.addEventListener('abort', onStop);
-    this.running.set(event.id, { event, abort, startedAt: Date.now() });
+    const key = ++this.attempts;
+    // Attempts of this account still winding down in this process: their lease ran out while this process was
+    // starved (the queue then let the account go, and this claim may even be the same event again). Two attempts
+    // trading one account at once double its orders, so they are stopped and this one waits until they have.
+    const earlier = [...this.running.values()].filter((r) => r.event.accountId === event.accountId);
+    const attempt: Attempt = { event, abort, startedAt: Date.now(), settled: null, finished: false };
+    this.running.set(key, attempt);
     const renewEvery = Math.max(250, Math.floor(this.options.leaseMs / 3));
     const renewal = setInterval(() => {
       queue.renew(event.id, owner).then(
         (ok) => {
-          if (!ok) log.warn('lease lost while running');
+          if (ok || abort.signal.aborted || attempt.finished) return;
+          log.warn('lease lost while running; stopping before anything more is sent');
+          abort.abort(new LeaseLostError(event.id));
         },
         (error: Error) => log.warn({ err: error.message }, 'lease renewal failed'),
       );
     }, renewEvery);
     log.info({ timesQueued: event.timesQueued }, `${event.command} started`);
     try {
+      if (earlier.length > 0) {
+        for (const r of earlier) r.abort.abort(new LeaseLostError(r.event.id));
+        log.warn({ earlier: earlier.map((r) => r.event.id) }, 'waiting for an earlier attempt on this account to stop');
+        await Promise.all(earlier.map((r) => r.settled));
+        abort.signal.throwIfAborted();
+      }
       const running = this.options.handlers[event.command]({ event, log, signal: abort.signal });
       running.catch(() => undefined);
+      attempt.settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      void attempt.settled.then(() => {
+        attempt.finished = true;
+        this.running.delete(key);
+      });
       // A stop that outlasts the grace period hands the event back at once, even if the command is mid-wait.
       const aborted = new Promise<never>((_, reject) => {
         abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
@@ -190,7 +235,10 @@ export class Processor {
         });
       }
     } catch (error) {
-      if (abort.signal.aborted && this.state !== 'running') {
+      if (abort.signal.reason instanceof LeaseLostError) {
+        // Not ours any more: whoever holds the lease now records the outcome.
+        log.warn(`${event.command} stopped: its lease was lost (the event was returned to the queue)`);
+      } else if (abort.signal.aborted && this.state !== 'running') {
         await queue.handBack(event.id, owner, 'processor stopped while running').catch((e: Error) => {
           log.error({ err: e.message }, 'hand back failed; the lease will return it');
         });
@@ -201,7 +249,7 @@ export class Processor {
     } finally {
       clearInterval(renewal);
       this.stopController.signal.removeEventListener('abort', onStop);
-      this.running.delete(event.id);
+      if (attempt.settled === null) this.running.delete(key);
     }
   }
 

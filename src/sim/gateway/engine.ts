@@ -157,6 +157,8 @@ export class Engine {
   private readonly fillTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly closeTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly rejections: Array<{ symbol?: string; code: number; message: string }> = [];
+  /** Orders resting PreSubmitted (preSubmittedMs) until their timer turns them Submitted. */
+  private readonly staged = new Map<OrderRecord, NodeJS.Timeout>();
   private nextPermId = 1_100_000_001;
   private execSeq = 0;
   private autoConId = 900_000_001;
@@ -167,6 +169,10 @@ export class Engine {
   mocFillDelayMs: number | null;
   marketOpen: boolean;
   holding = false;
+  preSubmittedMs: number;
+  fillIntervalMs: number | null;
+  /** IB Gateway's own connection to IB is down (1100 … 1102): nothing fills. */
+  offline = false;
   readonly commissionPerShare: number;
 
   constructor(options: SimGatewayOptions, defaults: { accounts: SimAccount[]; symbols: SimSymbol[] }) {
@@ -175,6 +181,8 @@ export class Engine {
     this.mocFillDelayMs = options.mocFillDelayMs === undefined ? 0 : options.mocFillDelayMs;
     this.marketOpen = options.marketOpen ?? true;
     this.commissionPerShare = options.commissionPerShare ?? 0.005;
+    this.preSubmittedMs = Math.max(0, options.preSubmittedMs ?? 0);
+    this.fillIntervalMs = options.fillIntervalMs === undefined ? null : Math.max(0, options.fillIntervalMs);
     for (const s of options.symbols ?? defaults.symbols) this.addSymbol(s);
     for (const a of options.accounts ?? defaults.accounts) this.addAccount(a);
   }
@@ -739,6 +747,7 @@ export class Engine {
     order.tif = tif;
     order.permId = this.nextPermId++;
     order.status = this.initialStatus(order);
+    this.stagePreSubmitted(order);
     this.allOrders.push(order);
     this.liveOrders.set(key, order);
     if (!order.transmit)
@@ -815,7 +824,7 @@ export class Engine {
 
   private canFillNow(o: OrderRecord): boolean {
     if (o.foreign || o.whatIf || !o.transmit || !isOpenStatus(o.status) || o.status === 'Inactive') return false;
-    if (this.holding || this.isCloseOrder(o)) return false;
+    if (this.holding || this.offline || this.staged.has(o) || this.isCloseOrder(o)) return false;
     if (!this.marketOpen && !o.outsideRth) return false;
     return o.remaining > 0;
   }
@@ -830,7 +839,7 @@ export class Engine {
       const part = Math.ceil(o.totalQuantity / this.partialFills);
       const qty = Math.min(o.remaining, Math.max(1, part));
       this.executeFill(o, qty, price);
-      if (o.remaining > 0) this.tryMatch(o, Math.max(this.fillDelayMs, 5));
+      if (o.remaining > 0) this.tryMatch(o, this.fillIntervalMs ?? Math.max(this.fillDelayMs, 5));
     }, delay);
     this.fillTimers.set(o, t);
   }
@@ -944,6 +953,7 @@ export class Engine {
 
   private cancelRecord(o: OrderRecord): void {
     this.clearFillTimer(o);
+    this.unstage(o);
     this.clearCloseTimer(o);
     o.status = 'Cancelled';
   }
@@ -1039,13 +1049,67 @@ export class Engine {
     }
   }
 
-  configure(options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs'>>): void {
+  configure(
+    options: Partial<
+      Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'preSubmittedMs' | 'fillIntervalMs'>
+    >,
+  ): void {
+    if (options.preSubmittedMs !== undefined) this.preSubmittedMs = Math.max(0, options.preSubmittedMs);
+    if (options.fillIntervalMs !== undefined) this.fillIntervalMs = Math.max(0, options.fillIntervalMs);
     if (options.fillDelayMs !== undefined) this.fillDelayMs = Math.max(0, options.fillDelayMs);
     if (options.partialFills !== undefined) this.partialFills = Math.max(1, Math.floor(options.partialFills));
     if (options.mocFillDelayMs !== undefined) this.mocFillDelayMs = options.mocFillDelayMs;
   }
 
+  // ---- IB's real behaviour (PRODUCT.md §17): PreSubmitted first, connectivity loss, other clients' fills
+
+  /** With `preSubmittedMs`, a new working order rests PreSubmitted (it cannot fill) until its timer submits it. */
+  private stagePreSubmitted(o: OrderRecord): void {
+    if (this.preSubmittedMs <= 0 || o.status !== 'Submitted' || this.isCloseOrder(o)) return;
+    o.status = 'PreSubmitted';
+    const t = setTimeout(() => {
+      this.staged.delete(o);
+      if (!isOpenStatus(o.status)) return;
+      if (o.status === 'PreSubmitted' && (this.marketOpen || o.outsideRth)) {
+        o.status = 'Submitted';
+        this.listener?.onOrderStatus(o);
+      }
+      this.tryMatch(o);
+    }, this.preSubmittedMs);
+    this.staged.set(o, t);
+  }
+
+  private unstage(o: OrderRecord): void {
+    const t = this.staged.get(o);
+    if (t) clearTimeout(t);
+    this.staged.delete(o);
+  }
+
+  /** Fill timers running and staged orders: executions the engine will make without further input. */
+  pendingFills(): number {
+    return this.fillTimers.size + this.staged.size;
+  }
+
+  /** IB Gateway's link to IB down (nothing fills) or back (working orders match again). */
+  setOffline(offline: boolean): void {
+    this.offline = offline;
+    if (!offline) this.matchAll();
+  }
+
+  /** Another client's resting order executes in full at the current quote (its account's positions change). */
+  fillForeignOrder(clientId: number, orderId: number): void {
+    const o = this.liveOrders.get(`${clientId}:${orderId}`);
+    if (!o || !o.foreign) throw new Error(`no foreign order ${orderId} of client ${clientId}`);
+    if (!isOpenStatus(o.status) || o.remaining <= 0) throw new Error(`foreign order ${orderId} is ${o.status}`);
+    const s = this.symbol(o.symbol);
+    if (!s) throw new Error(`unknown symbol ${o.symbol}`);
+    const price = o.action === 'BUY' ? s.ask : s.bid;
+    this.executeFill(o, o.remaining, price > 0 ? price : this.mark(s));
+  }
+
   stop(): void {
+    for (const t of this.staged.values()) clearTimeout(t);
+    this.staged.clear();
     for (const t of this.fillTimers.values()) clearTimeout(t);
     for (const t of this.closeTimers.values()) clearTimeout(t);
     this.fillTimers.clear();

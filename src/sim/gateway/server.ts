@@ -24,6 +24,7 @@ import type {
   SimGatewayOptions,
   SimOrderView,
   SimPosition,
+  SimRuntimeOptions,
   SimSymbol,
 } from './types';
 
@@ -96,6 +97,7 @@ const SUMMARY_TAGS = [
 ];
 
 const money = (n: number): string => n.toFixed(2);
+const CONNECTIVITY_LOST_TEXT = 'Connectivity between IB and Trader Workstation has been lost.';
 
 /** The simulated IB Gateway: a TCP server speaking the TWS API protocol plus the control API. */
 /** IB's texts for the connection-level notices the simulator can send. */
@@ -128,6 +130,9 @@ export class SimGatewayServer implements SimGateway {
   /** `DayTradesRemaining` per account (PDT, §21); absent = −1, unlimited. */
   private readonly dayTrades = new Map<string, number>();
   private dropAfterFill: { side?: 'BUY' | 'SELL' } | null = null;
+  private orderWarning: { symbols?: string[]; message?: string } | null;
+  private farmNotices: boolean;
+  private offlineAfterFill: { side: 'BUY' | 'SELL' } | null = null;
   private nextConnId = 1;
   private stopped = false;
 
@@ -145,6 +150,8 @@ export class SimGatewayServer implements SimGateway {
     for (const a of options.accounts ?? []) {
       if (a.dayTradesRemaining !== undefined) this.dayTrades.set(a.accountId, a.dayTradesRemaining);
     }
+    this.orderWarning = options.orderWarning ?? null;
+    this.farmNotices = options.farmNotices ?? true;
     this.engine = new Engine(options, demoState());
     this.engine.setListener({
       onFill: (o, f) => this.pushFill(o, f),
@@ -595,6 +602,12 @@ export class SimGatewayServer implements SimGateway {
     conn.clientId = clientId;
     this.send(conn, M.managedAccounts(this.managedAccountIds()));
     this.send(conn, M.nextValidId(this.engine.nextValidId(clientId)));
+    if (this.farmNotices) this.sendFarmNotices(conn);
+    if (this.engine.offline) this.error(conn, -1, 1100, CONNECTIVITY_LOST_TEXT);
+  }
+
+  /** What IB Gateway says right after a client connects: every data farm is OK (notices, not errors). */
+  private sendFarmNotices(conn: Conn): void {
     this.error(conn, -1, 2104, 'Market data farm connection is OK:usfarm');
     this.error(conn, -1, 2106, 'HMDS data farm connection is OK:ushmds');
     this.error(conn, -1, 2158, 'Sec-def data farm connection is OK:secdefnj');
@@ -942,12 +955,23 @@ export class SimGatewayServer implements SimGateway {
         return;
       case 'accepted': {
         const o = res.order;
+        this.sendOrderWarning(conn, o);
         if (!res.modified && o.status === 'Submitted') this.sendOpenOrder(conn, o, 'PreSubmitted');
         this.sendOpenOrder(conn, o, o.status);
         this.sendOrderStatus(conn, o);
         return;
       }
     }
+  }
+
+  /** With `orderWarning`: IB's 399 for an accepted order, sent before its openOrder (the order still works). */
+  private sendOrderWarning(conn: Conn, o: OrderRecord): void {
+    const w = this.orderWarning;
+    if (!w || (w.symbols && !w.symbols.map((x) => x.toUpperCase()).includes(o.symbol))) return;
+    const text =
+      w.message ??
+      `Order Message:\n${o.action} ${o.totalQuantity} ${o.symbol} SMART\nWarning: your order will not be placed at the exchange until ${new Date().toISOString().slice(0, 10)} 09:30:00 US/Eastern`;
+    this.error(conn, o.orderId, 399, text);
   }
 
   private sendCancelled(conn: Conn, o: OrderRecord): void {
@@ -1021,6 +1045,11 @@ export class SimGatewayServer implements SimGateway {
     if (drop && (drop.side === undefined || drop.side === o.action)) {
       this.dropAfterFill = null;
       this.later(0, () => this.dropConnections());
+    }
+    const offline = this.offlineAfterFill;
+    if (offline && offline.side === o.action) {
+      this.offlineAfterFill = null;
+      this.loseConnectivity();
     }
   }
 
@@ -1154,10 +1183,10 @@ export class SimGatewayServer implements SimGateway {
     return this.engine.addForeignOrder(order);
   }
 
-  configure(
-    options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'entitlement'>>,
-  ): void {
+  configure(options: SimRuntimeOptions): void {
     if (options.entitlement !== undefined) this.entitlement = options.entitlement;
+    if (options.orderWarning !== undefined) this.orderWarning = options.orderWarning;
+    if (options.farmNotices !== undefined) this.farmNotices = options.farmNotices;
     this.engine.configure(options);
   }
 
@@ -1212,6 +1241,44 @@ export class SimGatewayServer implements SimGateway {
   /** The accounts announced in MANAGED_ACCTS: none while nobody is logged in. */
   private managedAccountIds(): string[] {
     return this.loggedIn ? this.engine.accountIds() : [];
+  }
+
+  // ---- IB's real behaviour (PRODUCT.md §17)
+
+  loseConnectivity(options: { afterNextFill?: 'BUY' | 'SELL' } = {}): void {
+    if (options.afterNextFill) {
+      this.offlineAfterFill = { side: options.afterNextFill };
+      return;
+    }
+    if (this.engine.offline) return;
+    this.engine.setOffline(true);
+    for (const c of this.started()) this.error(c, -1, 1100, CONNECTIVITY_LOST_TEXT);
+  }
+
+  restoreConnectivity(): void {
+    this.offlineAfterFill = null;
+    if (!this.engine.offline) return;
+    for (const c of this.started()) {
+      this.error(
+        c,
+        -1,
+        1102,
+        'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefnj.',
+      );
+    }
+    this.engine.setOffline(false);
+  }
+
+  connectivityLost(): boolean {
+    return this.engine.offline;
+  }
+
+  pendingFills(): number {
+    return this.engine.pendingFills();
+  }
+
+  fillForeignOrder(orderId: number, clientId: number): void {
+    this.engine.fillForeignOrder(clientId, orderId);
   }
 
   /** Current state, e.g. to save it as a state file. */

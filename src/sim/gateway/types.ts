@@ -116,7 +116,38 @@ export interface SimGatewayOptions {
   loggedIn?: boolean;
   /** Optional log sink for protocol warnings (leftover fields, unknown messages). */
   onWarning?: (message: string) => void;
+
+  // ---- IB's real behaviour (PRODUCT.md §17), each off by default so other tests stay fast
+  /**
+   * An accepted order rests `PreSubmitted` (openOrder and orderStatus) this long before it turns `Submitted` and can
+   * fill, as IB does while it routes the order. Default 0: straight to Submitted.
+   */
+  preSubmittedMs?: number;
+  /** With `partialFills` > 1: the time between two parts of one order's fill (default max(fillDelayMs, 5)). */
+  fillIntervalMs?: number;
+  /**
+   * Every accepted order (or only those of `symbols`) first gets IB warning 399 ("Order Message: … Warning: …") for
+   * its id, and then fills as usual. Default null: no warning.
+   */
+  orderWarning?: { symbols?: string[]; message?: string } | null;
+  /** The farm notices 2104 / 2106 / 2158 after START_API, as IB Gateway sends them. Default true. */
+  farmNotices?: boolean;
 }
+
+/** Options of {@link SimGateway.configure}. */
+export type SimRuntimeOptions = Partial<
+  Pick<
+    SimGatewayOptions,
+    | 'fillDelayMs'
+    | 'partialFills'
+    | 'mocFillDelayMs'
+    | 'entitlement'
+    | 'preSubmittedMs'
+    | 'fillIntervalMs'
+    | 'orderWarning'
+    | 'farmNotices'
+  >
+>;
 
 export interface SimGateway {
   readonly host: string;
@@ -146,9 +177,7 @@ export interface SimGateway {
   /** Adds an open order owned by another client id (e.g. TWS manual order, clientId 0) that rests. */
   addForeignOrder(order: ForeignOrder): number;
   /** Change fill behaviour at run time. */
-  configure(
-    options: Partial<Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'entitlement'>>,
-  ): void;
+  configure(options: SimRuntimeOptions): void;
   /** Next order (placed or what-if) for this symbol or any symbol gets this rejection (201 by default). */
   rejectNextOrder(options?: { symbol?: string; code?: number; message?: string }): void;
   /** Orders stop filling (rest as Submitted) until resumed; used for fill timeouts. */
@@ -172,6 +201,24 @@ export interface SimGateway {
   setLoggedIn(loggedIn: boolean): void;
   /** `DayTradesRemaining` reported for the account from now on (−1 = unlimited). */
   setDayTradesRemaining(accountId: string, remaining: number): void;
+  // ---- IB's real behaviour (PRODUCT.md §17)
+  /**
+   * IB Gateway loses its own connection to IB (error 1100 to every client, sockets kept): orders are still accepted
+   * but nothing fills until {@link restoreConnectivity}. With `afterNextFill` it happens right after the next fill of
+   * that side ('SELL' → mid-rebalance, between the sells and the buys) instead of now.
+   */
+  loseConnectivity(options?: { afterNextFill?: 'BUY' | 'SELL' }): void;
+  /** Connectivity back (1102 "data maintained" to every client); held orders fill. */
+  restoreConnectivity(): void;
+  /** True between 1100 and 1102. */
+  connectivityLost(): boolean;
+  /**
+   * Executions already due but not yet made (fill timers running, PreSubmitted orders about to submit). With
+   * `connectedClients()` it tells when everything a killed client sent has been executed.
+   */
+  pendingFills(): number;
+  /** Fills the rest of another client's resting order at the current quote (the other client's order executes). */
+  fillForeignOrder(orderId: number, clientId: number): void;
 }
 
 /** The connection-level IB notices `emitConnectivity` can send. */

@@ -108,6 +108,7 @@ async function runBatch(
   requests: PlaceOrderRequest[],
   label: string,
   log: Logger,
+  signal: AbortSignal,
 ): Promise<TrackedOrder[]> {
   if (requests.length === 0) return [];
   const settings = deps.settings().orders;
@@ -126,6 +127,8 @@ async function runBatch(
   }
   const placed: TrackedOrder[] = [];
   for (const request of requests) {
+    // Checked before every order: an attempt whose lease was lost (or whose processor stops) sends nothing more.
+    signal.throwIfAborted();
     const order = await deps.ib.placeOrder(request);
     deps.trackOrder(order.orderId, event.id);
     placed.push(order);
@@ -183,14 +186,14 @@ export async function rebalance(
     refuseBreaches(plan);
     const orders = ordersOf(plan).filter((o) => o.side === side);
     const requests = await requestsFor(deps, event, account, orders, quotes);
-    return runBatch(deps, event, requests, side === 'SELL' ? 'sells' : 'buys', log);
+    return runBatch(deps, event, requests, side === 'SELL' ? 'sells' : 'buys', log, signal);
   };
 
-  // With nothing of ours cancelled the account is exactly as previewed, so the preview's sells are the sells.
-  const sold = await trade(
-    cancelled.length === 0 ? preview : await planFor(deps, event, account, targets, 'sells', log),
-    'SELL',
-  );
+  // The preview's sells are the sells only when no order of ours was working as it read the account: such an order
+  // (an earlier attempt's) can fill between that read and the cancel, which then finds nothing to cancel while the
+  // preview still counts the shares it sold or bought.
+  const untouched = cancelled.length === 0 && preview.ownOpenOrders === 0;
+  const sold = await trade(untouched ? preview : await planFor(deps, event, account, targets, 'sells', log), 'SELL');
   signal.throwIfAborted();
 
   const bought = await trade(await planFor(deps, event, account, targets, 'buys', log), 'BUY');

@@ -9,10 +9,12 @@ import type { CommandDeps } from './command-deps';
 import { pdtNoSell } from './pdt-guard';
 
 /**
- * Planning counts other clients' open orders (§8 step 4) from a read this recent, shared by the accounts planning at
- * the same time (one `reqAllOpenOrders` answers for all of them); this app's own orders are cancelled and tracked.
+ * Planning counts other clients' open orders (§8 step 4) from a read made for it: accounts planning at the same time
+ * share one `reqAllOpenOrders` while it is under way, but a finished answer is never reused. Another client's order
+ * that fills after an earlier answer would otherwise count twice (in the position and as still working), and the
+ * plan would sell what that fill bought.
  */
-const OPEN_ORDERS_MAX_AGE_MS = 1_000;
+const OPEN_ORDERS_MAX_AGE_MS = 0;
 
 export interface Targets {
   allocations: { symbol: string; weight: number }[];

@@ -1236,6 +1236,9 @@ export class SimGatewayServer implements SimGateway {
 
   setDayTradesRemaining(accountId: string, remaining: number): void {
     this.dayTrades.set(accountId, remaining);
+    // IB re-sends a changed summary value to its subscriptions (within its three minutes; here at once).
+    if (!this.summaryPushes) return;
+    for (const c of this.started()) for (const reqId of c.summaries.keys()) this.sendSummary(c, reqId, [accountId]);
   }
 
   /** The accounts announced in MANAGED_ACCTS: none while nobody is logged in. */

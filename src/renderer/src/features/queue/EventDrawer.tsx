@@ -12,6 +12,7 @@ import type { EventAction } from './event-actions';
 
 const STATUS_COLORS: Record<EventRecord['status'], string> = {
   pending: 'gray',
+  awaiting: 'yellow',
   active: 'blue',
   delayed: 'yellow',
   held: 'gray',

@@ -12,7 +12,7 @@ function queueApi(events: EventRecord[]) {
   const store = { events };
   const api = createFakeApi({
     queueStatus: () => ({
-      counts: { pending: 0, active: 0, delayed: 0, held: 0, done: 0 },
+      counts: { pending: 0, awaiting: 0, active: 0, delayed: 0, held: 0, done: 0 },
       paused: false,
       oldestPendingAgeMs: null,
     }),

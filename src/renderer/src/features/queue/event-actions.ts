@@ -14,9 +14,9 @@ export type EventAction = 'retry' | 'hold' | 'release' | 'delete';
 /** Which states each operator action applies to (§5 rule 7). */
 export const ACTION_STATES: Record<EventAction, readonly EventStatus[]> = {
   retry: ['delayed', 'held'],
-  hold: ['pending', 'delayed'],
+  hold: ['pending', 'delayed', 'awaiting'],
   release: ['held'],
-  delete: ['pending', 'delayed', 'held', 'done'],
+  delete: ['pending', 'awaiting', 'delayed', 'held', 'done'],
 };
 
 export const ACTION_LABELS: Record<EventAction, string> = {

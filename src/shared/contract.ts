@@ -154,6 +154,10 @@ export const operations = {
   hold: op<EventRecord>()({ ...ROUTES.hold, input: expected }),
   release: op<EventRecord>()({ ...ROUTES.release, input: expected }),
   delete: op<{ deleted: string }>()({ ...ROUTES.delete, input: expected }),
+  /** §19: awaiting → tail of the queue, approved with its plan hash; 409 conflict when it is no longer awaiting. */
+  approve: op<EventRecord>()({ ...ROUTES.approve, input: expected }),
+  /** §19: awaiting → done with `result: {rejectedByTrader: true, plan}`; 409 conflict when no longer awaiting. */
+  reject: op<EventRecord>()({ ...ROUTES.reject, input: expected }),
   pause: op<QueueStatus>()({ ...ROUTES.pause, input: empty }),
   resume: op<QueueStatus>()({ ...ROUTES.resume, input: empty }),
   accounts: op<{ accounts: AccountView[] }>()({ ...ROUTES.accounts, input: empty }),

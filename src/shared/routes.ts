@@ -15,6 +15,8 @@ export const ROUTES = {
   hold: { method: 'POST', path: '/api/queue/events/:id/hold' },
   release: { method: 'POST', path: '/api/queue/events/:id/release' },
   delete: { method: 'DELETE', path: '/api/queue/events/:id' },
+  approve: { method: 'POST', path: '/api/queue/events/:id/approve' },
+  reject: { method: 'POST', path: '/api/queue/events/:id/reject' },
   pause: { method: 'POST', path: '/api/queue/pause' },
   resume: { method: 'POST', path: '/api/queue/resume' },
   accounts: { method: 'GET', path: '/api/accounts' },

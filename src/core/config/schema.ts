@@ -20,6 +20,13 @@ export const accountSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a strategy slug: lower-case letters, digits and hyphens'),
   cashReservePercent: z.number().min(0).max(100).default(1),
   replacementSet: z.string().trim().min(1).nullable().default(null),
+  /** §19: trade at once (`auto`), wait for the trader (`confirm`), or wait `approvalMinutes` then trade (`timer`). */
+  approval: z.enum(['auto', 'confirm', 'timer'], { error: () => 'must be auto, confirm or timer' }).default('auto'),
+  approvalMinutes: z
+    .number({ error: () => 'must be a number of minutes (fractions allowed: 0.1 = 6 s)' })
+    .gt(0, 'must be more than 0 minutes (fractions allowed: 0.1 = 6 s)')
+    .max(10_080, 'must be at most 10080 minutes (one week)')
+    .default(10),
 });
 
 export const replacementSchema = z.object({

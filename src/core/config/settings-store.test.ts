@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from './schema';
 import { EnvSecretStore, MemorySecretStore, SECRET_MASK, keepUnchangedSecrets, maskSecrets } from './secrets';
-import { SettingsError, SettingsStore, parseSettingsText } from './settings-store';
+import { SettingsError, SettingsStore, parseSettings, parseSettingsText } from './settings-store';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/settings');
 
@@ -95,8 +95,26 @@ describe('settings defaults', () => {
       strategy: 'etf-blend-200-35',
       cashReservePercent: 1,
       replacementSet: 'ira',
+      approval: 'auto',
+      approvalMinutes: 10,
     });
     expect(parsed.settings.replacementSets.ira).toEqual([{ source: 'DBC', target: 'PDBC', scale: 1 }]);
+  });
+
+  it('takes approval and fractional approvalMinutes per account (§19), naming a bad value', () => {
+    const account = { accountId: 'DU123456', strategy: 'etf-blend-200-35' };
+    const ok = parseSettings({ accounts: [{ ...account, approval: 'timer', approvalMinutes: 0.1 }] });
+    expect(ok.ok && ok.settings.accounts[0]).toMatchObject({ approval: 'timer', approvalMinutes: 0.1 });
+    const bad = parseSettings({ accounts: [{ ...account, approval: 'ask', approvalMinutes: 0 }] });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const issues = bad.issues.map((i) => `${i.path}: ${i.message}`);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/accounts\.0\.approval: must be auto, confirm or timer/),
+        expect.stringMatching(/accounts\.0\.approvalMinutes: must be more than 0 minutes/),
+      ]),
+    );
   });
 });
 

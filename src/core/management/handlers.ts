@@ -75,6 +75,8 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
     retry: ({ id, expectedStatus }) => queue().retryNow(id, expectedStatus),
     hold: ({ id, expectedStatus }) => queue().hold(id, expectedStatus, 'held by the trader'),
     release: ({ id, expectedStatus }) => queue().release(id, expectedStatus),
+    approve: ({ id, expectedStatus }) => queue().approve(id, expectedStatus),
+    reject: ({ id, expectedStatus }) => queue().reject(id, expectedStatus),
     delete: async ({ id, expectedStatus }) => {
       await queue().delete(id, expectedStatus);
       return { deleted: id };

@@ -493,7 +493,9 @@ export class EventQueue {
     if (req.approval.autoApproveAt !== null) {
       const at = Date.parse(req.approval.autoApproveAt);
       if (!Number.isFinite(at)) {
-        throw new QueueInvalidError(`approval.autoApproveAt ${JSON.stringify(req.approval.autoApproveAt)} is not a time`);
+        throw new QueueInvalidError(
+          `approval.autoApproveAt ${JSON.stringify(req.approval.autoApproveAt)} is not a time`,
+        );
       }
       score = String(at);
     }

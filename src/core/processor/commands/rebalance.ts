@@ -9,6 +9,7 @@ import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
 import type { CommandRun } from '../processor';
 import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
 import { driftOf, planFor, targetsFor } from '../planning';
+import { approvalGate } from '../approval';
 
 /** Weights per symbol of a plan's current holdings. */
 function weightsOf(plan: Plan): Record<string, number> {
@@ -150,6 +151,7 @@ export async function rebalance(
 
   // The preview a trader would have seen, from the same function, before anything is sent.
   const preview = await planFor(deps, event, account, targets, 'all', log);
+  approvalGate(event, account, preview.plan, deps.now()); // §19: may wait for the trader instead of trading
   const traded = preview.plan.rows.filter((r) => r.order).map((r) => r.symbol);
   await checkMarketHours(deps, traded);
 

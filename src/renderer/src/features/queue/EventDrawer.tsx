@@ -118,6 +118,19 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
         </Alert>
       )}
       {event.heldReason && <Alert color="gray">Held: {event.heldReason}</Alert>}
+      {event.approval && (
+        <Alert color={event.status === 'awaiting' ? 'yellow' : 'gray'} variant="light" title="Approval">
+          {event.status === 'awaiting'
+            ? event.approval.autoApproveAt
+              ? `Awaits approval; auto-approves in ${formatCountdown(event.approval.autoApproveAt, now)}.`
+              : 'Awaits your approval.'
+            : event.approval.approvedAt
+              ? `Approved by ${event.approval.approvedBy ?? 'the trader'} ${formatExact(event.approval.approvedAt)}.`
+              : `Approval asked ${formatExact(event.approval.requestedAt)}.`}
+          {event.approval.note ? ` ${event.approval.note}.` : ''}
+          {(event.result as { rejectedByTrader?: boolean } | null)?.rejectedByTrader ? ' Rejected by the trader.' : ''}
+        </Alert>
+      )}
       <Section title="Payload">
         <Code block style={{ maxHeight: 200, overflow: 'auto' }}>
           {JSON.stringify(event.payload, null, 2)}

@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { useNow } from '../../lib/use-now';
 import { useVirtualRows } from '../../lib/use-virtual-rows';
 import type { EventAction } from './event-actions';
+import { AwaitingList } from './AwaitingList';
 import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
 
 export const SECTION_TITLES: Record<EventStatus, string> = {
@@ -114,6 +115,15 @@ export function QueueSection(props: QueueSectionProps) {
         <EmptyState>
           {loading ? 'Loading…' : searching ? `No ${title.toLowerCase()} events match the search.` : EMPTY_TEXT[status]}
         </EmptyState>
+      ) : status === 'awaiting' ? (
+        <AwaitingList
+          events={events}
+          now={now}
+          selected={selected}
+          onToggle={props.onToggle}
+          onOpen={props.onOpen}
+          onAction={props.onAction}
+        />
       ) : (
         <>
           <EventRowHeader />

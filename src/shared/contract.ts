@@ -18,6 +18,7 @@ import {
   type Position,
   type QueueChange,
   type QueueStatus,
+  type RebalanceReport,
   type TradeRecord,
 } from './dto';
 
@@ -187,6 +188,17 @@ export const operations = {
         eventId: z.string().trim().max(300).optional(),
         since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
         limit: limit(10_000, 1_000),
+      })
+      .strict(),
+  }),
+  /** §20: the reports of finished live rebalances, newest first. */
+  reports: op<{ reports: RebalanceReport[]; total: number }>()({
+    ...ROUTES.reports,
+    input: z
+      .object({
+        accountId: z.string().trim().max(32).optional(),
+        since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
+        limit: limit(10_000, 200),
       })
       .strict(),
   }),

@@ -290,3 +290,50 @@ export interface LogLine {
   accountId?: string;
   [key: string]: unknown;
 }
+
+// ---------------------------------------------------------------------------------------------
+// After the trade (§20)
+
+/** One symbol of a rebalance's report: intended against achieved. */
+export interface ReportRow {
+  symbol: string;
+  targetShares: number;
+  finalShares: number;
+  residualShares: number;
+  planPrice: number;
+  /** Average price of this symbol's fills, null when nothing filled. */
+  avgFillPrice: number | null;
+  /** Positive when it cost the trader: bought above, or sold below, the plan's mark. Null when nothing filled. */
+  slippageBps: number | null;
+  /** Sum of the fills' commission reports, null when none arrived. */
+  commission: number | null;
+}
+
+export interface ReportTotals {
+  ordersSent: number;
+  ordersFilled: number;
+  /** Σ filled × fill price. */
+  turnover: number;
+  commissions: number;
+  /** Σ signed (fill − mark) × filled: what slippage cost (negative: it gained). */
+  slippageCost: number;
+  /** Largest |current − target| weight, in percentage points, before trading and after the last fill. */
+  driftBefore: number;
+  driftAfter: number;
+}
+
+/** `result.report` of a finished live rebalance. */
+export interface TradeReport {
+  rows: ReportRow[];
+  totals: ReportTotals;
+}
+
+/** One entry of `GET /api/reports`. */
+export interface RebalanceReport extends TradeReport {
+  /** The event's id (open it with `GET /api/queue/events/:id`). */
+  eventId: string;
+  accountId: string;
+  strategy: string | null;
+  asOf: string | null;
+  finishedAt: string;
+}

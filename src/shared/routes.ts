@@ -23,6 +23,7 @@ export const ROUTES = {
   runCommand: { method: 'POST', path: '/api/accounts/:accountId/commands/:command' },
   logs: { method: 'GET', path: '/api/logs' },
   trades: { method: 'GET', path: '/api/trades' },
+  reports: { method: 'GET', path: '/api/reports' },
   feedLog: { method: 'GET', path: '/api/feed/log' },
   strategies: { method: 'GET', path: '/api/strategies' },
   getConfig: { method: 'GET', path: '/api/config' },

@@ -10,6 +10,7 @@ import type { CommandRun } from '../processor';
 import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
 import { driftOf, planFor, targetsFor } from '../planning';
 import { approvalGate } from '../approval';
+import { reportFor } from '../report';
 
 /** Weights per symbol of a plan's current holdings. */
 function weightsOf(plan: Plan): Record<string, number> {
@@ -190,5 +191,6 @@ export async function rebalance(
     before: weightsOf(preview.plan),
     after: weightsOf(after.plan),
     remainingOrders: ordersOf(after.plan),
+    report: await reportFor(deps, preview.plan, after.plan, orders, log), // §20
   };
 }

@@ -1,9 +1,10 @@
 import { Alert, Badge, Code, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { EventRecord, LogLine } from '../../../../shared/dto';
+import type { EventRecord, LogLine, TradeReport } from '../../../../shared/dto';
 import { ordersOf, planOf } from '../../components/CommandResultView';
 import { EmptyState } from '../../components/EmptyState';
 import { FillsTable, OrdersTable, PlanTable } from '../../components/ResultTables';
 import { RelativeTime } from '../../components/RelativeTime';
+import { ReportTable } from '../../components/ReportTable';
 import { formatClock, formatCountdown, formatExact } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useEventDetail, useTrades } from '../../queries/use-queries';
@@ -69,6 +70,7 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
   const trades = useTrades();
   const plan = planOf(event.result);
   const orders = ordersOf(event.result);
+  const report = (event.result as { report?: TradeReport } | null)?.report ?? null;
   const fills = (trades.data?.trades ?? []).filter((t) => t.eventId === event.id);
   return (
     <Stack gap="md">
@@ -139,6 +141,11 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
       {plan && (
         <Section title="Plan">
           <PlanTable plan={plan} />
+        </Section>
+      )}
+      {report && (
+        <Section title="Report">
+          <ReportTable report={report} />
         </Section>
       )}
       {orders && (

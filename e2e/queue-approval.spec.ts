@@ -12,7 +12,7 @@ interface EventList {
   total: number;
 }
 
-test('a signal on a confirm account waits in Awaiting approval with its plan, and Approve trades it to Done', async ({
+test('a signal on a confirm account waits in Awaiting approval with its plan, Approve trades it to Done, and its report shows', async ({
   page,
   demo,
 }) => {
@@ -52,4 +52,19 @@ test('a signal on a confirm account waits in Awaiting approval with its plan, an
   expect(done.approval).toMatchObject({ approvedBy: 'operator' });
   expect((done.result as { orders: unknown[] }).orders.length).toBeGreaterThan(0);
   await desk.screenshot('queue-approved-done');
+
+  // its report in the event drawer …
+  await desk.queue.rowIn('done', waiting.id).getByText('DU1000004').click();
+  const drawer = page.getByRole('dialog');
+  const report = drawer.getByRole('table', { name: 'Report', exact: true });
+  await expect(report).toBeVisible({ timeout: 15_000 });
+  await expect(report.getByRole('columnheader', { name: 'Avg fill' })).toBeVisible();
+  await desk.screenshot('drawer-report');
+  await page.keyboard.press('Escape');
+
+  // … and in Trade log › Reports
+  await desk.go('Trade log');
+  const reports = page.getByRole('table', { name: 'Rebalance reports' });
+  await expect(reports.locator(`[data-event-id="${waiting.id}"]`)).toBeVisible({ timeout: 15_000 });
+  await desk.screenshot('trade-log-reports');
 });

@@ -12,6 +12,8 @@ interface AccountDraft {
   strategy?: unknown;
   cashReservePercent?: unknown;
   replacementSet?: unknown;
+  approval?: unknown;
+  approvalMinutes?: unknown;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -109,6 +111,7 @@ export function AccountsEditor({
               <Table.Th>Strategy</Table.Th>
               <Table.Th w={100}>Reserve %</Table.Th>
               <Table.Th w={130}>Replacement set</Table.Th>
+              <Table.Th w={120}>Approval</Table.Th>
               <Table.Th w={40} />
             </Table.Tr>
           </Table.Thead>
@@ -186,6 +189,41 @@ export function AccountsEditor({
                       allowDeselect={false}
                       error={form.error(`${base}.replacementSet`)}
                     />
+                  </Table.Td>
+                  <Table.Td>
+                    <Select
+                      size="xs"
+                      aria-label="Approval"
+                      data={[
+                        { value: 'auto', label: 'auto' },
+                        { value: 'confirm', label: 'confirm' },
+                        { value: 'timer', label: 'timer' },
+                      ]}
+                      value={str(account.approval) || 'auto'}
+                      onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
+                      allowDeselect={false}
+                      error={form.error(`${base}.approval`)}
+                    />
+                    {account.approval === 'timer' && (
+                      <NumberInput
+                        mt={4}
+                        size="xs"
+                        aria-label="Approval minutes"
+                        title="Minutes before the plan trades by itself (0.1 = 6 s)"
+                        value={
+                          typeof account.approvalMinutes === 'number' || typeof account.approvalMinutes === 'string'
+                            ? account.approvalMinutes
+                            : 10
+                        }
+                        onChange={(next) => form.set(`${base}.approvalMinutes`, next)}
+                        min={0.1}
+                        step={1}
+                        decimalScale={2}
+                        suffix=" min"
+                        error={form.error(`${base}.approvalMinutes`)}
+                        styles={{ input: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } }}
+                      />
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <ActionIcon

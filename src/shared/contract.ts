@@ -86,6 +86,9 @@ export interface AccountView {
   cashReservePercent: number;
   replacementSet: string | null;
   replacements: { source: string; target: string; scale: number }[];
+  /** §19: `auto` trades at once; `confirm` / `timer` wait for the trader (timer: `approvalMinutes`). */
+  approval: 'auto' | 'confirm' | 'timer';
+  approvalMinutes: number;
   /** True when the account trades in the current trading mode. */
   active: boolean;
   lastRebalance: { at: string; eventId: string; asOf: string | null } | null;

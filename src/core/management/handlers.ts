@@ -115,6 +115,8 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
           strategy: a.strategy,
           cashReservePercent: a.cashReservePercent,
           replacementSet: a.replacementSet,
+          approval: a.approval,
+          approvalMinutes: a.approvalMinutes,
           replacements: a.replacementSet ? (settings.replacementSets[a.replacementSet] ?? []) : [],
           active: a.enabled && a.type === settings.tradingMode,
           lastRebalance: state?.lastRebalance ?? null,

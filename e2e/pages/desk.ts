@@ -42,7 +42,7 @@ export class Desk {
 export class QueuePage {
   constructor(readonly page: Page) {}
 
-  section(status: 'pending' | 'active' | 'delayed' | 'held' | 'done'): Locator {
+  section(status: 'pending' | 'awaiting' | 'active' | 'delayed' | 'held' | 'done'): Locator {
     return this.page.locator(`section[data-section="${status}"]`);
   }
 
@@ -50,11 +50,11 @@ export class QueuePage {
     return this.page.locator(`[data-event-id="${id}"]`);
   }
 
-  rowIn(status: 'pending' | 'active' | 'delayed' | 'held' | 'done', id: string): Locator {
+  rowIn(status: 'pending' | 'awaiting' | 'active' | 'delayed' | 'held' | 'done', id: string): Locator {
     return this.section(status).locator(`[data-event-id="${id}"]`);
   }
 
-  async action(id: string, name: 'Retry' | 'Hold' | 'Release' | 'Delete'): Promise<void> {
+  async action(id: string, name: 'Approve' | 'Reject' | 'Retry' | 'Hold' | 'Release' | 'Delete'): Promise<void> {
     await this.row(id).getByRole('button', { name, exact: true }).click();
   }
 

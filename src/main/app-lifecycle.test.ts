@@ -63,7 +63,7 @@ class FakeRuntime implements CoreRuntime {
     log.push('runtime.new');
     const handlers: Partial<Record<string, (input: unknown) => Promise<unknown>>> = {
       health: () => this.health(),
-      queueStatus: async () => ({ paused: false }),
+      queueStatus: async () => ({ paused: false, counts: { awaiting: 0 } }),
       pause: async () => {
         log.push('handlers.pause');
         return { paused: true };

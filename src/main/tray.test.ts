@@ -21,7 +21,7 @@ function health(status: Health['status'], over: Partial<Health> = {}): Health {
     ...over,
   };
 }
-const status = (paused: boolean) => ({ paused }) as QueueStatus;
+const status = (paused: boolean, awaiting = 0) => ({ paused, counts: { awaiting } }) as QueueStatus;
 
 function menuItems(tray: DeskTray): FakeMenuItem[] {
   return (tray.tray as unknown as { menu: { items: FakeMenuItem[] } }).menu.items;
@@ -52,13 +52,13 @@ describe('tray colour', () => {
 });
 
 describe('DeskTray', () => {
-  function makeTray(paused = false) {
+  function makeTray(paused = false, awaiting = 0) {
     const options = {
       onOpen: vi.fn(),
       onQuit: vi.fn(),
       pause: vi.fn(async () => status(true)),
       resume: vi.fn(async () => status(false)),
-      queueStatus: vi.fn(async () => status(paused)),
+      queueStatus: vi.fn(async () => status(paused, awaiting)),
       tradingMode: () => 'live' as const,
     };
     return { tray: new DeskTray(options), options };
@@ -100,6 +100,16 @@ describe('DeskTray', () => {
     expect(options.onOpen).toHaveBeenCalled();
     menuItems(tray)[4]?.click?.();
     expect(options.onQuit).toHaveBeenCalled();
+  });
+
+  it('shows how many rebalances await approval, opening the window on click (§19)', async () => {
+    const { tray, options } = makeTray(false, 2);
+    tray.update(health('ok'));
+    await vi.waitFor(() => expect(menuItems(tray).map((i) => i.label)).toContain('2 awaiting approval'));
+    menuItems(tray)
+      .find((i) => i.label === '2 awaiting approval')
+      ?.click?.();
+    expect(options.onOpen).toHaveBeenCalled();
   });
 
   it('learns that processing is paused from the queue status on a health update', async () => {

@@ -53,6 +53,8 @@ export class DeskTray {
   readonly tray: Tray;
   colour: TrayColour = 'amber';
   paused = false;
+  /** Rebalances awaiting approval (§19), shown in the menu. */
+  awaiting = 0;
   private health: Health | null = null;
 
   constructor(private readonly options: DeskTrayOptions) {
@@ -67,7 +69,11 @@ export class DeskTray {
     this.colour = trayColour(health);
     this.render();
     this.options.queueStatus().then(
-      (status) => this.setPaused(status.paused),
+      (status) => {
+        this.awaiting = status.counts.awaiting;
+        this.paused = status.paused;
+        this.render();
+      },
       () => undefined,
     );
   }
@@ -98,6 +104,9 @@ export class DeskTray {
     this.tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: 'Open Rebalance Desk', click: () => this.options.onOpen() },
+        ...(this.awaiting > 0
+          ? [{ id: 'awaiting', label: `${this.awaiting} awaiting approval`, click: () => this.options.onOpen() }]
+          : []),
         { type: 'separator' },
         this.paused
           ? { id: 'resume', label: 'Resume processing', click: () => void this.toggle(false) }

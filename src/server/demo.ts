@@ -61,6 +61,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       { symbol: 'VTI', quantity: 60, avgCost: 298.4 },
     ],
   });
+  // A fourth account on approval `confirm` (§19): its rebalances wait in Queue › Awaiting approval for the trader.
+  state.accounts.push({ accountId: 'DU1000004', kind: 'cash', cash: 40_000, positions: [] });
   let gateway = await startSimGateway({ accounts: state.accounts, symbols: state.symbols });
   const gatewayPort = gateway.port;
   const allocations = await startSimAllocations({ strategies: DEMO_STRATEGIES });
@@ -78,14 +80,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       allocationsUrl: allocations.url,
       realtime: { ...ably.endpointOptions(DEMO_KEY) } as Record<string, unknown>,
     },
-    // The first strategy is followed by two accounts (one signal fans out to both), the IRA swaps DBC for PDBC.
+    // The first strategy is followed by two accounts (one signal fans out to both), the IRA swaps DBC for PDBC, and
+    // the last account (on the second strategy with the IRA) waits for the trader's approval before it trades.
     accounts: state.accounts.map((a, i) => ({
       accountId: a.accountId,
-      name: ['Demo Taxable', 'Demo Joint', 'Demo IRA'][i] ?? `Demo ${i + 1}`,
+      name: ['Demo Taxable', 'Demo Joint', 'Demo IRA', 'Demo Approval'][i] ?? `Demo ${i + 1}`,
       type: 'paper' as const,
-      strategy: strategies[i === 2 ? 1 : 0]!,
+      strategy: strategies[i >= 2 ? 1 : 0]!,
       cashReservePercent: 1,
       replacementSet: i === 2 ? 'ira' : null,
+      ...(i === 3 ? { approval: 'confirm' as const } : {}),
     })),
     replacementSets: { ira: [{ source: 'DBC', target: 'PDBC', scale: 1 }] },
     orders: { fillTimeoutMs: 30_000 },

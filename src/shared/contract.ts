@@ -19,6 +19,7 @@ import {
   type Position,
   type QueueChange,
   type QueueStatus,
+  type RebalanceReport,
   type TradeRecord,
 } from './dto';
 
@@ -103,6 +104,9 @@ export interface AccountView {
   cashReservePercent: number;
   replacementSet: string | null;
   replacements: { source: string; target: string; scale: number }[];
+  /** §19: `auto` trades at once; `confirm` / `timer` wait for the trader (timer: `approvalMinutes`). */
+  approval: 'auto' | 'confirm' | 'timer';
+  approvalMinutes: number;
   /** True when the account trades in the current trading mode. */
   active: boolean;
   lastRebalance: { at: string; eventId: string; asOf: string | null } | null;
@@ -179,6 +183,10 @@ export const operations = {
   hold: op<EventRecord>()({ ...ROUTES.hold, input: expected }),
   release: op<EventRecord>()({ ...ROUTES.release, input: expected }),
   delete: op<{ deleted: string }>()({ ...ROUTES.delete, input: expected }),
+  /** §19: awaiting → tail of the queue, approved with its plan hash; 409 conflict when it is no longer awaiting. */
+  approve: op<EventRecord>()({ ...ROUTES.approve, input: expected }),
+  /** §19: awaiting → done with `result: {rejectedByTrader: true, plan}`; 409 conflict when no longer awaiting. */
+  reject: op<EventRecord>()({ ...ROUTES.reject, input: expected }),
   pause: op<QueueStatus>()({ ...ROUTES.pause, input: empty }),
   resume: op<QueueStatus>()({ ...ROUTES.resume, input: empty }),
   accounts: op<{ accounts: AccountView[] }>()({ ...ROUTES.accounts, input: empty }),
@@ -213,6 +221,17 @@ export const operations = {
         eventId: z.string().trim().max(300).optional(),
         since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
         limit: limit(10_000, 1_000),
+      })
+      .strict(),
+  }),
+  /** §20: the reports of finished live rebalances, newest first. */
+  reports: op<{ reports: RebalanceReport[]; total: number }>()({
+    ...ROUTES.reports,
+    input: z
+      .object({
+        accountId: z.string().trim().max(32).optional(),
+        since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
+        limit: limit(10_000, 200),
       })
       .strict(),
   }),

@@ -21,7 +21,8 @@ export function isCommand(value: unknown): value is Command {
 export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-export const EVENT_STATUSES = ['pending', 'active', 'delayed', 'held', 'done'] as const;
+/** In the window's order: Pending, Awaiting approval (§19), Active, Delayed, Held, Done. */
+export const EVENT_STATUSES = ['pending', 'awaiting', 'active', 'delayed', 'held', 'done'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 /** Error kinds of PRODUCT.md §10 (plus `interrupted` for a lease that ran out, §5 rule 6). */
@@ -57,6 +58,28 @@ export interface EventRecord {
   heldReason?: string | null;
   /** True when the last failure was of a kind that needs the trader's attention (§10 rejected). */
   needsAttention?: boolean;
+  /** Set when a rebalance waits for (or got) the trader's approval (§19). */
+  approval?: EventApproval | null;
+}
+
+/** How an event's approval stands (§19): requested with a plan, then approved by the trader or the timer. */
+export interface EventApproval {
+  /** ISO-8601 UTC: when the plan was put up for approval. */
+  requestedAt: string;
+  /** ISO-8601 UTC: when the timer approves it, or null for `confirm` (and while held). */
+  autoApproveAt: string | null;
+  /** Hash of the plan's orders (planHash of src/core/processor/approval.ts). */
+  planHash: string;
+  /** `approvalMinutes` in force when requested, or null for `confirm`; Release re-arms the timer with it. */
+  minutes: number | null;
+  /** ISO-8601 UTC, when approved; null while waiting. */
+  approvedAt?: string | null;
+  /** `operator` or `timer`. */
+  approvedBy?: string | null;
+  /** The planHash that was approved. */
+  approvedHash?: string | null;
+  /** Why it waits again, e.g. "plan changed since approval". */
+  note?: string | null;
 }
 
 /** One state change of one event, appended to `rebalance_history` (§4, §5). */
@@ -92,6 +115,7 @@ export type EnqueueResult = { status: 'queued'; event: EventRecord } | { status:
 
 export interface QueueCounts {
   pending: number;
+  awaiting: number;
   active: number;
   delayed: number;
   held: number;
@@ -277,4 +301,51 @@ export interface LogLine {
   eventId?: string;
   accountId?: string;
   [key: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// After the trade (§20)
+
+/** One symbol of a rebalance's report: intended against achieved. */
+export interface ReportRow {
+  symbol: string;
+  targetShares: number;
+  finalShares: number;
+  residualShares: number;
+  planPrice: number;
+  /** Average price of this symbol's fills, null when nothing filled. */
+  avgFillPrice: number | null;
+  /** Positive when it cost the trader: bought above, or sold below, the plan's mark. Null when nothing filled. */
+  slippageBps: number | null;
+  /** Sum of the fills' commission reports, null when none arrived. */
+  commission: number | null;
+}
+
+export interface ReportTotals {
+  ordersSent: number;
+  ordersFilled: number;
+  /** Σ filled × fill price. */
+  turnover: number;
+  commissions: number;
+  /** Σ signed (fill − mark) × filled: what slippage cost (negative: it gained). */
+  slippageCost: number;
+  /** Largest |current − target| weight, in percentage points, before trading and after the last fill. */
+  driftBefore: number;
+  driftAfter: number;
+}
+
+/** `result.report` of a finished live rebalance. */
+export interface TradeReport {
+  rows: ReportRow[];
+  totals: ReportTotals;
+}
+
+/** One entry of `GET /api/reports`. */
+export interface RebalanceReport extends TradeReport {
+  /** The event's id (open it with `GET /api/queue/events/:id`). */
+  eventId: string;
+  accountId: string;
+  strategy: string | null;
+  asOf: string | null;
+  finishedAt: string;
 }

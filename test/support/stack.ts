@@ -22,6 +22,8 @@ export interface StackOptions {
     replacementSet?: string | null;
     type?: 'paper' | 'live';
     enabled?: boolean;
+    approval?: 'auto' | 'confirm' | 'timer';
+    approvalMinutes?: number;
   })[];
   strategies: Record<string, { allocations: Allocation[]; asOf?: string }>;
   gateway?: Omit<SimGatewayOptions, 'accounts' | 'symbols'>;
@@ -74,6 +76,8 @@ export function testSettings(
       strategy: a.strategy,
       cashReservePercent: a.cashReservePercent ?? 1,
       replacementSet: a.replacementSet ?? null,
+      ...(a.approval ? { approval: a.approval } : {}),
+      ...(a.approvalMinutes === undefined ? {} : { approvalMinutes: a.approvalMinutes }),
     })),
     orders: { fillTimeoutMs: 5_000 },
     queue: { retryDelayMs: 500, leaseMs: 3_000, concurrency: 4 },

@@ -44,6 +44,15 @@ export const accountSchema = z.object(
       .default(null),
     /** §21: never sell today what was bought today while the account is under $25 000 with no day trades left. */
     pdtGuard: flag().default(true),
+    /** §19: trade at once (`auto`), wait for the trader (`confirm`), or wait `approvalMinutes` then trade (`timer`). */
+    approval: z.enum(['auto', 'confirm', 'timer'], { error: 'must be auto, confirm or timer' }).default('auto'),
+    approvalMinutes: numberField(
+      'must be a number of minutes above 0 and at most 10080 (fractions allowed: 0.1 = 6 s)',
+      {
+        above: 0,
+        max: 10_080,
+      },
+    ).default(10),
   },
   { error: 'must be an account: an object with accountId and strategy' },
 );

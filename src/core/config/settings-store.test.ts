@@ -143,8 +143,26 @@ describe('settings defaults', () => {
       cashReservePercent: 1,
       replacementSet: 'ira',
       pdtGuard: true,
+      approval: 'auto',
+      approvalMinutes: 10,
     });
     expect(parsed.settings.replacementSets.ira).toEqual([{ source: 'DBC', target: 'PDBC', scale: 1 }]);
+  });
+
+  it('takes approval and fractional approvalMinutes per account (§19), naming a bad value', () => {
+    const account = { accountId: 'DU123456', strategy: 'etf-blend-200-35' };
+    const ok = parseSettings({ accounts: [{ ...account, approval: 'timer', approvalMinutes: 0.1 }] });
+    expect(ok.ok && ok.settings.accounts[0]).toMatchObject({ approval: 'timer', approvalMinutes: 0.1 });
+    const bad = parseSettings({ accounts: [{ ...account, approval: 'ask', approvalMinutes: 0 }] });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const issues = bad.issues.map((i) => `${i.path}: ${i.message}`);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/accounts\.0\.approval: must be auto, confirm or timer/),
+        expect.stringMatching(/accounts\.0\.approvalMinutes: must be more than 0 minutes/),
+      ]),
+    );
   });
 });
 

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Command, EventRecord, ErrorKind, QueueChange } from '../../shared/dto';
 import type { Notifier } from '../notify/notifier';
+import { awaitingApprovalNotification } from '../notify/approval-message';
+import type { AwaitApproval } from '../queue/event-queue';
+import { AwaitingApproval } from './approval';
 
 /** The part of the event queue the processor uses (src/core/queue's EventQueue satisfies it). */
 export interface ProcessorQueue {
@@ -14,6 +17,8 @@ export interface ProcessorQueue {
     opts?: { dueAt?: number; hold?: boolean; needsAttention?: boolean },
   ): Promise<unknown>;
   handBack(id: string, owner: string, note: string): Promise<unknown>;
+  /** §19: the event waits for the trader's approval instead of completing. */
+  awaitApproval(id: string, owner: string, request: AwaitApproval): Promise<unknown>;
   onChange(listener: (change: QueueChange) => void): () => void;
 }
 
@@ -238,6 +243,8 @@ export class Processor {
       if (abort.signal.reason instanceof LeaseLostError) {
         // Not ours any more: whoever holds the lease now records the outcome.
         log.warn(`${event.command} stopped: its lease was lost (the event was returned to the queue)`);
+      } else if (error instanceof AwaitingApproval) {
+        await this.awaitApproval(event, owner, error, log);
       } else if (abort.signal.aborted && this.state !== 'running') {
         await queue.handBack(event.id, owner, 'processor stopped while running').catch((e: Error) => {
           log.error({ err: e.message }, 'hand back failed; the lease will return it');
@@ -251,6 +258,29 @@ export class Processor {
       this.stopController.signal.removeEventListener('abort', onStop);
       if (attempt.settled === null) this.running.delete(key);
     }
+  }
+
+  /** §19: the planned rebalance waits for the trader; one notification says so. */
+  private async awaitApproval(event: EventRecord, owner: string, wait: AwaitingApproval, log: Logger): Promise<void> {
+    try {
+      await this.options.queue.awaitApproval(event.id, owner, wait.request);
+    } catch (e) {
+      log.error(
+        { err: (e as Error).message },
+        'could not put the plan up for approval; the lease will return the event',
+      );
+      return;
+    }
+    log.info({ planHash: wait.request.approval.planHash }, wait.message);
+    await this.options.notifier.notify(
+      awaitingApprovalNotification(
+        wait.accountName,
+        wait.plan,
+        wait.request.approval,
+        event.id,
+        wait.request.approval.note ?? undefined,
+      ),
+    );
   }
 
   private async failEvent(event: EventRecord, owner: string, error: unknown, log: Logger): Promise<void> {

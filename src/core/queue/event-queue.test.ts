@@ -257,7 +257,7 @@ describe('claim', () => {
     }
     expect(violations).toEqual([]);
     expect(claims.size).toBe(5 * accounts.length * commands.length);
-    expect(await q.counts()).toEqual({ pending: 0, active: 0, delayed: 0, held: 0, done: 120 });
+    expect(await q.counts()).toEqual({ pending: 0, awaiting: 0, active: 0, delayed: 0, held: 0, done: 120 });
   });
 });
 
@@ -472,7 +472,7 @@ describe('operator actions', () => {
     expect(await redis.sismember(k.activeEvents, 'A:rebalance')).toBe(0);
     expect(await redis.hget(k.activeOwner, 'A:rebalance')).toBeNull();
     expect(await q.get(a.id)).toBeNull();
-    expect(await q.counts()).toEqual({ pending: 0, active: 0, delayed: 0, held: 0, done: 0 });
+    expect(await q.counts()).toEqual({ pending: 0, awaiting: 0, active: 0, delayed: 0, held: 0, done: 0 });
     // the stream keeps the audit trail
     const stream = await redis.xrange(k.history, '-', '+');
     expect(stream.at(-1)?.[1]).toEqual(expect.arrayContaining(['action', 'deleted', 'by', 'operator']));
@@ -537,7 +537,7 @@ describe('reads', () => {
     let clock = 1_700_000_000_000;
     const { q } = makeQueue({ now: () => clock });
     expect(await q.status()).toEqual({
-      counts: { pending: 0, active: 0, delayed: 0, held: 0, done: 0 },
+      counts: { pending: 0, awaiting: 0, active: 0, delayed: 0, held: 0, done: 0 },
       paused: false,
       oldestPendingAgeMs: null,
     });
@@ -549,7 +549,7 @@ describe('reads', () => {
     expect(c?.accountId).toBe('A');
     clock += 2_000;
     const s = await q.status();
-    expect(s.counts).toEqual({ pending: 2, active: 1, delayed: 0, held: 0, done: 0 });
+    expect(s.counts).toEqual({ pending: 2, awaiting: 0, active: 1, delayed: 0, held: 0, done: 0 });
     expect(s.oldestPendingAgeMs).toBe(2_000);
   });
 

@@ -10,6 +10,7 @@ import {
   EVENT_STATUSES,
   isCommand,
   type EnqueueResult,
+  type EventApproval,
   type ErrorKind,
   type EventRecord,
   type EventStatus,
@@ -36,6 +37,7 @@ import promoteLua from './lua/promote.lua?raw';
 import recoverLua from './lua/recover.lua?raw';
 import operatorLua from './lua/operator.lua?raw';
 import purgeLua from './lua/purge.lua?raw';
+import approvalLua from './lua/approval.lua?raw';
 
 /** The slice of a pino logger the queue uses. */
 export interface QueueLog {
@@ -101,13 +103,32 @@ export interface ListResult {
   total: number;
 }
 
+/** What a planned rebalance waiting for approval stores (§19); see `awaitApproval`. */
+export interface AwaitApproval {
+  /** The event's result while it waits: `{plan, …}`. */
+  result: Record<string, unknown>;
+  approval: EventApproval;
+  /** History note, e.g. "plan changed since approval". */
+  note?: string;
+}
+
 export interface EventDetail {
   event: EventRecord;
   history: HistoryEntry[];
 }
 
 type ScriptName =
-  'enqueue' | 'claim' | 'renew' | 'complete' | 'fail' | 'handback' | 'promote' | 'recover' | 'operator' | 'purge';
+  | 'enqueue'
+  | 'claim'
+  | 'renew'
+  | 'complete'
+  | 'fail'
+  | 'handback'
+  | 'promote'
+  | 'recover'
+  | 'operator'
+  | 'purge'
+  | 'approval';
 
 const SCRIPTS: Record<ScriptName, string> = {
   enqueue: enqueueLua,
@@ -120,6 +141,7 @@ const SCRIPTS: Record<ScriptName, string> = {
   recover: recoverLua,
   operator: operatorLua,
   purge: purgeLua,
+  approval: approvalLua,
 };
 
 type Reply = (string | number | null)[];
@@ -469,6 +491,57 @@ export class EventQueue {
     this.throwIfError(reply, 'hand back', id);
   }
 
+  /**
+   * §19: a claimed rebalance waits for the trader instead of trading: out of processing (lease checked) into
+   * `rebalance_awaiting_set`, scored by `approval.autoApproveAt` (+inf when null, i.e. `confirm`); its
+   * `accountId:command` stays taken. Answers the updated record.
+   */
+  async awaitApproval(id: string, owner: string, req: AwaitApproval): Promise<EventRecord> {
+    const result = toJson(plainObject(req.result, 'result'), 'result');
+    const approval = toJson(plainObject(req.approval, 'approval'), 'approval');
+    let score = '+inf';
+    if (req.approval.autoApproveAt !== null) {
+      const at = Date.parse(req.approval.autoApproveAt);
+      if (!Number.isFinite(at)) {
+        throw new QueueInvalidError(
+          `approval.autoApproveAt ${JSON.stringify(req.approval.autoApproveAt)} is not a time`,
+        );
+      }
+      score = String(at);
+    }
+    const reply = asReply(
+      await this.call('approval', this.now(), owner, [
+        'await',
+        id,
+        this.leaseOwner(owner),
+        result,
+        approval,
+        score,
+        req.note ?? '',
+      ]),
+    );
+    return this.recordOf(reply, 'put up for approval', id);
+  }
+
+  /** §19 Approve: awaiting → tail of the queue, marked approved with its plan hash; else `conflict`. */
+  async approve(id: string, expectedStatus?: EventStatus, by = 'operator'): Promise<EventRecord> {
+    this.checkExpected(expectedStatus);
+    const reply = asReply(await this.call('approval', this.now(), by, ['approve', id, expectedStatus ?? '']));
+    return this.recordOf(reply, 'approve', id);
+  }
+
+  /** §19 Reject: awaiting → done with `result: {rejectedByTrader: true, plan}`; frees `accountId:command`. */
+  async reject(id: string, expectedStatus?: EventStatus, by = 'operator'): Promise<EventRecord> {
+    this.checkExpected(expectedStatus);
+    const reply = asReply(await this.call('approval', this.now(), by, ['reject', id, expectedStatus ?? '']));
+    return this.recordOf(reply, 'reject', id);
+  }
+
+  /** §19 timer: awaiting events whose auto-approve time has come are approved (history `auto-approved`). */
+  async approveDue(): Promise<number> {
+    return this.drain(() => this.call('approval', this.now(), 'timer', ['due', BATCH]));
+  }
+
   // ------------------------------------------------------------------------------------------
   // Timers / recovery
 
@@ -501,12 +574,12 @@ export class EventQueue {
     return this.operate(id, 'retry', expectedStatus, '');
   }
 
-  /** Pending / delayed → held. */
+  /** Pending / delayed / awaiting → held (an awaiting event's timer stops). */
   async hold(id: string, expectedStatus?: EventStatus, reason?: string): Promise<EventRecord> {
     return this.operate(id, 'hold', expectedStatus, reason ?? '');
   }
 
-  /** Held → tail of the queue. */
+  /** Held → tail of the queue, or back to awaiting with a fresh timer when its approval is open (§19). */
   async release(id: string, expectedStatus?: EventStatus): Promise<EventRecord> {
     return this.operate(id, 'release', expectedStatus, '');
   }
@@ -613,7 +686,9 @@ export class EventQueue {
     if (query.state !== undefined && !(EVENT_STATUSES as readonly unknown[]).includes(query.state)) {
       throw new QueueInvalidError(`unknown state ${JSON.stringify(query.state)}`);
     }
-    const states: EventStatus[] = query.state ? [query.state] : ['active', 'pending', 'delayed', 'held', 'done'];
+    const states: EventStatus[] = query.state
+      ? [query.state]
+      : ['active', 'pending', 'awaiting', 'delayed', 'held', 'done'];
     const q = query.q?.trim().toLowerCase() ?? '';
     const accountId = query.accountId?.trim() ?? '';
 
@@ -652,9 +727,10 @@ export class EventQueue {
         .zcard(this.keys.delayed)
         .zcard(this.keys.held)
         .zcard(this.keys.done)
+        .zcard(this.keys.awaiting)
         .exec()) ?? [];
     const n = (i: number): number => Number(res[i]?.[1] ?? 0);
-    return { pending: n(0), active: n(1), delayed: n(2), held: n(3), done: n(4) };
+    return { pending: n(0), awaiting: n(5), active: n(1), delayed: n(2), held: n(3), done: n(4) };
   }
 
   /**
@@ -794,6 +870,13 @@ export class EventQueue {
     return record;
   }
 
+  private recordOf(reply: Reply, op: string, id: string): EventRecord {
+    this.throwIfError(reply, op, id);
+    const record = this.parseOrNull(String(reply[1]), id);
+    if (!record) throw new QueueInvalidError(`event ${id} was moved, but its record is unreadable`);
+    return record;
+  }
+
   private parseOrNull(raw: string, id: string): EventRecord | null {
     try {
       return parseRecord(raw);
@@ -834,6 +917,7 @@ export class EventQueue {
     this.tickRunning = (async () => {
       try {
         await this.promoteDue();
+        await this.approveDue();
         await this.recoverExpired();
         const now = this.now();
         if (now - this.lastPurge >= this.purgeIntervalMs) {
@@ -866,11 +950,13 @@ export class EventQueue {
         .zscore(this.keys.held, id)
         .zscore(this.keys.done, id)
         .lpos(this.keys.queue, id)
+        .zscore(this.keys.awaiting, id)
         .exec()) ?? [];
     const hit = (i: number): boolean => res[i]?.[1] != null;
     if (hit(0)) return 'active';
     if (hit(1)) return 'delayed';
     if (hit(2)) return 'held';
+    if (hit(5)) return 'awaiting';
     if (hit(3)) return 'done';
     if (hit(4)) return 'pending';
     return null;
@@ -886,6 +972,8 @@ export class EventQueue {
         return this.redis.zrange(this.keys.delayed, start, String(stop));
       case 'held':
         return this.redis.zrange(this.keys.held, start, String(stop));
+      case 'awaiting':
+        return this.redis.zrange(this.keys.awaiting, start, String(stop));
       case 'done':
         return this.redis.zrevrange(this.keys.done, start, stop);
     }

@@ -11,6 +11,8 @@
  * - `active_events`          SET    `accountId:command` of every event not yet done
  * - `rebalance_processing`   ZSET   ids being processed, score = lease deadline (ms)
  * - `rebalance_held_set`     ZSET   ids on hold, score = time held (ms)
+ * - `rebalance_awaiting_set` ZSET   ids awaiting the trader's approval (§19), score = auto-approve time (ms),
+ *                                   or +inf for `confirm`; their `accountId:command` stays in active_events
  * - `rebalance_event:<id>`   STRING the event record (§4) as JSON. The id follows the colon as is
  *                                   (no braces). Layout: the scalar fields first, then
  *                                   `"payload":…,"result":…` last (see record.ts) so that Lua can
@@ -45,6 +47,7 @@ export interface QueueKeys {
   activeEvents: string;
   processing: string;
   held: string;
+  awaiting: string;
   history: string;
   done: string;
   activeOwner: string;
@@ -74,6 +77,7 @@ export function queueKeys(keyPrefix = ''): QueueKeys {
     activeEvents: k('active_events'),
     processing: k('rebalance_processing'),
     held: k('rebalance_held_set'),
+    awaiting: k('rebalance_awaiting_set'),
     history: k('rebalance_history'),
     done: k('rebalance_done'),
     activeOwner: k('rebalance_active_owner'),
@@ -96,7 +100,7 @@ export function eventHistoryKey(keys: QueueKeys, id: string): string {
 /**
  * The KEYS every script receives, in this order (the header of each .lua file names them):
  * 1 queue, 2 delayed, 3 active_events, 4 processing, 5 held, 6 history, 7 done, 8 active owner,
- * 9 account lease, 10 paused.
+ * 9 account lease, 10 paused, 11 awaiting.
  */
 export function scriptKeys(keys: QueueKeys): string[] {
   return [
@@ -110,7 +114,8 @@ export function scriptKeys(keys: QueueKeys): string[] {
     keys.activeOwner,
     keys.accountLease,
     keys.paused,
+    keys.awaiting,
   ];
 }
 
-export const SCRIPT_KEY_COUNT = 10;
+export const SCRIPT_KEY_COUNT = 11;

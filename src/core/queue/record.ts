@@ -8,6 +8,7 @@ import {
   EVENT_STATUSES,
   isCommand,
   type Command,
+  type EventApproval,
   type EventError,
   type EventRecord,
   type EventStatus,
@@ -42,6 +43,25 @@ function parseError(v: unknown): EventError | null {
   const e: EventError = { kind: v.kind as EventError['kind'], message: v.message, at: isStr(v.at) ? v.at : '' };
   if (typeof v.code === 'number') e.code = v.code;
   return e;
+}
+
+function parseApproval(v: unknown): EventApproval | null {
+  if (v === null || v === undefined) return null;
+  if (!isObj(v) || !isStr(v.requestedAt) || !isStr(v.planHash) || !isStrOrNull(v.autoApproveAt ?? null)) {
+    throw new RecordError('approval is malformed');
+  }
+  const optStr = (x: unknown): string | null => (isStr(x) ? x : null);
+  const a: EventApproval = {
+    requestedAt: v.requestedAt,
+    autoApproveAt: optStr(v.autoApproveAt),
+    planHash: v.planHash,
+    minutes: typeof v.minutes === 'number' && Number.isFinite(v.minutes) ? v.minutes : null,
+    approvedAt: optStr(v.approvedAt),
+    approvedBy: optStr(v.approvedBy),
+    approvedHash: optStr(v.approvedHash),
+  };
+  if (isStr(v.note)) a.note = v.note;
+  return a;
 }
 
 /** Parses and checks a stored record; throws RecordError saying what is wrong. */
@@ -86,6 +106,7 @@ export function parseRecord(raw: string): EventRecord {
   };
   if (v.heldReason !== undefined) record.heldReason = isStr(v.heldReason) ? v.heldReason : null;
   if (v.needsAttention !== undefined) record.needsAttention = v.needsAttention === true;
+  if (v.approval !== undefined && v.approval !== null) record.approval = parseApproval(v.approval);
   return record;
 }
 

@@ -8,7 +8,9 @@ import { ordersOf, type PlannedOrder } from '../../domain/planner';
 import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
 import type { CommandRun } from '../processor';
 import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
+import { approvalGate } from '../approval';
 import { driftOf, planFor, targetsFor, weightsByTarget } from '../planning';
+import { reportFor } from '../report';
 
 /** Weights per symbol of a plan's current holdings. */
 function weightsOf(plan: Plan): Record<string, number> {
@@ -174,6 +176,7 @@ export async function rebalance(
   // The preview a trader would have seen, from the same function, before anything is sent.
   const preview = await planFor(deps, event, account, targets, 'all', log);
   refuseBreaches(preview.plan);
+  approvalGate(event, account, preview.plan, deps.now()); // §19: may wait for the trader instead of trading
   const traded = preview.plan.rows.filter((r) => r.order).map((r) => r.symbol);
   await checkMarketHours(deps, traded);
 
@@ -218,5 +221,6 @@ export async function rebalance(
     residuals: after.plan.rows.flatMap((r) =>
       r.residualShares ? [{ symbol: r.symbol, shares: r.residualShares }] : [],
     ),
+    report: await reportFor(deps, preview.plan, after.plan, orders, log), // §20
   };
 }

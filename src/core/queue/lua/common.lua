@@ -4,7 +4,7 @@
 --   KEYS[1] rebalance_queue LIST      KEYS[2] rebalance_delayed_set ZSET  KEYS[3] active_events SET
 --   KEYS[4] rebalance_processing ZSET KEYS[5] rebalance_held_set ZSET     KEYS[6] rebalance_history STREAM
 --   KEYS[7] rebalance_done ZSET       KEYS[8] rebalance_active_owner HASH KEYS[9] rebalance_account_lease HASH
---   KEYS[10] rebalance_paused STRING
+--   KEYS[10] rebalance_paused STRING  KEYS[11] rebalance_awaiting_set ZSET (§19)
 --   ARGV[1] prefix of rebalance_event:<id> (`rebalance_event_history:<id>` is derived from it)
 --   ARGV[2] pub/sub channel of changes
 --   ARGV[3] now (ms)   ARGV[4] now (ISO-8601 UTC)   ARGV[5] by (who/what acts)
@@ -16,7 +16,7 @@
 -- Records are JSON with the scalar fields first and `,"payload":…,"result":…}` last (record.ts);
 -- only the scalar head is decoded and re-encoded here, so payload / result keep their exact text
 -- (Redis's cjson would turn [] into {} and round numbers to 14 digits).
-local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC, K_HELD, K_HIST, K_DONE, K_OWNER, K_LEASE, K_PAUSED
+local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC, K_HELD, K_HIST, K_DONE, K_OWNER, K_LEASE, K_PAUSED, K_AWAIT
 local EV_PREFIX, EV_HIST_PREFIX, CHANNEL, NOW_MS, NOW_ISO, NOW_JSON, BY, HIST_LIMIT, NULL
 -- The QueueChanges of this call (record_change), published as one message when it ends (publish_changes).
 local CHANGES
@@ -26,7 +26,7 @@ local CHANGES
 local function bind(KEYS, ARGV)
   K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
   K_HELD, K_HIST, K_DONE = KEYS[5], KEYS[6], KEYS[7]
-  K_OWNER, K_LEASE, K_PAUSED = KEYS[8], KEYS[9], KEYS[10]
+  K_OWNER, K_LEASE, K_PAUSED, K_AWAIT = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
   EV_PREFIX, CHANNEL = ARGV[1], ARGV[2]
   -- `<keyPrefix>rebalance_event:` → `<keyPrefix>rebalance_event_history:` (keys.ts eventHistoryPrefix)
   EV_HIST_PREFIX = string.sub(EV_PREFIX, 1, -2) .. '_history:'
@@ -181,12 +181,50 @@ local function drop_record(id)
   redis.call('DEL', EV_PREFIX .. id, EV_HIST_PREFIX .. id)
 end
 
+-- The index of the `}` or `]` that closes the JSON object / array opening at `i` of `s`, or nil.
+-- Strings are skipped whole (a quote inside one is always escaped), so braces in text do not count.
+local function json_close(s, i)
+  local depth = 0
+  while true do
+    local j = string.find(s, '[{}%[%]"]', i)
+    if not j then return nil end
+    local c = string.sub(s, j, j)
+    if c == '"' then
+      local k = j + 1
+      while true do
+        local q = string.find(s, '["\\]', k)
+        if not q then return nil end
+        if string.sub(s, q, q) == '\\' then k = q + 2 else k = q + 1; break end
+      end
+      i = k
+    else
+      if c == '{' or c == '[' then depth = depth + 1 else depth = depth - 1 end
+      if depth == 0 then return j end
+      i = j + 1
+    end
+  end
+end
+
+-- The payload text and the result text of a tail in our layout (`,"payload":{…},"result":…}`), or nil.
+local function split_tail(tail)
+  if string.sub(tail, 1, #PAYLOAD_MARK) ~= PAYLOAD_MARK then return nil end
+  local close = json_close(tail, #PAYLOAD_MARK + 1)
+  if not close or string.sub(tail, close + 1, close + 10) ~= ',"result":' or string.sub(tail, -1) ~= '}' then
+    return nil
+  end
+  return string.sub(tail, #PAYLOAD_MARK + 1, close), string.sub(tail, close + 11, -2)
+end
+
 -- The tail with `result_json` as the result. Our records end in `,"result":null}` until done; a
--- result already there (hand edit) makes the payload re-encoded. nil when unreadable.
+-- result already there (an approval's plan, §19) is cut off at the end of the payload, so the payload
+-- keeps its exact text; only a tail not in our layout (hand edit) has its payload re-encoded. nil when
+-- unreadable.
 local function replace_result(tail, result_json)
   if string.sub(tail, -#RESULT_NULL_TAIL) == RESULT_NULL_TAIL then
     return string.sub(tail, 1, -#RESULT_NULL_TAIL - 1) .. ',"result":' .. result_json .. '}'
   end
+  local payload = split_tail(tail)
+  if payload then return PAYLOAD_MARK .. payload .. ',"result":' .. result_json .. '}' end
   local ok, rest = pcall(cjson.decode, '{' .. string.sub(tail, 2))
   if not ok or type(rest) ~= 'table' then return nil end
   local payload = rest.payload
@@ -199,6 +237,7 @@ local function state_of(id)
   if redis.call('ZSCORE', K_PROC, id) then return 'active' end
   if redis.call('ZSCORE', K_DELAYED, id) then return 'delayed' end
   if redis.call('ZSCORE', K_HELD, id) then return 'held' end
+  if redis.call('ZSCORE', K_AWAIT, id) then return 'awaiting' end
   if redis.call('ZSCORE', K_DONE, id) then return 'done' end
   if redis.call('LPOS', K_QUEUE, id) then return 'pending' end
   return nil
@@ -300,3 +339,46 @@ local function claim_first(owner, deadline)
   return out
 end
 
+
+-- ISO-8601 UTC of a time in ms (days to civil date after H. Hinnant), as JavaScript's toISOString.
+local function iso_of_ms(ms)
+  ms = math.floor(ms)
+  local secs = math.floor(ms / 1000)
+  local milli = ms - secs * 1000
+  local days = math.floor(secs / 86400)
+  local rest = secs - days * 86400
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d, math.floor(rest / 3600),
+    math.floor((rest % 3600) / 60), rest % 60, milli)
+end
+
+-- §19: true when the record waits for the trader's approval (asked for, not yet approved).
+local function approval_open(head)
+  local a = head.approval
+  return type(a) == 'table' and (a.approvedAt == nil or a.approvedAt == NULL)
+end
+
+-- §19: puts an event whose approval is open into rebalance_awaiting_set with a fresh timer
+-- (now + approval.minutes, or +inf for confirm) and notes it on the record; answers the state.
+local function arm_approval(id, head)
+  local a = head.approval
+  local minutes = tonumber(a.minutes)
+  if minutes and minutes > 0 then
+    local due = NOW_MS + math.floor(minutes * 60000 + 0.5)
+    redis.call('ZADD', K_AWAIT, due, id)
+    a.autoApproveAt = iso_of_ms(due)
+  else
+    redis.call('ZADD', K_AWAIT, '+inf', id)
+    a.autoApproveAt = NULL
+  end
+  return 'awaiting'
+end

@@ -8,7 +8,7 @@ function baseApi(health = makeHealth()) {
   return createFakeApi({
     health: () => health,
     queueStatus: () => ({
-      counts: { pending: 0, active: 0, delayed: 0, held: 0, done: 0 },
+      counts: { pending: 0, awaiting: 0, active: 0, delayed: 0, held: 0, done: 0 },
       paused: false,
       oldestPendingAgeMs: null,
     }),

@@ -1,7 +1,7 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import type { ComponentHealth, Health, Light } from '../../../shared/dto';
 import type { ConnectionState } from '../api/api-client';
-import { useHealth } from '../queries/use-queries';
+import { useHealth, useQueueStatus } from '../queries/use-queries';
 
 export const LIGHT_COLORS: Record<Light, string> = { green: 'green', amber: 'yellow', red: 'red' };
 
@@ -54,6 +54,7 @@ const UNKNOWN: ComponentHealth = { state: 'red', detail: 'no answer from the Reb
 /** Redis, IB Gateway, Zehnlabs feed and Processor lights with their one-line reasons, and the trading mode. */
 export function StatusStrip({ connection }: { connection: ConnectionState }) {
   const { data: health, isPending } = useHealth();
+  const awaiting = useQueueStatus().data?.counts.awaiting ?? 0;
   const waiting: ComponentHealth = { state: 'amber', detail: 'checking…' };
   const fallback = isPending ? waiting : UNKNOWN;
   return (
@@ -67,6 +68,11 @@ export function StatusStrip({ connection }: { connection: ConnectionState }) {
       {connection === 'reconnecting' && (
         <Badge color="yellow" variant="light" size="lg" data-testid="connection-badge">
           Reconnecting…
+        </Badge>
+      )}
+      {awaiting > 0 && (
+        <Badge component="a" href="#/queue" color="yellow" variant="filled" size="lg" data-testid="awaiting-badge">
+          {awaiting} awaiting approval
         </Badge>
       )}
       {COMPONENTS.map(([key, label]) => (

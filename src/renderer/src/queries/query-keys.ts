@@ -23,6 +23,7 @@ export const queryKeys = {
     list: (filters: LogFilters) => ['logs', filters] as const,
   },
   trades: () => ['trades'] as const,
+  reports: () => ['reports'] as const,
   feedLog: () => ['feed-log'] as const,
   strategies: () => ['strategies'] as const,
   config: () => ['config'] as const,

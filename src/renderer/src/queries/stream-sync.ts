@@ -35,6 +35,7 @@ export class StreamSync {
         this.invalidate(queryKeys.events.detail(change.id));
         this.invalidate(queryKeys.queueStatus());
         if (change.to === 'done' || change.to === null) this.invalidate(queryKeys.accounts());
+        if (change.to === 'done') this.invalidate(queryKeys.reports());
         break;
       }
       case 'health':

@@ -87,3 +87,9 @@ export function useFeedLog() {
   const api = useApi();
   return useQuery({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') });
 }
+
+/** §20: the reports of finished live rebalances, newest first. */
+export function useReports() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.reports(), queryFn: () => api.call('reports', { limit: 500 }) });
+}

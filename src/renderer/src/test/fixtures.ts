@@ -45,6 +45,8 @@ export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
     cashReservePercent: 1,
     replacementSet: 'ira',
     replacements: [{ source: 'DBC', target: 'PDBC', scale: 1 }],
+    approval: 'auto',
+    approvalMinutes: 10,
     active: true,
     lastRebalance: null,
     lastResult: null,

@@ -94,6 +94,19 @@ export function AccountCard({ account }: { account: AccountView }) {
                 </Badge>
               </Tooltip>
             )}
+            {account.approval !== 'auto' && (
+              <Tooltip
+                label={
+                  account.approval === 'confirm'
+                    ? 'Rebalances wait in Queue › Awaiting approval until you approve them.'
+                    : `Rebalances wait ${account.approvalMinutes} min in Queue › Awaiting approval, then trade unless held or rejected.`
+                }
+              >
+                <Badge color="yellow" variant="light" data-testid="approval-badge">
+                  {account.approval === 'confirm' ? 'approval: confirm' : `approval: ${account.approvalMinutes} min`}
+                </Badge>
+              </Tooltip>
+            )}
             {!account.enabled && (
               <Badge color="gray" variant="outline">
                 disabled

@@ -44,6 +44,19 @@ describe('Accounts page', () => {
     expect(within(screen.getByLabelText('Account U7654321')).getByText('LIVE')).toBeInTheDocument();
   });
 
+  it('marks an account whose rebalances wait for approval (§19)', async () => {
+    const { api } = accountsApi([
+      makeAccount(),
+      makeAccount({ accountId: 'DU222222', approval: 'confirm' }),
+      makeAccount({ accountId: 'DU333333', approval: 'timer', approvalMinutes: 0.5 }),
+    ]);
+    renderWithApi(<AccountsPage />, api);
+    const confirm = await screen.findByLabelText('Account DU222222');
+    expect(within(confirm).getByText('approval: confirm')).toBeInTheDocument();
+    expect(within(screen.getByLabelText('Account DU333333')).getByText('approval: 0.5 min')).toBeInTheDocument();
+    expect(within(screen.getByLabelText('Account DU123456')).queryByTestId('approval-badge')).not.toBeInTheDocument();
+  });
+
   it('previews: queues print-rebalance, waits for the event, then shows the plan table', async () => {
     const { api, store } = accountsApi([makeAccount()]);
     renderWithApi(<AccountsPage />, api);

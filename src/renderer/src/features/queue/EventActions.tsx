@@ -3,7 +3,7 @@ import type { KeyboardEvent, MouseEvent } from 'react';
 import type { EventRecord } from '../../../../shared/dto';
 import { ACTION_LABELS, canApply, type EventAction } from './event-actions';
 
-const ACTIONS: readonly EventAction[] = ['retry', 'hold', 'release', 'delete'];
+const ACTIONS: readonly EventAction[] = ['approve', 'reject', 'retry', 'hold', 'release', 'delete'];
 
 interface EventActionsProps {
   event: EventRecord;
@@ -20,7 +20,7 @@ function handlers(action: EventAction, { event, onAction }: EventActionsProps) {
   };
 }
 
-/** Retry, Hold / Release and Delete for one event, as far as its state allows (nothing for an active event). */
+/** Approve / Reject, Retry, Hold / Release and Delete for one event, as far as its state allows (nothing for an active event). */
 export function EventActions(props: EventActionsProps & { size?: string }) {
   return (
     <Group gap={4} wrap="nowrap" justify="flex-end">
@@ -28,8 +28,8 @@ export function EventActions(props: EventActionsProps & { size?: string }) {
         <Button
           key={action}
           size={props.size ?? 'compact-xs'}
-          variant="default"
-          c={action === 'delete' ? 'red' : undefined}
+          variant={action === 'approve' ? 'filled' : 'default'}
+          c={action === 'delete' || action === 'reject' ? 'red' : undefined}
           {...handlers(action, props)}
         >
           {ACTION_LABELS[action]}
@@ -50,7 +50,7 @@ export function RowActions(props: EventActionsProps) {
         <button
           key={action}
           type="button"
-          className={action === 'delete' ? 'row-btn danger' : 'row-btn'}
+          className={action === 'delete' || action === 'reject' ? 'row-btn danger' : 'row-btn'}
           {...handlers(action, props)}
         >
           {ACTION_LABELS[action]}

@@ -1,9 +1,10 @@
 import { Alert, Badge, Code, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { EventRecord, LogLine } from '../../../../shared/dto';
+import type { EventRecord, LogLine, TradeReport } from '../../../../shared/dto';
 import { ordersOf, planOf } from '../../components/CommandResultView';
 import { EmptyState } from '../../components/EmptyState';
 import { FillsTable, OrdersTable, PlanTable } from '../../components/ResultTables';
 import { RelativeTime } from '../../components/RelativeTime';
+import { ReportTable } from '../../components/ReportTable';
 import { formatClock, formatCountdown, formatExact } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useEventDetail, useTrades } from '../../queries/use-queries';
@@ -12,6 +13,7 @@ import type { EventAction } from './event-actions';
 
 const STATUS_COLORS: Record<EventRecord['status'], string> = {
   pending: 'gray',
+  awaiting: 'yellow',
   active: 'blue',
   delayed: 'yellow',
   held: 'gray',
@@ -68,6 +70,7 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
   const trades = useTrades();
   const plan = planOf(event.result);
   const orders = ordersOf(event.result);
+  const report = (event.result as { report?: TradeReport } | null)?.report ?? null;
   const fills = (trades.data?.trades ?? []).filter((t) => t.eventId === event.id);
   return (
     <Stack gap="md">
@@ -117,6 +120,19 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
         </Alert>
       )}
       {event.heldReason && <Alert color="gray">Held: {event.heldReason}</Alert>}
+      {event.approval && (
+        <Alert color={event.status === 'awaiting' ? 'yellow' : 'gray'} variant="light" title="Approval">
+          {event.status === 'awaiting'
+            ? event.approval.autoApproveAt
+              ? `Awaits approval; auto-approves in ${formatCountdown(event.approval.autoApproveAt, now)}.`
+              : 'Awaits your approval.'
+            : event.approval.approvedAt
+              ? `Approved by ${event.approval.approvedBy ?? 'the trader'} ${formatExact(event.approval.approvedAt)}.`
+              : `Approval asked ${formatExact(event.approval.requestedAt)}.`}
+          {event.approval.note ? ` ${event.approval.note}.` : ''}
+          {(event.result as { rejectedByTrader?: boolean } | null)?.rejectedByTrader ? ' Rejected by the trader.' : ''}
+        </Alert>
+      )}
       <Section title="Payload">
         <Code block style={{ maxHeight: 200, overflow: 'auto' }}>
           {JSON.stringify(event.payload, null, 2)}
@@ -125,6 +141,11 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
       {plan && (
         <Section title="Plan">
           <PlanTable plan={plan} />
+        </Section>
+      )}
+      {report && (
+        <Section title="Report">
+          <ReportTable report={report} />
         </Section>
       )}
       {orders && (

@@ -45,6 +45,14 @@ function StateCell({ event, now }: { event: EventRecord; now: number }) {
     );
   }
   if (event.status === 'active') return <span className="xs tone-active">processing</span>;
+  if (event.status === 'awaiting') {
+    const at = event.approval?.autoApproveAt;
+    return (
+      <span className="xs tone-delayed" title={formatExact(at)}>
+        {at ? `auto-approves in ${formatCountdown(at, now)}` : 'awaiting approval'}
+      </span>
+    );
+  }
   if (event.status === 'done') {
     return (
       <span className="xs tone-done" title={formatExact(event.updatedAt)}>

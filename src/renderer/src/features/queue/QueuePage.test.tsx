@@ -12,7 +12,7 @@ function queueApi(events: EventRecord[]) {
   const store = { events };
   const api = createFakeApi({
     queueStatus: () => ({
-      counts: { pending: 0, active: 0, delayed: 0, held: 0, done: 0 },
+      counts: { pending: 0, awaiting: 0, active: 0, delayed: 0, held: 0, done: 0 },
       paused: false,
       oldestPendingAgeMs: null,
     }),
@@ -22,6 +22,8 @@ function queueApi(events: EventRecord[]) {
     },
     retry: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'pending' }),
     hold: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'held' }),
+    approve: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'pending' }),
+    reject: (input) => ({ ...store.events.find((e) => e.id === input.id)!, status: 'done' }),
     delete: (input) => ({ deleted: input.id }),
     getEvent: (input) => ({ event: store.events.find((e) => e.id === input.id)!, history: [], logs: [] }),
     trades: () => ({ trades: [] }),
@@ -64,7 +66,7 @@ describe('Queue page', () => {
     for (const event of EVENTS) expect(rowOf(event.id)).toBeInTheDocument();
 
     const delayed = rowOf('sig-0:DU444444');
-    expect(within(delayed).getByText(/retry in 01:(29|30)/)).toBeInTheDocument();
+    expect(within(delayed).getByText(/retry in 01:[0-3]\d/)).toBeInTheDocument();
     expect(within(delayed).getByText('transient: IB Gateway not connected')).toBeInTheDocument();
     expect(within(rowOf('sig-0:DU555555')).getByText('needs attention')).toBeInTheDocument();
     expect(within(rowOf('sig-0:DU333333')).queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
@@ -141,7 +143,8 @@ describe('Queue page', () => {
     renderWithApi(<QueuePage />, api);
     await screen.findByRole('heading', { name: /Held\s*1/ });
     await userEvent.click(within(rowOf('sig-0:DU555555')).getByText('DU555555'));
-    const dialog = await screen.findByRole('dialog');
+    // the drawer is loaded lazily: on a loaded machine that can take more than the default second
+    const dialog = await screen.findByRole('dialog', {}, { timeout: 10_000 });
     expect(await within(dialog).findByText('Payload')).toBeInTheDocument();
     expect(within(dialog).getByText('insufficient buying power', { exact: false })).toBeInTheDocument();
     expect(api.callsOf('getEvent')).toEqual([{ id: 'sig-0:DU555555' }]);
@@ -167,5 +170,95 @@ describe('Queue page', () => {
     await waitFor(() =>
       expect(api.callsOf('listEvents')).toContainEqual({ state: 'done', q: undefined, limit: 1_200 }),
     );
+  });
+
+  describe('Awaiting approval (§19)', () => {
+    const planRow = (symbol: string, order: { side: 'BUY' | 'SELL'; quantity: number } | null, value: number) => ({
+      symbol,
+      currentShares: 0,
+      currentValue: 0,
+      currentWeight: 0.1,
+      targetWeight: 0.4,
+      targetShares: 10,
+      price: 100,
+      delta: 10,
+      order,
+      estimatedValue: value,
+    });
+    const waiting = (id: string, accountId: string, autoApproveAt: string | null) =>
+      makeEvent({
+        id,
+        accountId,
+        status: 'awaiting',
+        approval: { requestedAt: '2026-03-02T15:00:00.000Z', autoApproveAt, planHash: 'h', minutes: 10 },
+        result: {
+          plan: {
+            accountId,
+            strategy: 's',
+            asOf: null,
+            netLiquidation: 10_000,
+            cash: 10_000,
+            cashReservePercent: 1,
+            investable: 9_900,
+            rows: [planRow('SPY', { side: 'BUY', quantity: 12 }, 6_543.21), planRow('GLD', null, 0)],
+            warnings: [],
+            createdAt: '2026-03-02T15:00:00.000Z',
+          },
+        },
+      });
+    const AWAITING = [
+      waiting('sig-9:DU666666', 'DU666666', new Date(Date.now() + 5 * 60_000).toISOString()),
+      waiting('sig-9:DU777777', 'DU777777', null),
+      ...EVENTS,
+    ];
+
+    it('sits between Pending and Active with the plan inline and the countdown', async () => {
+      const { api } = queueApi(AWAITING);
+      renderWithApi(<QueuePage />, api);
+      const heading = await screen.findByRole('heading', { name: /Awaiting approval\s*2/ });
+      const titles = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent?.replace(/\d+$/, '').trim());
+      expect(titles.slice(0, 3)).toEqual(['Pending', 'Awaiting approval', 'Active']);
+      expect(heading).toBeInTheDocument();
+      const timer = rowOf('sig-9:DU666666');
+      expect(within(timer).getByText(/auto-approves in 0[45]:\d\d/)).toBeInTheDocument();
+      const plan = within(timer).getByRole('table', { name: 'Plan of DU666666' });
+      expect(within(plan).getByText('BUY 12')).toBeInTheDocument();
+      expect(within(plan).getAllByText(/6,543\.21/).length).toBe(2); // the order and the total
+      expect(within(plan).getByText('GLD')).toBeInTheDocument();
+      expect(within(rowOf('sig-9:DU777777')).getByText('waits for your approval')).toBeInTheDocument();
+    });
+
+    it('approves with the state the trader saw, and rejects only after a confirmation', async () => {
+      const { api } = queueApi(AWAITING);
+      renderWithApi(<QueuePage />, api);
+      await screen.findByRole('heading', { name: /Awaiting approval\s*2/ });
+      await userEvent.click(within(rowOf('sig-9:DU666666')).getByRole('button', { name: 'Approve' }));
+      await waitFor(() =>
+        expect(api.callsOf('approve')).toEqual([{ id: 'sig-9:DU666666', expectedStatus: 'awaiting' }]),
+      );
+      await userEvent.click(within(rowOf('sig-9:DU777777')).getByRole('button', { name: 'Reject' }));
+      expect(api.callsOf('reject')).toEqual([]);
+      await userEvent.click(await screen.findByRole('button', { name: 'Reject plan' }));
+      await waitFor(() =>
+        expect(api.callsOf('reject')).toEqual([{ id: 'sig-9:DU777777', expectedStatus: 'awaiting' }]),
+      );
+    });
+
+    it('approves the selected rows in bulk', async () => {
+      const { api } = queueApi(AWAITING);
+      renderWithApi(<QueuePage />, api);
+      await screen.findByRole('heading', { name: /Awaiting approval\s*2/ });
+      await userEvent.click(screen.getByRole('checkbox', { name: 'Select sig-9:DU666666' }));
+      await userEvent.click(screen.getByRole('checkbox', { name: 'Select sig-9:DU777777' }));
+      await userEvent.click(screen.getByRole('checkbox', { name: 'Select sig-1:DU111111' }));
+      await userEvent.click(screen.getByRole('button', { name: 'Approve 2 selected' }));
+      await waitFor(() => expect(api.callsOf('approve')).toHaveLength(2));
+      expect(
+        api
+          .callsOf('approve')
+          .map((c) => c.id)
+          .sort(),
+      ).toEqual(['sig-9:DU666666', 'sig-9:DU777777']);
+    });
   });
 });

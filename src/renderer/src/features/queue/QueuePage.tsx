@@ -14,7 +14,7 @@ import { QueueSection } from './QueueSection';
 /** Loaded and mounted when an event is first opened: the page's first render does without it (§16). */
 const EventDrawer = lazy(() => import('./EventDrawer').then((m) => ({ default: m.EventDrawer })));
 
-const BULK_ACTIONS: EventAction[] = ['retry', 'hold', 'release', 'delete'];
+const BULK_ACTIONS: EventAction[] = ['approve', 'retry', 'hold', 'release', 'delete'];
 
 function PauseButton() {
   const api = useApi();
@@ -54,7 +54,7 @@ function PauseButton() {
   );
 }
 
-/** The queue: Pending, Active, Delayed, Held and Done, with search, row and bulk actions and an event's detail. */
+/** The queue: Pending, Awaiting approval, Active, Delayed, Held and Done, with search, row and bulk actions and an event's detail. */
 export function QueuePage() {
   const api = useApi();
   const [search, setSearch] = useState('');
@@ -167,7 +167,7 @@ export function QueuePage() {
               <Button
                 key={action}
                 size="compact-sm"
-                variant="default"
+                variant={action === 'approve' ? 'filled' : 'default'}
                 c={action === 'delete' ? 'red' : undefined}
                 loading={bulkBusy === action}
                 onClick={() => void runBulk(action)}

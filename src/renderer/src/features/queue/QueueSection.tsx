@@ -5,10 +5,12 @@ import { EmptyState } from '../../components/EmptyState';
 import { useNow } from '../../lib/use-now';
 import { useVirtualRows } from '../../lib/use-virtual-rows';
 import type { EventAction } from './event-actions';
+import { AwaitingList } from './AwaitingList';
 import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
 
 export const SECTION_TITLES: Record<EventStatus, string> = {
   pending: 'Pending',
+  awaiting: 'Awaiting approval',
   active: 'Active',
   delayed: 'Delayed',
   held: 'Held',
@@ -17,6 +19,7 @@ export const SECTION_TITLES: Record<EventStatus, string> = {
 
 const SECTION_COLORS: Record<EventStatus, string> = {
   pending: 'gray',
+  awaiting: 'yellow',
   active: 'blue',
   delayed: 'yellow',
   held: 'gray',
@@ -25,6 +28,8 @@ const SECTION_COLORS: Record<EventStatus, string> = {
 
 const EMPTY_TEXT: Record<EventStatus, string> = {
   pending: 'No events waiting — signals from Zehnlabs land here; Rebalance now on an account adds one.',
+  awaiting:
+    'Nothing awaits approval. A rebalance of an account set to confirm or timer (Settings → Accounts) waits here with its plan.',
   active: 'Nothing is being processed right now. A worker takes the next pending event as soon as one is queued.',
   delayed: 'No failed events. An event that fails (gateway down, market closed …) waits here and is retried by itself.',
   held: 'Nothing on hold. Hold an event to keep it from being processed until you release it.',
@@ -110,6 +115,15 @@ export function QueueSection(props: QueueSectionProps) {
         <EmptyState>
           {loading ? 'Loading…' : searching ? `No ${title.toLowerCase()} events match the search.` : EMPTY_TEXT[status]}
         </EmptyState>
+      ) : status === 'awaiting' ? (
+        <AwaitingList
+          events={events}
+          now={now}
+          selected={selected}
+          onToggle={props.onToggle}
+          onOpen={props.onOpen}
+          onAction={props.onAction}
+        />
       ) : (
         <>
           <EventRowHeader />

@@ -9,17 +9,21 @@ import { shortId } from '../../lib/format';
 import { adviceFor, notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
 
-export type EventAction = 'retry' | 'hold' | 'release' | 'delete';
+export type EventAction = 'approve' | 'reject' | 'retry' | 'hold' | 'release' | 'delete';
 
-/** Which states each operator action applies to (§5 rule 7). */
+/** Which states each operator action applies to (§5 rule 7, §19 approve / reject). */
 export const ACTION_STATES: Record<EventAction, readonly EventStatus[]> = {
+  approve: ['awaiting'],
+  reject: ['awaiting'],
   retry: ['delayed', 'held'],
-  hold: ['pending', 'delayed'],
+  hold: ['pending', 'delayed', 'awaiting'],
   release: ['held'],
-  delete: ['pending', 'delayed', 'held', 'done'],
+  delete: ['pending', 'awaiting', 'delayed', 'held', 'done'],
 };
 
 export const ACTION_LABELS: Record<EventAction, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
   retry: 'Retry',
   hold: 'Hold',
   release: 'Release',
@@ -27,6 +31,8 @@ export const ACTION_LABELS: Record<EventAction, string> = {
 };
 
 const DONE_WORDS: Record<EventAction, string> = {
+  approve: 'Approved',
+  reject: 'Rejected',
   retry: 'Queued again',
   hold: 'Held',
   release: 'Released',
@@ -94,10 +100,29 @@ export function useEventActions(): (action: EventAction, events: EventRecord[]) 
     [api, client],
   );
 
+  const confirmReject = useCallback(
+    (events: EventRecord[]) =>
+      new Promise<boolean>((resolve) => {
+        const one = events.length === 1 ? events[0] : undefined;
+        modals.openConfirmModal({
+          title: one ? 'Reject this plan?' : `Reject ${events.length} plans?`,
+          children: one
+            ? `The rebalance of ${one.accountId} is finished without trading; the next signal plans again.`
+            : `${events.length} rebalances are finished without trading; the next signal plans again.`,
+          labels: { confirm: one ? 'Reject plan' : `Reject ${events.length} plans`, cancel: 'Cancel' },
+          confirmProps: { color: 'red' },
+          onConfirm: () => void perform('reject', events).then(resolve),
+          onCancel: () => resolve(false),
+        });
+      }),
+    [perform],
+  );
+
   return useCallback(
     (action: EventAction, events: EventRecord[]) => {
       const applicable = events.filter((event) => canApply(action, event));
       if (applicable.length === 0) return Promise.resolve(false);
+      if (action === 'reject') return confirmReject(applicable);
       if (action !== 'delete') return perform(action, applicable);
       return new Promise<boolean>((resolve) => {
         const one = applicable.length === 1 ? applicable[0] : undefined;
@@ -113,6 +138,6 @@ export function useEventActions(): (action: EventAction, events: EventRecord[]) 
         });
       });
     },
-    [perform],
+    [perform, confirmReject],
   );
 }

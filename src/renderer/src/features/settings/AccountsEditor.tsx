@@ -14,6 +14,8 @@ interface AccountDraft {
   strategy?: unknown;
   cashReservePercent?: unknown;
   replacementSet?: unknown;
+  approval?: unknown;
+  approvalMinutes?: unknown;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -114,6 +116,7 @@ export function AccountsEditor({
               <Table.Th>Strategy</Table.Th>
               <Table.Th w={100}>Reserve %</Table.Th>
               <Table.Th w={130}>Replacement set</Table.Th>
+              <Table.Th w={120}>Approval</Table.Th>
               <Table.Th w={40} />
             </Table.Tr>
           </Table.Thead>
@@ -189,6 +192,26 @@ export function AccountsEditor({
                       allowDeselect={false}
                       error={form.error(`${base}.replacementSet`)}
                     />
+                  </Table.Td>
+                  <Table.Td>
+                    <Select
+                      size="xs"
+                      aria-label="Approval"
+                      data={[
+                        { value: 'auto', label: 'auto' },
+                        { value: 'confirm', label: 'confirm' },
+                        { value: 'timer', label: 'timer' },
+                      ]}
+                      value={str(account.approval) || 'auto'}
+                      onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
+                      allowDeselect={false}
+                      error={form.error(`${base}.approval`)}
+                    />
+                    {account.approval === 'timer' && (
+                      <div style={{ marginTop: 4 }} title="Minutes before the plan trades by itself (0.1 = 6 s)">
+                        <NumberBox path={`${base}.approvalMinutes`} ariaLabel="Approval minutes" unit="min" />
+                      </div>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <ActionIcon

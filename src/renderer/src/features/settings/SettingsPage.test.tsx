@@ -220,6 +220,21 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(settings.management.token).toBe('');
   });
 
+  it("sets an account's approval to timer with its minutes, fractions allowed (§19)", async () => {
+    const api = settingsApi();
+    renderWithApi(<SettingsPage />, api);
+    const row = await accountRow(0);
+    await userEvent.click(within(row).getByLabelText('Approval', { selector: 'input:not([type=hidden])' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'timer' }));
+    const minutes = await within(row).findByLabelText('Approval minutes');
+    await userEvent.clear(minutes);
+    await userEvent.type(minutes, '0.5');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(1));
+    const settings = api.callsOf('putConfig')[0]!.settings as { accounts: Record<string, unknown>[] };
+    expect(settings.accounts[0]).toMatchObject({ approval: 'timer', approvalMinutes: 0.5 });
+  });
+
   it('asks before switching to live and then sends confirmLive', async () => {
     const api = settingsApi();
     renderWithApi(<SettingsPage />, api);

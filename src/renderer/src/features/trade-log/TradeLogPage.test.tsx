@@ -31,6 +31,7 @@ describe('Trade log page', () => {
       trades: () => ({ trades: [trade] }),
       accounts: () => ({ accounts: [makeAccount()] }),
       feedLog: () => ({ entries: [] }),
+      reports: () => ({ reports: [], total: 0 }),
     });
     renderWithApi(<TradeLogPage />, api);
     const log = await screen.findByRole('log', { name: 'Log lines' });

@@ -7,6 +7,7 @@ import { formatExact } from '../../lib/format';
 import type { LogFilters } from '../../queries/query-keys';
 import { useAccounts, useLogs, useTrades } from '../../queries/use-queries';
 import { FeedLog } from './FeedLog';
+import { ReportsPanel } from './ReportsPanel';
 import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
 
@@ -168,6 +169,7 @@ export function TradeLogPage() {
         </Group>
         <TradesTable trades={tradeRows} />
       </Paper>
+      <ReportsPanel />
       <Paper withBorder p="sm" radius="sm">
         <Title order={2} size="h5" mb="xs">
           Zehnlabs feed

@@ -1,0 +1,140 @@
+import { Button, Group, Paper, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Download } from 'lucide-react';
+import { useState } from 'react';
+import type { RebalanceReport } from '../../../../shared/dto';
+import { EmptyState } from '../../components/EmptyState';
+import { ReportTable } from '../../components/ReportTable';
+import { downloadText, toCsv } from '../../lib/csv';
+import { formatExact, formatMoney } from '../../lib/format';
+import { useReports } from '../../queries/use-queries';
+
+/** One CSV row per symbol of every report, with the rebalance's totals beside it. */
+export function reportsCsv(reports: RebalanceReport[]): string {
+  return toCsv(
+    [
+      'finishedAt',
+      'eventId',
+      'account',
+      'strategy',
+      'asOf',
+      'symbol',
+      'targetShares',
+      'finalShares',
+      'residualShares',
+      'planPrice',
+      'avgFillPrice',
+      'slippageBps',
+      'commission',
+      'ordersSent',
+      'ordersFilled',
+      'turnover',
+      'commissions',
+      'slippageCost',
+      'driftBefore',
+      'driftAfter',
+    ],
+    reports.flatMap((r) =>
+      r.rows.map((row) => [
+        r.finishedAt,
+        r.eventId,
+        r.accountId,
+        r.strategy,
+        r.asOf,
+        row.symbol,
+        row.targetShares,
+        row.finalShares,
+        row.residualShares,
+        row.planPrice,
+        row.avgFillPrice,
+        row.slippageBps,
+        row.commission,
+        r.totals.ordersSent,
+        r.totals.ordersFilled,
+        r.totals.turnover,
+        r.totals.commissions,
+        r.totals.slippageCost,
+        r.totals.driftBefore,
+        r.totals.driftAfter,
+      ]),
+    ),
+  );
+}
+
+/** Trade log › Reports (§20): one row per finished live rebalance, its detail on click, CSV export. */
+export function ReportsPanel() {
+  const reports = useReports();
+  const list = reports.data?.reports ?? [];
+  const [open, setOpen] = useState<string | null>(null);
+  const shown = list.find((r) => r.eventId === open) ?? null;
+  return (
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Reports">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h5">
+          Reports
+        </Title>
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<Download size={14} />}
+          disabled={list.length === 0}
+          aria-label="Export reports as CSV"
+          onClick={() =>
+            downloadText(`reports-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.csv`, reportsCsv(list))
+          }
+        >
+          Export CSV
+        </Button>
+      </Group>
+      {list.length === 0 ? (
+        <EmptyState>
+          {reports.isPending
+            ? 'Loading…'
+            : 'No reports yet — every finished live rebalance adds one here: what it intended against what it achieved.'}
+        </EmptyState>
+      ) : (
+        <Table striped highlightOnHover withTableBorder fz="sm" verticalSpacing={2} aria-label="Rebalance reports">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Finished</Table.Th>
+              <Table.Th>Account</Table.Th>
+              <Table.Th>Strategy</Table.Th>
+              <Table.Th className="num">Orders</Table.Th>
+              <Table.Th className="num">Turnover</Table.Th>
+              <Table.Th className="num">Slippage</Table.Th>
+              <Table.Th className="num">Drift before → after</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.map((r) => (
+              <Table.Tr key={r.eventId} data-event-id={r.eventId}>
+                <Table.Td>
+                  <UnstyledButton fz="sm" onClick={() => setOpen(open === r.eventId ? null : r.eventId)}>
+                    {formatExact(r.finishedAt)}
+                  </UnstyledButton>
+                </Table.Td>
+                <Table.Td>{r.accountId}</Table.Td>
+                <Table.Td>{r.strategy ?? '—'}</Table.Td>
+                <Table.Td className="num">
+                  {r.totals.ordersFilled}/{r.totals.ordersSent}
+                </Table.Td>
+                <Table.Td className="num">{formatMoney(r.totals.turnover)}</Table.Td>
+                <Table.Td className="num">{formatMoney(r.totals.slippageCost)}</Table.Td>
+                <Table.Td className="num">
+                  {r.totals.driftBefore.toFixed(2)} → {r.totals.driftAfter.toFixed(2)} pp
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {shown && (
+        <div style={{ marginTop: 12 }}>
+          <Text size="sm" fw={600} mb={4}>
+            {shown.accountId} — {formatExact(shown.finishedAt)}
+          </Text>
+          <ReportTable report={shown} />
+        </div>
+      )}
+    </Paper>
+  );
+}

@@ -240,7 +240,14 @@ export const operations = {
   getConfig: op<ConfigView>()({ ...ROUTES.getConfig, input: empty }),
   putConfig: op<ConfigView>()({
     ...ROUTES.putConfig,
-    input: z.object({ settings: z.record(z.string(), z.unknown()), confirmLive: z.boolean().optional() }).strict(),
+    input: z
+      .object({
+        settings: z.record(z.string(), z.unknown(), {
+          error: 'must be a JSON object of settings (see PRODUCT.md §14)',
+        }),
+        confirmLive: z.boolean({ error: 'must be true or false' }).optional(),
+      })
+      .strict(),
   }),
   publishSignal: op<{ published: string; eventId: string }>()({
     ...ROUTES.publishSignal,

@@ -160,7 +160,7 @@ describe('settings defaults', () => {
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/accounts\.0\.approval: must be auto, confirm or timer/),
-        expect.stringMatching(/accounts\.0\.approvalMinutes: must be more than 0 minutes/),
+        expect.stringMatching(/accounts\.0\.approvalMinutes: must be a number of minutes above 0 and at most 10080/),
       ]),
     );
   });

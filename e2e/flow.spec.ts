@@ -221,22 +221,27 @@ test('Rebalance all asks once, naming every account, and queues a rebalance for 
   await desk.queue.pause();
   await desk.go('Accounts');
   const dialog = await desk.accounts.rebalanceAll();
-  await expect(dialog).toContainText('Rebalance 3 accounts?');
+  await expect(dialog).toContainText('Rebalance 4 accounts?');
   const listed = dialog.getByRole('list', { name: 'Accounts to rebalance' }).getByRole('listitem');
-  await expect(listed).toHaveCount(3);
-  for (const accountId of ['DU1000001', 'DU1000002', 'DU1000003']) {
+  await expect(listed).toHaveCount(4);
+  for (const accountId of ['DU1000001', 'DU1000002', 'DU1000003', 'DU1000004']) {
     await expect(listed.filter({ hasText: `(${accountId})` })).toHaveCount(1);
   }
   await desk.screenshot('accounts-rebalance-all-confirm');
-  await dialog.getByRole('button', { name: 'Rebalance 3 accounts' }).click();
-  await expect(page.getByText('Rebalance all: 3 of 3 queued')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Rebalance 4 accounts' }).click();
+  await expect(page.getByText('Rebalance all: 4 of 4 queued')).toBeVisible();
 
   const pending = await demo.api<EventList>('GET', '/api/queue/events?state=pending');
-  const rebalances = pending.body.events.filter((e) => e.command === 'rebalance');
-  expect(rebalances.map((e) => e.accountId).sort()).toEqual(['DU1000001', 'DU1000002', 'DU1000003']);
+  const all = pending.body.events.filter((e) => e.command === 'rebalance');
+  expect(all.map((e) => e.accountId).sort()).toEqual(['DU1000001', 'DU1000002', 'DU1000003', 'DU1000004']);
   await desk.go('Queue');
-  for (const event of rebalances) await expect(desk.queue.rowIn('pending', event.id)).toBeVisible();
+  for (const event of all) await expect(desk.queue.rowIn('pending', event.id)).toBeVisible();
   await desk.queue.resume();
+  // DU1000004 is on approval "confirm": it waits for the trader (rejected here, so later tests find it free).
+  const confirm = all.find((e) => e.accountId === 'DU1000004')!;
+  await expect(desk.queue.rowIn('awaiting', confirm.id)).toBeVisible({ timeout: 60_000 });
+  expect((await demo.api('POST', `/api/queue/events/${encodeURIComponent(confirm.id)}/reject`, {})).status).toBe(200);
+  const rebalances = all.filter((e) => e.accountId !== 'DU1000004');
   for (const event of rebalances) {
     await expect(desk.queue.rowIn('done', event.id)).toBeVisible({ timeout: 60_000 });
   }

@@ -617,17 +617,17 @@ export class EventQueue {
    */
   async get(id: string): Promise<EventDetail | null> {
     const key = eventKey(this.keys, id);
-    const historyKey = eventHistoryKey(this.keys, id);
-    const res = (await this.redis.multi().get(key).xrange(historyKey, '-', '+').exec()) ?? [];
+    const indexKey = eventHistoryKey(this.keys, id);
+    const res = (await this.redis.multi().get(key).lrange(indexKey, 0, -1).exec()) ?? [];
     let raw = (res[0]?.[1] as string | null | undefined) ?? null;
-    let own = (res[1]?.[1] as [string, string[]][] | null | undefined) ?? [];
+    let ids = (res[1]?.[1] as string[] | null | undefined) ?? [];
     let status: EventStatus | null = null;
     if (raw === null) {
       status = await this.stateOf(id);
       if (status === null) return null;
       // Enqueued between the two reads: the record is there now.
       raw = await this.redis.get(key);
-      own = await this.redis.xrange(historyKey, '-', '+');
+      ids = await this.redis.lrange(indexKey, 0, -1);
     }
     let reason = 'record missing';
     let event: EventRecord | null = null;
@@ -644,17 +644,31 @@ export class EventQueue {
       const pair = (await this.pairsOfHolders()).get(id) ?? null;
       event = placeholderRecord(id, status ?? 'held', pair, reason, iso(this.now()));
     }
-    const history: HistoryEntry[] = [];
-    for (const [streamId, fields] of own) {
-      const entry = parseHistoryEntry(streamId, fields);
-      if (entry && entry.id === id) history.push(entry);
-    }
-    if (history[0]?.action === 'enqueued') return { event, history };
-    // Older than its own stream (or that stream was trimmed): the rest from the global stream.
+    const { history, firstFound } = await this.entriesAt(id, ids);
+    // The index starts with the event's enqueue, so it is whole; one whose first entry the stream still holds but is
+    // not the enqueue was begun by an upgrade: the older entries come from a scan of the stream before it. (An index
+    // whose first entries were trimmed from the stream by queue.historyLimit is whole too: those are gone.)
+    if (ids.length > 0 && (!firstFound || history[0]?.action === 'enqueued')) return { event, history };
     const created = Date.parse(event.createdAt);
     const since = raw !== null && Number.isFinite(created) ? Math.max(0, created - HISTORY_SLACK_MS) : 0;
-    const before = own[0]?.[0] ?? null;
-    return { event, history: [...(await this.historyOf(id, since, before)), ...history] };
+    return { event, history: [...(await this.historyOf(id, since, ids[0] ?? null)), ...history] };
+  }
+
+  /** The history entries at the stream ids of an event's index, oldest first (those trimmed away are left out). */
+  private async entriesAt(id: string, ids: string[]): Promise<{ history: HistoryEntry[]; firstFound: boolean }> {
+    if (ids.length === 0) return { history: [], firstFound: false };
+    const m = this.redis.multi();
+    for (const sid of ids) m.xrange(this.keys.history, sid, sid);
+    const pages = (await m.exec()) ?? [];
+    const history: HistoryEntry[] = [];
+    pages.forEach(([, page]) => {
+      for (const [streamId, fields] of (page as [string, string[]][] | null) ?? []) {
+        const entry = parseHistoryEntry(streamId, fields);
+        if (entry && entry.id === id) history.push(entry);
+      }
+    });
+    const first = (pages[0]?.[1] as [string, string[]][] | null | undefined) ?? [];
+    return { history, firstFound: first.length > 0 };
   }
 
   /** Entries of one event in the history stream from `sinceMs` on (until `before`, exclusive), read in pages. */

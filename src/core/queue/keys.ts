@@ -23,12 +23,11 @@
  * - `rebalance_done`         ZSET   ids of done events, score = done time (ms); purged after retainDoneDays
  *
  * Helper keys of this implementation:
- * - `rebalance_event_history:<id>` STREAM the entries of `rebalance_history` about this one event, under
- *                                      the same stream ids, written by the same script call
- *                                      (XADD MAXLEN ~ historyLimit) and removed with the record (delete,
- *                                      purge). get() reads an event's history from here, in O(its own
- *                                      entries); for a record older than this key, what it lacks is read
- *                                      from `rebalance_history` from the event's creation on.
+ * - `rebalance_event_history:<id>` LIST   the `rebalance_history` stream ids of this one event's entries, pushed by
+ *                                      the same script call and removed with the record (delete, purge).
+ *                                      get() reads the event's entries at those ids, in O(its own entries);
+ *                                      for a record older than this key, what it lacks is read from
+ *                                      `rebalance_history` from the event's creation on.
  * - `rebalance_active_owner`    HASH   `accountId:command` → id of the event holding it in `active_events`
  *                                      (so a duplicate answers the existing id; for an unreadable record it
  *                                      is also where delete finds the pair to free)

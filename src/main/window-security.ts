@@ -4,18 +4,10 @@
  * permissions, no <webview>.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 
-/** The same policy as the renderer's meta tag, sent as a response header as well. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The window's CSP (src/shared/csp.ts), sent as a response header on every response of the app's session. */
+export { CONTENT_SECURITY_POLICY };
 
 /** webPreferences of every app window: the preload is the only bridge to the main process. */
 export function secureWebPreferences(preload: string): WebPreferences {

@@ -13,6 +13,7 @@ import {
   type StreamMessage,
 } from '../shared/contract';
 import { ApiError, invalidInput, statusOf, toErrorBody } from '../core/management/api-error';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 
 export interface HttpAppOptions {
   handlers: Handlers;
@@ -26,21 +27,7 @@ export interface HttpAppOptions {
   keepAliveMs?: number;
 }
 
-/**
- * The window's Content Security Policy (§18), sent as a response header: `frame-ancestors` only works there (a `<meta>`
- * CSP ignores it, and Chromium logs an error). src/renderer/index.html keeps the directives a `<meta>` may carry.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 /** Headers on every answer: the CSP, and no sniffing, framing or referrer leaking the token-bearing URL. */
 export const SECURITY_HEADERS: Record<string, string> = {

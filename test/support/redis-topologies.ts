@@ -44,7 +44,8 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
   }
 }
 
-async function ping(port: number): Promise<boolean> {
+/** Runs `fn` on a one-shot connection to the node on `port` (no retries: a node that is down fails at once). */
+async function onNode<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
   const c = new Redis({
     host: '127.0.0.1',
     port,
@@ -55,28 +56,16 @@ async function ping(port: number): Promise<boolean> {
   c.on('error', () => undefined);
   try {
     await c.connect();
-    return (await c.ping()) === 'PONG';
+    return await fn(c);
   } finally {
     c.disconnect();
   }
 }
 
-async function info(port: number, section: string): Promise<string> {
-  const c = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    return section === 'cluster' ? String(await c.cluster('INFO')) : await c.info(section);
-  } finally {
-    c.disconnect();
-  }
-}
+const ping = (port: number): Promise<boolean> => onNode(port, async (c) => (await c.ping()) === 'PONG');
+
+const info = (port: number, section: string): Promise<string> =>
+  onNode(port, async (c) => (section === 'cluster' ? String(await c.cluster('INFO')) : await c.info(section)));
 
 export interface RedisNode {
   port: number;

@@ -7,6 +7,11 @@ export function toCsv(header: string[], rows: (string | number | null | undefine
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
+/** A timestamp for export file names, e.g. `2026-12-02T06-13-51` (no characters a file system refuses). */
+export function fileStamp(now = new Date()): string {
+  return now.toISOString().replace(/[:.]/g, '-').slice(0, 19);
+}
+
 /** Saves text as a file through a Blob link (no server round trip; allowed by the CSP). */
 export function downloadText(filename: string, text: string, type = 'text/csv'): void {
   const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));

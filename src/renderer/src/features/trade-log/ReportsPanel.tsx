@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { RebalanceReport } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { ReportTable } from '../../components/ReportTable';
-import { downloadText, toCsv } from '../../lib/csv';
+import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact, formatMoney } from '../../lib/format';
 import { useReports } from '../../queries/use-queries';
 
@@ -78,9 +78,7 @@ export function ReportsPanel() {
           leftSection={<Download size={14} />}
           disabled={list.length === 0}
           aria-label="Export reports as CSV"
-          onClick={() =>
-            downloadText(`reports-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.csv`, reportsCsv(list))
-          }
+          onClick={() => downloadText(`reports-${fileStamp()}.csv`, reportsCsv(list))}
         >
           Export CSV
         </Button>

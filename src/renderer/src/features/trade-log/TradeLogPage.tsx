@@ -2,7 +2,7 @@ import { Button, Group, Paper, Select, Stack, TextInput, Title } from '@mantine/
 import { useDebouncedValue } from '@mantine/hooks';
 import { Download } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { downloadText, toCsv } from '../../lib/csv';
+import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact } from '../../lib/format';
 import type { LogFilters } from '../../queries/query-keys';
 import { useAccounts, useLogs, useTrades } from '../../queries/use-queries';
@@ -12,10 +12,6 @@ import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-}
 
 /** The live log (filtered by level / account / event) and the trade records, each exportable as CSV. */
 export function TradeLogPage() {
@@ -46,7 +42,7 @@ export function TradeLogPage() {
 
   const exportTrades = () =>
     downloadText(
-      `trades-${stamp()}.csv`,
+      `trades-${fileStamp()}.csv`,
       toCsv(
         [
           'time',
@@ -85,7 +81,7 @@ export function TradeLogPage() {
 
   const exportLog = () =>
     downloadText(
-      `log-${stamp()}.csv`,
+      `log-${fileStamp()}.csv`,
       toCsv(
         ['time', 'localTime', 'level', 'tag', 'account', 'event', 'message'],
         lines.map((l) => [l.time, formatExact(l.time), l.level, l.tag, l.accountId, l.eventId, l.msg]),

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { EventList } from '../../../shared/contract';
 import { EVENT_STATUSES } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
+import { withEarlyCalls } from '../api/early-calls';
+import { QUEUE_PAGE_CALLS } from './queue-page-calls';
 import { queryKeys } from './query-keys';
 import { EVENT_PAGE_SIZE, prefetchQueuePage } from './use-queries';
 
@@ -42,5 +44,26 @@ describe('prefetchQueuePage', () => {
       total: 0,
     });
     expect(client.getQueryState(queryKeys.events.list('held', '', EVENT_PAGE_SIZE))?.status).toBe('error');
+  });
+
+  it('finds every request the entry module started early under way: none is made twice, and a later one is made', async () => {
+    const client = new QueryClient();
+    const { api, calls, answerAll } = slowApi();
+    const early = withEarlyCalls(api, QUEUE_PAGE_CALLS);
+    expect(calls).toHaveLength(QUEUE_PAGE_CALLS.length);
+    const prefetched = prefetchQueuePage(early, client);
+    answerAll();
+    await prefetched;
+    expect(calls).toEqual(['health', 'queueStatus', ...EVENT_STATUSES.map((s) => `listEvents:${s}`)]);
+    expect(client.getQueryData(queryKeys.events.list('pending', '', EVENT_PAGE_SIZE))).toEqual({
+      events: [],
+      total: 0,
+    });
+    expect(client.getQueryState(queryKeys.events.list('held', '', EVENT_PAGE_SIZE))?.status).toBe('error');
+    // The early answer is used once: a refetch (a pushed change) asks the server again.
+    const again = early.call('health');
+    answerAll();
+    await again;
+    expect(calls.filter((c) => c === 'health')).toHaveLength(2);
   });
 });

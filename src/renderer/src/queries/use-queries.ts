@@ -2,17 +2,10 @@ import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { EVENT_STATUSES, type EventStatus } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/ApiProvider';
+import { EVENT_PAGE_SIZE, LOG_LIMIT, TRADE_LIMIT } from './page-sizes';
 import { queryKeys, type LogFilters } from './query-keys';
 
-/**
- * Events fetched per section at first; scrolling near the end of what is loaded fetches the next page. Keeping the
- * fetched window small keeps a pushed change cheap to refetch even with 10 000 events in a state (§16).
- */
-export const EVENT_PAGE_SIZE = 200;
-/** The most events one section loads (the contract's limit). */
-export const EVENT_LIST_MAX = 10_000;
-export const LOG_LIMIT = 2_000;
-export const TRADE_LIMIT = 10_000;
+export { EVENT_LIST_MAX, EVENT_PAGE_SIZE, LOG_LIMIT, TRADE_LIMIT } from './page-sizes';
 
 /** The query of one Queue section (shared by the page and the start-up prefetch, so both use the same key). */
 export function eventListQuery(api: ApiClient, state: EventStatus, q: string, limit: number) {
@@ -24,7 +17,7 @@ export function eventListQuery(api: ApiClient, state: EventStatus, q: string, li
 
 /**
  * Starts the Queue page's requests before React's first render; resolves when all have answered (or failed: the page
- * shows each error itself). main.tsx waits for it, a little, so the first frame already holds the rows (§16 first
+ * shows each error itself). boot.tsx waits for it, a little, so the first frame already holds the rows (§16 first
  * render).
  */
 export async function prefetchQueuePage(api: ApiClient, client: QueryClient): Promise<void> {

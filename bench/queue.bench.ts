@@ -2,13 +2,17 @@
  * §16 queue cycle: enqueue → claim → complete of 20 000 events (distinct accounts, so no claim is
  * blocked by the one-event-per-account rule) on an embedded Redis with the app's persistence
  * (AOF, appendfsync always), side by side with BullMQ doing the same cycle on the same Redis.
- * Both get the same producer window and the same number of parallel workers, both keep finished
- * jobs / done events, both dedup by id (BullMQ custom jobId); our workers use completeAndClaim
- * (one round trip per event and worker, as BullMQ's worker fetches the next job when it finishes one;
- * our queue sends the calls made together as one script call, see event-queue.ts `batched`).
+ * Ours is timed on production's path: the Processor (src/core/processor) with WORKERS workers and a
+ * command that returns at once — claim, run, then completeAndClaim (the completion and the worker's
+ * next claim in one script call, as BullMQ's Worker fetches the next job when it finishes one; the
+ * calls made together go as one script call, see group-commit.ts). BullMQ runs a Worker with the same
+ * concurrency. Both get the same producer window, both keep finished jobs / done events, both dedup
+ * by id (BullMQ custom jobId). The output names the path timed.
  * Each run starts on an emptied, AOF-rewritten Redis; rounds alternate the order; best round counts.
  * Knobs: BENCH_QUEUE_EVENTS, BENCH_QUEUE_ROUNDS (3), BENCH_QUEUE_WORKERS (16), BENCH_QUEUE_WINDOW (64);
- * BENCH_QUEUE_STATS=1 prints, per run, wall and CPU time of the bench and of Redis and the busiest Redis commands.
+ * BENCH_QUEUE_PATH=processor-separate (claim and complete as two calls) or direct (bare queue loops, no
+ * Processor) to compare; BENCH_QUEUE_STATS=1 prints, per run, wall and CPU time of the bench and of
+ * Redis and the busiest Redis commands.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,21 +2,28 @@
  * §16 queue cycle: enqueue → claim → complete of 20 000 events (distinct accounts, so no claim is
  * blocked by the one-event-per-account rule) on an embedded Redis with the app's persistence
  * (AOF, appendfsync always), side by side with BullMQ doing the same cycle on the same Redis.
- * Both get the same producer window and the same number of parallel workers, both keep finished
- * jobs / done events, both dedup by id (BullMQ custom jobId); our workers use completeAndClaim
- * (one round trip per event and worker, as BullMQ's worker fetches the next job when it finishes one;
- * our queue sends the calls made together as one script call, see event-queue.ts `batched`).
+ * Ours is timed on production's path: the Processor (src/core/processor) with WORKERS workers and a
+ * command that returns at once — claim, run, then completeAndClaim (the completion and the worker's
+ * next claim in one script call, as BullMQ's Worker fetches the next job when it finishes one; the
+ * calls made together go as one script call, see group-commit.ts). BullMQ runs a Worker with the same
+ * concurrency. Both get the same producer window, both keep finished jobs / done events, both dedup
+ * by id (BullMQ custom jobId). The output names the path timed.
  * Each run starts on an emptied, AOF-rewritten Redis; rounds alternate the order; best round counts.
  * Knobs: BENCH_QUEUE_EVENTS, BENCH_QUEUE_ROUNDS (3), BENCH_QUEUE_WORKERS (16), BENCH_QUEUE_WINDOW (64);
- * BENCH_QUEUE_STATS=1 prints, per run, wall and CPU time of the bench and of Redis and the busiest Redis commands.
+ * BENCH_QUEUE_PATH=processor-separate (claim and complete as two calls) or direct (bare queue loops, no
+ * Processor) to compare; BENCH_QUEUE_STATS=1 prints, per run, wall and CPU time of the bench and of
+ * Redis and the busiest Redis commands.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
+import { silentLogger } from '../src/core/log/logger';
+import { classifyFailure } from '../src/core/processor/classify';
+import { Processor, type CommandHandlers, type ProcessorQueue } from '../src/core/processor/processor';
 import { EventQueue } from '../src/core/queue/event-queue';
 import { startRedis, type RedisHandle } from '../src/core/redis/redis-server';
-import type { EventRecord } from '../src/shared/dto';
+import { COMMANDS, type EventRecord } from '../src/shared/dto';
 import type { BenchResult } from './types';
 
 const EVENTS = Number(process.env.BENCH_QUEUE_EVENTS ?? 20_000);
@@ -38,7 +45,21 @@ async function produce(count: number, add: (i: number) => Promise<unknown>): Pro
   await Promise.all(Array.from({ length: Math.min(PRODUCER_WINDOW, count) }, lane));
 }
 
-/** Events per second of our queue: a producer and WORKERS claim loops on separate connections. */
+/** Which of our paths a run times: the Processor (production), or the bare queue calls (BENCH_QUEUE_PATH). */
+type OurPath = 'processor' | 'processor-separate' | 'direct';
+const OUR_PATH = (process.env.BENCH_QUEUE_PATH ?? 'processor') as OurPath;
+if (!['processor', 'processor-separate', 'direct'].includes(OUR_PATH)) {
+  throw new Error(`BENCH_QUEUE_PATH must be processor, processor-separate or direct, not ${JSON.stringify(OUR_PATH)}`);
+}
+const PATH_LABEL: Record<OurPath, string> = {
+  processor: 'the Processor worker loop (claim, run, completeAndClaim)',
+  'processor-separate': 'the Processor worker loop with claim and complete as separate calls',
+  direct: 'bare claim / completeAndClaim loops (no Processor)',
+};
+
+const noopHandler = async (): Promise<Record<string, unknown>> => ({ ok: true });
+
+/** Events per second of our queue: a producer, and WORKERS workers on a separate connection. */
 async function runOurs(redis: RedisHandle, count: number, tag: string): Promise<number> {
   const producerConn = redis.connect(`bench-producer-${tag}`);
   const workerConn = redis.connect(`bench-worker-${tag}`);
@@ -54,7 +75,74 @@ async function runOurs(redis: RedisHandle, count: number, tag: string): Promise<
   const consumer = new EventQueue({ ...common, redis: workerConn });
   await consumer.start();
   let done = 0;
-  let producing = true;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const offDone = consumer.onChange((c) => {
+    if (c.action === 'completed' && ++done === count) finish();
+  });
+  let processor: Processor | null = null;
+  let direct: Promise<unknown> | null = null;
+  const started = performance.now();
+  if (OUR_PATH === 'direct') direct = directWorkers(consumer, count);
+  else {
+    const queue: ProcessorQueue =
+      OUR_PATH === 'processor'
+        ? consumer
+        : {
+            claim: (owner) => consumer.claim(owner),
+            renew: (id, owner) => consumer.renew(id, owner),
+            complete: (id, owner, result) => consumer.complete(id, owner, result),
+            // what the Processor did before: complete, then a claim of its own
+            completeAndClaim: async (id, owner, result) => {
+              await consumer.complete(id, owner, result);
+              return null;
+            },
+            fail: (id, owner, error, opts) => consumer.fail(id, owner, error, opts),
+            handBack: (id, owner, note) => consumer.handBack(id, owner, note),
+            awaitApproval: (id, owner, request) => consumer.awaitApproval(id, owner, request),
+            onChange: (listener) => consumer.onChange(listener),
+          };
+    processor = new Processor({
+      queue,
+      handlers: Object.fromEntries(COMMANDS.map((c) => [c, noopHandler])) as unknown as CommandHandlers,
+      concurrency: WORKERS,
+      leaseMs: common.leaseMs,
+      holdOn: () => [],
+      retryDelayMs: () => common.retryDelayMs,
+      log: silentLogger(),
+      notifier: { notify: async () => undefined },
+      classify: classifyFailure,
+      isLive: () => false,
+      runId: common.runId,
+    });
+    processor.start();
+  }
+  await produce(count, (i) =>
+    producer.enqueue({
+      accountId: `U${tag}${i}`,
+      command: 'rebalance',
+      source: 'zehnlabs',
+      eventId: `ev-${tag}-${i}`,
+      strategy: 'etf-blend-200-35',
+      payload: { exec: 'rebalance', eventId: `ev-${tag}-${i}` },
+    }),
+  );
+  await finished;
+  const elapsed = performance.now() - started;
+  await direct;
+  await processor?.stop();
+  offDone();
+  const counts = await consumer.counts();
+  if (counts.done !== count) throw new Error(`our queue finished ${counts.done} of ${count}`);
+  await consumer.stop();
+  producerConn.disconnect();
+  workerConn.disconnect();
+  return (count / elapsed) * 1000;
+}
+
+/** BENCH_QUEUE_PATH=direct: WORKERS bare loops of claim, then completeAndClaim while it answers an event. */
+async function directWorkers(consumer: EventQueue, count: number): Promise<void> {
+  let done = 0;
   const waiters: (() => void)[] = [];
   const off = consumer.onChange((c) => {
     if (c.action === 'enqueued') waiters.shift()?.();
@@ -63,7 +151,6 @@ async function runOurs(redis: RedisHandle, count: number, tag: string): Promise<
     while (done < count) {
       let e = await consumer.claim(name);
       if (!e) {
-        if (!producing && done >= count) return;
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 5);
@@ -77,28 +164,8 @@ async function runOurs(redis: RedisHandle, count: number, tag: string): Promise<
       }
     }
   };
-  const started = performance.now();
-  const workers = Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(`w${i}`)));
-  await produce(count, (i) =>
-    producer.enqueue({
-      accountId: `U${tag}${i}`,
-      command: 'rebalance',
-      source: 'zehnlabs',
-      eventId: `ev-${tag}-${i}`,
-      strategy: 'etf-blend-200-35',
-      payload: { exec: 'rebalance', eventId: `ev-${tag}-${i}` },
-    }),
-  );
-  producing = false;
-  await workers;
-  const elapsed = performance.now() - started;
+  await Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(`w${i}`)));
   off();
-  const counts = await consumer.counts();
-  if (counts.done !== count) throw new Error(`our queue finished ${counts.done} of ${count}`);
-  await consumer.stop();
-  producerConn.disconnect();
-  workerConn.disconnect();
-  return (count / elapsed) * 1000;
 }
 
 /** Events per second of BullMQ 6: Queue.add and a Worker with WORKERS concurrency. */
@@ -226,6 +293,7 @@ export default async function run(): Promise<BenchResult[]> {
     }
     const oursBest = Math.max(...ours);
     const bullBest = Math.max(...bull);
+    console.log(`queue cycle: ours timed through ${PATH_LABEL[OUR_PATH]}`);
     console.log(
       `queue cycle, ${EVENTS} events, ${WORKERS} workers, producer window ${PRODUCER_WINDOW}: ` +
         `ours ${ours.map((v) => v.toFixed(0)).join(' / ')} events/s, BullMQ ${bull.map((v) => v.toFixed(0)).join(' / ')} events/s`,

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs every bench module of PRODUCT.md §16, prints one table, then — last —
  * one `bench: key=value` line per figure. Append your module to MODULES.
+ * `npm run bench -- queue core` runs only the named modules (a module's name is its file name
+ * without `.bench.ts`); an unknown name stops with the list of names.
  */
 import type { BenchModule, BenchResult } from './types';
 
@@ -34,9 +36,21 @@ function printTable(results: BenchResult[]): void {
   for (const row of rows.slice(1)) console.log(line(row));
 }
 
+const nameOf = (modulePath: string): string => modulePath.replace(/^\.\//, '').replace(/\.bench\.ts$/, '');
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !MODULES.some((m) => nameOf(m) === name));
+if (unknown.length > 0) {
+  console.error(
+    `unknown bench module(s) ${unknown.map((n) => JSON.stringify(n)).join(', ')}; ` +
+      `the modules are ${MODULES.map(nameOf).join(', ')}`,
+  );
+  process.exit(2);
+}
+const selected = wanted.length === 0 ? MODULES : MODULES.filter((m) => wanted.includes(nameOf(m)));
+
 const results: BenchResult[] = [];
 let failed = false;
-for (const path of MODULES) {
+for (const path of selected) {
   try {
     const mod = (await import(path)) as BenchModule;
     results.push(...(await mod.default()));

@@ -10,6 +10,11 @@ export interface ProcessorQueue {
   claim(owner: string): Promise<EventRecord | null>;
   renew(id: string, owner: string): Promise<boolean>;
   complete(id: string, owner: string, result: Record<string, unknown>): Promise<unknown>;
+  /**
+   * `complete`, and the owner's next claim in the same round trip (the worker's usual path): answers the next event,
+   * now active under this owner's lease, or null when none was claimed with it (the worker then claims as usual).
+   */
+  completeAndClaim(id: string, owner: string, result: Record<string, unknown>): Promise<EventRecord | null>;
   fail(
     id: string,
     owner: string,
@@ -162,24 +167,47 @@ export class Processor {
     });
   }
 
+  /**
+   * One worker: claim, run, complete — and, while running, the completion claims the worker's next event in the same
+   * script call (`completeAndClaim`), so a busy worker costs one round trip per event. An event claimed that way
+   * while the processor is stopping is handed straight back to the head of the queue, never started.
+   */
   private async work(owner: string): Promise<void> {
-    while (this.state === 'running') {
-      let event: EventRecord | null = null;
-      try {
-        event = await this.options.queue.claim(owner);
-      } catch (error) {
-        this.lastError = `claim failed: ${(error as Error).message}`;
-        this.options.log.warn({ err: (error as Error).message }, 'claim failed; retrying');
-      }
+    let next: EventRecord | null = null;
+    while (this.state === 'running' || next) {
+      let event = next;
+      next = null;
       if (!event) {
-        await this.idle();
+        try {
+          event = await this.options.queue.claim(owner);
+        } catch (error) {
+          this.lastError = `claim failed: ${(error as Error).message}`;
+          this.options.log.warn({ err: (error as Error).message }, 'claim failed; retrying');
+        }
+        if (!event) {
+          await this.idle();
+          continue;
+        }
+      } else if (this.state !== 'running') {
+        await this.handBackUnstarted(event, owner);
         continue;
       }
-      await this.runOne(event, owner);
+      next = await this.runOne(event, owner);
     }
   }
 
-  private async runOne(event: EventRecord, owner: string): Promise<void> {
+  /** An event claimed with a completion just as the processor began to stop: back to the head, not started. */
+  private async handBackUnstarted(event: EventRecord, owner: string): Promise<void> {
+    await this.options.queue.handBack(event.id, owner, 'processor stopped before it started').catch((e: Error) => {
+      this.options.log.error(
+        { eventId: event.id, err: e.message },
+        'hand back of an unstarted event failed; the lease will return it',
+      );
+    });
+  }
+
+  /** Runs one claimed event to its outcome; answers the next event its completion claimed, if any. */
+  private async runOne(event: EventRecord, owner: string): Promise<EventRecord | null> {
     const { queue, log: baseLog } = this.options;
     const log = baseLog.child({ eventId: event.id, accountId: event.accountId, command: event.command });
     const abort = new AbortController();
@@ -192,6 +220,7 @@ export class Processor {
     const earlier = [...this.running.values()].filter((r) => r.event.accountId === event.accountId);
     const attempt: Attempt = { event, abort, startedAt: Date.now(), settled: null, finished: false };
     this.running.set(key, attempt);
+    let next: EventRecord | null = null;
     const renewEvery = Math.max(250, Math.floor(this.options.leaseMs / 3));
     const renewal = setInterval(() => {
       queue.renew(event.id, owner).then(
@@ -227,10 +256,15 @@ export class Processor {
       });
       aborted.catch(() => undefined);
       const result = await Promise.race([running, aborted]);
-      await queue.complete(event.id, owner, result);
+      // A live rebalance notifies before this worker takes anything else, so its next event is claimed after that
+      // (a slow notifier must not eat into the lease of an event not yet renewed); every other completion claims
+      // the next event with it.
+      const notifies = event.command === 'rebalance' && this.options.isLive?.(event) === true;
+      if (this.state === 'running' && !notifies) next = await queue.completeAndClaim(event.id, owner, result);
+      else await queue.complete(event.id, owner, result);
       this.processed += 1;
       log.info(`${event.command} done`);
-      if (event.command === 'rebalance' && this.options.isLive?.(event)) {
+      if (notifies) {
         await this.options.notifier.notify({
           title: `Rebalanced ${event.accountId}`,
           body: `Live rebalance of ${event.accountId} (${event.strategy ?? 'no strategy'}) finished.`,
@@ -258,6 +292,7 @@ export class Processor {
       this.stopController.signal.removeEventListener('abort', onStop);
       if (attempt.settled === null) this.running.delete(key);
     }
+    return next;
   }
 
   /** §19: the planned rebalance waits for the trader; one notification says so. */

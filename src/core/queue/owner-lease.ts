@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import type { RedisClient } from '../redis/topology';
 import { appKey } from './keys';
 import ownerLua from './lua/owner.lua?raw';
+import { ScriptCode } from './script-codes';
 
 /** The slice of a pino logger this module uses. */
 export interface OwnerLeaseLog {
@@ -142,6 +143,6 @@ export class OwnerLease {
       number,
       string,
     ];
-    return [Number(reply[0]) === 1, String(reply[1] ?? '')];
+    return [Number(reply[0]) === ScriptCode.OK, String(reply[1] ?? '')];
   }
 }

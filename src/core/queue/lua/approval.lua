@@ -18,7 +18,8 @@
 --   reject:  ARGV[8] id   ARGV[9] expected state or ''
 --   due:     ARGV[8] most events to approve in this call
 -- Returns {1, recordJSON} | {-1} | {-2, state, expected} | {-3, leaseOwner} | {-4, reason} | {-5, reason};
---   due returns the number of events approved.
+--   due returns the number of events approved. (Codes by name, script-codes.ts ScriptCode: 1 OK, -1 NOT_FOUND,
+--   -2 CONFLICT, -3 LEASE_LOST, -4 RECORD_UNREADABLE, -5 INVALID_ARGUMENT.)
 local action = ARGV[7]
 
 -- awaiting → tail of the queue, approved by BY with the plan hash it was shown.

@@ -8,4 +8,5 @@
 -- ARGV[7] lease owner (`runId/owner`)   ARGV[8] lease deadline (ms)
 -- Returns {1, recordJSON, id, badId…} claimed | {0, '', '', badId…} nothing claimable | {2, '', ''} paused.
 -- badIds are queued ids whose record is unreadable; they are skipped and left where they are.
+-- (Codes by name, script-codes.ts ScriptCode: 1 OK, 0 NONE, 2 PAUSED.)
 return claim_first(ARGV[7], ARGV[8])

@@ -1,6 +1,6 @@
 -- common.lua: helpers shared by every queue script (not a script by itself). scripts.ts loads them with
 -- the scripts as one Redis function library (Redis 7+), or prepends them to each script for EVAL.
--- Every script receives the same KEYS and the same first six ARGV (keys.ts scriptKeys, event-queue.ts call):
+-- Every script receives the same KEYS and the same first six ARGV (keys.ts scriptKeys, lua-scripts.ts QueueLua.run):
 --   KEYS[1] rebalance_queue LIST      KEYS[2] rebalance_delayed_set ZSET  KEYS[3] active_events SET
 --   KEYS[4] rebalance_processing ZSET KEYS[5] rebalance_held_set ZSET     KEYS[6] rebalance_history STREAM
 --   KEYS[7] rebalance_done ZSET       KEYS[8] rebalance_active_owner HASH KEYS[9] rebalance_account_lease HASH
@@ -10,9 +10,12 @@
 --   ARGV[3] now (ms)   ARGV[4] now (ISO-8601 UTC)   ARGV[5] by (who/what acts)
 --   ARGV[6] history stream limit (XADD MAXLEN ~)
 -- The account and command of an event are read from its record (see load_with_pair).
--- Error returns shared by all scripts (mapped to typed errors in one place, event-queue.ts):
---   {-1} not found   {-2, currentState, expectedState} conflict   {-3, leaseOwner} lease lost
---   {-4, reason} record unreadable   {-5, reason} invalid argument   {-9, message} Redis refused a command
+-- Error returns shared by all scripts (named in script-codes.ts ScriptCode, whose toError is the one place they
+-- become typed errors):
+--   {-1} NOT_FOUND   {-2, currentState, expectedState} CONFLICT   {-3, leaseOwner} LEASE_LOST
+--   {-4, reason} RECORD_UNREADABLE   {-5, reason} INVALID_ARGUMENT   {-9, message} REDIS_REFUSED (a command refused)
+-- Success codes: 1 OK, 0 NONE (not done, not an error), 2 PAUSED (claim), 3 RECORD_LEFT_UNREADABLE (moved in the
+-- sets, the record left as it is); each script's header lists the ones it answers.
 -- Records are JSON with the scalar fields first and `,"payload":…,"result":…}` last (record.ts);
 -- only the scalar head is decoded and re-encoded here, so payload / result keep their exact text
 -- (Redis's cjson would turn [] into {} and round numbers to 14 digits).
@@ -282,7 +285,7 @@ local function check_lease(id, owner, account)
 end
 
 -- §5 rule 2: claims the first pending event whose account has nothing in processing.
--- Returns {1, recordJSON, id, badId…} | {0, '', '', badId…} | {2, '', ''} when paused; badIds are
+-- Returns {1 OK, recordJSON, id, badId…} | {0 NONE, '', '', badId…} | {2 PAUSED, '', ''}; badIds are
 -- queued ids with an unreadable record, skipped and left where they are.
 local function claim_first(owner, deadline)
   if redis.call('EXISTS', K_PAUSED) == 1 then return {2, '', ''} end

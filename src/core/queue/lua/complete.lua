@@ -14,6 +14,8 @@
 --   {-9, message} Redis refused a command for it (the others stand); claim… is the reply of
 --   claim_first ({1, recordJSON, id, badId…} | {0, '', '', badId…} | {2, '', ''}), or {0, '', ''}
 --   when not asked.
+--   (Codes by name, script-codes.ts ScriptCode: 1 OK, 3 RECORD_LEFT_UNREADABLE, -1 NOT_FOUND, -2 CONFLICT,
+--   -3 LEASE_LOST, -9 REDIS_REFUSED; the claim's 1 OK, 0 NONE, 2 PAUSED.)
 
 local function complete_one(id, owner, result, claim_next, deadline)
   local head, tail, why, pair = load_with_pair(id, true)

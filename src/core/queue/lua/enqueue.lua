@@ -9,6 +9,7 @@
 --   by (who asks)   id   accountId:command   record JSON (status pending, timesQueued 1)   source (history note)
 -- Returns one reply per event: {1, ''} queued | {0, existingId} duplicate (existingId '' if the holder
 --   of the pair is unknown) | {-9, message} when Redis refused a command for this event (the others stand).
+--   (Codes by name, script-codes.ts ScriptCode: 1 OK, 0 NONE, -9 REDIS_REFUSED.)
 
 local function enqueue_one(id, pair, raw, source)
   local account, command = split_pair(pair)

@@ -7,6 +7,7 @@
 -- ARGV[7] id   ARGV[8] lease owner   ARGV[9] error kind   ARGV[10] error message   ARGV[11] IB code or ''
 -- ARGV[12] due (ms)   ARGV[13] due (ISO)   ARGV[14] '1' hold instead of delay   ARGV[15] '1' needs attention
 -- Returns {1, recordJSON} | {3, reason} moved but record unreadable | {-1} | {-2, state, 'active'} | {-3, owner}.
+-- (Codes by name, script-codes.ts ScriptCode: 1 OK, 3 RECORD_LEFT_UNREADABLE, -1 NOT_FOUND, -2 CONFLICT, -3 LEASE_LOST.)
 local id, owner, kind, message, code = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 local due_ms, due_iso, hold, attention = ARGV[12], ARGV[13], ARGV[14] == '1', ARGV[15] == '1'
 local head, tail, why, pair = load_with_pair(id, true)

@@ -7,6 +7,7 @@
 -- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
 -- ARGV[7] id   ARGV[8] lease owner   ARGV[9] note
 -- Returns {1} | {3, reason} moved but record unreadable | {-1} | {-2, state, 'active'} | {-3, owner}.
+-- (Codes by name, script-codes.ts ScriptCode: 1 OK, 3 RECORD_LEFT_UNREADABLE, -1 NOT_FOUND, -2 CONFLICT, -3 LEASE_LOST.)
 local id, owner, note = ARGV[7], ARGV[8], ARGV[9]
 local head, tail, why, pair = load_with_pair(id, true)
 local account, command = split_pair(pair or '')

@@ -11,6 +11,7 @@
 -- ARGV[7] id   ARGV[8] action 'retry'|'hold'|'release'|'delete'   ARGV[9] expected state or ''
 -- ARGV[10] note (hold reason)
 -- Returns {1, recordJSON} ('' for delete) | {-1} | {-2, state, expected} | {-4, reason} | {-5, reason}.
+-- (Codes by name, script-codes.ts ScriptCode: 1 OK, -1 NOT_FOUND, -2 CONFLICT, -4 RECORD_UNREADABLE, -5 INVALID_ARGUMENT.)
 local id, action, expected, note = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 local ALLOWED = {
   retry = { delayed = true, held = true },

@@ -3,6 +3,7 @@
 -- ARGV[1] action: acquire | renew | release | takeover   ARGV[2] this core's name   ARGV[3] lease (ms)
 -- ARGV[4] takeover only: the holder the caller saw (replaced only if it still holds the lease)
 -- Returns {1, name} when this core holds the lease after the call (release: {1, ''} once let go), else {0, holder}.
+-- (Codes by name, script-codes.ts ScriptCode: 1 OK, 0 NONE.)
 local key, action, me, lease = KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3])
 local holder = redis.call('GET', key)
 if action == 'acquire' then

@@ -5,7 +5,7 @@
 -- ARGV[1] prefix of rebalance_event:<id>   ARGV[2] changes channel   ARGV[3] now (ms)   ARGV[4] now (ISO)
 -- ARGV[5] by   ARGV[6] history stream limit   (helpers over these: common.lua)
 -- ARGV[7] id   ARGV[8] lease owner (`runId/owner`)   ARGV[9] new lease deadline (ms)
--- Returns 1 renewed | 0 the lease is not (any more) this owner's.
+-- Returns 1 renewed | 0 the lease is not (any more) this owner's. (script-codes.ts ScriptCode: 1 OK, 0 NONE.)
 local id, owner, deadline = ARGV[7], ARGV[8], ARGV[9]
 local _, _, _, pair = load_with_pair(id, false)
 local account = pair and split_pair(pair)

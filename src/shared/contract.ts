@@ -137,7 +137,7 @@ export interface FeedLogEntry {
 }
 
 export interface ConfigView {
-  /** Settings with secrets masked (§14); shape of `Settings` in src/core/config/schema.ts. */
+  /** Settings with secrets masked (§14); shape of `Settings` in src/shared/settings-schema.ts. */
   settings: Record<string, unknown>;
   /** Which secrets are set, never their values. */
   secretsSet: Record<string, boolean>;

@@ -5,10 +5,11 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
- * The architecture's "never" arrows (PRODUCT.md §2, README › Layout) as `no-restricted-imports` patterns. Each pattern
- * is a regex over the import specifier as written (a glob such as `**\/core/**` would also match `@mantine/core`);
- * relative specifiers name the layer they climb into (`../../sim/…`). In flat config a later block replaces an earlier
- * block's options for the same rule, so each layer below has ONE block listing all of its restrictions.
+ * The architecture's "never" arrows (PRODUCT.md §2, README › Layout) as `no-restricted-imports` patterns. Each
+ * pattern is a regex over the import specifier as written (a glob such as `**\/core/**` would also match
+ * `@mantine/core`); relative specifiers name the layer they climb into (`../../sim/…`). In flat config a later block
+ * replaces an earlier block's options for the same rule, so each layer below has ONE block listing all of its
+ * restrictions.
  * test/lint-boundaries.test.ts proves each rule fires on a wrong import and stays quiet on a right one.
  */
 const climbInto = (...layers) => `^(\\.\\./)+(${layers.join('|')})(/|$)`;
@@ -141,7 +142,8 @@ export default defineConfig([
     rules: restrict(ban.electron, ban.ioredis, ban.testSupport, ban.nodeApis, {
       regex: climbInto('core', 'main', 'server', 'sim', 'preload'),
       message:
-        'the window talks to the core only through the contract: it imports src/shared, never src/core, src/main or src/server.',
+        'the window reaches the core only through the contract: it imports src/shared, ' +
+        'never src/core, src/main or src/server.',
     }),
   },
   {

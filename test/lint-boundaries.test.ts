@@ -13,7 +13,7 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: repoRoot });
 });
 
-/** The boundary messages (static and dynamic imports) ESLint reports for `code` placed at `filePath` (relative to the repository). */
+/** The boundary messages (static imports and `import()`) ESLint reports for `code` at `filePath` in the repository. */
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   return (result?.messages ?? [])
@@ -106,7 +106,7 @@ describe('lint boundaries', () => {
       ],
       ['src/main/index.ts', "import { vi as x } from 'vitest';", 'never imports tests or test support'],
       // import('…') is checked against the same patterns
-      ['src/renderer/src/App.tsx', "const x = () => import('../../core/runtime');", 'import(): the window talks'],
+      ['src/renderer/src/App.tsx', "const x = () => import('../../core/runtime');", 'import(): the window reaches'],
       ['src/core/domain/planner.ts', "const x = () => import('node:fs');", 'import(): src/core/domain is pure'],
       // the other sides
       ['src/shared/dto.ts', "import { settingsSchema as x } from '../core/config/schema';", 'imports none of them'],

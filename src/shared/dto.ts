@@ -29,7 +29,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 export const ERROR_KINDS = ['transient', 'market-closed', 'rejected', 'partial', 'invalid', 'interrupted'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-/** The error kinds `queue.holdOn` may list (§10): every kind but `interrupted`, which the queue always retries. */
+/** The error kinds `queue.holdOn` may list: the five of §10 (an `interrupted` event always goes back to the queue). */
 export const HOLD_ON_KINDS = [
   'transient',
   'market-closed',

@@ -13,7 +13,7 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 30_000,
           // Fails a test in which anything writes process.env.ELECTRON_RUN_AS_NODE (issue #18).
-          setupFiles: ['src/main/test/env-guard.ts'],
+          setupFiles: ['src/main/test/env-guard.test-support.ts'],
           env: { REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server' },
         },
       },
@@ -37,7 +37,7 @@ export default defineConfig({
           name: 'web',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
-          setupFiles: ['src/renderer/src/test-setup.ts'],
+          setupFiles: ['src/renderer/src/test/setup.test-support.ts'],
           // user-event typing in jsdom takes seconds on a loaded 2-core machine; 5 s (the default) failed CI there.
           testTimeout: 30_000,
         },

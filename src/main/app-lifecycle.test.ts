@@ -26,9 +26,9 @@ import {
   Tray,
   type FakeImage,
   type FakeMenuItem,
-} from './test/fake-electron';
+} from './test/fake-electron.test-support';
 
-vi.mock('electron', () => import('./test/fake-electron'));
+vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 const MAIN_DIR = '/opt/rebalance-desk/out/main';
 const PAGE_URL = 'app://desk/index.html';

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DesktopNotifier } from './desktop-notifier';
-import { Notification, resetFakes } from './test/fake-electron';
+import { Notification, resetFakes } from './test/fake-electron.test-support';
 
-vi.mock('electron', () => import('./test/fake-electron'));
+vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 beforeEach(() => resetFakes());
 

@@ -44,6 +44,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Settings } from '../core/config/schema';
+import { ACCOUNT_ID_PATTERN } from '../shared/dto';
 
 export const LEGACY_FILES = {
   accounts: 'accounts.yaml',
@@ -176,7 +177,6 @@ function parseYaml(text: string, file: string, issues: ImportIssues): unknown {
   }
 }
 
-const ACCOUNT_ID = /^[A-Z]{1,3}\d{3,12}$/;
 const ACCOUNT_KEYS = new Set([
   'account_id',
   'accountId',
@@ -258,7 +258,7 @@ export function parseAccountsYaml(
       accountId = String(idField.value ?? '')
         .trim()
         .toUpperCase();
-      if (!ACCOUNT_ID.test(accountId)) {
+      if (!ACCOUNT_ID_PATTERN.test(accountId)) {
         issues.error(
           file,
           `${at}.${idField.key}`,
@@ -268,7 +268,7 @@ export function parseAccountsYaml(
         issues.error(file, `${at}.${idField.key}`, `${accountId} is listed twice; the first one is kept`);
       }
     }
-    const label = accountId && ACCOUNT_ID.test(accountId) ? ` (${accountId})` : '';
+    const label = accountId && ACCOUNT_ID_PATTERN.test(accountId) ? ` (${accountId})` : '';
 
     const strategyField = fromEither(['strategy', 'strategy_name', 'strategyName']);
     let strategy = '';
@@ -495,7 +495,7 @@ const ENV_KEYS = {
   logLevel: ['LOG_LEVEL'],
 } as const;
 
-const LOG_LEVELS: Record<string, Settings['logLevel']> = {
+const LEGACY_LOG_LEVELS: Record<string, Settings['logLevel']> = {
   trace: 'trace',
   debug: 'debug',
   info: 'info',
@@ -561,7 +561,7 @@ export function settingsFromEnv(
   }
   const level = first(ENV_KEYS.logLevel);
   if (level) {
-    const v = LOG_LEVELS[level.value.trim().toLowerCase()];
+    const v = LEGACY_LOG_LEVELS[level.value.trim().toLowerCase()];
     if (v) out.logLevel = v;
     else issues.warn(file, level.key, `${describe(level.value)} is not a log level; the current one is kept`);
   }

@@ -7,7 +7,7 @@
 import type { IpcMain } from 'electron';
 import { ApiError, invalidInput, toErrorBody } from '../core/management/api-error';
 import { isOperationName, operations, type CallResult, type Handlers, type StreamMessage } from '../shared/contract';
-import { CALL_CHANNEL, STREAM_CHANNEL } from './ipc-channels';
+import { CALL_CHANNEL, STREAM_CHANNEL } from '../shared/ipc-channels';
 
 /** The part of an IPC event this module reads (`IpcMainInvokeEvent`). */
 export interface CallEvent {

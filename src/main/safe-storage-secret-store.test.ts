@@ -7,9 +7,9 @@ import { defaultSettings } from '../core/config/schema';
 import { SettingsStore } from '../core/config/settings-store';
 import { toErrorBody } from '../core/management/api-error';
 import { SafeStorageSecretStore, SecretStorageUnavailableError } from './safe-storage-secret-store';
-import { resetFakes, safeStorage } from './test/fake-electron';
+import { resetFakes, safeStorage } from './test/fake-electron.test-support';
 
-vi.mock('electron', () => import('./test/fake-electron'));
+vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 let dir: string;
 beforeEach(async () => {

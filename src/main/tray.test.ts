@@ -3,9 +3,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Health, QueueStatus } from '../shared/dto';
 import { DeskTray, trayColour, trayTooltip } from './tray';
 import { dotDataUrl, encodePng, dotPixels } from './tray-icon';
-import { FakeImage, resetFakes, type FakeMenuItem } from './test/fake-electron';
+import { FakeImage, resetFakes, type FakeMenuItem } from './test/fake-electron.test-support';
 
-vi.mock('electron', () => import('./test/fake-electron'));
+vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 const green = { state: 'green' as const, detail: 'fine' };
 function health(status: Health['status'], over: Partial<Health> = {}): Health {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { WebContents } from 'electron';
-import { FakeWebContents, fakeEvent } from './test/fake-electron';
+import { FakeWebContents, fakeEvent } from './test/fake-electron.test-support';
 import {
   CONTENT_SECURITY_POLICY,
   cspHeadersListener,
@@ -9,7 +9,7 @@ import {
   secureWebPreferences,
 } from './window-security';
 
-vi.mock('electron', () => import('./test/fake-electron'));
+vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 const APP = 'file:///app/out/renderer/index.html';
 

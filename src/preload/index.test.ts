@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { contextBridge, ipcRenderer } from '../main/test/fake-electron';
+import { contextBridge, ipcRenderer } from '../main/test/fake-electron.test-support';
 
-vi.mock('electron', () => import('../main/test/fake-electron'));
+vi.mock('electron', () => import('../main/test/fake-electron.test-support'));
 
 interface Desk {
   call(name: string, input?: unknown): Promise<unknown>;

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { CallResult, StreamMessage } from '../shared/contract';
-import { CALL_CHANNEL, STREAM_CHANNEL } from '../main/ipc-channels';
+import { CALL_CHANNEL, STREAM_CHANNEL } from '../shared/ipc-channels';
 
 type Listener = (message: StreamMessage) => void;
 

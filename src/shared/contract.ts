@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import { ROUTES, type HttpMethod } from './routes';
 import {
+  ACCOUNT_ID_PATTERN,
   COMMANDS,
   EVENT_STATUSES,
+  LOG_LEVELS,
   type AccountEquity,
   type Command,
   type EventRecord,
@@ -50,7 +52,8 @@ const id = z.string().trim().min(1, 'is required').max(300);
 const accountId = z
   .string()
   .trim()
-  .regex(/^[A-Za-z]{1,3}\d{3,12}$/, 'must be an IB account id such as DU123456');
+  // Lower case is accepted here as before (`du123456`); the settings schema requires the id as IB writes it.
+  .regex(new RegExp(ACCOUNT_ID_PATTERN.source, 'i'), 'must be an IB account id such as DU123456');
 const command = z.enum(COMMANDS, { error: () => `must be one of ${COMMANDS.join(', ')}` });
 const status = z.enum(EVENT_STATUSES);
 const payload = z.record(z.string(), z.unknown());
@@ -134,7 +137,7 @@ export interface FeedLogEntry {
 }
 
 export interface ConfigView {
-  /** Settings with secrets masked (§14); shape of `Settings` in src/core/config/schema.ts. */
+  /** Settings with secrets masked (§14); shape of `Settings` in src/shared/settings-schema.ts. */
   settings: Record<string, unknown>;
   /** Which secrets are set, never their values. */
   secretsSet: Record<string, boolean>;
@@ -206,7 +209,7 @@ export const operations = {
     ...ROUTES.logs,
     input: z
       .object({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
+        level: z.enum(LOG_LEVELS).optional(),
         accountId: z.string().trim().max(32).optional(),
         eventId: z.string().trim().max(300).optional(),
         limit: limit(5_000, 500),

@@ -29,6 +29,22 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 export const ERROR_KINDS = ['transient', 'market-closed', 'rejected', 'partial', 'invalid', 'interrupted'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/** The error kinds `queue.holdOn` may list: the five of §10 (an `interrupted` event always goes back to the queue). */
+export const HOLD_ON_KINDS = [
+  'transient',
+  'market-closed',
+  'rejected',
+  'partial',
+  'invalid',
+] as const satisfies readonly ErrorKind[];
+
+/** Log levels, least severe first (pino's names): `logLevel`, the trade log's filter and every log line use these. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** An IB account id: one to three capital letters, then 3–12 digits (DU123456, U1234567). */
+export const ACCOUNT_ID_PATTERN = /^[A-Z]{1,3}\d{3,12}$/;
+
 export interface EventError {
   kind: ErrorKind;
   message: string;
@@ -295,7 +311,7 @@ export interface Health {
 
 export interface LogLine {
   time: string;
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  level: LogLevel;
   msg: string;
   tag?: string;
   eventId?: string;

@@ -29,9 +29,9 @@ import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallResult } from '../../src/shared/contract';
 import type { Health } from '../../src/shared/dto';
-import { app, BrowserWindow, ipcMain, protocol, resetFakes } from '../../src/main/test/fake-electron';
+import { app, BrowserWindow, ipcMain, protocol, resetFakes } from '../../src/main/test/fake-electron.test-support';
 
-vi.mock('electron', () => import('../../src/main/test/fake-electron'));
+vi.mock('electron', () => import('../../src/main/test/fake-electron.test-support'));
 
 const ROOT = join(import.meta.dirname, '../..');
 const REDIS_BINARY = process.env.REDISMS_SYSTEM_BINARY || '/usr/bin/redis-server';

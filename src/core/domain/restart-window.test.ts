@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseRestartWindow,
-  restartWindowEnd,
-  restartWindowError,
-  restartWindowProblem,
-  restartWindowReason,
-} from './restart-window';
+import { parseRestartWindow, restartWindowEnd, restartWindowError, restartWindowReason } from './restart-window';
+import { restartWindowProblem } from '../../shared/restart-window';
 
 const DEFAULT = '23:40-00:15 America/New_York';
 const at = (iso: string) => new Date(iso);

@@ -4,6 +4,7 @@
  * failing and retrying every minute. Pure: the caller passes `now`; wall-clock arithmetic in the window's zone
  * (Intl only), so a window across midnight and across a DST change ends at the right instant.
  */
+import { RESTART_WINDOW_FORMAT, restartWindowProblem } from '../../shared/restart-window';
 import { invalidError, transientError, type DeskError } from './errors';
 import { nextDay, wallClock, zonedInstant } from './market-hours';
 
@@ -16,33 +17,11 @@ export interface RestartWindow {
   endText: string;
 }
 
-const FORMAT = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s+(\S+)$/;
-
-/** Why `text` is not a restart window, or null when it is one (the settings schema shows this beside the field). */
-export function restartWindowProblem(text: string): string | null {
-  const m = FORMAT.exec(text.trim());
-  if (!m) return 'must be "HH:MM-HH:MM Time/Zone", e.g. "23:40-00:15 America/New_York"';
-  const [, sh = '', sm = '', eh = '', em = '', zone = ''] = m;
-  for (const [h, min, which] of [
-    [sh, sm, 'start'],
-    [eh, em, 'end'],
-  ] as const) {
-    if (Number(h) > 23 || Number(min) > 59) return `the ${which} time ${h}:${min} is not a time of day (00:00–23:59)`;
-  }
-  if (Number(sh) * 60 + Number(sm) === Number(eh) * 60 + Number(em)) return 'the start and the end are the same time';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    return `unknown time zone "${zone}" (use an IANA name such as America/New_York)`;
-  }
-  return null;
-}
-
 /** Parses `ib.restartWindow`; a malformed value is `invalid` with the reason of `restartWindowProblem`. */
 export function parseRestartWindow(text: string): RestartWindow {
   const problem = restartWindowProblem(text);
   if (problem) throw invalidError(`ib.restartWindow "${text}": ${problem}`);
-  const [, sh, sm, eh, em, zone] = FORMAT.exec(text.trim()) as RegExpExecArray;
+  const [, sh, sm, eh, em, zone] = RESTART_WINDOW_FORMAT.exec(text.trim()) as RegExpExecArray;
   return {
     start: Number(sh) * 60 + Number(sm),
     end: Number(eh) * 60 + Number(em),

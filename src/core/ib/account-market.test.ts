@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IbError } from './ib-errors';
 import { toQuote } from './market-data';
-import { closeHarness, ACCOUNT, OTHER_ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import {
+  closeHarness,
+  ACCOUNT,
+  OTHER_ACCOUNT,
+  rejectionOf,
+  startHarness,
+  until,
+  type Harness,
+} from './test-harness.test-support';
 
 let harness: Harness | null = null;
 

@@ -4,7 +4,14 @@ import type { IbStatus } from './connection';
 import { drawClientId } from './connection';
 import { IbClient } from './ib-client';
 import { IbError } from './ib-errors';
-import { closeHarness, MemoryClientIdStore, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import {
+  closeHarness,
+  MemoryClientIdStore,
+  rejectionOf,
+  startHarness,
+  until,
+  type Harness,
+} from './test-harness.test-support';
 
 let harness: Harness | null = null;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NOT_LOGGED_IN_REASON } from '../domain/errors';
 import { IbError } from './ib-errors';
-import { closeHarness, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import { closeHarness, rejectionOf, startHarness, until, type Harness } from './test-harness.test-support';
 
 let harness: Harness | null = null;
 

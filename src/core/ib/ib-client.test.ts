@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PlaceOrderRequest } from './orders';
-import { closeHarness, ACCOUNT, OTHER_ACCOUNT, startHarness, type Harness } from './test-harness';
+import { closeHarness, ACCOUNT, OTHER_ACCOUNT, startHarness, type Harness } from './test-harness.test-support';
 
 let harness: Harness | null = null;
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TradeRecord } from '../../shared/dto';
 import { FillTimeoutError, IbError } from './ib-errors';
 import type { PlaceOrderRequest } from './orders';
-import { closeHarness, ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness';
+import { closeHarness, ACCOUNT, rejectionOf, startHarness, until, type Harness } from './test-harness.test-support';
 
 let harness: Harness | null = null;
 

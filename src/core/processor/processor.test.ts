@@ -4,7 +4,7 @@ import { invalidError, marketClosedError, rejectedError } from '../domain/errors
 import { silentLogger } from '../log/logger';
 import type { Notification } from '../notify/notifier';
 import { EventQueue } from '../queue/event-queue';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { classifyFailure } from './classify';
 import { LeaseLostError, Processor, type CommandHandler, type CommandHandlers } from './processor';
 

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { EventApproval, EventRecord, NewEvent, QueueChange } from '../../shared/dto';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { QueueConflictError } from './errors';
 import { EventQueue, type EventQueueOptions } from './event-queue';
 

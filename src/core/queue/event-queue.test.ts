@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Command, EventRecord, NewEvent, QueueChange } from '../../shared/dto';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { createClient, type RedisClient } from '../redis/topology';
 import { startCluster, startSentinel, type TestTopology } from '../../../test/support/redis-topologies';
 import { QueueConflictError, QueueInvalidError, QueueNotFoundError } from './errors';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import type { NewEvent } from '../../shared/dto';
 import { startCluster, startSentinel, type TestTopology } from '../../../test/support/redis-topologies';
-import { uniquePrefix } from '../redis/test-redis';
+import { uniquePrefix } from '../redis/test-redis.test-support';
 import { createClient, type RedisClient } from '../redis/topology';
 import { QueueReplicationError } from './errors';
 import { EventQueue } from './event-queue';

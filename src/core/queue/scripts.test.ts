@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { QueueChange } from '../../shared/dto';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { EventQueue } from './event-queue';
 import { eventKey } from './keys';
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EnqueueResult, NewEvent } from '../../shared/dto';
 import { settingsSchema, type Settings, type SettingsInput } from '../config/schema';
 import { EventQueue } from '../queue/event-queue';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { Scheduler, type SchedulerOptions } from './scheduler';
 
 const log = pino({ enabled: false });

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import type { Command, EnqueueResult, NewEvent } from '../../shared/dto';
 import type { AccountSettings, ScheduleSettings, Settings } from '../config/schema';
-import { firingsBetween, nextFirings, scheduleEventId } from '../domain/schedule-times';
+import { firingsBetween, nextFirings, scheduleEventId } from '../../shared/schedule-times';
 import { tradingBlockReason } from '../domain/trading-guard';
 
 export interface SchedulerOptions {

@@ -2,7 +2,7 @@ import { ConnectionState, EventName } from '@stoqey/ib';
 import { firstValueFrom } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, nextEvent, onEvent, until } from './test-helpers';
+import { Harness, nextEvent, onEvent, until } from './test-helpers.test-support';
 
 const h = new Harness();
 afterEach(() => h.cleanup());

@@ -1,6 +1,6 @@
 import { type Contract, EventName, OrderAction, OrderType, SecType } from '@stoqey/ib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, nextEvent, onEvent, until } from './test-helpers';
+import { Harness, nextEvent, onEvent, until } from './test-helpers.test-support';
 import type { SimAccount, SimSymbol } from './types';
 
 const h = new Harness();

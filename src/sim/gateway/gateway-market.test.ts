@@ -1,7 +1,7 @@
 import { Contract, EventName, IBApiNextError, IBApiTickType, MarketDataType, SecType } from '@stoqey/ib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hoursInclude } from './market-hours';
-import { Harness, nextEvent, onEvent, until } from './test-helpers';
+import { Harness, nextEvent, onEvent, until } from './test-helpers.test-support';
 
 const h = new Harness();
 afterEach(() => h.cleanup());

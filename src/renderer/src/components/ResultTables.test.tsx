@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createFakeApi } from '../test/fake-api';
-import { makePlan } from '../test/fixtures';
-import { renderWithApi } from '../test/render';
+import { createFakeApi } from '../test/fake-api.test-support';
+import { makePlan } from '../test/fixtures.test-support';
+import { renderWithApi } from '../test/render.test-support';
 import { PlanTable } from './ResultTables';
 
 describe('PlanTable', () => {

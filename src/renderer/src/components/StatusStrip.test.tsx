@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createFakeApi } from '../test/fake-api';
-import { makeHealth } from '../test/fixtures';
-import { renderApp } from '../test/render';
+import { createFakeApi } from '../test/fake-api.test-support';
+import { makeHealth } from '../test/fixtures.test-support';
+import { renderApp } from '../test/render.test-support';
 
 function baseApi(health = makeHealth()) {
   return createFakeApi({

@@ -1,7 +1,7 @@
-import type { EventStatus } from '../../../shared/dto';
+import type { EventStatus, LogLevel } from '../../../shared/dto';
 
 export interface LogFilters {
-  level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  level?: LogLevel;
   accountId?: string;
   eventId?: string;
 }

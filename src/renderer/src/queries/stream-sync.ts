@@ -1,14 +1,12 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { StreamMessage } from '../../../shared/contract';
-import type { LogLine } from '../../../shared/dto';
+import { LOG_LEVELS, type LogLine } from '../../../shared/dto';
 import { queryKeys, type LogFilters } from './query-keys';
 import { LOG_LIMIT } from './use-queries';
 
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-
 /** Whether a pushed log line belongs in a log list fetched with these filters (level is a minimum). */
 export function logMatches(line: LogLine, filters: LogFilters): boolean {
-  if (filters.level && LEVELS.indexOf(line.level) < LEVELS.indexOf(filters.level)) return false;
+  if (filters.level && LOG_LEVELS.indexOf(line.level) < LOG_LEVELS.indexOf(filters.level)) return false;
   if (filters.accountId && line.accountId !== filters.accountId) return false;
   if (filters.eventId && line.eventId !== filters.eventId) return false;
   return true;

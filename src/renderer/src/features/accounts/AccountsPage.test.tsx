@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { AccountView } from '../../../../shared/contract';
 import type { EventRecord } from '../../../../shared/dto';
 import { ApiError } from '../../api/api-client';
-import { createFakeApi } from '../../test/fake-api';
-import { makeAccount, makeEvent, makeHealth, makePlan } from '../../test/fixtures';
-import { renderWithApi } from '../../test/render';
+import { createFakeApi } from '../../test/fake-api.test-support';
+import { makeAccount, makeEvent, makeHealth, makePlan } from '../../test/fixtures.test-support';
+import { renderWithApi } from '../../test/render.test-support';
 import { AccountsPage } from './AccountsPage';
 
 function accountsApi(accounts: AccountView[], simulated = false) {

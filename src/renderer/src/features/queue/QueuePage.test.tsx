@@ -3,9 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../../shared/dto';
 import { ApiError } from '../../api/api-client';
-import { createFakeApi } from '../../test/fake-api';
-import { makeEvent } from '../../test/fixtures';
-import { renderWithApi } from '../../test/render';
+import { createFakeApi } from '../../test/fake-api.test-support';
+import { makeEvent } from '../../test/fixtures.test-support';
+import { renderWithApi } from '../../test/render.test-support';
 import { QueuePage } from './QueuePage';
 
 function queueApi(events: EventRecord[]) {

@@ -1,6 +1,6 @@
 import { ActionIcon, Button, Group, MultiSelect, Paper, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { Plus, Trash2 } from 'lucide-react';
-import { cronProblem, nextFirings } from '../../../../core/domain/schedule-times';
+import { cronProblem, nextFirings } from '../../../../shared/schedule-times';
 import { COMMANDS } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { formatExact } from '../../lib/format';

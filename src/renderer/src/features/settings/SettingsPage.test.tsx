@@ -2,9 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-client';
-import { createFakeApi } from '../../test/fake-api';
-import { makeConfig } from '../../test/fixtures';
-import { renderWithApi } from '../../test/render';
+import { createFakeApi } from '../../test/fake-api.test-support';
+import { makeConfig } from '../../test/fixtures.test-support';
+import { renderWithApi } from '../../test/render.test-support';
 import { SettingsPage } from './SettingsPage';
 
 function settingsApi() {

@@ -18,6 +18,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Save } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { ConfigView } from '../../../../shared/contract';
+import { HOLD_ON_KINDS, LOG_LEVELS } from '../../../../shared/dto';
 import { errorBodyOf, isApiError } from '../../api/api-client';
 import { useApi } from '../../api/ApiProvider';
 import { notifyError } from '../../lib/notify';
@@ -38,8 +39,6 @@ const SECRETS = [
 ] as const;
 type SecretPath = (typeof SECRETS)[number]['path'];
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-const ERROR_KINDS = ['transient', 'market-closed', 'rejected', 'partial', 'invalid'];
 const MARKET_DATA_TYPES = [
   { value: '1', label: '1 — live' },
   { value: '2', label: '2 — frozen' },
@@ -498,7 +497,7 @@ function SettingsForm({ view }: { view: ConfigView }) {
               <NumberField path="queue.retryDelayMs" label="Retry delay" unit="ms" />
               <NumberField path="queue.concurrency" label="Workers" />
               <NumberField path="queue.leaseMs" label="Lease" unit="ms" />
-              <MultiSelectField path="queue.holdOn" label="Hold instead of retrying on" data={ERROR_KINDS} />
+              <MultiSelectField path="queue.holdOn" label="Hold instead of retrying on" data={[...HOLD_ON_KINDS]} />
               <NumberField path="queue.historyLimit" label="History kept (entries)" />
               <NumberField path="queue.retainDoneDays" label="Keep done events" unit="days" />
             </SimpleGrid>
@@ -529,7 +528,7 @@ function SettingsForm({ view }: { view: ConfigView }) {
               <SwitchField path="notifications.desktop" label="Desktop notifications" />
               <TextField path="notifications.ntfyUrl" label="ntfy server URL" nullable placeholder="off" />
               <TextField path="notifications.ntfyTopic" label="ntfy topic" nullable placeholder="off" />
-              <SelectField path="logLevel" label="Log level" data={LOG_LEVELS} />
+              <SelectField path="logLevel" label="Log level" data={[...LOG_LEVELS]} />
             </SimpleGrid>
           </Section>
         </Stack>

@@ -1,4 +1,4 @@
-import { settingsSchema } from '../../../../core/config/schema';
+import { settingsSchema } from '../../../../shared/settings-schema';
 import { issueKey } from './settings-paths';
 
 /** Problems with a settings draft, by dotted field path (first message per field). */

@@ -2,8 +2,8 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { RebalanceReport } from '../../../../shared/dto';
-import { createFakeApi } from '../../test/fake-api';
-import { renderWithApi } from '../../test/render';
+import { createFakeApi } from '../../test/fake-api.test-support';
+import { renderWithApi } from '../../test/render.test-support';
 import { ReportsPanel, reportsCsv } from './ReportsPanel';
 
 const report: RebalanceReport = {

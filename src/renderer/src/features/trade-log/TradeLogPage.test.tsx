@@ -1,9 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { TradeRecord } from '../../../../shared/dto';
-import { createFakeApi } from '../../test/fake-api';
-import { makeAccount } from '../../test/fixtures';
-import { renderWithApi } from '../../test/render';
+import { createFakeApi } from '../../test/fake-api.test-support';
+import { makeAccount } from '../../test/fixtures.test-support';
+import { renderWithApi } from '../../test/render.test-support';
 import { TradeLogPage } from './TradeLogPage';
 
 const trade: TradeRecord = {

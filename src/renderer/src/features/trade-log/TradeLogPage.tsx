@@ -2,6 +2,7 @@ import { Button, Group, Paper, Select, Stack, TextInput, Title } from '@mantine/
 import { useDebouncedValue } from '@mantine/hooks';
 import { Download } from 'lucide-react';
 import { useMemo, useState } from 'react';
+import { LOG_LEVELS } from '../../../../shared/dto';
 import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact } from '../../lib/format';
 import type { LogFilters } from '../../queries/query-keys';
@@ -10,8 +11,6 @@ import { FeedLog } from './FeedLog';
 import { ReportsPanel } from './ReportsPanel';
 import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /** The live log (filtered by level / account / event) and the trade records, each exportable as CSV. */
 export function TradeLogPage() {
@@ -102,7 +101,7 @@ export function TradeLogPage() {
               size="xs"
               w={120}
               placeholder="any"
-              data={[...LEVELS]}
+              data={[...LOG_LEVELS]}
               value={level ?? null}
               onChange={(value) => setLevel((value as LogFilters['level']) ?? null)}
               clearable

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { App } from '../App';
 import { createQueryClient, Providers } from '../providers';
 import { useStreamSync } from '../queries/use-stream-sync';
-import type { FakeApi } from './fake-api';
+import type { FakeApi } from './fake-api.test-support';
 
 function WithStream({ children }: { children: ReactNode }) {
   useStreamSync();

@@ -1,6 +1,6 @@
 /**
  * A hand-written stand-in for the `electron` module (the binary cannot run here). Tests use it with
- * `vi.mock('electron', () => import('./test/fake-electron'))` and inspect what the shell did through `fake`.
+ * `vi.mock('electron', () => import('./test/fake-electron.test-support'))` and inspect what the shell did through `fake`.
  */
 import { EventEmitter } from 'node:events';
 

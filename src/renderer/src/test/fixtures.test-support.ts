@@ -1,4 +1,4 @@
-import { settingsSchema } from '../../../core/config/schema';
+import { settingsSchema } from '../../../shared/settings-schema';
 import type { AccountView, ConfigView } from '../../../shared/contract';
 import type { EventRecord, Health, Plan } from '../../../shared/dto';
 

@@ -7,7 +7,7 @@ import type { Command, EventRecord } from '../../shared/dto';
 import { silentLogger } from '../log/logger';
 import type { Notification } from '../notify/notifier';
 import { EventQueue } from '../queue/event-queue';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { classifyFailure } from './classify';
 import { Processor, type CommandHandler, type CommandHandlers, type ProcessorQueue } from './processor';
 

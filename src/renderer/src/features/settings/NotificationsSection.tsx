@@ -1,0 +1,18 @@
+import { SimpleGrid } from '@mantine/core';
+import { SelectField, SwitchField, TextField } from './Fields';
+import { Section } from './Section';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+export function NotificationsSection() {
+  return (
+    <Section title="Notifications and logging">
+      <SimpleGrid cols={4} spacing="xs">
+        <SwitchField path="notifications.desktop" label="Desktop notifications" />
+        <TextField path="notifications.ntfyUrl" label="ntfy server URL" nullable placeholder="off" />
+        <TextField path="notifications.ntfyTopic" label="ntfy topic" nullable placeholder="off" />
+        <SelectField path="logLevel" label="Log level" data={LOG_LEVELS} />
+      </SimpleGrid>
+    </Section>
+  );
+}

@@ -91,13 +91,14 @@ function settings(
   });
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 8_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Resolves when `check` holds (polled by vi.waitFor), rejects naming `what` after the timeout. */
+const waitFor = (check: () => boolean, what: string, ms = 8_000): Promise<void> =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: ms, interval: 10 },
+  );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

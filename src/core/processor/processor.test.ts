@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Command, EventRecord } from '../../shared/dto';
 import { invalidError, marketClosedError, rejectedError } from '../domain/errors';
 import { silentLogger } from '../log/logger';
@@ -74,14 +74,16 @@ async function setup(
   };
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Resolves with the first truthy answer of `fn` (polled by vi.waitFor), rejects after the timeout. */
+function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await fn();
+      if (!value) throw new Error('timed out waiting');
+      return value;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }
 
 describe('Processor', () => {

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Command, EventRecord, NewEvent, QueueChange } from '../../shared/dto';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis';
 import { createClient, type RedisClient } from '../redis/topology';
@@ -87,13 +87,14 @@ async function claimOk(q: EventQueue, owner = 'w1'): Promise<EventRecord> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+/** Resolves when `check` holds (polled by vi.waitFor), rejects after the timeout. */
+const until = (check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> =>
+  vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 
 describe('enqueue', () => {
   it('queues a feed event under `${eventId}:${accountId}` with timesQueued 1', async () => {

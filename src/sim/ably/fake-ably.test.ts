@@ -1,16 +1,17 @@
 import * as Ably from 'ably';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeAbly, type FakeAbly } from './fake-ably';
 
 const KEY = 'app.key:secret';
 
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Resolves when `check` holds (vi.waitFor polls it; the timeout bounds a hang, it times nothing). */
+const waitFor = (check: () => boolean, ms = 5_000): Promise<void> =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error('timed out waiting');
+    },
+    { timeout: ms, interval: 10 },
+  );
 
 describe('fake Ably endpoint', () => {
   let fake: FakeAbly | undefined;

@@ -87,15 +87,6 @@ async function claimOk(q: EventQueue, owner = 'w1'): Promise<EventRecord> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves when `check` holds (polled by vi.waitFor), rejects after the timeout. */
-const until = (check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> =>
-  vi.waitFor(
-    async () => {
-      if (!(await check())) throw new Error('condition not met in time');
-    },
-    { timeout: timeoutMs, interval: 20 },
-  );
-
 describe('enqueue', () => {
   it('queues a feed event under `${eventId}:${accountId}` with timesQueued 1', async () => {
     const { q } = makeQueue();
@@ -294,7 +285,10 @@ describe('failure and promotion', () => {
     await claimOk(q);
     const failedAt = Date.now();
     await q.fail(a.id, 'w1', { kind: 'transient', message: 'x' });
-    await until(async () => (await q.get(a.id))?.event.status === 'pending', 3_000);
+    await vi.waitFor(async () => expect((await q.get(a.id))?.event.status).toBe('pending'), {
+      timeout: 3_000,
+      interval: 20,
+    });
     const elapsed = Date.now() - failedAt;
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1_300);
@@ -345,7 +339,10 @@ describe('leases and recovery', () => {
     const a = await enqueueOk(q, ev('A'));
     await claimOk(q, 'dead-worker');
     const b = await enqueueOk(q, ev('B'));
-    await until(async () => (await q.get(a.id))?.event.status === 'pending', 3_000);
+    await vi.waitFor(async () => expect((await q.get(a.id))?.event.status).toBe('pending'), {
+      timeout: 3_000,
+      interval: 20,
+    });
     const pending = await q.list({ state: 'pending' });
     expect(pending.events.map((e) => e.id)).toEqual([b.id, a.id]);
     const back = pending.events[1];
@@ -564,7 +561,7 @@ describe('reads', () => {
     await claimOk(q);
     await q.complete(a.id, 'w1', null);
     await q.pause();
-    await until(async () => seen.length >= 4, 2_000);
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4), { timeout: 2_000, interval: 20 });
     expect(seen.map((c) => `${c.action}:${c.from ?? ''}>${c.to ?? ''}`)).toEqual([
       'enqueued:>pending',
       'claimed:pending>active',

@@ -4,14 +4,8 @@ import { startFakeAbly, type FakeAbly } from './fake-ably';
 
 const KEY = 'app.key:secret';
 
-/** Resolves when `check` holds (vi.waitFor polls it; the timeout bounds a hang, it times nothing). */
-const waitFor = (check: () => boolean, ms = 5_000): Promise<void> =>
-  vi.waitFor(
-    () => {
-      if (!check()) throw new Error('timed out waiting');
-    },
-    { timeout: ms, interval: 10 },
-  );
+/** Conditions are polled by vi.waitFor; the timeout bounds a hang on a loaded machine, it times nothing. */
+const WAIT = { timeout: 5_000, interval: 10 };
 
 describe('fake Ably endpoint', () => {
   let fake: FakeAbly | undefined;
@@ -42,7 +36,7 @@ describe('fake Ably endpoint', () => {
     fake.publish('etf-blend', { exec: 'rebalance', eventId: 'e1' });
     fake.publish('etf-blend', { exec: 'rebalance', eventId: 'e2' }, { asString: true });
     fake.publish('other', { exec: 'rebalance' });
-    await waitFor(() => got.length === 2);
+    await vi.waitFor(() => expect(got).toHaveLength(2), WAIT);
     expect(got).toEqual([{ exec: 'rebalance', eventId: 'e1' }, '{"exec":"rebalance","eventId":"e2"}']);
     expect(fake.connectionsCount()).toBe(1);
   });
@@ -56,7 +50,7 @@ describe('fake Ably endpoint', () => {
     const got: unknown[] = [];
     await channel.subscribe((m) => got.push(m.data));
     await channel.publish('signal', { exec: 'print-equity' });
-    await waitFor(() => got.length === 1);
+    await vi.waitFor(() => expect(got).toHaveLength(1), WAIT);
     expect(got[0]).toEqual({ exec: 'print-equity' });
     await channel.detach();
     expect(channel.state).toBe('detached');
@@ -75,12 +69,12 @@ describe('fake Ably endpoint', () => {
     channel.on('attached', (change) => resumes.push(change.resumed));
     fake.refuseFor(300);
     fake.publish('s1', { n: 1 });
-    await waitFor(() => got.length === 1 && channel.state === 'attached' && resumes.length === 1);
+    await vi.waitFor(() => expect([got.length, channel.state, resumes.length]).toEqual([1, 'attached', 1]), WAIT);
     expect(resumes).toEqual([true]);
     expect(c.connection.id).toBe(id);
     expect(got).toEqual([{ n: 1 }]);
     fake.publish('s1', { n: 2 });
-    await waitFor(() => got.length === 2);
+    await vi.waitFor(() => expect(got).toHaveLength(2), WAIT);
   });
 
   it('rejects a resume of a forgotten connection with 80008 and a new id', async () => {
@@ -100,7 +94,7 @@ describe('fake Ably endpoint', () => {
     const change = await reconnected;
     expect(change.reason?.code).toBe(80008);
     expect(c.connection.id).not.toBe(id);
-    await waitFor(() => resumes.length === 1);
+    await vi.waitFor(() => expect(resumes).toHaveLength(1), WAIT);
     expect(resumes).toEqual([false]);
   });
 

@@ -519,6 +519,16 @@ describe('when the core does not start', () => {
       '/usr/bin/redis-server',
     );
   });
+
+  it('asks for the live-trading confirmation while the core is down, with the same machine-readable reason', async () => {
+    FakeRuntime.failStart = new Error('no redis-server');
+    await launch();
+    const refused = await ipcCall('putConfig', { settings: { tradingMode: 'live' } });
+    expect(refused).toMatchObject({ ok: false, error: { error: 'invalid', reason: 'needs-live-confirmation' } });
+    expect(await ipcCall('putConfig', { settings: { tradingMode: 'live' }, confirmLive: true })).toMatchObject({
+      ok: true,
+    });
+  });
 });
 
 describe('File › Import from ibkr-portfolio-rebalancer…', () => {

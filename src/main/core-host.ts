@@ -229,6 +229,7 @@ export class CoreHost {
     if (next.tradingMode === 'live' && previous.tradingMode !== 'live' && input.confirmLive !== true) {
       throw new ApiError('invalid', 'switching to LIVE trading needs confirmation (confirmLive: true)', {
         issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
+        reason: 'needs-live-confirmation',
       });
     }
     await this.saveSettings(next);

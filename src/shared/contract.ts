@@ -308,6 +308,7 @@ export interface ApiErrorBody {
   message: string;
   existingId?: string;
   issues?: { path: string; message: string }[];
+  reason?: 'needs-live-confirmation';
 }
 
 /** Result envelope across IPC (results instead of thrown errors). */

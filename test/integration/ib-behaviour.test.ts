@@ -4,7 +4,7 @@
  * first attempt, the account ends at target, every planned symbol got exactly one order, and every execution was
  * recorded once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventRecord, Plan, TradeRecord } from '../../src/shared/dto';
 import { remainingOrders, startStack, type Stack, type StackOptions } from '../support/stack';
 
@@ -35,14 +35,16 @@ afterEach(async () => {
   stack = null;
 });
 
-async function until<T>(probe: () => Promise<T | null | false> | T | null | false, what: string, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Resolves with the first answer of `probe` that is not null or false (polled by vi.waitFor). */
+function until<T>(probe: () => Promise<T | null | false> | T | null | false, what: string, ms = 30_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (value === null || value === false) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: ms, interval: 50 },
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { vi } from 'vitest';
 import type { Plan } from '../../src/shared/dto';
 import type { EventQueue } from '../../src/core/queue/event-queue';
 
@@ -39,22 +40,25 @@ export async function waitUntil<T>(
   timeoutMs = 20_000,
   everyMs = 50,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== null && value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
-      );
-    }
-    await sleep(everyMs);
-  }
+  return vi.waitFor(
+    async () => {
+      let value: T | null | undefined | false;
+      try {
+        value = await probe();
+      } catch (error) {
+        lastError = error;
+        value = null;
+      }
+      if (value === null || value === undefined || value === false) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+        );
+      }
+      return value;
+    },
+    { timeout: timeoutMs, interval: everyMs },
+  );
 }
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */

@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { vi } from 'vitest';
 import type { RedisEndpoint, RedisTopology } from '../../src/core/redis/topology';
 
 const run = promisify(execFile);
 const REDIS_SERVER = process.env.REDISMS_SYSTEM_BINARY || 'redis-server';
 const REDIS_CLI = path.join(path.dirname(REDIS_SERVER), 'redis-cli');
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -35,13 +34,14 @@ async function freePort(bus = false): Promise<number> {
   throw new Error('no free port found');
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+/** Resolves when `check` holds (polled by vi.waitFor; a check that throws counts as not yet). */
+function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  return vi.waitFor(
+    async () => {
+      if (!(await check().catch(() => false))) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 /** Runs `fn` on a one-shot connection to the node on `port` (no retries: a node that is down fails at once). */

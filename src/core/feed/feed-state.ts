@@ -1,7 +1,8 @@
 /**
  * Feed state for the status strip (PRODUCT.md §6, §12): Ably connection and channel states in the trader's words,
- * and the feed's health light. Pure functions; no SDK objects cross this file.
+ * the feed's health light and the shape of a feed log entry. Pure functions; no SDK objects cross this file.
  */
+import type { FeedLogEntry } from '../../shared/contract';
 import type { ComponentHealth } from '../../shared/dto';
 
 /** The states the status strip shows, overall and per channel. */
@@ -142,4 +143,24 @@ export function feedHealth({ keySet, tradingMode, state }: HealthFacts): Compone
   }
   const n = state.channels.length;
   return { state: 'green', detail: `connected — ${n} channel${n === 1 ? '' : 's'}` };
+}
+
+/**
+ * A feed log entry without its time. `messageId` and `eventId` are null unless given (entries about the connection,
+ * a channel or catch-up); `reason` and `accounts` are left out when not given.
+ */
+export function feedLogEntry(
+  channel: string | null,
+  outcome: FeedLogEntry['outcome'],
+  reason: string | undefined,
+  more: { messageId?: string | null; eventId?: string | null; accounts?: string[] } = {},
+): Omit<FeedLogEntry, 'at'> {
+  return {
+    channel,
+    messageId: more.messageId ?? null,
+    eventId: more.eventId ?? null,
+    outcome,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(more.accounts ? { accounts: more.accounts } : {}),
+  };
 }

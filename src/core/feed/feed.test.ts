@@ -91,13 +91,8 @@ function settings(
   });
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 8_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Conditions are polled by vi.waitFor; the timeout bounds a hang on a loaded machine, it times nothing. */
+const WAIT = { timeout: 8_000, interval: 10 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -138,14 +133,14 @@ describe('Feed', () => {
   }
 
   async function connected(f: Feed, channels: string[]): Promise<void> {
-    await waitFor(
-      () =>
-        f.state().state === 'connected' &&
-        f.state().channels.length === channels.length &&
-        f.state().channels.every((c) => c.state === 'connected'),
-      'feed connected',
-    );
-    await waitFor(() => JSON.stringify(fake?.attachedChannels()) === JSON.stringify(channels), 'channels attached');
+    await vi.waitFor(() => {
+      const state = f.state();
+      expect(state.state, 'feed connected').toBe('connected');
+      expect(state.channels.map((c) => [c.channel, c.state])).toEqual(
+        [...channels].sort().map((c) => [c, 'connected']),
+      );
+    }, WAIT);
+    await vi.waitFor(() => expect(fake?.attachedChannels(), 'channels attached').toEqual(channels), WAIT);
   }
 
   it('fans each message out to exactly the accounts of its strategy in the current mode', async () => {
@@ -158,7 +153,7 @@ describe('Feed', () => {
     fake.publish('strat-a', { exec: 'rebalance', eventId: 'e1' });
     fake.publish('strat-b', { exec: 'print-equity', eventId: 'e2' }, { asString: true });
     fake.publish('strat-c', { exec: 'rebalance', eventId: 'e3' });
-    await waitFor(() => sink.events.size === 3, 'three events');
+    await vi.waitFor(() => expect(sink.events.size, 'three events').toBe(3), WAIT);
     await feed.idle();
     expect(sink.ids()).toEqual(['e1:U1001', 'e1:U1002', 'e2:U1003']);
     expect(sink.events.get('e1:U1001')).toEqual({
@@ -189,7 +184,7 @@ describe('Feed', () => {
     await connected(feed, ['strat-b']);
     fake.publish('strat-a', { exec: 'rebalance', eventId: 'p1' });
     fake.publish('strat-b', { exec: 'rebalance', eventId: 'p2' });
-    await waitFor(() => sink.events.size === 1, 'one event');
+    await vi.waitFor(() => expect(sink.events.size, 'one event').toBe(1), WAIT);
     await sleep(50);
     expect(sink.ids()).toEqual(['p2:U1003']);
   });
@@ -204,10 +199,10 @@ describe('Feed', () => {
     sink.finishAll();
     // without eventId: the message id decides, so a redelivery is still a duplicate after the first is done
     fake.publish('strat-b', { exec: 'print-positions' }, { id: 'm-2' });
-    await waitFor(() => logs.filter((e) => e.outcome !== 'state').length === 3, 'three outcomes');
+    await vi.waitFor(() => expect(logs.filter((e) => e.outcome !== 'state').length, 'three outcomes').toBe(3), WAIT);
     sink.finishAll();
     fake.publish('strat-b', { exec: 'print-positions' }, { id: 'm-2' });
-    await waitFor(() => logs.filter((e) => e.outcome !== 'state').length === 4, 'four outcomes');
+    await vi.waitFor(() => expect(logs.filter((e) => e.outcome !== 'state').length, 'four outcomes').toBe(4), WAIT);
     expect(sink.events.size).toBe(3);
     const outcomes = logs.filter((e) => e.outcome !== 'state').map((e) => e.outcome);
     expect(outcomes).toEqual(['accepted', 'duplicate', 'accepted', 'duplicate']);
@@ -239,13 +234,16 @@ describe('Feed', () => {
       ['', /empty string/],
     ];
     for (const [data] of corpus) fake.publish('strat-a', data);
-    await waitFor(() => logs.filter((e) => e.outcome === 'rejected').length === corpus.length, 'all rejected');
+    await vi.waitFor(
+      () => expect(logs.filter((e) => e.outcome === 'rejected').length, 'all rejected').toBe(corpus.length),
+      WAIT,
+    );
     const rejected = logs.filter((e) => e.outcome === 'rejected');
     corpus.forEach(([, reason], i) => expect(rejected[i]?.reason).toMatch(reason));
     expect(rejected[1]?.eventId).toBe('x2');
     expect(sink.events.size).toBe(0);
     fake.publish('strat-a', { exec: 'rebalance', eventId: 'ok' });
-    await waitFor(() => sink.events.size === 2, 'valid message after the corpus');
+    await vi.waitFor(() => expect(sink.events.size, 'valid message after the corpus').toBe(2), WAIT);
     expect(feed.state().state).toBe('connected');
   });
 
@@ -257,10 +255,13 @@ describe('Feed', () => {
     const id = feed.state().connectionId;
     fake.refuseFor(300);
     fake.publish('strat-b', { exec: 'rebalance', eventId: 'during' });
-    await waitFor(() => sink.events.has('during:U1003'), 'message published while disconnected');
+    await vi.waitFor(
+      () => expect([...sink.events.keys()], 'message published while disconnected').toContain('during:U1003'),
+      WAIT,
+    );
     await connected(feed, ['strat-a', 'strat-b']);
     fake.publish('strat-b', { exec: 'print-equity', eventId: 'after' });
-    await waitFor(() => sink.events.has('after:U1003'), 'message after resume');
+    await vi.waitFor(() => expect([...sink.events.keys()], 'message after resume').toContain('after:U1003'), WAIT);
     expect(feed.state().connectionId).toBe(id);
     expect(states.some((s) => s.state === 'disconnected')).toBe(true);
     expect(logs.some((e) => e.outcome === 'gap')).toBe(false);
@@ -280,8 +281,11 @@ describe('Feed', () => {
     fake.refuseFor(700);
     alloc.table['strat-a'] = '2024-06-03';
     fake.publish('strat-a', { exec: 'rebalance', eventId: 'lost' });
-    await waitFor(() => logs.filter((e) => e.outcome === 'gap').length === 2, 'gap on both channels');
-    await waitFor(() => sink.events.size === 2, 'catch-up events');
+    await vi.waitFor(
+      () => expect(logs.filter((e) => e.outcome === 'gap').length, 'gap on both channels').toBe(2),
+      WAIT,
+    );
+    await vi.waitFor(() => expect(sink.events.size, 'catch-up events').toBe(2), WAIT);
     await feed.idle();
 
     expect(states.some((s) => s.channels.some((c) => c.possibleGap))).toBe(true);
@@ -300,7 +304,7 @@ describe('Feed', () => {
 
     // the lost message was not replayed; the feed still works
     fake.publish('strat-b', { exec: 'print-orders', eventId: 'later' });
-    await waitFor(() => sink.events.has('later:U1003'), 'message after the gap');
+    await vi.waitFor(() => expect([...sink.events.keys()], 'message after the gap').toContain('later:U1003'), WAIT);
 
     // a recorded rebalance clears the mark; a second catch-up for the same as_of is a duplicate
     feed.noteRebalanced('U1001', '2024-06-03');
@@ -349,7 +353,7 @@ describe('Feed', () => {
     fake = await startFakeAbly({ keys: [KEY] });
     const { feed, sink, logs } = makeFeed();
     await feed.start(settings(fake, { key: 'app.key:wrong' }));
-    await waitFor(() => feed.state().state === 'failed', 'failed state');
+    await vi.waitFor(() => expect(feed.state().state, 'failed state').toBe('failed'), WAIT);
     expect(feed.state().reason).toBe('Zehnlabs rejected the realtime API key (40101)');
     expect(feed.health()).toEqual({ state: 'red', detail: 'failed: Zehnlabs rejected the realtime API key (40101)' });
     expect(logs.some((e) => e.outcome === 'state' && /40101/.test(e.reason ?? ''))).toBe(true);
@@ -360,14 +364,14 @@ describe('Feed', () => {
     await feed.update(settings(fake));
     await connected(feed, ['strat-a', 'strat-b']);
     fake.publish('strat-a', { exec: 'rebalance', eventId: 'k1' });
-    await waitFor(() => sink.events.size === 2, 'events with the right key');
+    await vi.waitFor(() => expect(sink.events.size, 'events with the right key').toBe(2), WAIT);
   });
 
   it('a wrong key can be stopped cleanly', async () => {
     fake = await startFakeAbly({ keys: [KEY] });
     const { feed } = makeFeed();
     await feed.start(settings(fake, { key: 'app.key:wrong' }));
-    await waitFor(() => feed.state().state === 'failed', 'failed state');
+    await vi.waitFor(() => expect(feed.state().state, 'failed state').toBe('failed'), WAIT);
     await feed.stop();
     expect(feed.state().state).toBe('off');
   });
@@ -382,19 +386,22 @@ describe('Feed', () => {
     await connected(feed, ['strat-a', 'strat-b']);
     expect(fake.connectionsCount()).toBe(1);
     fake.publish('strat-b', { exec: 'rebalance', eventId: 'new' });
-    await waitFor(() => sink.events.has('new:U1003'), 'event for the added account');
+    await vi.waitFor(() => expect([...sink.events.keys()], 'event for the added account').toContain('new:U1003'), WAIT);
 
     await feed.update(settings(fake, { accounts: [ACCOUNTS[0]!] }));
     await connected(feed, ['strat-a']);
     expect(feed.state().channels.map((c) => c.channel)).toEqual(['strat-a']);
     fake.publish('strat-b', { exec: 'print-equity', eventId: 'gone' });
     fake.publish('strat-a', { exec: 'print-equity', eventId: 'still' });
-    await waitFor(() => sink.events.has('still:U1001'), 'event on the remaining channel');
+    await vi.waitFor(
+      () => expect([...sink.events.keys()], 'event on the remaining channel').toContain('still:U1001'),
+      WAIT,
+    );
     await feed.idle();
     expect(sink.ids()).toEqual(['new:U1003', 'still:U1001']);
 
     await feed.update(settings(fake, { accounts: [] }));
-    await waitFor(() => fake?.attachedChannels().length === 0, 'no channels');
+    await vi.waitFor(() => expect(fake?.attachedChannels().length, 'no channels').toBe(0), WAIT);
     expect(feed.health()).toEqual({ state: 'amber', detail: 'no enabled live accounts — nothing to subscribe to' });
   });
 
@@ -425,7 +432,7 @@ describe('Feed', () => {
     expect(created.map((c) => c.connection.state)).toEqual(['closed', 'closed', 'connected']);
     expect(fake.connectionsCount()).toBe(1);
     fake.publish('strat-b', { exec: 'rebalance', eventId: 'k3' });
-    await waitFor(() => sink.events.has('k3:U1003'), 'event on the last client');
+    await vi.waitFor(() => expect([...sink.events.keys()], 'event on the last client').toContain('k3:U1003'), WAIT);
   });
 
   it('retries an enqueue the queue refused and records what happened', async () => {
@@ -435,10 +442,17 @@ describe('Feed', () => {
     await connected(feed, ['strat-b']);
     sink.failNext = 2;
     fake.publish('strat-b', { exec: 'rebalance', eventId: 'r1' });
-    await waitFor(() => sink.events.has('r1:U1003'), 'queued after retries');
+    await vi.waitFor(() => expect([...sink.events.keys()], 'queued after retries').toContain('r1:U1003'), WAIT);
     sink.failNext = 5;
     fake.publish('strat-b', { exec: 'print-equity', eventId: 'r2' });
-    await waitFor(() => logs.some((e) => e.eventId === 'r2'), 'r2 outcome');
+    await vi.waitFor(
+      () =>
+        expect(
+          logs.map((e) => e.eventId),
+          'r2 outcome',
+        ).toContain('r2'),
+      WAIT,
+    );
     expect(logs.find((e) => e.eventId === 'r2')).toMatchObject({
       outcome: 'rejected',
       reason: 'could not be queued for U1003 (queue unavailable)',

@@ -1,7 +1,7 @@
 /**
  * The Zehnlabs realtime feed (PRODUCT.md §6): one Ably channel per strategy followed by an enabled account of the
  * current trading mode; each valid message fans out to one queued event per such account; gaps and start-up are
- * backfilled by catch-up against the allocation API. The only user of the `ably` SDK.
+ * backfilled by catch-up against the allocation API (catch-up.ts). The only user of the `ably` SDK.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -9,18 +9,21 @@ import * as Ably from 'ably';
 import pino from 'pino';
 import type { FeedLogEntry, MissedSignal } from '../../shared/contract';
 import type { AllocationSet, ComponentHealth, EnqueueResult, NewEvent } from '../../shared/dto';
-import type { AccountSettings, Settings } from '../config/schema';
+import type { Settings } from '../config/schema';
 import type { Logger } from '../log/logger';
+import { CatchUp, type CatchUpScope } from './catch-up';
 import {
   describeAblyError,
   feedHealth,
+  feedLogEntry,
   linkFromChannel,
   linkFromConnection,
   type FeedChannelState,
   type FeedLinkState,
   type FeedState,
 } from './feed-state';
-import { InvalidEventError, validateFeedData } from './validate';
+import { accountsInMode, channelsFor } from './subscriptions';
+import { validateFeedData } from './validate';
 
 export type { FeedLogEntry, MissedSignal } from '../../shared/contract';
 
@@ -69,31 +72,6 @@ interface ConnectionView {
 
 const silentLogger = pino({ level: 'silent' });
 
-/** Enabled accounts that trade in the current mode (§6: only these are subscribed and fanned out to). */
-export function accountsInMode(settings: Settings): AccountSettings[] {
-  return settings.accounts.filter((a) => a.enabled && a.type === settings.tradingMode);
-}
-
-/** The channels (strategy slugs) the settings call for, each with its accounts. */
-export function channelsFor(settings: Settings): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const account of accountsInMode(settings)) {
-    const list = out.get(account.strategy) ?? [];
-    list.push(account.accountId);
-    out.set(account.strategy, list);
-  }
-  return out;
-}
-
-/** True when allocation `asOf` is newer than what the account last rebalanced to (or it never rebalanced). */
-export function isNewerAsOf(asOf: string, lastAsOf: string | null): boolean {
-  if (lastAsOf === null || lastAsOf === '') return true;
-  const a = Date.parse(asOf);
-  const b = Date.parse(lastAsOf);
-  if (Number.isFinite(a) && Number.isFinite(b)) return a > b;
-  return asOf > lastAsOf;
-}
-
 /** A name-based (v5-style) UUID, so a redelivered message without `eventId` still maps to the same events. */
 function nameUuid(name: string): string {
   const h = createHash('sha1').update(`rebalance-desk/feed/${name}`).digest();
@@ -139,7 +117,6 @@ export class Feed extends EventEmitter<FeedEvents> {
   private readonly createRealtime: (options: Ably.ClientOptions) => Ably.Realtime;
   private readonly logLimit: number;
   private readonly retryDelays: number[];
-  private readonly catchUpRetryMs: number;
 
   private settings: Settings | null = null;
   private running = false;
@@ -152,10 +129,8 @@ export class Feed extends EventEmitter<FeedEvents> {
   private readonly everAttached = new Set<string>();
   private connection: ConnectionView;
   private readonly entries: FeedLogEntry[] = [];
-  private readonly missed = new Map<string, MissedSignal>();
+  private readonly catchUp: CatchUp;
   private work: Promise<void> = Promise.resolve();
-  private catchUps: Promise<void> = Promise.resolve();
-  private catchUpTimer: NodeJS.Timeout | null = null;
   private lifecycle: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: FeedDeps) {
@@ -165,7 +140,18 @@ export class Feed extends EventEmitter<FeedEvents> {
     this.createRealtime = deps.createRealtime ?? ((options) => new Ably.Realtime(options));
     this.logLimit = deps.logLimit ?? 500;
     this.retryDelays = deps.enqueueRetryDelaysMs ?? [250, 1_000, 4_000];
-    this.catchUpRetryMs = deps.catchUpRetryMs ?? 60_000;
+    this.catchUp = new CatchUp({
+      sink: deps.sink,
+      allocations: deps.allocations,
+      rebalanceMemory: deps.rebalanceMemory,
+      log: this.log,
+      retryMs: deps.catchUpRetryMs ?? 60_000,
+      settings: () => this.settings,
+      running: () => this.running,
+      addLog: (entry) => this.addLog(entry),
+      missedChanged: () => this.emit('missed', this.missedSignals()),
+      gapsChecked: (strategies) => this.gapsChecked(strategies),
+    });
     this.connection = { state: 'off', ablyState: 'off', reason: null, connectionId: null, since: this.iso() };
   }
 
@@ -215,17 +201,14 @@ export class Feed extends EventEmitter<FeedEvents> {
     // New accounts, and accounts that switched strategy, get the same check a restart would give them.
     const added = now.filter((a) => known.get(a.accountId) !== a.strategy).map((a) => a.accountId);
     const strategyOf = new Map(now.map((a) => [a.accountId, a.strategy]));
-    const stale = [...this.missed].filter(([id, mark]) => strategyOf.get(id) !== mark.strategy).map(([id]) => id);
-    for (const accountId of stale) this.missed.delete(accountId);
-    if (stale.length > 0) this.emit('missed', this.missedSignals());
+    this.catchUp.dropStale(strategyOf);
     if (added.length > 0) this.scheduleCatchUp('accounts added', { accounts: new Set(added) });
   }
 
   private async stopNow(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
-    this.catchUpTimer = null;
+    this.catchUp.cancelRetry();
     await this.closeClient();
     this.everAttached.clear();
     await this.idle();
@@ -237,9 +220,9 @@ export class Feed extends EventEmitter<FeedEvents> {
   async idle(): Promise<void> {
     for (;;) {
       const work = this.work;
-      const catchUps = this.catchUps;
+      const catchUps = this.catchUp.pending;
       await Promise.all([work, catchUps]);
-      if (work === this.work && catchUps === this.catchUps) return;
+      if (work === this.work && catchUps === this.catchUp.pending) return;
     }
   }
 
@@ -285,53 +268,29 @@ export class Feed extends EventEmitter<FeedEvents> {
 
   /** Accounts whose strategy has allocations newer than their last rebalance (a signal was probably missed). */
   missedSignals(): Map<string, MissedSignal> {
-    return new Map([...this.missed].map(([id, m]) => [id, { ...m }]));
+    return this.catchUp.signals();
   }
 
   clearMissed(accountId: string): void {
-    if (this.missed.delete(accountId)) this.emit('missed', this.missedSignals());
+    this.catchUp.clear(accountId);
   }
 
   /** Tells the feed an account rebalanced to `asOf`: its missed-signal mark goes once it is caught up. */
   noteRebalanced(accountId: string, asOf: string | null): void {
-    const mark = this.missed.get(accountId);
-    if (!mark || asOf === null) return;
-    if (mark.asOf === null || !isNewerAsOf(mark.asOf, asOf)) this.clearMissed(accountId);
+    this.catchUp.noteRebalanced(accountId, asOf);
   }
 
   /** Re-reads the last rebalanced `as_of` of marked accounts and clears the marks that are caught up. */
-  async refreshMissed(): Promise<Map<string, MissedSignal>> {
-    let changed = false;
-    for (const [accountId, mark] of [...this.missed]) {
-      try {
-        const last = await this.deps.rebalanceMemory.lastAsOf(accountId);
-        if (last !== null && (mark.asOf === null || !isNewerAsOf(mark.asOf, last))) {
-          this.missed.delete(accountId);
-          changed = true;
-        }
-      } catch (error) {
-        this.log.warn({ accountId, err: errorText(error) }, 'could not read the last rebalance of an account');
-      }
-    }
-    if (changed) this.emit('missed', this.missedSignals());
-    return this.missedSignals();
+  refreshMissed(): Promise<Map<string, MissedSignal>> {
+    return this.catchUp.refresh();
   }
 
   /**
    * The one-click catch-up of §6: enqueues a `rebalance` (`source: catch-up`, eventId `catch-up:<asOf>`, so a second
    * click for the same allocations is a duplicate). Throws `InvalidEventError` for an account not in the settings.
    */
-  async enqueueCatchUp(accountId: string, by = 'operator'): Promise<EnqueueResult> {
-    const settings = this.settings;
-    const account = settings?.accounts.find((a) => a.accountId === accountId);
-    if (!settings || !account) throw new InvalidEventError(`account ${accountId} is not in the settings`);
-    let mark = this.missed.get(accountId);
-    if (!mark || mark.strategy !== account.strategy) {
-      const set = await this.deps.allocations.getAllocations(account.strategy);
-      const lastAsOf = await this.deps.rebalanceMemory.lastAsOf(accountId);
-      mark = { strategy: account.strategy, asOf: set.asOf, lastAsOf };
-    }
-    return this.deps.sink.enqueue(catchUpEvent(accountId, mark), by);
+  enqueueCatchUp(accountId: string, by = 'operator'): Promise<EnqueueResult> {
+    return this.catchUp.enqueueFor(accountId, by);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -359,7 +318,7 @@ export class Feed extends EventEmitter<FeedEvents> {
       const reason = describeAblyError(error as { code?: number; message?: string }) ?? errorText(error);
       this.log.error({ reason }, 'could not create the Zehnlabs realtime client');
       this.setConnection({ state: 'failed', ablyState: 'failed', reason, connectionId: null });
-      this.addLog({ channel: null, messageId: null, eventId: null, outcome: 'state', reason: `failed: ${reason}` });
+      this.addLog(feedLogEntry(null, 'state', `failed: ${reason}`));
       return;
     }
     this.client = client;
@@ -416,13 +375,7 @@ export class Feed extends EventEmitter<FeedEvents> {
         this.log.debug({ channel: name, err: errorText(error) }, 'detach failed');
       });
       this.log.info({ channel: name }, 'unsubscribed: no enabled account follows this strategy');
-      this.addLog({
-        channel: name,
-        messageId: null,
-        eventId: null,
-        outcome: 'state',
-        reason: 'unsubscribed (no accounts)',
-      });
+      this.addLog(feedLogEntry(name, 'state', 'unsubscribed (no accounts)'));
     }
     for (const [name, accounts] of wanted) {
       const existing = this.channels.get(name);
@@ -483,7 +436,7 @@ export class Feed extends EventEmitter<FeedEvents> {
     const words = reason ? `${change.current}: ${reason}` : change.current;
     if (link === 'failed' || link === 'suspended') this.log.error({ reason }, `Zehnlabs realtime ${change.current}`);
     else this.log.info({ reason }, `Zehnlabs realtime ${change.current}`);
-    this.addLog({ channel: null, messageId: null, eventId: null, outcome: 'state', reason: words });
+    this.addLog(feedLogEntry(null, 'state', words));
   }
 
   private onChannelChange(entry: ChannelEntry, change: Ably.ChannelStateChange): void {
@@ -500,32 +453,21 @@ export class Feed extends EventEmitter<FeedEvents> {
         view.possibleGap = true;
         view.reason = 'possible gap: re-attached without continuity; checking allocations';
         this.log.warn({ channel: entry.name }, 'possible gap: channel re-attached without continuity');
-        this.addLog({
-          channel: entry.name,
-          messageId: null,
-          eventId: null,
-          outcome: 'gap',
-          reason: 'possible gap: re-attached without continuity (messages may have been missed); running catch-up',
-          accounts: [...view.accounts],
-        });
+        const reason = 'possible gap: re-attached without continuity (messages may have been missed); running catch-up';
+        this.addLog(feedLogEntry(entry.name, 'gap', reason, { accounts: [...view.accounts] }));
         this.scheduleCatchUp('gap', { strategies: new Set([entry.name]) });
       } else if (!view.possibleGap) {
         view.reason = null;
       }
       if (first) {
-        this.addLog({ channel: entry.name, messageId: null, eventId: null, outcome: 'state', reason: 'subscribed' });
+        this.addLog(feedLogEntry(entry.name, 'state', 'subscribed'));
       }
     } else if (change.current === 'failed' || change.current === 'suspended' || change.current === 'detached') {
       view.reason = describeAblyError(change.reason);
       if (view.state !== previousLink) {
         this.log.warn({ channel: entry.name, reason: view.reason }, `channel ${change.current}`);
-        this.addLog({
-          channel: entry.name,
-          messageId: null,
-          eventId: null,
-          outcome: 'state',
-          reason: view.reason ? `${change.current}: ${view.reason}` : change.current,
-        });
+        const reason = view.reason ? `${change.current}: ${view.reason}` : change.current;
+        this.addLog(feedLogEntry(entry.name, 'state', reason));
       }
     }
     this.emitState();
@@ -557,7 +499,7 @@ export class Feed extends EventEmitter<FeedEvents> {
     if (!check.ok) {
       const eventId = peekEventId(message.data);
       this.log.warn({ channel, messageId, eventId, reason: check.reason }, 'feed message rejected');
-      this.addLog({ channel, messageId, eventId, outcome: 'rejected', reason: check.reason });
+      this.addLog(feedLogEntry(channel, 'rejected', check.reason, { messageId, eventId }));
       return;
     }
     const settings = this.settings;
@@ -566,7 +508,7 @@ export class Feed extends EventEmitter<FeedEvents> {
     if (accounts.length === 0) {
       const reason = `no enabled ${settings?.tradingMode ?? ''} account follows ${channel}`.replace('  ', ' ');
       this.log.info({ channel, messageId, eventId }, reason);
-      this.addLog({ channel, messageId, eventId, outcome: 'accepted', reason, accounts: [] });
+      this.addLog(feedLogEntry(channel, 'accepted', reason, { messageId, eventId, accounts: [] }));
       return;
     }
     const queued: string[] = [];
@@ -605,25 +547,12 @@ export class Feed extends EventEmitter<FeedEvents> {
     }
     const reason = notes.length > 0 ? notes.join('; ') : undefined;
     if (queued.length > 0) {
-      this.addLog({
-        channel,
-        messageId,
-        eventId,
-        outcome: 'accepted',
-        accounts: queued,
-        ...(reason ? { reason } : {}),
-      });
+      this.addLog(feedLogEntry(channel, 'accepted', reason, { messageId, eventId, accounts: queued }));
     } else if (failed.length === 0) {
-      this.addLog({
-        channel,
-        messageId,
-        eventId,
-        outcome: 'duplicate',
-        accounts: duplicate,
-        reason: 'already received: no new event',
-      });
+      const more = { messageId, eventId, accounts: duplicate };
+      this.addLog(feedLogEntry(channel, 'duplicate', 'already received: no new event', more));
     } else {
-      this.addLog({ channel, messageId, eventId, outcome: 'rejected', accounts: [], reason: reason ?? 'not queued' });
+      this.addLog(feedLogEntry(channel, 'rejected', reason ?? 'not queued', { messageId, eventId, accounts: [] }));
     }
     if (failed.length > 0 && check.exec === 'rebalance') {
       this.scheduleCatchUp('enqueue failed', { accounts: new Set(failed.map((f) => f.accountId)) });
@@ -647,125 +576,23 @@ export class Feed extends EventEmitter<FeedEvents> {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Catch-up
+  // Catch-up (catch-up.ts)
 
-  private scheduleCatchUp(why: string, only: { strategies?: Set<string>; accounts?: Set<string> } = {}): void {
-    this.catchUps = this.catchUps
-      .then(() => this.catchUp(why, only))
-      .catch((error: unknown) => {
-        this.log.error({ err: errorText(error) }, 'catch-up failed');
-      });
+  private scheduleCatchUp(why: string, scope: CatchUpScope = {}): void {
+    this.catchUp.schedule(why, scope);
   }
 
-  private async catchUp(why: string, only: { strategies?: Set<string>; accounts?: Set<string> }): Promise<void> {
-    const settings = this.settings;
-    if (!settings || !this.running) return;
-    const accounts = accountsInMode(settings).filter(
-      (a) =>
-        (!only.strategies || only.strategies.has(a.strategy)) && (!only.accounts || only.accounts.has(a.accountId)),
-    );
-    const strategies = [...new Set(accounts.map((a) => a.strategy))];
-    const failedStrategies = new Set<string>();
-    let changed = false;
-    for (const strategy of strategies) {
-      let set: AllocationSet;
-      try {
-        set = await this.deps.allocations.getAllocations(strategy);
-      } catch (error) {
-        failedStrategies.add(strategy);
-        const reason = `catch-up (${why}) could not read the allocations of ${strategy}: ${errorText(error)}`;
-        this.log.warn({ strategy, err: errorText(error) }, 'catch-up could not read allocations');
-        this.addLog({ channel: strategy, messageId: null, eventId: null, outcome: 'state', reason });
-        continue;
-      }
-      if (!this.running) return;
-      const asOf = set.asOf;
-      if (asOf === null) {
-        this.log.info({ strategy }, 'catch-up: allocations carry no as_of; cannot compare');
-        continue;
-      }
-      for (const account of accounts.filter((a) => a.strategy === strategy)) {
-        let lastAsOf: string | null;
-        try {
-          lastAsOf = await this.deps.rebalanceMemory.lastAsOf(account.accountId);
-        } catch (error) {
-          failedStrategies.add(strategy);
-          this.log.warn(
-            { accountId: account.accountId, err: errorText(error) },
-            'catch-up could not read the last rebalance',
-          );
-          continue;
-        }
-        if (!isNewerAsOf(asOf, lastAsOf)) {
-          if (this.missed.delete(account.accountId)) changed = true;
-          continue;
-        }
-        const mark: MissedSignal = { strategy, asOf, lastAsOf };
-        const before = this.missed.get(account.accountId);
-        if (!before || before.asOf !== asOf || before.lastAsOf !== lastAsOf || before.strategy !== strategy) {
-          this.missed.set(account.accountId, mark);
-          changed = true;
-          this.log.warn({ accountId: account.accountId, strategy, asOf, lastAsOf }, 'missed signal');
-          this.addLog({
-            channel: strategy,
-            messageId: null,
-            eventId: null,
-            outcome: 'state',
-            reason: `missed signal for ${account.accountId}: allocations as of ${asOf}, last rebalanced to ${lastAsOf ?? 'never'}`,
-            accounts: [account.accountId],
-          });
-        }
-        if (settings.zehnlabs.autoCatchUp) {
-          const event = catchUpEvent(account.accountId, mark);
-          try {
-            const result = await this.deps.sink.enqueue(event, 'catch-up');
-            this.log.info(
-              { eventId: event.eventId, accountId: account.accountId, status: result.status },
-              'catch-up rebalance',
-            );
-            this.addLog({
-              channel: strategy,
-              messageId: null,
-              eventId: event.eventId ?? null,
-              outcome: result.status === 'queued' ? 'accepted' : 'duplicate',
-              accounts: [account.accountId],
-              reason: result.status === 'queued' ? 'catch-up rebalance queued' : 'catch-up rebalance already queued',
-            });
-          } catch (error) {
-            this.log.error(
-              { eventId: event.eventId, accountId: account.accountId, err: errorText(error) },
-              'catch-up enqueue failed',
-            );
-            this.addLog({
-              channel: strategy,
-              messageId: null,
-              eventId: event.eventId ?? null,
-              outcome: 'rejected',
-              accounts: [account.accountId],
-              reason: `catch-up rebalance could not be queued: ${errorText(error)}`,
-            });
-          }
-        }
-      }
-    }
-    if (changed) this.emit('missed', this.missedSignals());
-    let gapsCleared = false;
+  /** Catch-up has read these strategies' allocations: a possible gap on their channels is closed. */
+  private gapsChecked(strategies: string[]): void {
+    let cleared = false;
     for (const strategy of strategies) {
       const entry = this.channels.get(strategy);
-      if (!entry || !entry.view.possibleGap || failedStrategies.has(strategy)) continue;
+      if (!entry || !entry.view.possibleGap) continue;
       entry.view.possibleGap = false;
       entry.view.reason = null;
-      gapsCleared = true;
+      cleared = true;
     }
-    if (gapsCleared) this.emitState();
-    if (failedStrategies.size > 0 && this.running && !this.catchUpTimer) {
-      const retry = [...failedStrategies];
-      this.catchUpTimer = setTimeout(() => {
-        this.catchUpTimer = null;
-        this.scheduleCatchUp(`retry after ${why}`, { strategies: new Set(retry) });
-      }, this.catchUpRetryMs);
-      this.catchUpTimer.unref();
-    }
+    if (cleared) this.emitState();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -784,18 +611,4 @@ export class Feed extends EventEmitter<FeedEvents> {
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
-}
-
-/** The catch-up `rebalance` of an account: eventId `catch-up:<asOf>`, id `${eventId}:${accountId}` (§4). */
-function catchUpEvent(accountId: string, mark: MissedSignal): NewEvent {
-  const eventId = `catch-up:${mark.asOf ?? randomUUID()}`;
-  return {
-    id: `${eventId}:${accountId}`,
-    eventId,
-    accountId,
-    command: 'rebalance',
-    strategy: mark.strategy,
-    source: 'catch-up',
-    payload: { exec: 'rebalance', eventId, asOf: mark.asOf, lastAsOf: mark.lastAsOf },
-  };
 }

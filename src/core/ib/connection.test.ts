@@ -130,8 +130,10 @@ describe('IbConnection', () => {
       });
     }
     // 80 lookups take about two seconds at 40 messages/s: most are still pending when the gateway drops us.
-    const lookups = Promise.allSettled(symbols.map((s) => client.resolveContract(s)));
-    await new Promise((r) => setTimeout(r, 300));
+    let answered = 0;
+    const lookups = Promise.allSettled(symbols.map((s) => client.resolveContract(s).finally(() => (answered += 1))));
+    // The gateway is answering (the requests are on the wire) while most lookups are still pending.
+    await until(() => answered >= 5, 3_000, 'the first answers');
     const dropped = Date.now();
     harness.gw.dropConnections();
     const results = await lookups;

@@ -239,10 +239,13 @@ describe('open orders', () => {
   it('lists executions with prices and commissions', async () => {
     harness = await startHarness();
     const client = await harness.connect();
+    const fills: TradeRecord[] = [];
+    client.on('fill', (t) => fills.push(t));
     const buy = await client.placeOrder(order({ quantity: 4 }));
     const sell = await client.placeOrder(order({ symbol: 'TLT', side: 'SELL', quantity: 10 }));
     await client.waitForFills([buy.orderId, sell.orderId], 3_000);
-    await new Promise((r) => setTimeout(r, 50));
+    // Each fill event comes once its commission report is in: then the executions carry the commissions.
+    await until(() => fills.length === 2, 3_000, 'both fill events with their commission reports');
     const all = await client.executions({ accountId: ACCOUNT });
     expect(all.map((f) => [f.symbol, f.side, f.shares, f.price]).sort()).toEqual([
       ['SPY', 'BUY', 4, 500.1],

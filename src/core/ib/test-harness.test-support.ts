@@ -3,7 +3,7 @@
  * TCP. Every decode error (505) the library reports is collected so each test can fail on it. Used by the
  * `*.test.ts` files of this folder only.
  */
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { startSimGateway } from '../../sim/gateway';
 import type { SimAccount, SimGateway, SimGatewayOptions, SimSymbol } from '../../sim/gateway/types';
 import type { ClientIdStore, GatewayMessage } from './connection';
@@ -108,13 +108,14 @@ export async function startHarness(options: SimGatewayOptions = {}): Promise<Har
   };
 }
 
-/** Resolves when `predicate` holds (polled), rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean, timeoutMs = 3_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Resolves when `predicate` holds (polled by vi.waitFor), rejects after `timeoutMs`. */
+export function until(predicate: () => boolean, timeoutMs = 3_000, what = 'condition'): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!predicate()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 /** The rejection of `promise` (fails when it resolves). */

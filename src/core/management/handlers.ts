@@ -181,6 +181,7 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
       if (next.tradingMode === 'live' && previous.tradingMode !== 'live' && confirmLive !== true) {
         throw new ApiError('invalid', 'switching to LIVE trading needs confirmation (confirmLive: true)', {
           issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
+          reason: 'needs-live-confirmation',
         });
       }
       await runtime.saveSettings(next);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Command, EventRecord } from '../../shared/dto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Command, EventRecord, EventStatus } from '../../shared/dto';
 import { invalidError, marketClosedError, rejectedError } from '../domain/errors';
 import { silentLogger } from '../log/logger';
 import type { Notification } from '../notify/notifier';
@@ -74,14 +74,16 @@ async function setup(
   };
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Conditions are polled by vi.waitFor; the timeout bounds a hang on a loaded machine, it times nothing. */
+const WAIT = { timeout: 10_000, interval: 25 };
+
+/** Waits until event `id` is in `status` and answers it. */
+function eventIn(queue: EventQueue, id: string, status: EventStatus): Promise<EventRecord> {
+  return vi.waitFor(async () => {
+    const event = (await queue.get(id))?.event;
+    expect(event?.status, `status of ${id}`).toBe(status);
+    return event!;
+  }, WAIT);
 }
 
 describe('Processor', () => {
@@ -109,7 +111,7 @@ describe('Processor', () => {
         }
       }
       env.processor.start();
-      await waitFor(async () => (await env.queue.counts()).done === 12);
+      await vi.waitFor(async () => expect((await env.queue.counts()).done).toBe(12), WAIT);
       expect(overlapSameAccount).toBe(false);
       expect(maxParallel).toBeGreaterThan(1);
       expect(maxParallel).toBeLessThanOrEqual(4);
@@ -124,10 +126,7 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU9', command: 'print-equity', source: 'manual' });
       env.processor.start();
       const id = queued.status === 'queued' ? queued.event.id : '';
-      const done = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === 'done' ? d.event : null;
-      });
+      const done = await eventIn(env.queue, id, 'done');
       expect(done.result).toEqual({ command: 'print-equity', equity: { netLiquidation: 1000 } });
     } finally {
       await env.teardown();
@@ -146,10 +145,7 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU5', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      const event = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === status ? d.event : null;
-      });
+      const event = await eventIn(env.queue, id, status);
       expect(event.lastError?.kind).toBe(kind);
       expect(event.timesQueued).toBe(2);
       expect(event.needsAttention ?? false).toBe(kind === 'rejected');
@@ -170,10 +166,7 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU6', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      const event = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === 'held' ? d.event : null;
-      });
+      const event = await eventIn(env.queue, id, 'held');
       expect(event.lastError?.message).toContain('no trading permission');
       expect(env.notifications.some((n) => n.level === 'error')).toBe(true);
     } finally {
@@ -190,16 +183,10 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU11', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      const delayed = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === 'delayed' ? d.event : null;
-      });
+      const delayed = await eventIn(env.queue, id, 'delayed');
       expect(Date.parse(delayed.nextAttemptAt!) - Date.parse(delayed.updatedAt)).toBeLessThan(1_000);
       opts.holdOn = ['rejected'];
-      const held = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === 'held' ? d.event : null;
-      });
+      const held = await eventIn(env.queue, id, 'held');
       expect(held.timesQueued).toBeGreaterThanOrEqual(3);
     } finally {
       await env.teardown();
@@ -215,10 +202,7 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU7', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      const event = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === 'delayed' ? d.event : null;
-      });
+      const event = await eventIn(env.queue, id, 'delayed');
       expect(event.lastError?.kind).toBe('market-closed');
       expect(Date.parse(event.nextAttemptAt ?? '')).toBe(reopen.getTime());
     } finally {
@@ -233,12 +217,12 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU8', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      await waitFor(async () => (await env.queue.get(id))?.event.status === 'active');
+      await eventIn(env.queue, id, 'active');
       await new Promise((r) => setTimeout(r, 2_500));
       await env.queue.recoverExpired();
       expect((await env.queue.get(id))?.event.status).toBe('active');
       finish();
-      await waitFor(async () => (await env.queue.get(id))?.event.status === 'done');
+      await eventIn(env.queue, id, 'done');
       expect((await env.queue.get(id))?.event.timesQueued).toBe(1);
     } finally {
       await env.teardown();
@@ -280,14 +264,14 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU12', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      await waitFor(async () => calls === 1 && (await env.queue.get(id))?.event.status === 'active');
+      await vi.waitFor(async () => {
+        expect(calls).toBe(1);
+        expect((await env.queue.get(id))?.event.status).toBe('active');
+      }, WAIT);
       // The lease is taken away as a starved process would lose it: the event goes back to the queue and this
       // processor claims it again while the first attempt still runs.
       expect(await other.recoverAll()).toBe(1);
-      const done = await waitFor(async () => {
-        const d = await env.queue.get(id);
-        return d?.event.status === 'done' ? d.event : null;
-      });
+      const done = await eventIn(env.queue, id, 'done');
       expect(calls).toBe(2);
       expect(maxActive).toBe(1);
       expect(reasons[0]).toBeInstanceOf(LeaseLostError);
@@ -308,7 +292,7 @@ describe('Processor', () => {
       const queued = await env.queue.enqueue({ accountId: 'DU10', command: 'rebalance', source: 'manual' });
       const id = queued.status === 'queued' ? queued.event.id : '';
       env.processor.start();
-      await waitFor(async () => (await env.queue.get(id))?.event.status === 'active');
+      await eventIn(env.queue, id, 'active');
       await env.processor.stop(200);
       const event: EventRecord | undefined = (await env.queue.get(id))?.event;
       expect(event?.status).toBe('pending');

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Command, EventRecord, NewEvent, QueueChange } from '../../shared/dto';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { createClient, type RedisClient } from '../redis/topology';
@@ -86,14 +86,6 @@ async function claimOk(q: EventQueue, owner = 'w1'): Promise<EventRecord> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 describe('enqueue', () => {
   it('queues a feed event under `${eventId}:${accountId}` with timesQueued 1', async () => {
@@ -293,7 +285,10 @@ describe('failure and promotion', () => {
     await claimOk(q);
     const failedAt = Date.now();
     await q.fail(a.id, 'w1', { kind: 'transient', message: 'x' });
-    await until(async () => (await q.get(a.id))?.event.status === 'pending', 3_000);
+    await vi.waitFor(async () => expect((await q.get(a.id))?.event.status).toBe('pending'), {
+      timeout: 3_000,
+      interval: 20,
+    });
     const elapsed = Date.now() - failedAt;
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1_300);
@@ -344,7 +339,10 @@ describe('leases and recovery', () => {
     const a = await enqueueOk(q, ev('A'));
     await claimOk(q, 'dead-worker');
     const b = await enqueueOk(q, ev('B'));
-    await until(async () => (await q.get(a.id))?.event.status === 'pending', 3_000);
+    await vi.waitFor(async () => expect((await q.get(a.id))?.event.status).toBe('pending'), {
+      timeout: 3_000,
+      interval: 20,
+    });
     const pending = await q.list({ state: 'pending' });
     expect(pending.events.map((e) => e.id)).toEqual([b.id, a.id]);
     const back = pending.events[1];
@@ -563,7 +561,7 @@ describe('reads', () => {
     await claimOk(q);
     await q.complete(a.id, 'w1', null);
     await q.pause();
-    await until(async () => seen.length >= 4, 2_000);
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4), { timeout: 2_000, interval: 20 });
     expect(seen.map((c) => `${c.action}:${c.from ?? ''}>${c.to ?? ''}`)).toEqual([
       'enqueued:>pending',
       'claimed:pending>active',

@@ -1,16 +1,11 @@
 import * as Ably from 'ably';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeAbly, type FakeAbly } from './fake-ably';
 
 const KEY = 'app.key:secret';
 
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Conditions are polled by vi.waitFor; the timeout bounds a hang on a loaded machine, it times nothing. */
+const WAIT = { timeout: 5_000, interval: 10 };
 
 describe('fake Ably endpoint', () => {
   let fake: FakeAbly | undefined;
@@ -41,7 +36,7 @@ describe('fake Ably endpoint', () => {
     fake.publish('etf-blend', { exec: 'rebalance', eventId: 'e1' });
     fake.publish('etf-blend', { exec: 'rebalance', eventId: 'e2' }, { asString: true });
     fake.publish('other', { exec: 'rebalance' });
-    await waitFor(() => got.length === 2);
+    await vi.waitFor(() => expect(got).toHaveLength(2), WAIT);
     expect(got).toEqual([{ exec: 'rebalance', eventId: 'e1' }, '{"exec":"rebalance","eventId":"e2"}']);
     expect(fake.connectionsCount()).toBe(1);
   });
@@ -55,7 +50,7 @@ describe('fake Ably endpoint', () => {
     const got: unknown[] = [];
     await channel.subscribe((m) => got.push(m.data));
     await channel.publish('signal', { exec: 'print-equity' });
-    await waitFor(() => got.length === 1);
+    await vi.waitFor(() => expect(got).toHaveLength(1), WAIT);
     expect(got[0]).toEqual({ exec: 'print-equity' });
     await channel.detach();
     expect(channel.state).toBe('detached');
@@ -74,12 +69,12 @@ describe('fake Ably endpoint', () => {
     channel.on('attached', (change) => resumes.push(change.resumed));
     fake.refuseFor(300);
     fake.publish('s1', { n: 1 });
-    await waitFor(() => got.length === 1 && channel.state === 'attached' && resumes.length === 1);
+    await vi.waitFor(() => expect([got.length, channel.state, resumes.length]).toEqual([1, 'attached', 1]), WAIT);
     expect(resumes).toEqual([true]);
     expect(c.connection.id).toBe(id);
     expect(got).toEqual([{ n: 1 }]);
     fake.publish('s1', { n: 2 });
-    await waitFor(() => got.length === 2);
+    await vi.waitFor(() => expect(got).toHaveLength(2), WAIT);
   });
 
   it('rejects a resume of a forgotten connection with 80008 and a new id', async () => {
@@ -99,7 +94,7 @@ describe('fake Ably endpoint', () => {
     const change = await reconnected;
     expect(change.reason?.code).toBe(80008);
     expect(c.connection.id).not.toBe(id);
-    await waitFor(() => resumes.length === 1);
+    await vi.waitFor(() => expect(resumes).toHaveLength(1), WAIT);
     expect(resumes).toEqual([false]);
   });
 

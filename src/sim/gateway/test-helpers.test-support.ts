@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { EventName, IBApi, IBApiNext } from '@stoqey/ib';
+import { vi } from 'vitest';
 import { startSimGateway } from './index';
 import { encodeFrame, type Field, readFrame } from './protocol';
 import type { SimGateway, SimGatewayOptions } from './types';
@@ -22,19 +23,16 @@ export function collectCodes(api: IBApi): Codes {
   return codes;
 }
 
-/** Resolves when `check` returns a truthy value (polled), rejects after the timeout. */
-export async function until<T>(
-  check: () => T | undefined | null | false,
-  timeoutMs = 3000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Resolves with the first truthy value of `check` (polled by vi.waitFor), rejects after the timeout. */
+export function until<T>(check: () => T | undefined | null | false, timeoutMs = 3000, what = 'condition'): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const v = check();
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: timeoutMs, interval: 5 },
+  );
 }
 
 type Listener = (...args: unknown[]) => void;

@@ -1,12 +1,13 @@
 import { QueryClient } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
-import type { EventList } from '../../../shared/contract';
+import { describe, expect, it, vi } from 'vitest';
+import type { EventList, StreamMessage } from '../../../shared/contract';
 import { EVENT_STATUSES } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
 import { withEarlyCalls } from '../api/early-calls';
 import { QUEUE_PAGE_CALLS } from './queue-page-calls';
 import { queryKeys } from './query-keys';
-import { EVENT_PAGE_SIZE, prefetchQueuePage } from './use-queries';
+import { StreamSync } from './stream-sync';
+import { EVENT_PAGE_SIZE, prefetchQueuePage, queries } from './use-queries';
 
 /** An API whose answers wait until `answerAll`; listEvents for 'held' fails. */
 function slowApi() {
@@ -65,5 +66,40 @@ describe('prefetchQueuePage', () => {
     answerAll();
     await again;
     expect(calls.filter((c) => c === 'health')).toHaveLength(2);
+  });
+});
+
+describe('queries', () => {
+  const api = { call: () => Promise.resolve({}), subscribe: () => () => undefined } as unknown as ApiClient;
+  const pushed: [message: StreamMessage, shown: { queryKey: readonly unknown[] }[]][] = [
+    [
+      {
+        type: 'queue',
+        change: { id: 'e1', accountId: 'DU1', action: 'completed', from: 'active', to: 'done', at: '' },
+      },
+      [
+        queries.eventList(api, 'active', '', EVENT_PAGE_SIZE),
+        queries.eventList(api, 'done', 'DU1', 400),
+        queries.eventDetail(api, 'e1'),
+        queries.queueStatus(api),
+        queries.accounts(api),
+        queries.reports(api),
+      ],
+    ],
+    [{ type: 'trade', trade: {} as never }, [queries.trades(api)]],
+    [{ type: 'accounts' }, [queries.accounts(api)]],
+    [{ type: 'config' }, [queries.config(api), queries.accounts(api), queries.strategies(api)]],
+    [{ type: 'feed', entry: {} as never }, [queries.feedLog(api)]],
+  ];
+
+  it.each(pushed)('are fetched again after a pushed %j', async (message, shown) => {
+    const client = new QueryClient();
+    for (const query of [...shown, queries.health(api)]) client.setQueryData(query.queryKey, {});
+    new StreamSync(client).handle(message);
+    await vi.waitFor(() => {
+      for (const query of shown)
+        expect(client.getQueryState(query.queryKey)?.isInvalidated, String(query.queryKey)).toBe(true);
+    });
+    expect(client.getQueryState(queries.health(api).queryKey)?.isInvalidated).toBe(false);
   });
 });

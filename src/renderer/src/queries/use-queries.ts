@@ -1,4 +1,4 @@
-import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { EVENT_STATUSES, type EventStatus } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/ApiProvider';
@@ -7,13 +7,41 @@ import { queryKeys, type LogFilters } from './query-keys';
 
 export { EVENT_LIST_MAX, EVENT_PAGE_SIZE, LOG_LIMIT, TRADE_LIMIT } from './page-sizes';
 
-/** The query of one Queue section (shared by the page and the start-up prefetch, so both use the same key). */
-export function eventListQuery(api: ApiClient, state: EventStatus, q: string, limit: number) {
-  return {
-    queryKey: queryKeys.events.list(state, q, limit),
-    queryFn: () => api.call('listEvents', { state, q: q || undefined, limit }),
-  };
-}
+/**
+ * Every query of the window, each pairing its key (from `queryKeys`, the keys stream-sync invalidates) with the
+ * operation that fetches it, so a hook, a prefetch and a cache write all use the same pair (TanStack Query's
+ * `queryOptions`).
+ */
+export const queries = {
+  health: (api: ApiClient) => queryOptions({ queryKey: queryKeys.health(), queryFn: () => api.call('health') }),
+  queueStatus: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.queueStatus(), queryFn: () => api.call('queueStatus') }),
+  /** One Queue section (shared by the page and the start-up prefetch). */
+  eventList: (api: ApiClient, state: EventStatus, q: string, limit: number) =>
+    queryOptions({
+      queryKey: queryKeys.events.list(state, q, limit),
+      queryFn: () => api.call('listEvents', { state, q: q || undefined, limit }),
+    }),
+  eventDetail: (api: ApiClient, id: string) =>
+    queryOptions({ queryKey: queryKeys.events.detail(id), queryFn: () => api.call('getEvent', { id }) }),
+  accounts: (api: ApiClient) => queryOptions({ queryKey: queryKeys.accounts(), queryFn: () => api.call('accounts') }),
+  /** Keeps the previous lines on screen while a changed filter fetches. */
+  logs: (api: ApiClient, filters: LogFilters) =>
+    queryOptions({
+      queryKey: queryKeys.logs.list(filters),
+      queryFn: () => api.call('logs', { ...filters, limit: LOG_LIMIT }),
+      placeholderData: (previous) => previous,
+    }),
+  trades: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.trades(), queryFn: () => api.call('trades', { limit: TRADE_LIMIT }) }),
+  strategies: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.strategies(), queryFn: () => api.call('strategies') }),
+  config: (api: ApiClient) => queryOptions({ queryKey: queryKeys.config(), queryFn: () => api.call('getConfig') }),
+  feedLog: (api: ApiClient) => queryOptions({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') }),
+  /** §20: the reports of finished live rebalances, newest first. */
+  reports: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.reports(), queryFn: () => api.call('reports', { limit: 500 }) }),
+};
 
 /**
  * Starts the Queue page's requests before React's first render; resolves when all have answered (or failed: the page
@@ -22,67 +50,20 @@ export function eventListQuery(api: ApiClient, state: EventStatus, q: string, li
  */
 export async function prefetchQueuePage(api: ApiClient, client: QueryClient): Promise<void> {
   await Promise.all([
-    client.prefetchQuery({ queryKey: queryKeys.health(), queryFn: () => api.call('health') }),
-    client.prefetchQuery({ queryKey: queryKeys.queueStatus(), queryFn: () => api.call('queueStatus') }),
-    ...EVENT_STATUSES.map((state) => client.prefetchQuery(eventListQuery(api, state, '', EVENT_PAGE_SIZE))),
+    client.prefetchQuery(queries.health(api)),
+    client.prefetchQuery(queries.queueStatus(api)),
+    ...EVENT_STATUSES.map((state) => client.prefetchQuery(queries.eventList(api, state, '', EVENT_PAGE_SIZE))),
   ]);
 }
 
-export function useHealth() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.health(), queryFn: () => api.call('health') });
-}
-
-export function useQueueStatus() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.queueStatus(), queryFn: () => api.call('queueStatus') });
-}
-
-export function useEventDetail(id: string | null) {
-  const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.events.detail(id ?? ''),
-    queryFn: () => api.call('getEvent', { id: id ?? '' }),
-    enabled: id !== null,
-  });
-}
-
-export function useAccounts() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.accounts(), queryFn: () => api.call('accounts') });
-}
-
-export function useLogs(filters: LogFilters) {
-  const api = useApi();
-  return useQuery({
-    queryKey: queryKeys.logs.list(filters),
-    queryFn: () => api.call('logs', { ...filters, limit: LOG_LIMIT }),
-    placeholderData: (previous) => previous,
-  });
-}
-
-export function useTrades() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.trades(), queryFn: () => api.call('trades', { limit: TRADE_LIMIT }) });
-}
-
-export function useStrategies() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.strategies(), queryFn: () => api.call('strategies') });
-}
-
-export function useConfig() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.config(), queryFn: () => api.call('getConfig') });
-}
-
-export function useFeedLog() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') });
-}
-
-/** §20: the reports of finished live rebalances, newest first. */
-export function useReports() {
-  const api = useApi();
-  return useQuery({ queryKey: queryKeys.reports(), queryFn: () => api.call('reports', { limit: 500 }) });
-}
+export const useHealth = () => useQuery(queries.health(useApi()));
+export const useQueueStatus = () => useQuery(queries.queueStatus(useApi()));
+export const useEventDetail = (id: string | null) =>
+  useQuery({ ...queries.eventDetail(useApi(), id ?? ''), enabled: id !== null });
+export const useAccounts = () => useQuery(queries.accounts(useApi()));
+export const useLogs = (filters: LogFilters) => useQuery(queries.logs(useApi(), filters));
+export const useTrades = () => useQuery(queries.trades(useApi()));
+export const useStrategies = () => useQuery(queries.strategies(useApi()));
+export const useConfig = () => useQuery(queries.config(useApi()));
+export const useFeedLog = () => useQuery(queries.feedLog(useApi()));
+export const useReports = () => useQuery(queries.reports(useApi()));

@@ -8,6 +8,7 @@ import { isApiError } from '../../api/api-client';
 import { useApi } from '../../api/ApiProvider';
 import { notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
+import { queries } from '../../queries/use-queries';
 
 export const COMMAND_TITLES: Record<Command, string> = {
   'print-rebalance': 'Preview',
@@ -47,10 +48,7 @@ export function useAccountCommands(account: AccountView) {
   const [starting, setStarting] = useState<Command | null>(null);
 
   const details = useQueries({
-    queries: tracked.map((t) => ({
-      queryKey: queryKeys.events.detail(t.id),
-      queryFn: () => api.call('getEvent', { id: t.id }),
-    })),
+    queries: tracked.map((t) => queries.eventDetail(api, t.id)),
   });
 
   const items: TrackedCommand[] = tracked.map((t, i) => {

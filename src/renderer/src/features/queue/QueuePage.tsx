@@ -7,7 +7,7 @@ import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../
 import { useApi } from '../../api/ApiProvider';
 import { notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
-import { EVENT_LIST_MAX, EVENT_PAGE_SIZE, eventListQuery, useQueueStatus } from '../../queries/use-queries';
+import { EVENT_LIST_MAX, EVENT_PAGE_SIZE, queries, useQueueStatus } from '../../queries/use-queries';
 import { ACTION_LABELS, canApply, useEventActions, type EventAction } from './event-actions';
 import { QueueSection } from './QueueSection';
 
@@ -77,7 +77,7 @@ export function QueuePage() {
 
   const lists = useQueries({
     queries: EVENT_STATUSES.map((state) => ({
-      ...eventListQuery(api, state, q, limitOf(state)),
+      ...queries.eventList(api, state, q, limitOf(state)),
       placeholderData: (previous: { events: EventRecord[]; total: number } | undefined) => previous,
     })),
   });

@@ -248,6 +248,44 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect((input.settings as { tradingMode: string }).tradingMode).toBe('live');
   });
 
+  it("asks for confirmation when the server answers 'needs-live-confirmation', then saves again with confirmLive", async () => {
+    const api = settingsApi();
+    api.handlers.putConfig = (input) => {
+      if (input.confirmLive !== true) {
+        throw new ApiError({
+          error: 'invalid',
+          message: 'switching to LIVE trading needs confirmation',
+          issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
+          reason: 'needs-live-confirmation',
+        });
+      }
+      return makeConfig({ settings: input.settings });
+    };
+    renderWithApi(<SettingsPage />, api);
+    await userEvent.type(within(await accountRow(0)).getByRole('textbox', { name: 'Name' }), ' 2');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm live trading' });
+    expect(dialog).toHaveTextContent('switching to LIVE trading needs confirmation');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Confirm and save' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(2));
+    expect(api.callsOf('putConfig')[0]!.confirmLive).toBeUndefined();
+    expect(api.callsOf('putConfig')[1]!.confirmLive).toBe(true);
+    expect(await screen.findByText('Settings saved')).toBeInTheDocument();
+  });
+
+  it('does not read "confirmLive" in an error message as a request for confirmation', async () => {
+    const api = settingsApi();
+    api.handlers.putConfig = () => {
+      throw new ApiError({ error: 'invalid', message: 'confirmLive: must be true or false' });
+    };
+    renderWithApi(<SettingsPage />, api);
+    await userEvent.type(within(await accountRow(0)).getByRole('textbox', { name: 'Name' }), ' 2');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('The settings were not saved')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Confirm live trading' })).not.toBeInTheDocument();
+    expect(api.callsOf('putConfig')).toHaveLength(1);
+  });
+
   it('shows the problems of the settings file found at start-up', async () => {
     const api = settingsApi();
     api.handlers.getConfig = () =>

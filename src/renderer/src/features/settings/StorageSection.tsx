@@ -1,0 +1,25 @@
+import { SimpleGrid } from '@mantine/core';
+import { TextField } from './Fields';
+import { Section } from './Section';
+
+export function StorageSection() {
+  return (
+    <Section
+      title="Storage and Redis"
+      description="Empty fields use the defaults: the app's data folder and an embedded Redis."
+    >
+      <SimpleGrid cols={2} spacing="xs">
+        <TextField path="dataDir" label="Data directory" nullable placeholder="default (app data folder)" />
+        <TextField
+          path="redis.url"
+          label="Redis URL"
+          nullable
+          placeholder="embedded Redis"
+          description="redis:// or rediss:// for an external Redis"
+        />
+        <TextField path="redis.binary" label="redis-server binary" nullable placeholder="found on PATH" />
+        <TextField path="redis.keyPrefix" label="Key prefix" placeholder="none" />
+      </SimpleGrid>
+    </Section>
+  );
+}

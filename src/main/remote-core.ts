@@ -153,12 +153,8 @@ export function remoteCertificateCheck(
       }
       let why: string | null;
       try {
-        why = chainProblem(
-          chainOf(request.certificate),
-          readPemCertificates(target.ca, options.read),
-          target.hostname,
-          options.now?.(),
-        );
+        const anchors = readPemCertificates(target.ca, options.read);
+        why = chainProblem(chainOf(request.certificate), anchors, target.hostname, options.now?.());
       } catch (error) {
         why = (error as Error).message;
       }

@@ -19,6 +19,9 @@ export interface TestCerts {
   cert: string;
   key: string;
   otherCa: string;
+  /** A self-signed server certificate (SAN 127.0.0.1, localhost) and its key: what a pinned certificate looks like. */
+  selfSigned: string;
+  selfSignedKey: string;
   cleanup(): void;
 }
 
@@ -53,8 +56,16 @@ export async function makeTestCerts(): Promise<TestCerts> {
       'x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-sha256', '-days', '2',
       '-extfile', ext, '-out', cert,
     ]); // prettier-ignore
+    const selfSigned = path.join(dir, 'self-signed.pem');
+    const selfSignedKey = path.join(dir, 'self-signed-key.pem');
+    await run('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-keyout', selfSignedKey,
+      '-out', selfSigned, '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ]); // prettier-ignore
     return {
       dir,
+      selfSigned,
+      selfSignedKey,
       ca: ca.cert,
       caKey: ca.key,
       cert,

@@ -26,6 +26,7 @@ import { useConfig, useStrategies } from '../../queries/use-queries';
 import { AccountsEditor } from './AccountsEditor';
 import { MultiSelectField, NumberField, SecretField, SelectField, SwitchField, TextField } from './Fields';
 import { SettingsFormContext, type SettingsFormApi } from './form-context';
+import { RedisSection } from './RedisSection';
 import { ReplacementSetsEditor } from './ReplacementSetsEditor';
 import { SchedulesEditor } from './SchedulesEditor';
 import { getAt, issueKey, setAt, type Draft } from './settings-paths';
@@ -363,16 +364,10 @@ function SettingsForm({ view }: { view: ConfigView }) {
           >
             <SimpleGrid cols={2} spacing="xs">
               <TextField path="dataDir" label="Data directory" nullable placeholder="default (app data folder)" />
-              <TextField
-                path="redis.url"
-                label="Redis URL"
-                nullable
-                placeholder="embedded Redis"
-                description="redis:// or rediss:// for an external Redis"
-              />
               <TextField path="redis.binary" label="redis-server binary" nullable placeholder="found on PATH" />
               <TextField path="redis.keyPrefix" label="Key prefix" placeholder="none" />
             </SimpleGrid>
+            <RedisSection />
           </Section>
 
           <Section title="IB Gateway / TWS" description="Gateway 4001 live / 4002 paper; TWS 7496 live / 7497 paper.">

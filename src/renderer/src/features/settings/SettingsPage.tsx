@@ -27,6 +27,7 @@ import { AccountsEditor } from './AccountsEditor';
 import { MultiSelectField, NumberField, SecretField, SelectField, SwitchField, TextField } from './Fields';
 import { SettingsFormContext, type SettingsFormApi } from './form-context';
 import { RedisSection } from './RedisSection';
+import { RemoteSection } from './RemoteSection';
 import { ReplacementSetsEditor } from './ReplacementSetsEditor';
 import { SchedulesEditor } from './SchedulesEditor';
 import { getAt, issueKey, setAt, type Draft } from './settings-paths';
@@ -533,8 +534,17 @@ function SettingsForm({ view }: { view: ConfigView }) {
   );
 }
 
-/** Every setting of §14, validated as typed; secrets are write-only. */
+/** Every setting of §14, validated as typed; secrets are write-only. In the desktop app, the remote core (§22) too. */
 export function SettingsPage() {
+  return (
+    <Stack gap="sm">
+      <RemoteSection />
+      <CoreSettings />
+    </Stack>
+  );
+}
+
+function CoreSettings() {
   const config = useConfig();
   if (config.isPending) return <Loader size="sm" />;
   if (config.error) return <Alert color="red">Could not load the settings: {config.error.message}</Alert>;

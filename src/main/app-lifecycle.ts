@@ -156,10 +156,18 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
   let shuttingDown: Promise<void> | null = null;
   let toldAboutTray = false;
 
+  const noLocalCore = () =>
+    new Error(
+      remote
+        ? `this app is attached to the core at ${remote.url}: pause and resume it from the window`
+        : 'the core is not running',
+    );
   const notifier = new DesktopNotifier(() => void showWindow('/queue'));
   const warn = (message: string) => console.warn(`[rebalance-desk] ${message}`);
   const tradingMode = (): 'paper' | 'live' => host?.settings.tradingMode ?? 'paper';
-  const titleFor = (mode: 'paper' | 'live') => `${APP_NAME} — ${mode.toUpperCase()}`;
+  // Attached to a remote core, this app does not know its trading mode (the window's strip shows it): never claim one.
+  const titleFor = (mode: 'paper' | 'live') =>
+    remote ? `${APP_NAME} — REMOTE ${remote.host}` : `${APP_NAME} — ${mode.toUpperCase()}`;
 
   const harden = (contents: WebContents) => {
     if (hardened.has(contents)) return;
@@ -389,10 +397,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       tray = new DeskTray({
         onOpen: () => void showWindow(),
         onQuit: () => app.quit(),
-        pause: () => (host ? host.handlers.pause({}) : Promise.reject(new Error('the core is not running'))),
-        resume: () => (host ? host.handlers.resume({}) : Promise.reject(new Error('the core is not running'))),
-        queueStatus: () =>
-          host ? host.handlers.queueStatus({}) : Promise.reject(new Error('the core is not running')),
+        pause: () => (host ? host.handlers.pause({}) : Promise.reject(noLocalCore())),
+        resume: () => (host ? host.handlers.resume({}) : Promise.reject(noLocalCore())),
+        queueStatus: () => (host ? host.handlers.queueStatus({}) : Promise.reject(noLocalCore())),
         tradingMode,
         onError: (message) => void dialog.showMessageBox({ type: 'error', title: APP_NAME, message }),
       });

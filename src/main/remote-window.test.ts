@@ -15,7 +15,7 @@ import type { Health } from '../shared/dto';
 import type { RemoteSaveResult } from '../shared/remote';
 import { runDesktopApp, type DesktopApp } from './app-lifecycle';
 import type { CoreRuntime } from './core-host';
-import { app, BrowserWindow, dialog, ipcMain, protocol, resetFakes, session } from './test/fake-electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, resetFakes, session, Tray } from './test/fake-electron';
 import { CONTENT_SECURITY_POLICY } from './window-security';
 
 vi.mock('electron', () => import('./test/fake-electron'));
@@ -132,6 +132,17 @@ describe('attached to a remote core', () => {
     expect(ours).toHaveBeenCalledWith(-2);
     const why = await ipcMain.handlers.get('desk:remote-problem')?.({ senderFrame: { url: PAGE } });
     expect(why).toMatch(/certificate of desk\.example:8765 was refused: remote\.ca: cannot read \/etc\/rd\/ca\.pem/);
+  });
+
+  it('names the remote in the title instead of a trading mode it does not know, and the tray says why it cannot pause', async () => {
+    await launch({ remote });
+    expect(BrowserWindow.instances[0]?.getTitle()).toBe('Rebalance Desk — REMOTE desk.example:8765');
+    const pause = Tray.instances[0]?.menu?.items.find((item) => item.label === 'Pause processing');
+    pause?.click?.();
+    await vi.waitFor(() => expect(dialog.messages.length).toBe(1));
+    expect(JSON.stringify(dialog.messages[0])).toContain(
+      'attached to the core at https://desk.example:8765: pause and resume it from the window',
+    );
   });
 
   it('tells its own page where to connect and with which token', async () => {

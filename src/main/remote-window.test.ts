@@ -12,7 +12,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RuntimeOptions } from '../core/runtime';
 import type { Handlers, StreamMessage } from '../shared/contract';
 import type { Health } from '../shared/dto';
+import { DESKTOP_APP_ORIGIN } from '../shared/csp';
 import type { RemoteSaveResult } from '../shared/remote';
+import { APP_ORIGIN } from './app-page';
 import { runDesktopApp, type DesktopApp } from './app-lifecycle';
 import type { CoreRuntime } from './core-host';
 import { app, BrowserWindow, dialog, ipcMain, protocol, resetFakes, session, Tray } from './test/fake-electron';
@@ -104,6 +106,10 @@ describe('attached to a remote core', () => {
     expect(BrowserWindow.instances).toHaveLength(1);
     expect(dialog.errors).toEqual([]);
     expect(dialog.messages).toEqual([]);
+  });
+
+  it('is answered across origins by the server as app://desk, the page it really is', () => {
+    expect(APP_ORIGIN).toBe(DESKTOP_APP_ORIGIN);
   });
 
   it('lets the page connect to exactly that origin, on the page and on every response', async () => {

@@ -111,6 +111,21 @@ describe('Settings › Remote core (§22)', { timeout: 60_000 }, () => {
     );
   });
 
+  it('says why a save failed that is not about one field (the keychain is locked)', async () => {
+    desktop(LOCAL, () => ({
+      ok: false,
+      issues: [
+        { path: 'remote', message: 'The OS keychain is not available, so API keys and the token cannot be stored' },
+      ],
+    }));
+    renderWithApi(<SettingsPage />, settingsApi());
+    const remote = await screen.findByRole('region', { name: 'Remote core' });
+    await retype(within(remote).getByRole('textbox', { name: 'Server URL' }), 'https://desk.example:8765');
+    await retype(within(remote).getByLabelText('Token'), 't');
+    await userEvent.click(within(remote).getByRole('button', { name: 'Save and attach' }));
+    expect(await within(remote).findByText(/^not saved: The OS keychain is not available/)).toBeInTheDocument();
+  });
+
   it('lets the trader clear the remote when the remote core does not answer', async () => {
     const { saveRemote } = desktop({
       url: 'https://desk.example:8765',

@@ -19,6 +19,8 @@ interface Draft {
   ca: string;
 }
 
+const FIELDS = ['url', 'token', 'ca'] as const;
+
 const fromView = (view: RemoteView): Draft => ({ url: view.url ?? '', token: '', ca: view.ca ?? '' });
 
 /** The draft as the setting: an empty box is "not set" (url: run the core here; ca: system CAs; token: keep). */
@@ -86,6 +88,9 @@ export function RemoteSection({ win = typeof window === 'undefined' ? undefined 
     }
     if (!result.ok) {
       setServerIssues(Object.fromEntries(result.issues.map((i) => [i.path, i.message])));
+      // One not about a field (the keychain is locked, the file could not be written): said above the buttons.
+      const other = result.issues.filter((i) => !FIELDS.some((field) => i.path === `remote.${field}`));
+      if (other.length > 0) setFailure(`not saved: ${other.map((i) => i.message).join('; ')}`);
       setState('idle');
       return;
     }

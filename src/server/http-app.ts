@@ -102,6 +102,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
         'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
         'Access-Control-Max-Age': '600',
+        // Chromium asks before a page reaches a private-network address (a server on the LAN).
+        'Access-Control-Allow-Private-Network': 'true',
         Vary: 'Origin',
       });
     }

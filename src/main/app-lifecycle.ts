@@ -291,12 +291,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
     // electron executable itself.
     if (platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID : process.execPath);
     const userData = app.getPath('userData');
-    installSessionSecurity(session.defaultSession, () => csp);
-    if (page.kind === 'protocol')
-      protocol.handle(
-        APP_SCHEME,
-        appProtocolHandler(page.root, () => csp),
-      );
+    const policy = () => csp;
+    installSessionSecurity(session.defaultSession, policy);
+    if (page.kind === 'protocol') protocol.handle(APP_SCHEME, appProtocolHandler(page.root, policy));
     const prefsFile = join(userData, 'desktop.json');
     let prefs = loadShellPrefs(prefsFile);
 

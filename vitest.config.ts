@@ -17,12 +17,19 @@ export default defineConfig({
           env: { REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server' },
         },
       },
-      // The queue suite once more against real multi-node Redis on loopback (§22): a cluster, and Sentinel.
-      ...(['cluster', 'sentinel'] as const).map((topology) => ({
+      // The queue suite once more against real Redis topologies on loopback (§22): a cluster, Sentinel, and one
+      // server reached over rediss:// (TLS, with the tests of redis.tls in src/core/redis/*.topology.test.ts).
+      ...(
+        [
+          ['cluster', 'src/core/queue/*.topology.test.ts'],
+          ['sentinel', 'src/core/queue/*.topology.test.ts'],
+          ['tls', 'src/core/redis/*.topology.test.ts'],
+        ] as const
+      ).map(([topology, more]) => ({
         test: {
           name: `queue-${topology}`,
           environment: 'node' as const,
-          include: ['src/core/queue/event-queue.test.ts', 'src/core/queue/*.topology.test.ts'],
+          include: ['src/core/queue/event-queue.test.ts', more],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           env: {

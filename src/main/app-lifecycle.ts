@@ -39,10 +39,22 @@ import { DesktopNotifier } from './desktop-notifier';
 import { bundledRedisBinary } from './embedded-redis';
 import { runLegacyImport } from './import-action';
 import { forwardStream, registerIpc } from './ipc';
+import {
+  registerRemoteIpc,
+  remoteCertificateCheck,
+  remotePolicy,
+  remoteTargetOf,
+  type RemoteTarget,
+} from './remote-core';
 import { SafeStorageSecretStore } from './safe-storage-secret-store';
 import { keepsRunningWhenClosed, loadShellPrefs, saveShellPrefs, stillRunningNotice } from './shell-prefs';
 import { DeskTray } from './tray';
-import { hardenWebContents, installSessionSecurity, secureWebPreferences } from './window-security';
+import {
+  CONTENT_SECURITY_POLICY,
+  hardenWebContents,
+  installSessionSecurity,
+  secureWebPreferences,
+} from './window-security';
 import { DEFAULT_SIZE, MIN_SIZE, loadWindowState, trackWindowState } from './window-state';
 
 export const APP_NAME = 'Rebalance Desk';
@@ -68,6 +80,8 @@ export interface DesktopApp {
   /** Resolves once the window is open and the core's start has finished (successfully or not). */
   ready: Promise<void>;
   readonly host: CoreHost | null;
+  /** §22: the remote core the window is attached to (no local core then), or null. */
+  readonly remote: RemoteTarget | null;
   readonly tray: DeskTray | null;
   readonly firstRun: boolean;
   mainWindow(): BrowserWindow | null;
@@ -137,13 +151,23 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
   let flushWindowState: (() => void) | null = null;
   let stopStream: (() => void) | null = null;
   let closeIpc: (() => void) | null = null;
+  let remote: RemoteTarget | null = null;
+  let csp = CONTENT_SECURITY_POLICY;
   let shuttingDown: Promise<void> | null = null;
   let toldAboutTray = false;
 
+  const noLocalCore = () =>
+    new Error(
+      remote
+        ? `this app is attached to the core at ${remote.url}: pause and resume it from the window`
+        : 'the core is not running',
+    );
   const notifier = new DesktopNotifier(() => void showWindow('/queue'));
   const warn = (message: string) => console.warn(`[rebalance-desk] ${message}`);
   const tradingMode = (): 'paper' | 'live' => host?.settings.tradingMode ?? 'paper';
-  const titleFor = (mode: 'paper' | 'live') => `${APP_NAME} — ${mode.toUpperCase()}`;
+  // Attached to a remote core, this app does not know its trading mode (the window's strip shows it): never claim one.
+  const titleFor = (mode: 'paper' | 'live') =>
+    remote ? `${APP_NAME} — REMOTE ${remote.host}` : `${APP_NAME} — ${mode.toUpperCase()}`;
 
   const harden = (contents: WebContents) => {
     if (hardened.has(contents)) return;
@@ -267,8 +291,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
     // electron executable itself.
     if (platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID : process.execPath);
     const userData = app.getPath('userData');
-    installSessionSecurity(session.defaultSession);
-    if (page.kind === 'protocol') protocol.handle(APP_SCHEME, appProtocolHandler(page.root));
+    const policy = () => csp;
+    installSessionSecurity(session.defaultSession, policy);
+    if (page.kind === 'protocol') protocol.handle(APP_SCHEME, appProtocolHandler(page.root, policy));
     const prefsFile = join(userData, 'desktop.json');
     let prefs = loadShellPrefs(prefsFile);
 
@@ -318,7 +343,14 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
 
     const resourcesDir =
       options.resourcesDir ?? (app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'));
-    if (loadOutcome) {
+    // §22: attached to a remote core, this app runs no core of its own; the window talks to that one (remote-core.ts).
+    remote = loadOutcome ? remoteTargetOf(loadOutcome.settings) : null;
+    const certificates = remote ? remoteCertificateCheck(remote) : null;
+    if (remote && certificates) {
+      csp = remotePolicy(remote);
+      session.defaultSession.setCertificateVerifyProc((request, callback) => certificates.verify(request, callback));
+    }
+    if (loadOutcome && !remote) {
       host = new CoreHost({
         settingsStore: store,
         loadOutcome,
@@ -336,7 +368,25 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
     }
     const fallback = unavailableHandlers(startupError ?? 'Rebalance Desk is starting.');
     const currentHost = () => host;
-    closeIpc = registerIpc(ipcMain, { handlers: () => currentHost()?.handlers ?? fallback, isAppUrl });
+    const closeCallIpc = registerIpc(ipcMain, { handlers: () => currentHost()?.handlers ?? fallback, isAppUrl });
+    const closeRemoteIpc = loadOutcome
+      ? registerRemoteIpc({
+          ipcMain,
+          isAppUrl,
+          attached: remote,
+          settings: () => currentHost()?.settings ?? store.settings,
+          save: (next) => currentHost()?.saveSettings(next) ?? store.save(next),
+          problem: () => certificates?.problem ?? null,
+          restart: () => {
+            app.relaunch();
+            void shutdown(remote ? 'remote core changed' : 'attaching to a remote core');
+          },
+        })
+      : () => undefined;
+    closeIpc = () => {
+      closeCallIpc();
+      closeRemoteIpc();
+    };
 
     window = showWindow(firstRun ? FIRST_RUN_HASH : '');
 
@@ -344,10 +394,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       tray = new DeskTray({
         onOpen: () => void showWindow(),
         onQuit: () => app.quit(),
-        pause: () => (host ? host.handlers.pause({}) : Promise.reject(new Error('the core is not running'))),
-        resume: () => (host ? host.handlers.resume({}) : Promise.reject(new Error('the core is not running'))),
-        queueStatus: () =>
-          host ? host.handlers.queueStatus({}) : Promise.reject(new Error('the core is not running')),
+        pause: () => (host ? host.handlers.pause({}) : Promise.reject(noLocalCore())),
+        resume: () => (host ? host.handlers.resume({}) : Promise.reject(noLocalCore())),
+        queueStatus: () => (host ? host.handlers.queueStatus({}) : Promise.reject(noLocalCore())),
         tradingMode,
         onError: (message) => void dialog.showMessageBox({ type: 'error', title: APP_NAME, message }),
       });
@@ -362,6 +411,10 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       void shutdown('system shutdown');
     });
 
+    if (remote) {
+      console.info(`[rebalance-desk] attached to the remote core at ${remote.url}; no local core started`);
+      return;
+    }
     if (!host) {
       dialog.showErrorBox(
         APP_NAME,
@@ -437,6 +490,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
     ready,
     get host() {
       return host;
+    },
+    get remote() {
+      return remote;
     },
     get tray() {
       return tray;

@@ -77,10 +77,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-function plain(status: number, text: string): Response {
+function plainAnswer(status: number, text: string, policy: string): Response {
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': policy },
   });
 }
 
@@ -88,9 +88,14 @@ function plain(status: number, text: string): Response {
  * The `protocol.handle('app', …)` handler: GET `app://desk/<path>` → the file `<root>/<path>` (`/` is index.html),
  * with the CSP and nosniff headers. Paths outside `root`, other hosts and other methods are refused.
  */
-export function appProtocolHandler(root: string): (request: Request) => Promise<Response> {
+export function appProtocolHandler(
+  root: string,
+  policy: () => string = () => CONTENT_SECURITY_POLICY,
+): (request: Request) => Promise<Response> {
   const base = resolve(root);
   return async (request) => {
+    const csp = policy();
+    const plain = (status: number, text: string) => plainAnswer(status, text, csp);
     let url: URL;
     try {
       url = new URL(request.url);
@@ -121,7 +126,7 @@ export function appProtocolHandler(root: string): (request: Request) => Promise<
       status: 200,
       headers: {
         'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'Content-Security-Policy': csp,
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-cache',
       },

@@ -39,23 +39,31 @@ type HeadersListener = Parameters<Session['webRequest']['onHeadersReceived']>[0]
 /** Chromium's own pages (DevTools) keep their policy; everything else the app loads gets ours. */
 const OWN_POLICY_SCHEMES = /^(devtools|chrome|chrome-extension):/i;
 
-/** The `onHeadersReceived` listener: replaces any CSP of a response with ours (header names are case-insensitive). */
-export const cspHeadersListener: NonNullable<HeadersListener> = (details, callback) => {
-  if (OWN_POLICY_SCHEMES.test(details.url)) {
-    callback({});
-    return;
-  }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
-    if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
-  }
-  headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
-  callback({ responseHeaders: headers });
-};
+/**
+ * An `onHeadersReceived` listener replacing any CSP of a response with `policy()` (header names are
+ * case-insensitive): ours, or while attached to a remote core (§22) ours with that origin in `connect-src`.
+ */
+export function cspHeadersListenerFor(policy: () => string): NonNullable<HeadersListener> {
+  return (details, callback) => {
+    if (OWN_POLICY_SCHEMES.test(details.url)) {
+      callback({});
+      return;
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
+      if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
+    }
+    headers['Content-Security-Policy'] = [policy()];
+    callback({ responseHeaders: headers });
+  };
+}
+
+/** The `onHeadersReceived` listener with the app's own CSP. */
+export const cspHeadersListener = cspHeadersListenerFor(() => CONTENT_SECURITY_POLICY);
 
 /** Session-wide rules: the CSP header on every response and every permission request denied. */
-export function installSessionSecurity(session: Session): void {
-  session.webRequest.onHeadersReceived(cspHeadersListener);
+export function installSessionSecurity(session: Session, policy: () => string = () => CONTENT_SECURITY_POLICY): void {
+  session.webRequest.onHeadersReceived(cspHeadersListenerFor(policy));
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
 }

@@ -56,6 +56,12 @@ async function main(argv: string[]): Promise<void> {
       console.error(`settings: ${loadOutcome.error.message}`);
       console.error(`settings: using the ${loadOutcome.from === 'last-good' ? 'last good' : 'default'} settings`);
     }
+    if (store.settings.remote.url) {
+      console.error(
+        `settings: remote.url (${store.settings.remote.url}) is a desktop-app setting (attach the window to a remote ` +
+          'core); serve runs its own core and ignores it',
+      );
+    }
     const dataDir = resolveDataDir(store.settings.dataDir, defaultHeadlessDataDir());
     host = await startHeadless({
       settingsStore: store,

@@ -169,6 +169,32 @@ describe('the HTTP API generated from the contract', () => {
     expect(await conflict.json()).toMatchObject({ error: 'conflict' });
   });
 
+  it('lets the desktop app attached from app://desk call across origins, and no other origin (§22)', async () => {
+    const { app } = appWith();
+    const desk = { origin: 'app://desk' };
+    const preflight = await app.request('http://x/api/queue/events', {
+      method: 'OPTIONS',
+      headers: { ...desk, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('app://desk');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    const call = await app.request('http://x/api/health', { headers: { ...desk, ...auth } });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('app://desk');
+    // still the token: a refused call is readable by the page, and refused
+    const noToken = await app.request('http://x/api/health', { headers: desk });
+    expect(noToken.status).toBe(401);
+    expect(noToken.headers.get('access-control-allow-origin')).toBe('app://desk');
+    // any other page gets no CORS answer at all
+    const other = { origin: 'https://evil.example' };
+    const otherPreflight = await app.request('http://x/api/health', { method: 'OPTIONS', headers: other });
+    expect(otherPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(otherPreflight.status).not.toBe(204);
+    const otherCall = await app.request('http://x/api/health', { headers: { ...other, ...auth } });
+    expect(otherCall.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers 404 for an unknown API route', async () => {
     const { app } = appWith();
     const res = await app.request('http://x/api/nothing-here', { headers: auth });
@@ -219,7 +245,8 @@ describe('the HTTP API generated from the contract', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
     const directives = (policy: string) => policy.split(';').map((d) => d.trim());
     expect(directives(meta)).toEqual(
-      directives(CONTENT_SECURITY_POLICY).filter((d) => !/^(frame-ancestors|report-uri|sandbox)\b/.test(d)),
+      // connect-src only in the header: the desktop app attached to a remote core widens it to that origin (§22).
+      directives(CONTENT_SECURITY_POLICY).filter((d) => !/^(frame-ancestors|report-uri|sandbox|connect-src)\b/.test(d)),
     );
   });
 });

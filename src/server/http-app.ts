@@ -13,7 +13,7 @@ import {
   type StreamMessage,
 } from '../shared/contract';
 import { ApiError, invalidInput, statusOf, toErrorBody } from '../core/management/api-error';
-import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { CONTENT_SECURITY_POLICY, DESKTOP_APP_ORIGIN } from '../shared/csp';
 
 export interface HttpAppOptions {
   handlers: Handlers;
@@ -90,6 +90,26 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.use('*', async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
+
+  // §22: the desktop app attached to this core calls the API from its app:// page, a cross-origin request. Only that
+  // origin is let in; the token is still required (it is a header, there are no cookies to ride along).
+  app.use('/api/*', async (c, next) => {
+    if (c.req.header('origin') !== DESKTOP_APP_ORIGIN) return next();
+    if (c.req.method === 'OPTIONS') {
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': DESKTOP_APP_ORIGIN,
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
+        'Access-Control-Max-Age': '600',
+        // Chromium asks before a page reaches a private-network address (a server on the LAN).
+        'Access-Control-Allow-Private-Network': 'true',
+        Vary: 'Origin',
+      });
+    }
+    await next();
+    c.res.headers.set('Access-Control-Allow-Origin', DESKTOP_APP_ORIGIN);
+    c.res.headers.append('Vary', 'Origin');
   });
 
   app.use('/api/*', async (c, next) => {

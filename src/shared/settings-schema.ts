@@ -342,6 +342,60 @@ const notificationsSchema = z.object(
   { error: 'must be an object of notification settings' },
 );
 
+/** True for 127.0.0.0/8, ::1 and localhost: an address only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+const REMOTE_URL_MESSAGE =
+  'must be the https:// address of a Rebalance Desk server, e.g. https://desk.example:8765 (http:// only on this ' +
+  'machine: 127.0.0.1 or localhost), or empty to run the core here';
+
+/** Why `url` is not a usable `remote.url`, or null. */
+function remoteUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return REMOTE_URL_MESSAGE;
+  }
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+    return REMOTE_URL_MESSAGE;
+  }
+  if (parsed.username || parsed.password || parsed.search || parsed.hash || !['', '/'].includes(parsed.pathname)) {
+    return "must be only the server's address (scheme, host and port), e.g. https://desk.example:8765; the token goes in remote.token";
+  }
+  return null;
+}
+
+/**
+ * §22: the desktop app attached to a core on another machine instead of running its own. `token` is that core's
+ * `management.token` (a secret: keychain, masked on read); `ca` a PEM file of the CA that signed its certificate, or
+ * its self-signed certificate itself, trusted for that host only.
+ */
+const remoteSchema = z.object(
+  {
+    url: text(REMOTE_URL_MESSAGE)
+      .trim()
+      .superRefine((url, ctx) => {
+        const problem = remoteUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .nullable()
+      .default(null),
+    token: text().default(''),
+    ca: text("must be the path of a PEM certificate file (the CA or the server's own), or empty for the system CAs")
+      .trim()
+      .min(1, {
+        error: "must be the path of a PEM certificate file (the CA or the server's own), or empty for the system CAs",
+      })
+      .nullable()
+      .default(null),
+  },
+  { error: 'must be an object {url, token, ca} naming the remote core' },
+);
+
 export const settingsSchema = z
   .object({
     tradingMode: z.enum(['paper', 'live'], { error: 'must be "paper" or "live"' }).default('paper'),
@@ -364,6 +418,7 @@ export const settingsSchema = z
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
     schedules: z.array(scheduleSchema, { error: 'must be a list of schedules' }).default([]),
+    remote: remoteSchema.prefault({}),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((s, ctx) => {
@@ -413,9 +468,15 @@ export type OrderSettings = Settings['orders'];
 export type LimitSettings = Settings['limits'];
 export type QueueSettings = Settings['queue'];
 export type ScheduleSettings = z.infer<typeof scheduleSchema>;
+export type RemoteSettings = Settings['remote'];
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */
-export const SECRET_PATHS = ['zehnlabs.realtimeApiKey', 'zehnlabs.allocationsApiKey', 'management.token'] as const;
+export const SECRET_PATHS = [
+  'zehnlabs.realtimeApiKey',
+  'zehnlabs.allocationsApiKey',
+  'management.token',
+  'remote.token',
+] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];
 
 /** Credentials the Ably client accepts inside `zehnlabs.realtime` (§18): masked on read, kept on write, never logged. */

@@ -4,7 +4,7 @@
  * (`redis-server sentinel.conf --sentinel`). Every process binds 127.0.0.1 on free ports and is killed by `stop()`.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { vi } from 'vitest';
 import type { RedisEndpoint, RedisTopology } from '../../src/core/redis/topology';
+import { makeTestCerts, type TestCerts } from './tls-certs';
 
 const run = promisify(execFile);
 const REDIS_SERVER = process.env.REDISMS_SYSTEM_BINARY || 'redis-server';
@@ -90,7 +91,7 @@ function startServer(dir: string, port: number, args: string[]): RedisNode {
 }
 
 export interface TestTopology {
-  name: 'cluster' | 'sentinel';
+  name: 'cluster' | 'sentinel' | 'tls';
   /** The settings (`redis.*`) that reach it. */
   topology: RedisTopology;
   nodes: RedisNode[];
@@ -99,6 +100,8 @@ export interface TestTopology {
   replica?: RedisNode;
   /** Sentinel only: the port of the current master as the sentinels see it. */
   currentMasterPort?: () => Promise<number>;
+  /** TLS only: the CA, server certificate and an unrelated CA, as PEM paths. */
+  certs?: TestCerts;
   stop(): Promise<void>;
 }
 
@@ -245,4 +248,66 @@ export async function startSentinel(): Promise<TestTopology> {
     await stopper(nodes, dir)();
     throw err;
   }
+}
+
+/**
+ * One redis-server answering only TLS (`--port 0 --tls-port P`), its certificate signed by a test CA; the topology is
+ * `redis.url: rediss://127.0.0.1:P` with `redis.tls.ca` that CA and `rejectUnauthorized: true`. Clients need no
+ * certificate of their own (`--tls-auth-clients no`).
+ */
+export async function startTlsRedis(): Promise<TestTopology> {
+  const certs = await makeTestCerts();
+  const nodes: RedisNode[] = [];
+  const stopNodes = stopper(nodes, path.join(certs.dir, 'data'));
+  const stop = async () => {
+    await stopNodes();
+    certs.cleanup();
+  };
+  try {
+    const port = await freePort();
+    const dataDir = path.join(certs.dir, 'data');
+    await import('node:fs/promises').then((fs) => fs.mkdir(dataDir));
+    const argv = [
+      '--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '',
+      '--appendonly', 'no', '--tls-cert-file', certs.cert, '--tls-key-file', certs.key,
+      '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no',
+    ]; // prettier-ignore
+    const node: RedisNode = {
+      port,
+      process: spawn(REDIS_SERVER, argv, { stdio: 'ignore' }),
+      kill: () => node.process.kill('SIGKILL'),
+      restart: () => {
+        node.process = spawn(REDIS_SERVER, argv, { stdio: 'ignore' });
+      },
+    };
+    nodes.push(node);
+    const tls = { ca: certs.ca, cert: null, key: null, rejectUnauthorized: true };
+    const topology: RedisTopology = { url: `rediss://127.0.0.1:${port}`, tls };
+    await until(async () => {
+      const c = new Redis(topology.url!, {
+        tls: { ca: readFileSync(certs.ca) },
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        return (await c.ping()) === 'PONG';
+      } finally {
+        c.disconnect();
+      }
+    }, `TLS redis-server on ${port}`);
+    return { name: 'tls', topology, nodes, certs, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The topology a test project names in QUEUE_TEST_TOPOLOGY. */
+export function startTopology(name: TestTopology['name']): Promise<TestTopology> {
+  if (name === 'cluster') return startCluster();
+  if (name === 'sentinel') return startSentinel();
+  return startTlsRedis();
 }

@@ -18,6 +18,7 @@ export const SECRET_ENV: Record<SecretPath, string> = {
   'zehnlabs.realtimeApiKey': 'ZEHNLABS_REALTIME_API_KEY',
   'zehnlabs.allocationsApiKey': 'ZEHNLABS_ALLOCATIONS_API_KEY',
   'management.token': 'REBALANCE_DESK_TOKEN',
+  'remote.token': 'REBALANCE_DESK_REMOTE_TOKEN',
 };
 
 /** Headless: secrets come from the settings file or, overriding it, from the environment. */
@@ -60,6 +61,8 @@ export function getSecret(settings: Settings, path: SecretPath): string {
       return settings.zehnlabs.allocationsApiKey;
     case 'management.token':
       return settings.management.token;
+    case 'remote.token':
+      return settings.remote.token;
   }
 }
 
@@ -71,6 +74,8 @@ export function withSecret(settings: Settings, path: SecretPath, value: string):
       return { ...settings, zehnlabs: { ...settings.zehnlabs, allocationsApiKey: value } };
     case 'management.token':
       return { ...settings, management: { ...settings.management, token: value } };
+    case 'remote.token':
+      return { ...settings, remote: { ...settings.remote, token: value } };
   }
 }
 

@@ -3,16 +3,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Command, EventRecord, NewEvent, QueueChange } from '../../shared/dto';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../redis/test-redis.test-support';
 import { createClient, type RedisClient } from '../redis/topology';
-import { startCluster, startSentinel, type TestTopology } from '../../../test/support/redis-topologies';
+import { startTopology, type TestTopology } from '../../../test/support/redis-topologies';
 import { QueueConflictError, QueueInvalidError, QueueNotFoundError } from './errors';
 import { EventQueue, type EventQueueOptions, type QueueLog } from './event-queue';
 import { eventHistoryKey, eventKey } from './keys';
 
 /**
- * The suite runs against the embedded Redis, and (vitest projects `queue-cluster`, `queue-sentinel`) against a real
- * 3-master Redis Cluster and a Sentinel-managed master with a replica (§22): QUEUE_TEST_TOPOLOGY names which.
+ * The suite runs against the embedded Redis, and (vitest projects `queue-cluster`, `queue-sentinel`, `queue-tls`)
+ * against a real 3-master Redis Cluster, a Sentinel-managed master with a replica, and one redis-server reached over
+ * `rediss://` with a CA file (§22): QUEUE_TEST_TOPOLOGY names which.
  */
-const TOPOLOGY = process.env.QUEUE_TEST_TOPOLOGY as 'cluster' | 'sentinel' | undefined;
+const TOPOLOGY = process.env.QUEUE_TEST_TOPOLOGY as TestTopology['name'] | undefined;
 let redisServer: TestRedis | null = null;
 let topology: TestTopology | null = null;
 let redis: RedisClient;
@@ -20,7 +21,7 @@ const queues: EventQueue[] = [];
 
 beforeAll(async () => {
   if (TOPOLOGY) {
-    topology = TOPOLOGY === 'cluster' ? await startCluster() : await startSentinel();
+    topology = await startTopology(TOPOLOGY);
     redis = createClient(topology.topology, { name: 'queue-test' });
   } else {
     redisServer = await startTestRedis();

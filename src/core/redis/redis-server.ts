@@ -188,7 +188,7 @@ async function startExternal(topology: RedisTopology, log?: RedisLog): Promise<R
     await probe(topology);
   } catch (err) {
     throw new RedisStartError(
-      `${description} is unreachable: ${err instanceof Error ? err.message : String(err)}. ` +
+      `${description} is unreachable: ${(err instanceof Error ? err.message : String(err)).replace(/\.$/, '')}. ` +
         'Check redis.url / redis.sentinel / redis.cluster, or clear them to use the embedded Redis.',
     );
   }

@@ -144,9 +144,16 @@ export function createClient(t: RedisTopology, opts: ClientOptions = {}): RedisC
 /** Connects once and PINGs, so a wrong address or password is reported at start-up with what to check. */
 export async function probe(t: RedisTopology): Promise<void> {
   const client = createClient(t, { probe: true });
-  client.on('error', () => undefined);
+  // The socket's own error (a refused TLS certificate, a wrong password …): ioredis rejects connect() only with
+  // "Connection is closed." once it gave up, which says nothing about why.
+  let cause: Error | null = null;
+  client.on('error', (error: Error) => {
+    cause ??= error;
+  });
   try {
-    await client.connect();
+    await client.connect().catch((error: unknown) => {
+      throw cause ?? error;
+    });
     const pong = await client.ping();
     if (pong !== 'PONG') throw new Error(`unexpected PING answer ${String(pong)}`);
   } finally {

@@ -177,6 +177,9 @@ class FakeApp extends EventEmitter {
     this.calls.push('exit');
     this.exitCode = code;
   }
+  relaunch() {
+    this.calls.push('relaunch');
+  }
 }
 
 export const app = new FakeApp();
@@ -190,6 +193,22 @@ export const ipcMain = {
   removeHandler(channel: string) {
     this.handlers.delete(channel);
   },
+  /** `ipcMain.on` listeners (sync channels: the listener sets `event.returnValue`). */
+  listeners: new Map<string, Listener>(),
+  on(channel: string, listener: Listener) {
+    this.listeners.set(channel, listener);
+  },
+  removeAllListeners(channel: string) {
+    this.listeners.delete(channel);
+  },
+  /** Test helper: what `ipcRenderer.sendSync` from a frame at `url` would get back. */
+  sendSync(channel: string, url: string, ...args: unknown[]): unknown {
+    const listener = this.listeners.get(channel);
+    if (!listener) throw new Error(`nothing listens on ${channel}`);
+    const event = { senderFrame: { url }, returnValue: undefined as unknown };
+    listener(event, ...args);
+    return event.returnValue;
+  },
 };
 
 export const ipcRenderer = Object.assign(new EventEmitter(), {
@@ -197,6 +216,12 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   invoke(...args: unknown[]) {
     ipcRenderer.invoked.push(args);
     return Promise.resolve({ ok: true, value: { echoed: args } });
+  },
+  /** What `sendSync` answers, per channel (tests set it). */
+  syncAnswers: new Map<string, unknown>(),
+  sendSync(channel: string, ...args: unknown[]) {
+    ipcRenderer.invoked.push(['sync', channel, ...args]);
+    return ipcRenderer.syncAnswers.get(channel) ?? null;
   },
 });
 
@@ -222,6 +247,10 @@ export const session = {
     },
     setPermissionCheckHandler(handler: Listener) {
       this.permissionCheckHandler = handler;
+    },
+    certificateVerifyProc: null as Listener | null,
+    setCertificateVerifyProc(proc: Listener | null) {
+      this.certificateVerifyProc = proc;
     },
   },
 };
@@ -405,6 +434,9 @@ export function resetFakes(): void {
   session.defaultSession.headersListener = null;
   session.defaultSession.permissionRequestHandler = null;
   session.defaultSession.permissionCheckHandler = null;
+  session.defaultSession.certificateVerifyProc = null;
+  ipcMain.listeners.clear();
+  ipcRenderer.syncAnswers.clear();
   shell.opened = [];
   shell.paths = [];
   protocol.privileged = [];

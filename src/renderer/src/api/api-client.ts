@@ -23,6 +23,8 @@ export interface ApiClient {
   subscribe(listener: (message: StreamMessage) => void): () => void;
   /** Connection changes of the push stream; a transport that is always connected may omit it. */
   onConnection?(listener: (state: ConnectionState) => void): () => void;
+  /** §22: set when the desktop app is attached to a remote core; `host` is shown as "REMOTE host" in the strip. */
+  readonly remote?: { url: string; host: string };
 }
 
 /** An operation that failed, carrying the contract's `{error, message}` body. */

@@ -84,6 +84,23 @@ export interface HttpTransportOptions {
   EventSource?: typeof EventSource;
   /** Delay before opening a new stream after the browser gave up on the old one. */
   reconnectDelayMs?: number;
+  /** Why the last request to `baseUrl` failed, when the page's fetch cannot say (the desktop app's certificate check). */
+  explainFailure?: () => Promise<string | null>;
+}
+
+/**
+ * Why a request did not reach the service, in words: fetch's own message ("fetch failed", "Failed to fetch") and,
+ * where the runtime gives one, its cause (a refused certificate, a refused connection), else what `explainFailure`
+ * knows (the desktop app's certificate check).
+ */
+async function reasonOf(error: unknown, explain?: () => Promise<string | null>): Promise<string> {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? (error.cause as { message?: unknown; code?: unknown } | undefined) : undefined;
+  const detail =
+    cause && typeof cause.message === 'string' && cause.message !== ''
+      ? `${cause.message}${typeof cause.code === 'string' && !cause.message.includes(cause.code) ? ` (${cause.code})` : ''}`
+      : await explain?.().catch(() => null);
+  return detail ? `${message}: ${detail}` : message;
 }
 
 /** The HTTP + SSE transport used when the window is a browser page served by `serve` / `demo`. */
@@ -161,7 +178,7 @@ export function createHttpApi(options: HttpTransportOptions): ApiClient {
       } catch (error) {
         throw new ApiError({
           error: 'unavailable',
-          message: `cannot reach the Rebalance Desk service (${error instanceof Error ? error.message : String(error)})`,
+          message: `cannot reach the Rebalance Desk service${baseUrl ? ` at ${baseUrl}` : ''} (${await reasonOf(error, options.explainFailure)})`,
         });
       }
       if (!response.ok) throw await errorOf(response);

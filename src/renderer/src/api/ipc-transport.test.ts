@@ -24,4 +24,42 @@ describe('IPC transport', () => {
     await createApi(win).call('accounts');
     expect(call).toHaveBeenCalledWith('accounts', {});
   });
+
+  it('talks HTTP to the remote core when the preload says the app is attached to one (§22)', async () => {
+    const call = vi.fn();
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ accounts: [] }), { status: 200 }));
+    vi.stubGlobal('fetch', fetch);
+    try {
+      const win = {
+        desk: {
+          call,
+          subscribe: () => () => {},
+          remote: () => ({ url: 'https://desk.example:8765', host: 'desk.example:8765', token: 'r3mote' }),
+          remoteProblem: async () => 'the certificate of desk.example:8765 was refused: it is for other.example',
+        },
+      } as unknown as Window;
+      const api = createApi(win);
+      expect(api.remote).toEqual({ url: 'https://desk.example:8765', host: 'desk.example:8765' });
+      await api.call('accounts');
+      expect(call).not.toHaveBeenCalled();
+      expect(fetch).toHaveBeenCalledWith('https://desk.example:8765/api/accounts', {
+        method: 'GET',
+        headers: { Accept: 'application/json', Authorization: 'Bearer r3mote' },
+        body: undefined,
+      });
+      // Chromium's fetch says only "Failed to fetch"; the main process' certificate check says why.
+      fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+      await expect(api.call('accounts')).rejects.toThrow(
+        'cannot reach the Rebalance Desk service at https://desk.example:8765 (Failed to fetch: the certificate of ' +
+          'desk.example:8765 was refused: it is for other.example)',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('stays on IPC when the preload has no remote connection', () => {
+    const win = { desk: { call: vi.fn(), subscribe: () => () => {}, remote: () => null } } as unknown as Window;
+    expect(createApi(win).remote).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/api-client';
 import { createFakeApi } from '../test/fake-api.test-support';
 import { makeHealth } from '../test/fixtures.test-support';
 import { renderApp } from '../test/render.test-support';
@@ -69,5 +70,40 @@ describe('status strip', () => {
     for (const name of ['Queue', 'Accounts', 'Trade log', 'Settings']) {
       expect(within(nav).getByRole('link', { name })).toBeInTheDocument();
     }
+  });
+
+  it('shows REMOTE host while attached to a remote core, and no such badge otherwise', async () => {
+    renderApp(Object.assign(baseApi(), { remote: { url: 'https://desk.example:8765', host: 'desk.example:8765' } }));
+    const badge = await screen.findByTestId('remote-badge');
+    expect(badge).toHaveTextContent('REMOTE desk.example:8765');
+    expect(badge).toHaveAttribute('data-state', 'green');
+    await screen.findByTestId('mode-badge');
+    expect(screen.queryByTestId('remote-problem')).not.toBeInTheDocument();
+  });
+
+  it('shows an unreachable remote in red with the reason, the window still there', async () => {
+    const reason =
+      'cannot reach the Rebalance Desk service at https://desk.example:8765 (Failed to fetch: the certificate of ' +
+      'desk.example:8765 was refused: its certificate is not signed by the CA in remote.ca)';
+    const api = Object.assign(
+      createFakeApi({
+        health: () => {
+          throw new ApiError({ error: 'unavailable', message: reason });
+        },
+        queueStatus: () => {
+          throw new ApiError({ error: 'unavailable', message: reason });
+        },
+        listEvents: () => {
+          throw new ApiError({ error: 'unavailable', message: reason });
+        },
+      }),
+      { remote: { url: 'https://desk.example:8765', host: 'desk.example:8765' } },
+    );
+    renderApp(api);
+    const problem = await screen.findByTestId('remote-problem');
+    expect(problem).toHaveTextContent(reason);
+    expect(screen.getByTestId('remote-badge')).toHaveAttribute('data-state', 'red');
+    expect(screen.getByTestId('status-Redis')).toHaveAttribute('data-state', 'red');
+    expect(within(screen.getByTestId('status-Redis')).getByText(reason)).toBeInTheDocument();
   });
 });

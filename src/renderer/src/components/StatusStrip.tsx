@@ -1,6 +1,7 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import type { ComponentHealth, Health, Light } from '../../../shared/dto';
 import type { ConnectionState } from '../api/api-client';
+import { useApi } from '../api/ApiProvider';
 import { useHealth, useQueueStatus } from '../queries/use-queries';
 
 export const LIGHT_COLORS: Record<Light, string> = { green: 'green', amber: 'yellow', red: 'red' };
@@ -51,14 +52,49 @@ export function ModeBadge({ mode }: { mode: 'paper' | 'live' }) {
 
 const UNKNOWN: ComponentHealth = { state: 'red', detail: 'no answer from the Rebalance Desk service' };
 
+/**
+ * §22: "REMOTE host" while the window is attached to a remote core; red, with why, when that core does not answer
+ * (the window stays open and Settings can change or clear `remote`).
+ */
+function RemoteBadge({ remote, problem }: { remote: { url: string; host: string }; problem: string | null }) {
+  return (
+    <Group gap={6} wrap="nowrap" miw={0} style={{ flexShrink: problem ? 1 : 0 }}>
+      <Tooltip
+        label={problem ? `${remote.url}: ${problem}` : `attached to the core at ${remote.url}`}
+        multiline
+        maw={420}
+      >
+        <Badge
+          color={problem ? 'red' : 'blue'}
+          variant={problem ? 'filled' : 'light'}
+          size="lg"
+          data-testid="remote-badge"
+          data-state={problem ? 'red' : 'green'}
+          style={{ flexShrink: 0 }}
+        >
+          REMOTE {remote.host}
+        </Badge>
+      </Tooltip>
+      {problem && (
+        <Text size="xs" c="red" truncate="end" miw={0} data-testid="remote-problem">
+          {problem}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
 /** Redis, IB Gateway, Zehnlabs feed and Processor lights with their one-line reasons, and the trading mode. */
 export function StatusStrip({ connection }: { connection: ConnectionState }) {
-  const { data: health, isPending } = useHealth();
+  const { remote } = useApi();
+  const { data: health, isPending, error } = useHealth();
+  const remoteProblem = remote && error ? error.message : null;
   const awaiting = useQueueStatus().data?.counts.awaiting ?? 0;
   const waiting: ComponentHealth = { state: 'amber', detail: 'checking…' };
-  const fallback = isPending ? waiting : UNKNOWN;
+  const fallback = isPending ? waiting : remoteProblem ? { state: 'red' as const, detail: remoteProblem } : UNKNOWN;
   return (
     <Group gap="md" wrap="nowrap" miw={0} style={{ flex: 1 }} aria-label="Status" role="status">
+      {remote && <RemoteBadge remote={remote} problem={remoteProblem} />}
       {health && <ModeBadge mode={health.tradingMode} />}
       {health?.simulated && (
         <Badge color="gray" variant="outline" size="lg" data-testid="simulated-badge">

@@ -13,6 +13,7 @@ import { ManagementSection } from './ManagementSection';
 import { NotificationsSection } from './NotificationsSection';
 import { OrdersSection } from './OrdersSection';
 import { QueueSection } from './QueueSection';
+import { RemoteSection } from './RemoteSection';
 import { ReplacementSetsSection } from './ReplacementSetsSection';
 import { RiskLimitsSection } from './RiskLimitsSection';
 import { SchedulesSection } from './SchedulesSection';
@@ -181,6 +182,16 @@ function SettingsForm({ view }: { view: ConfigView }) {
 
 /** Every setting of §14, validated as typed; secrets are write-only. */
 export function SettingsPage() {
+  return (
+    <Stack gap="sm">
+      <RemoteSection />
+      <CoreSettings />
+    </Stack>
+  );
+}
+
+/** The settings of the core the window is attached to: the local one, or the remote one (§22). */
+function CoreSettings() {
   const config = useConfig();
   if (config.isPending) return <Loader size="sm" />;
   if (config.error) return <Alert color="red">Could not load the settings: {config.error.message}</Alert>;

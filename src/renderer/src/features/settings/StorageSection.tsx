@@ -1,5 +1,6 @@
 import { SimpleGrid } from '@mantine/core';
 import { TextField } from './Fields';
+import { RedisSection } from './RedisSection';
 import { Section } from './Section';
 
 export function StorageSection() {
@@ -10,16 +11,10 @@ export function StorageSection() {
     >
       <SimpleGrid cols={2} spacing="xs">
         <TextField path="dataDir" label="Data directory" nullable placeholder="default (app data folder)" />
-        <TextField
-          path="redis.url"
-          label="Redis URL"
-          nullable
-          placeholder="embedded Redis"
-          description="redis:// or rediss:// for an external Redis"
-        />
         <TextField path="redis.binary" label="redis-server binary" nullable placeholder="found on PATH" />
         <TextField path="redis.keyPrefix" label="Key prefix" placeholder="none" />
       </SimpleGrid>
+      <RedisSection />
     </Section>
   );
 }

@@ -6,7 +6,7 @@ import { SECRET_MASK, MemorySecretStore } from '../core/config/secrets';
 import type { Settings } from '../core/config/schema';
 import { SettingsStore } from '../core/config/settings-store';
 import { createManagementHandlers } from '../core/management/handlers';
-import type { Runtime } from '../core/runtime';
+import type { ManagementPorts } from '../core/management/ports';
 import { createHttpApp } from './http-app';
 
 const TOKEN = 'config-test-token';
@@ -30,18 +30,18 @@ async function configApp(dir: string) {
     ib: { port: 4002 },
     accounts: [{ accountId: 'DU123456', strategy: 'etf-blend-200-35', cashReservePercent: 1 }],
   });
-  const runtime = {
-    get settings() {
-      return store.settings;
+  // Only the settings port: the config operations use nothing else.
+  const ports = {
+    settings: {
+      current: () => store.settings,
+      loadIssues: () => [],
+      saveAndApply: (next: Settings) => store.save(next),
+      dataDir: dir,
+      simulated: true,
     },
-    loadIssues: () => [],
-    dataDir: dir,
-    simulated: true,
-    saveSettings: (next: Settings) => store.save(next),
-    applySettings: async () => {},
-  } as unknown as Runtime;
+  } as unknown as ManagementPorts;
   const app = createHttpApp({
-    handlers: createManagementHandlers({ runtime }),
+    handlers: createManagementHandlers(ports),
     token: TOKEN,
     subscribe: () => () => {},
   });

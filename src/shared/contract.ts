@@ -305,6 +305,8 @@ export interface ApiErrorBody {
   message: string;
   existingId?: string;
   issues?: { path: string; message: string }[];
+  /** Machine-readable cause where the window acts on it: `needs-live-confirmation` asks before saving again. */
+  reason?: 'needs-live-confirmation';
 }
 
 /** Result envelope across IPC (results instead of thrown errors). */

@@ -138,4 +138,24 @@ describe('GET /api/config and PUT /api/config', () => {
     expect(store.settings.ib.port).toBe(4002);
     expect(store.settings.accounts[0]!.cashReservePercent).toBe(1);
   });
+
+  it('refuses a switch to LIVE without confirmLive, saying so in a machine-readable reason, and saves it with one', async () => {
+    const { store, call } = await configApp(dir);
+    const view = JSON.parse((await call('GET')).text) as { settings: { tradingMode: string } };
+    const settings = { ...view.settings, tradingMode: 'live' };
+    const refused = await call('PUT', { settings });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toEqual({
+      error: 'invalid',
+      reason: 'needs-live-confirmation',
+      message: 'switching to LIVE trading needs confirmation (confirmLive: true)',
+      issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
+    });
+    expect(store.settings.tradingMode).toBe('paper');
+    const confirmed = await call('PUT', { settings, confirmLive: true });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(store.settings.tradingMode).toBe('live');
+    // Already live: saving again needs no second confirmation.
+    expect((await call('PUT', { settings })).status).toBe(200);
+  });
 });

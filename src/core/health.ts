@@ -8,18 +8,18 @@ import type { IbStatus } from './ib/connection';
 import type { ProcessorState } from './processor/processor';
 import { holderAddress, type OwnerState } from './queue/owner-lease';
 
-/** What `collectHealth` reads, each at the moment of asking. */
+/** What `collectHealth` reads; the parts' states are asked for in turn, after Redis answered. */
 export interface HealthSources {
   /** Null until the core's Redis connection exists. */
   redis: { ping(): Promise<unknown>; description: string } | null;
-  ib: IbStatus;
+  ib(): IbStatus;
   restartWindow: string | null;
-  now: Date;
-  feed: ComponentHealth;
+  now(): Date;
+  feed(): ComponentHealth;
   queueStatus(): Promise<QueueStatus>;
-  processor: { state: ProcessorState; running: readonly unknown[]; processed: number };
+  processor(): { state: ProcessorState; running: readonly unknown[]; processed: number };
   /** The processing lease (§22); undefined before it exists. */
-  owner: OwnerState | undefined;
+  owner(): OwnerState | undefined;
   concurrency: number;
   tradingMode: 'paper' | 'live';
   simulated: boolean;
@@ -27,8 +27,8 @@ export interface HealthSources {
 
 export async function collectHealth(sources: HealthSources): Promise<Health> {
   const redis = await redisHealth(sources.redis);
-  const ib = ibHealth(sources.ib, sources.restartWindow, sources.now);
-  const feed = sources.feed;
+  const ib = ibHealth(sources.ib(), sources.restartWindow, sources.now());
+  const feed = sources.feed();
   let paused = false;
   let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };
   if (redis.state === 'green') {
@@ -45,8 +45,8 @@ export async function collectHealth(sources: HealthSources): Promise<Health> {
       queue = { state: 'red', detail: (error as Error).message };
     }
   }
-  const p = sources.processor;
-  const owner = sources.owner;
+  const p = sources.processor();
+  const owner = sources.owner();
   const processor: ComponentHealth =
     owner?.role === 'standby' && p.state === 'stopped'
       ? { state: 'green', detail: `standby (owner ${holderAddress(owner.holder)})` }

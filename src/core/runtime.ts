@@ -405,18 +405,17 @@ export class Runtime {
 
   /** The status strip's lights (§11 `health`), aggregated in health.ts from this core's parts. */
   async health(): Promise<Health> {
+    const conn = this.conn;
+    const handle = this.redisHandle;
     return collectHealth({
-      redis:
-        this.conn && this.redisHandle
-          ? { ping: () => this.conn!.ping(), description: this.redisHandle.description }
-          : null,
-      ib: this.ib.status(),
+      redis: conn && handle ? { ping: () => conn.ping(), description: handle.description } : null,
+      ib: () => this.ib.status(),
       restartWindow: this.settings.ib.restartWindow,
-      now: this.now(),
-      feed: this.feed.health(),
+      now: this.now,
+      feed: () => this.feed.health(),
       queueStatus: () => this.queue.status(),
-      processor: this.processor.status,
-      owner: this.ownerLease?.status,
+      processor: () => this.processor.status,
+      owner: () => this.ownerLease?.status,
       concurrency: this.settings.queue.concurrency,
       tradingMode: this.settings.tradingMode,
       simulated: this.simulated,

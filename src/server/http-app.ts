@@ -125,10 +125,10 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     }),
   );
 
+  const ctx = { handlers: options.handlers, demo: options.demo };
   for (const name of operationNames) {
     const def = operations[name];
     if (def.demoOnly && !options.demo) continue;
-    const ctx = { handlers: options.handlers, demo: options.demo };
     app.on(def.method, def.path, async (c) => {
       // A body that is not JSON throws here and is answered by onError below.
       const result = await invokeOperation(name, await inputOf(c, name), ctx);

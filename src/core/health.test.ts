@@ -72,15 +72,12 @@ describe('health', () => {
   });
 
   it('while there is no core: down, every light red, Redis carrying the reason', () => {
-    expect(coreDownHealth('The core did not start: no redis-server.', 'live')).toEqual({
-      status: 'down',
-      redis: { state: 'red', detail: 'The core did not start: no redis-server.' },
-      ib: { state: 'red', detail: 'core not running' },
-      feed: { state: 'red', detail: 'core not running' },
-      processor: { state: 'red', detail: 'core not running' },
-      queue: { state: 'red', detail: 'core not running' },
-      tradingMode: 'live',
-      simulated: false,
-    });
+    const reason = 'The core did not start: no redis-server.';
+    const health = coreDownHealth(reason, 'live');
+    expect(health).toMatchObject({ status: 'down', tradingMode: 'live', simulated: false });
+    expect(health.redis).toEqual({ state: 'red', detail: reason });
+    for (const light of [health.ib, health.feed, health.processor, health.queue]) {
+      expect(light).toEqual({ state: 'red', detail: 'core not running' });
+    }
   });
 });

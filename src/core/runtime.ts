@@ -3,19 +3,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Ably from 'ably';
 import { migrateLegacyKeys } from './queue/migrate-keys';
-import { OwnerLease, holderAddress } from './queue/owner-lease';
+import { OwnerLease } from './queue/owner-lease';
 import { isCluster, type RedisClient } from './redis/topology';
 import type { Handlers, StreamMessage } from '../shared/contract';
-import type { ComponentHealth, EventRecord, Health, TradeRecord } from '../shared/dto';
+import type { EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
 import type { Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
 import { Feed } from './feed/feed';
-import { parseRestartWindow, restartWindowError } from './domain/restart-window';
-import type { IbStatus } from './ib/connection';
+import { collectHealth } from './health';
 import { IbClient } from './ib/ib-client';
 import { createLogger, type Logger, type LogTail } from './log/logger';
-import { createManagementHandlers, type SimulatorHooks } from './management/handlers';
+import { createManagementHandlers } from './management/handlers';
+import type { ManagementPorts, SimulatorHooks } from './management/ports';
 import { CompositeNotifier, NtfyNotifier, type Notifier } from './notify/notifier';
 import { commandHandlers } from './processor/commands';
 import { classifyFailure } from './processor/classify';
@@ -46,6 +46,18 @@ export interface RuntimeOptions {
   now?: () => Date;
 }
 
+/** The core's parts, built in order by `Runtime.start()`. */
+interface CoreParts {
+  queue: EventQueue;
+  trades: TradeStore;
+  accountState: AccountStateStore;
+  ib: IbClient;
+  feed: Feed;
+  processor: Processor;
+  scheduler: Scheduler;
+  handlers: Handlers;
+}
+
 /**
  * The composition root (STYLE.md "Plain constructors, one root"): builds the core with plain constructors, starts it
  * in order and stops it in reverse. The Electron main process and the headless server both host exactly this.
@@ -54,19 +66,14 @@ export class Runtime {
   readonly runId = randomUUID();
   readonly log: Logger;
   readonly tail: LogTail;
-  private closeLog: () => Promise<void>;
-  redis: RedisHandle | null = null;
+  private readonly closeLog: () => Promise<void>;
+  private redisHandle: RedisHandle | null = null;
   private conn: RedisClient | null = null;
-  queue!: EventQueue;
-  trades!: TradeStore;
-  accountState!: AccountStateStore;
-  ib!: IbClient;
-  allocations!: AllocationClient;
-  feed!: Feed;
-  processor!: Processor;
+  /** The parts built by start(), each readable (not replaceable) from outside through its getter below. */
+  private readonly parts: Partial<CoreParts> = {};
+  /** Replaced when Settings change the allocations URL. */
+  private allocations: AllocationClient;
   private ownerLease: OwnerLease | null = null;
-  scheduler!: Scheduler;
-  handlers!: Handlers;
   private readonly listeners = new Set<(message: StreamMessage) => void>();
   private readonly orderEvents = new Map<number, string>();
   /** Symbols of the allocations read so far: their contracts are looked up ahead of a signal (§16). */
@@ -77,7 +84,7 @@ export class Runtime {
   private redisUp = false;
   readonly now: () => Date;
 
-  constructor(private options: RuntimeOptions) {
+  constructor(private readonly options: RuntimeOptions) {
     const settings = options.settingsStore.settings;
     const { log, tail, close } = createLogger({
       level: settings.logLevel,
@@ -88,10 +95,55 @@ export class Runtime {
     this.tail = tail;
     this.closeLog = close;
     this.now = options.now ?? (() => new Date());
+    this.allocations = this.allocationClient(settings);
   }
 
   get settings(): Settings {
     return this.options.settingsStore.settings;
+  }
+
+  /** The embedded or external Redis (null before start). */
+  get redis(): RedisHandle | null {
+    return this.redisHandle;
+  }
+
+  get queue(): EventQueue {
+    return this.part('queue');
+  }
+
+  get trades(): TradeStore {
+    return this.part('trades');
+  }
+
+  get accountState(): AccountStateStore {
+    return this.part('accountState');
+  }
+
+  get ib(): IbClient {
+    return this.part('ib');
+  }
+
+  get feed(): Feed {
+    return this.part('feed');
+  }
+
+  get processor(): Processor {
+    return this.part('processor');
+  }
+
+  get scheduler(): Scheduler {
+    return this.part('scheduler');
+  }
+
+  /** The management operations (§11) over this core's parts, for the IPC and HTTP transports. */
+  get handlers(): Handlers {
+    return this.part('handlers');
+  }
+
+  private part<K extends keyof CoreParts>(name: K): CoreParts[K] {
+    const value = this.parts[name];
+    if (value === undefined) throw new Error(`the core is not started: it has no ${name} yet`);
+    return value;
   }
 
   get dataDir(): string {
@@ -119,7 +171,7 @@ export class Runtime {
       log.error({ issues: this.options.loadOutcome.error.issues }, this.options.loadOutcome.error.message);
     }
 
-    this.redis = await startRedis({
+    const redisHandle = await startRedis({
       url: settings.redis.url,
       tls: settings.redis.tls,
       sentinel: settings.redis.sentinel,
@@ -129,9 +181,10 @@ export class Runtime {
       log: log.child({ tag: 'redis' }),
       ...this.options.embeddedRedis,
     });
+    this.redisHandle = redisHandle;
     this.redisUp = true;
-    this.stops.push(() => this.redis?.stop());
-    this.conn = this.redis.client('core');
+    this.stops.push(() => redisHandle.stop());
+    this.conn = redisHandle.client('core');
     this.conn.on('error', (error: Error) => {
       if (this.redisUp) log.error({ tag: 'redis', err: error.message }, 'redis connection error');
       this.redisUp = false;
@@ -144,7 +197,7 @@ export class Runtime {
 
     const prefix = settings.redis.keyPrefix;
     if (!isCluster(this.conn)) await migrateLegacyKeys(this.conn, prefix, log.child({ tag: 'queue' }));
-    this.queue = new EventQueue({
+    const queue = new EventQueue({
       redis: this.conn,
       minReplicas: settings.redis.minReplicas,
       keyPrefix: prefix,
@@ -155,12 +208,15 @@ export class Runtime {
       runId: this.runId,
       log: log.child({ tag: 'queue' }),
     });
-    await this.queue.start();
-    this.stops.push(() => this.queue.stop());
-    this.trades = new TradeStore(this.conn, prefix);
-    this.accountState = new AccountStateStore(this.conn, prefix);
+    this.parts.queue = queue;
+    await queue.start();
+    this.stops.push(() => queue.stop());
+    const trades = new TradeStore(this.conn, prefix);
+    this.parts.trades = trades;
+    const accountState = new AccountStateStore(this.conn, prefix);
+    this.parts.accountState = accountState;
 
-    this.ib = new IbClient({
+    const ib = new IbClient({
       host: settings.ib.host,
       port: settings.ib.port,
       clientId: settings.ib.clientId,
@@ -171,55 +227,56 @@ export class Runtime {
       reconnectDelayMs: settings.ib.reconnectDelayMs,
       log: log.child({ tag: 'ib' }),
     });
+    this.parts.ib = ib;
     const recordTrade = (trade: TradeRecord) => {
       const record = { ...trade, eventId: this.orderEvents.get(trade.orderId ?? -1) ?? trade.eventId };
-      this.trades.add(record).catch((error: Error) => log.error({ err: error.message }, 'trade record not saved'));
+      trades.add(record).catch((error: Error) => log.error({ err: error.message }, 'trade record not saved'));
     };
-    this.ib.on('order', recordTrade);
-    this.ib.on('fill', recordTrade);
-    this.ib.on('state', (status) => {
+    ib.on('order', recordTrade);
+    ib.on('fill', recordTrade);
+    ib.on('state', (status) => {
       this.pushHealthSoon();
-      if (status.state === 'connected') this.ib.warmContracts([...this.strategySymbols]);
+      if (status.state === 'connected') ib.warmContracts([...this.strategySymbols]);
     });
-    await this.ib.start();
-    this.stops.push(() => this.ib.stop());
+    await ib.start();
+    this.stops.push(() => ib.stop());
 
-    this.allocations = this.allocationClient(settings);
     // Feed and commands ask through this, so a new allocations URL in Settings applies at once.
     const allocations = {
       getAllocations: async (strategy: string) => {
         const set = await this.allocations.getAllocations(strategy);
         for (const a of set.allocations) this.strategySymbols.add(a.symbol);
-        this.ib.contracts.warm(set.allocations.map((a) => a.symbol));
+        ib.contracts.warm(set.allocations.map((a) => a.symbol));
         return set;
       },
     };
 
-    this.feed = new Feed({
-      sink: this.queue,
+    const feed = new Feed({
+      sink: queue,
       allocations,
-      rebalanceMemory: this.accountState,
+      rebalanceMemory: accountState,
       log: log.child({ tag: 'feed' }),
       ...(this.options.createRealtime ? { createRealtime: this.options.createRealtime } : {}),
     });
-    this.feed.on('state', () => this.pushHealthSoon());
-    this.feed.on('log', (entry) => this.broadcast({ type: 'feed', entry }));
-    this.feed.on('missed', () => this.broadcast({ type: 'accounts' }));
+    this.parts.feed = feed;
+    feed.on('state', () => this.pushHealthSoon());
+    feed.on('log', (entry) => this.broadcast({ type: 'feed', entry }));
+    feed.on('missed', () => this.broadcast({ type: 'accounts' }));
 
     // Built per notification from the settings in force, so ntfy / desktop changes apply at once.
     const notifier: Notifier = { notify: (n) => this.notifier(this.settings).notify(n) };
-    this.processor = new Processor({
-      queue: this.queue,
+    const processor = new Processor({
+      queue,
       handlers: commandHandlers({
-        ib: this.ib,
+        ib,
         allocations,
         settings: () => this.settings,
-        ownClientId: () => this.ib.clientId,
+        ownClientId: () => ib.clientId,
         accountState: {
-          get: (accountId) => this.accountState.get(accountId),
+          get: (accountId) => accountState.get(accountId),
           update: async (accountId, change) => {
-            const state = await this.accountState.update(accountId, change);
-            if (change.lastRebalance) this.feed.noteRebalanced(accountId, change.lastRebalance.asOf);
+            const state = await accountState.update(accountId, change);
+            if (change.lastRebalance) feed.noteRebalanced(accountId, change.lastRebalance.asOf);
             return state;
           },
         },
@@ -236,19 +293,17 @@ export class Runtime {
       isLive: (event) => this.settings.accounts.find((a) => a.accountId === event.accountId)?.type === 'live',
       runId: this.runId,
     });
+    this.parts.processor = processor;
 
-    this.queue.onChange((change) => {
+    queue.onChange((change) => {
       this.broadcast({ type: 'queue', change });
       if (change.to === 'done' || change.action === 'failed') this.recordResult(change.id);
       this.pushHealthSoon();
     });
     this.tail.subscribe((line) => this.broadcast({ type: 'log', line }));
-    this.trades.onTrade((trade) => this.broadcast({ type: 'trade', trade }));
+    trades.onTrade((trade) => this.broadcast({ type: 'trade', trade }));
 
-    this.handlers = createManagementHandlers({
-      runtime: this,
-      ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
-    });
+    this.parts.handlers = createManagementHandlers(this.managementPorts());
 
     // §22: only the core holding the processing lease claims work; the others stand by (window, API, feed) and take
     // over within queue.leaseMs of the owner going silent. Events left in processing by the previous owner (an
@@ -260,42 +315,43 @@ export class Runtime {
       runId: this.runId,
       log: log.child({ tag: 'processor' }),
       onAcquired: async () => {
-        const recovered = await this.queue.recoverAll();
+        const recovered = await queue.recoverAll();
         if (recovered > 0) log.warn({ recovered }, `returned ${recovered} interrupted event(s) to the queue`);
-        this.processor.start();
+        processor.start();
         this.pushHealthSoon();
       },
       onLost: async () => {
-        await this.processor.stop(0);
+        await processor.stop(0);
         this.pushHealthSoon();
       },
     });
     const lease = this.ownerLease;
     this.stops.push(() => lease.stop());
-    this.stops.push(() => this.processor.stop(this.options.stopGraceMs ?? 10_000));
+    this.stops.push(() => processor.stop(this.options.stopGraceMs ?? 10_000));
     await lease.start();
     // The IB light follows the restart window in and out without any other change to push it.
     const windowTimer = setInterval(() => this.pushHealthSoon(), 15_000);
     windowTimer.unref();
     this.stops.push(() => clearInterval(windowTimer));
-    await this.feed.start(settings);
-    this.stops.push(() => this.feed.stop());
+    await feed.start(settings);
+    this.stops.push(() => feed.stop());
 
     // Scheduled commands (§21): firings from now on; the same firing from another core is a duplicate by id.
-    this.scheduler = new Scheduler({
+    const scheduler = new Scheduler({
       settings: () => this.settings,
       enqueue: async (event) => {
-        const result = await this.queue.enqueue(event, 'schedule');
+        const result = await queue.enqueue(event, 'schedule');
         this.broadcast({ type: 'accounts' }); // the card's next firing moved on
         return result;
       },
       now: this.now,
-      drift: async (accountId) => (await this.accountState.get(accountId)).drift,
+      drift: async (accountId) => (await accountState.get(accountId)).drift,
       log: log.child({ tag: 'schedule' }),
     });
-    this.scheduler.start();
-    this.stops.push(() => this.scheduler.stop());
-    log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
+    this.parts.scheduler = scheduler;
+    scheduler.start();
+    this.stops.push(() => scheduler.stop());
+    log.info({ dataDir: this.options.dataDir, redis: redisHandle.kind }, 'rebalance desk started');
   }
 
   /** Stops in reverse order: feed, processor (lets the running command finish or hands it back), IB, queue, Redis. */
@@ -347,66 +403,54 @@ export class Runtime {
     }
   }
 
+  /** The status strip's lights (§11 `health`), aggregated in health.ts from this core's parts. */
   async health(): Promise<Health> {
-    const redis = await this.redisHealth();
-    const ib = ibHealth(this.ib.status(), this.settings.ib.restartWindow, this.now());
-    const feed = this.feed.health();
-    let paused = false;
-    let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };
-    if (redis.state === 'green') {
-      try {
-        const status = await this.queue.status();
-        paused = status.paused;
-        const c = status.counts;
-        const waiting = c.delayed + c.held;
-        queue = {
-          state: waiting > 0 ? 'amber' : 'green',
-          detail: `${c.pending} pending, ${c.active} active, ${c.delayed} delayed, ${c.held} held`,
-        };
-      } catch (error) {
-        queue = { state: 'red', detail: (error as Error).message };
-      }
-    }
-    const p = this.processor.status;
-    const owner = this.ownerLease?.status;
-    const processor: ComponentHealth =
-      owner?.role === 'standby' && p.state === 'stopped'
-        ? { state: 'green', detail: `standby (owner ${holderAddress(owner.holder)})` }
-        : p.state !== 'running'
-          ? { state: 'red', detail: `processor ${p.state}` }
-          : paused
-            ? { state: 'amber', detail: 'paused — press Resume to process events' }
-            : {
-                state: 'green',
-                detail: `${this.settings.queue.concurrency} workers, ${p.running.length} running, ${p.processed} done since start`,
-              };
-    const lights = [redis, ib, feed, processor, queue].map((c) => c.state);
-    return {
-      status: redis.state === 'red' ? 'down' : lights.every((l) => l === 'green') ? 'ok' : 'degraded',
-      redis,
-      ib,
-      feed,
-      processor,
-      queue,
+    const conn = this.conn;
+    const handle = this.redisHandle;
+    return collectHealth({
+      redis: conn && handle ? { ping: () => conn.ping(), description: handle.description } : null,
+      ib: () => this.ib.status(),
+      restartWindow: this.settings.ib.restartWindow,
+      now: this.now,
+      feed: () => this.feed.health(),
+      queueStatus: () => this.queue.status(),
+      processor: () => this.processor.status,
+      owner: () => this.ownerLease?.status,
+      concurrency: this.settings.queue.concurrency,
       tradingMode: this.settings.tradingMode,
       simulated: this.simulated,
-    };
+    });
   }
 
-  private async redisHealth(): Promise<ComponentHealth> {
-    if (!this.conn || !this.redis) return { state: 'red', detail: 'not started' };
-    try {
-      await Promise.race([
-        this.conn.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1_000).unref()),
-      ]);
-      return {
-        state: 'green',
-        detail: this.redis.description,
-      };
-    } catch (error) {
-      return { state: 'red', detail: `Redis unreachable: ${(error as Error).message}` };
-    }
+  /** The narrow ports management works through (management/ports.ts): only what its operations use. */
+  private managementPorts(): ManagementPorts {
+    return {
+      queue: this.queue,
+      settings: {
+        current: () => this.settings,
+        loadIssues: () => this.loadIssues(),
+        saveAndApply: async (next) => {
+          const previous = this.settings;
+          await this.saveSettings(next);
+          await this.applySettings(previous, this.settings);
+        },
+        dataDir: this.dataDir,
+        simulated: this.simulated,
+      },
+      health: () => this.health(),
+      processing: { wake: () => this.processor.wakeAll(), healthChanged: () => this.pushHealthSoon() },
+      accountStates: this.accountState,
+      nextScheduledRun: (accountId) => this.parts.scheduler?.nextRun(accountId) ?? null,
+      feed: {
+        missedSignals: () => this.feed.missedSignals(),
+        enqueueCatchUp: (accountId) => this.feed.enqueueCatchUp(accountId),
+        feedLog: () => this.feed.feedLog(),
+      },
+      logs: this.tail,
+      trades: this.trades,
+      strategies: () => this.allocations.listStrategies(),
+      ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
+    };
   }
 
   /** Debounced health push for the status strip; only sent when something changed. */
@@ -484,35 +528,6 @@ export class Runtime {
       },
     };
   }
-}
-
-/**
- * The IB light: inside the daily restart window amber with "IB Gateway daily restart window until HH:MM"; a connected
- * gateway with a trouble of its own (§21) red when nothing can work until the trader acts (not logged in), amber for
- * one it recovers from by itself (1100 until 1101 / 1102, 2110, 10197); then the
- * connection state.
- */
-export function ibHealth(status: IbStatus, restartWindow: string | null, now: Date): ComponentHealth {
-  const inWindow = restartWindowError(restartWindow, now);
-  if (inWindow) {
-    const zone = restartWindow === null ? '' : parseRestartWindow(restartWindow).zone;
-    return { state: 'amber', detail: `${inWindow.message} (${zone}); events that need the gateway wait until then` };
-  }
-  if (status.state === 'connected' && status.problem) {
-    // 1100 is amber: the socket is kept and the gateway reconnects by itself (§17); new work waits meanwhile.
-    const waiting = status.problem.code === 1100 || !status.problem.blocking;
-    return { state: waiting ? 'amber' : 'red', detail: status.problem.reason };
-  }
-  if (status.state === 'connected') {
-    // After 1101 / 1102 the connection's reason carries IB's "connected again" note.
-    const note = status.reason.startsWith('connected as client id')
-      ? status.reason.split('; ').slice(1).join('; ')
-      : '';
-    const detail = `connected to ${status.host}:${status.port} (client id ${status.clientId})`;
-    return { state: 'green', detail: note ? `${detail}; ${note}` : detail };
-  }
-  if (status.state === 'connecting') return { state: 'amber', detail: `connecting to ${status.host}:${status.port}…` };
-  return { state: 'red', detail: `not connected to ${status.host}:${status.port}: ${status.reason}` };
 }
 
 function summaryOf(event: EventRecord): string {

@@ -21,9 +21,8 @@ import {
 } from 'electron';
 import { resolveDataDir } from '../core/config/data-dir';
 import { SettingsStore, type LoadOutcome } from '../core/config/settings-store';
-import { ApiError } from '../core/management/api-error';
 import type { RuntimeOptions } from '../core/runtime';
-import { operationNames, type Handlers, type StreamMessage } from '../shared/contract';
+import type { StreamMessage } from '../shared/contract';
 import { appMenuTemplate } from './app-menu';
 import {
   APP_SCHEME,
@@ -34,7 +33,7 @@ import {
   resolveAppPage,
   type AppPage,
 } from './app-page';
-import { CoreHost, type CoreRuntime } from './core-host';
+import { CoreHost, unavailableHandlers, type CoreRuntime } from './core-host';
 import { DesktopNotifier } from './desktop-notifier';
 import { bundledRedisBinary } from './embedded-redis';
 import { runLegacyImport } from './import-action';
@@ -90,26 +89,6 @@ export interface DesktopApp {
   shutdown(reason: string): Promise<void>;
   /** The shutdown steps done so far, in order. */
   readonly shutdownSteps: ShutdownStep[];
-}
-
-/** Every operation answering `unavailable` (health: down) — when the settings could not even be read. */
-function unavailableHandlers(reason: string): Handlers {
-  const fail = async () => {
-    throw new ApiError('unavailable', reason);
-  };
-  const handlers = Object.fromEntries(operationNames.map((name) => [name, fail])) as unknown as Handlers;
-  const red = { state: 'red' as const, detail: reason };
-  handlers.health = async () => ({
-    status: 'down',
-    redis: red,
-    ib: red,
-    feed: red,
-    processor: red,
-    queue: red,
-    tradingMode: 'paper',
-    simulated: false,
-  });
-  return handlers;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -366,7 +345,12 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
         log: (level, message) => console[level](`[rebalance-desk] ${message}`),
       });
     }
-    const fallback = unavailableHandlers(startupError ?? 'Rebalance Desk is starting.');
+    // Every operation `unavailable` (health: down) when the settings could not even be read.
+    const fallbackReason = startupError ?? 'Rebalance Desk is starting.';
+    const fallback = unavailableHandlers(
+      () => fallbackReason,
+      () => 'paper',
+    );
     const currentHost = () => host;
     const closeCallIpc = registerIpc(ipcMain, { handlers: () => currentHost()?.handlers ?? fallback, isAppUrl });
     const closeRemoteIpc = loadOutcome

@@ -66,4 +66,24 @@ describe('CoreHost with the real core', () => {
     expect(health.redis.detail).toContain('no-such-redis-server');
     await host.stop();
   });
+
+  it('while the core is down, refuses a switch to LIVE without confirmLive just as the running core does', async () => {
+    const { host } = await hostWith({ redis: { binary: join(dir, 'no-such-redis-server') } });
+    await host.start();
+    expect(host.state).toBe('failed');
+    const call = createCallHandler({ handlers: () => host.handlers, isAppUrl: (u) => u.startsWith('file:///app/') });
+    const view = (await call(own, 'getConfig', {})) as { ok: true; value: { settings: Record<string, unknown> } };
+    const refused = await call(own, 'putConfig', { settings: { ...view.value.settings, tradingMode: 'live' } });
+    expect(refused).toEqual({
+      ok: false,
+      error: {
+        error: 'invalid',
+        reason: 'needs-live-confirmation',
+        message: 'switching to LIVE trading needs confirmation (confirmLive: true)',
+        issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
+      },
+    });
+    expect(host.settings.tradingMode).toBe('paper');
+    await host.stop();
+  });
 });

@@ -3,10 +3,11 @@
  * the window still opens and shows why: while the core is down, `health` reports it red with the reason, Settings can
  * be read and saved (saving retries the start), and every other operation answers `unavailable` with the reason.
  */
+import type { Settings } from '../core/config/schema';
+import type { LoadOutcome, SettingsStore } from '../core/config/settings-store';
+import { coreDownHealth } from '../core/health';
 import { ApiError } from '../core/management/api-error';
-import { SECRET_PATHS, type Settings } from '../core/config/schema';
-import { getSecret, keepUnchangedSecrets, maskSecrets } from '../core/config/secrets';
-import { parseSettings, SettingsError, type LoadOutcome, type SettingsStore } from '../core/config/settings-store';
+import { configView, settingsToSave } from '../core/management/config-view';
 import type { Notifier } from '../core/notify/notifier';
 import type { RuntimeOptions } from '../core/runtime';
 import {
@@ -30,6 +31,25 @@ export interface CoreRuntime {
   applySettings(previous: Settings, next: Settings): Promise<void>;
 }
 
+/**
+ * Stand-ins for the core's operations while there is none: every operation answers `unavailable` with the reason,
+ * `health` is all red (status down) with it, and `overrides` answer what can work without a core (Settings).
+ */
+export function unavailableHandlers(
+  reason: () => string,
+  tradingMode: () => 'paper' | 'live',
+  overrides: Partial<Handlers> = {},
+): Handlers {
+  const fail = async () => {
+    throw new ApiError('unavailable', reason());
+  };
+  return {
+    ...(Object.fromEntries(operationNames.map((name) => [name, fail])) as unknown as Handlers),
+    health: async () => coreDownHealth(reason(), tradingMode()),
+    ...overrides,
+  };
+}
+
 export type CoreState = 'idle' | 'starting' | 'running' | 'failed' | 'stopped';
 
 export interface CoreHostOptions {
@@ -50,11 +70,24 @@ export class CoreHost {
   state: CoreState = 'idle';
   error: Error | null = null;
   readonly handlers: Handlers;
+  /** What answers while the core is down: Settings can be read and saved (saving retries the start). */
+  private readonly whileDown: Handlers;
 
   constructor(private readonly options: CoreHostOptions) {
     this.handlers = Object.fromEntries(
       operationNames.map((name) => [name, (input: unknown) => this.dispatch(name, input)]),
     ) as unknown as Handlers;
+    this.whileDown = unavailableHandlers(
+      () => this.downReason(),
+      () => this.settings.tradingMode,
+      {
+        getConfig: async () => this.configView(),
+        putConfig: async (input) => {
+          await this.saveSettings(settingsToSave(input, this.options.settingsStore.settings));
+          return this.configView();
+        },
+      },
+    );
   }
 
   /** The settings in force. */
@@ -168,19 +201,8 @@ export class CoreHost {
   private async dispatch(name: OperationName, input: unknown): Promise<unknown> {
     if (this.starting) await this.starting;
     const runtime = this.runtime;
-    if (runtime && this.state === 'running') {
-      return (runtime.handlers[name] as (input: unknown) => Promise<unknown>)(input);
-    }
-    switch (name) {
-      case 'health':
-        return this.downHealth();
-      case 'getConfig':
-        return this.configView();
-      case 'putConfig':
-        return this.putConfigWhileDown(input as { settings: Record<string, unknown>; confirmLive?: boolean });
-      default:
-        throw new ApiError('unavailable', this.downReason());
-    }
+    const handlers = runtime && this.state === 'running' ? runtime.handlers : this.whileDown;
+    return (handlers[name] as (input: unknown) => Promise<unknown>)(input);
   }
 
   private downReason(): string {
@@ -193,46 +215,16 @@ export class CoreHost {
 
   /** Health while the core is down: every light red, Redis carrying the reason. */
   downHealth(): Health {
-    const reason = this.downReason();
-    const off = { state: 'red' as const, detail: 'core not running' };
-    return {
-      status: 'down',
-      redis: { state: 'red', detail: reason },
-      ib: off,
-      feed: off,
-      processor: off,
-      queue: off,
-      tradingMode: this.settings.tradingMode,
-      simulated: false,
-    };
+    return coreDownHealth(this.downReason(), this.settings.tradingMode);
   }
 
   private configView(): ConfigView {
     const settings = this.options.settingsStore.settings;
-    return {
-      settings: maskSecrets(settings) as unknown as Record<string, unknown>,
-      secretsSet: Object.fromEntries(SECRET_PATHS.map((p) => [p, getSecret(settings, p) !== ''])),
+    return configView({
+      settings,
       fileIssues: this.options.loadOutcome.error?.issues ?? [],
       dataDir: this.options.dataDirOf(settings),
       simulated: false,
-    };
-  }
-
-  private async putConfigWhileDown(input: {
-    settings: Record<string, unknown>;
-    confirmLive?: boolean;
-  }): Promise<ConfigView> {
-    const previous = this.options.settingsStore.settings;
-    const parsed = parseSettings(input.settings);
-    if (!parsed.ok) throw new SettingsError(parsed.issues, 'settings');
-    const next = keepUnchangedSecrets(parsed.settings, previous);
-    if (next.tradingMode === 'live' && previous.tradingMode !== 'live' && input.confirmLive !== true) {
-      throw new ApiError('invalid', 'switching to LIVE trading needs confirmation (confirmLive: true)', {
-        issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
-        reason: 'needs-live-confirmation',
-      });
-    }
-    await this.saveSettings(next);
-    return this.configView();
+    });
   }
 }

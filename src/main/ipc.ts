@@ -1,12 +1,14 @@
 /**
- * IPC generated from the contract (PRODUCT.md §11): one `desk:call` channel that accepts exactly the operations of
- * the table, checks the sender frame, validates input with the operation's schema and answers a `CallResult` — the
- * same `{error, message}` bodies and JSON serialisation as the HTTP server, as results rather than thrown errors.
- * Stream messages go to the app's windows on `desk:stream`.
+ * IPC generated from the contract (PRODUCT.md §11): one `desk:call` channel that checks the sender frame, then hands
+ * the call to `invokeOperation` (the pipeline the HTTP server uses too: exactly the operations of the table, input
+ * validated with the operation's schema) and answers its `CallResult` — the same `{error, message}` bodies and JSON
+ * serialisation as the HTTP server, as results rather than thrown errors. Stream messages go to the app's windows on
+ * `desk:stream`.
  */
 import type { IpcMain } from 'electron';
-import { ApiError, invalidInput, toErrorBody } from '../core/management/api-error';
-import { isOperationName, operations, type CallResult, type Handlers, type StreamMessage } from '../shared/contract';
+import { ApiError, toErrorBody } from '../core/management/api-error';
+import { invokeOperation } from '../core/management/invoke';
+import type { CallResult, Handlers, StreamMessage } from '../shared/contract';
 import { CALL_CHANNEL, STREAM_CHANNEL } from '../shared/ipc-channels';
 
 /** The part of an IPC event this module reads (`IpcMainInvokeEvent`). */
@@ -39,25 +41,8 @@ export function createCallHandler(options: CallHandlerOptions) {
           `calls are only accepted from the app's own page, not from ${url || 'an unknown frame'}`,
         );
       }
-      if (!isOperationName(name)) {
-        throw new ApiError(
-          'not-found',
-          `no operation named ${JSON.stringify(typeof name === 'string' ? name.slice(0, 80) : name)}`,
-        );
-      }
-      const def = operations[name];
-      if ('demoOnly' in def && def.demoOnly && !options.demo) {
-        throw new ApiError('not-found', `${name} is only available in demo mode`);
-      }
-      const raw = input === undefined || input === null ? {} : input;
-      if (typeof raw !== 'object' || Array.isArray(raw)) {
-        throw new ApiError('invalid', 'input must be an object');
-      }
-      const parsed = def.input.safeParse(raw);
-      if (!parsed.success) throw invalidInput(parsed.error.issues);
-      const handler = options.handlers()[name] as (input: unknown) => Promise<unknown>;
-      const value = await handler(parsed.data);
-      return { ok: true, value: asJson(value) };
+      const result = await invokeOperation(name, input, { handlers: options.handlers(), demo: options.demo });
+      return asJson(result);
     } catch (error) {
       return { ok: false, error: asJson(toErrorBody(error)) };
     }

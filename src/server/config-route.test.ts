@@ -6,7 +6,7 @@ import { SECRET_MASK, MemorySecretStore } from '../core/config/secrets';
 import type { Settings } from '../core/config/schema';
 import { SettingsStore } from '../core/config/settings-store';
 import { createManagementHandlers } from '../core/management/handlers';
-import type { Runtime } from '../core/runtime';
+import type { ManagementPorts } from '../core/management/ports';
 import { createHttpApp } from './http-app';
 
 const TOKEN = 'config-test-token';
@@ -30,18 +30,18 @@ async function configApp(dir: string) {
     ib: { port: 4002 },
     accounts: [{ accountId: 'DU123456', strategy: 'etf-blend-200-35', cashReservePercent: 1 }],
   });
-  const runtime = {
-    get settings() {
-      return store.settings;
+  // Only the settings port: the config operations use nothing else.
+  const ports = {
+    settings: {
+      current: () => store.settings,
+      loadIssues: () => [],
+      saveAndApply: (next: Settings) => store.save(next),
+      dataDir: dir,
+      simulated: true,
     },
-    loadIssues: () => [],
-    dataDir: dir,
-    simulated: true,
-    saveSettings: (next: Settings) => store.save(next),
-    applySettings: async () => {},
-  } as unknown as Runtime;
+  } as unknown as ManagementPorts;
   const app = createHttpApp({
-    handlers: createManagementHandlers({ runtime }),
+    handlers: createManagementHandlers(ports),
     token: TOKEN,
     subscribe: () => () => {},
   });
@@ -139,16 +139,23 @@ describe('GET /api/config and PUT /api/config', () => {
     expect(store.settings.accounts[0]!.cashReservePercent).toBe(1);
   });
 
-  it('refuses a switch to live without confirmLive with a machine-readable reason, and saves it with one', async () => {
+  it('refuses a switch to LIVE without confirmLive, saying so in a machine-readable reason, and saves it with one', async () => {
     const { store, call } = await configApp(dir);
-    const view = JSON.parse((await call('GET')).text) as { settings: Record<string, unknown> };
-    const settings = { ...structuredClone(view.settings), tradingMode: 'live' };
+    const view = JSON.parse((await call('GET')).text) as { settings: { tradingMode: string } };
+    const settings = { ...view.settings, tradingMode: 'live' };
     const refused = await call('PUT', { settings });
     expect(refused.status).toBe(400);
-    expect(JSON.parse(refused.text)).toMatchObject({ error: 'invalid', reason: 'needs-live-confirmation' });
+    expect(JSON.parse(refused.text)).toEqual({
+      error: 'invalid',
+      reason: 'needs-live-confirmation',
+      message: 'switching to LIVE trading needs confirmation (confirmLive: true)',
+      issues: [{ path: 'tradingMode', message: 'switching to live trading needs confirmation' }],
+    });
     expect(store.settings.tradingMode).toBe('paper');
     const confirmed = await call('PUT', { settings, confirmLive: true });
     expect(confirmed.status, confirmed.text).toBe(200);
     expect(store.settings.tradingMode).toBe('live');
+    // Already live: saving again needs no second confirmation.
+    expect((await call('PUT', { settings })).status).toBe(200);
   });
 });

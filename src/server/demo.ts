@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MemorySecretStore } from '../core/config/secrets';
 import { SettingsStore } from '../core/config/settings-store';
 import type { SettingsInput } from '../core/config/schema';
-import type { SimulatorHooks } from '../core/management/handlers';
+import type { SimulatorHooks } from '../core/management/ports';
 import { startFakeAbly, type FakeAbly } from '../sim/ably/fake-ably';
 import { DEMO_STRATEGIES } from '../sim/allocations/demo-strategies';
 import { startSimAllocations, type SimAllocations } from '../sim/allocations/server';

@@ -12,7 +12,8 @@ import {
   type OperationName,
   type StreamMessage,
 } from '../shared/contract';
-import { ApiError, invalidInput, statusOf, toErrorBody } from '../core/management/api-error';
+import { ApiError, statusOf, toErrorBody } from '../core/management/api-error';
+import { invokeOperation } from '../core/management/invoke';
 import { CONTENT_SECURITY_POLICY, DESKTOP_APP_ORIGIN } from '../shared/csp';
 
 export interface HttpAppOptions {
@@ -144,20 +145,16 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     }),
   );
 
+  const ctx = { handlers: options.handlers, demo: options.demo };
   for (const name of operationNames) {
     const def = operations[name];
     if (def.demoOnly && !options.demo) continue;
-    const handler = options.handlers[name] as (input: unknown) => Promise<unknown>;
     app.on(def.method, def.path, async (c) => {
-      try {
-        const raw = await inputOf(c, name);
-        const parsed = def.input.safeParse(raw);
-        if (!parsed.success) throw invalidInput(parsed.error.issues);
-        const output = await handler(parsed.data);
-        return c.json(output as object, (def.successStatus ?? 200) as ContentfulStatusCode);
-      } catch (error) {
-        return errorResponse(c, toErrorBody(error));
-      }
+      // A body that is not JSON throws here and is answered by onError below.
+      const result = await invokeOperation(name, await inputOf(c, name), ctx);
+      return result.ok
+        ? c.json(result.value as object, (def.successStatus ?? 200) as ContentfulStatusCode)
+        : errorResponse(c, result.error);
     });
   }
 

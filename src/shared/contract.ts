@@ -308,6 +308,7 @@ export interface ApiErrorBody {
   message: string;
   existingId?: string;
   issues?: { path: string; message: string }[];
+  /** Machine-readable cause where the window acts on it: `needs-live-confirmation` asks before saving again. */
   reason?: 'needs-live-confirmation';
 }
 

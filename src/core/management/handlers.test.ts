@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../shared/dto';
+import { parseSettings } from '../config/settings-store';
+import { createManagementHandlers } from './handlers';
+import type { ManagementPorts } from './ports';
+
+const settings = (() => {
+  const parsed = parseSettings({
+    accounts: [
+      { accountId: 'DU111111', name: 'Paper IRA', strategy: 'etf-blend-200-35', cashReservePercent: 1 },
+      { accountId: 'U2222222', name: 'Live', type: 'live', strategy: 'etf-blend-200-35', cashReservePercent: 1 },
+    ],
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.settings;
+})();
+
+/** Ports over plain objects, recording what management asks of the core. */
+function portsWith(overrides: Partial<ManagementPorts> = {}) {
+  const asked: string[] = [];
+  const queue = {
+    pause: async () => void asked.push('queue.pause'),
+    resume: async () => void asked.push('queue.resume'),
+    status: async () => ({ paused: asked.at(-1) === 'queue.pause' }),
+    enqueue: async (event: { accountId: string; command: string }, by: string) => {
+      asked.push(`enqueue ${event.accountId} ${event.command} by ${by}`);
+      return { status: 'queued', event: { id: `e-${event.accountId}`, ...event } as unknown as EventRecord };
+    },
+  };
+  const ports = {
+    queue,
+    settings: {
+      current: () => settings,
+      loadIssues: () => [],
+      saveAndApply: async () => {},
+      dataDir: '/d',
+      simulated: false,
+    },
+    processing: { wake: () => asked.push('wake'), healthChanged: () => asked.push('health') },
+    accountStates: { all: async () => new Map() },
+    nextScheduledRun: () => null,
+    feed: {
+      missedSignals: () => new Map(),
+      enqueueCatchUp: async () => {
+        throw new Error('not used');
+      },
+      feedLog: () => [],
+    },
+    ...overrides,
+  } as unknown as ManagementPorts;
+  return { ports, asked };
+}
+
+describe('management over its ports', () => {
+  it('resumes the queue, wakes the processor and refreshes the status strip', async () => {
+    const { ports, asked } = portsWith();
+    const handlers = createManagementHandlers(ports);
+    await handlers.pause({});
+    expect(asked).toEqual(['queue.pause', 'health']);
+    await handlers.resume({});
+    expect(asked).toEqual(['queue.pause', 'health', 'queue.resume', 'wake', 'health']);
+  });
+
+  it('runs a command on every enabled account of the trading mode only', async () => {
+    const { ports, asked } = portsWith();
+    const { results } = await createManagementHandlers(ports).runCommandAll({ command: 'rebalance' });
+    expect(results.map((r) => [r.accountId, r.status])).toEqual([['DU111111', 'queued']]);
+    expect(asked).toEqual(['enqueue DU111111 rebalance by operator']);
+  });
+
+  it('shows each account with its schedule and no missed signal when the feed knows none', async () => {
+    const { ports } = portsWith({
+      nextScheduledRun: (accountId) =>
+        accountId === 'U2222222'
+          ? { scheduleId: 'weekly', command: 'rebalance', at: '2026-12-07T14:00:00.000Z' }
+          : null,
+    });
+    const { accounts } = await createManagementHandlers(ports).accounts({});
+    expect(
+      accounts.map((a) => [a.accountId, a.active, a.missedSignal, a.nextScheduledRun?.scheduleId ?? null]),
+    ).toEqual([
+      ['DU111111', true, null, null],
+      ['U2222222', false, null, 'weekly'],
+    ]);
+  });
+
+  it('answers that the simulator exists only in demo mode when no simulator port is given', async () => {
+    const { ports } = portsWith();
+    await expect(createManagementHandlers(ports).simulatorControl({ action: 'stop' })).rejects.toMatchObject({
+      code: 'not-found',
+      message: 'the simulator is only available in demo mode',
+    });
+  });
+});

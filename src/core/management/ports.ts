@@ -1,0 +1,80 @@
+/**
+ * What the management service (handlers.ts) may use of the core: narrow ports, each only the calls an operation
+ * makes. The composition root (runtime.ts) builds them over its parts; tests pass plain objects. Nothing here
+ * imports the Runtime, so management depends on these shapes and not on the root.
+ */
+import type { FeedLogEntry, MissedSignal, SimulatorAction } from '../../shared/contract';
+import type { EnqueueResult, Health, LogLine, TradeRecord } from '../../shared/dto';
+import type { StrategyListing } from '../allocations/allocation-client';
+import type { Settings } from '../config/schema';
+import type { EventQueue } from '../queue/event-queue';
+import type { AccountState } from '../records/account-state';
+import type { NextScheduledRun } from '../schedules/scheduler';
+
+/** Demo mode only: what the simulator lets the window do. */
+export interface SimulatorHooks {
+  publishSignal(strategy: string, exec: string, eventId?: string): Promise<{ published: string; eventId: string }>;
+  gateway(action: SimulatorAction): Promise<{ running: boolean }>;
+}
+
+/** The queue operations the window can ask for (the façade's own methods, nothing of its internals). */
+export type QueuePort = Pick<
+  EventQueue,
+  | 'status'
+  | 'list'
+  | 'get'
+  | 'enqueue'
+  | 'retryNow'
+  | 'hold'
+  | 'release'
+  | 'approve'
+  | 'reject'
+  | 'delete'
+  | 'pause'
+  | 'resume'
+>;
+
+/** The settings in force and how they are read back and replaced (getConfig / putConfig). */
+export interface SettingsPort {
+  /** The settings in force (read on every call: a save replaces them). */
+  current(): Settings;
+  /** Problems with the settings file at start-up (the last good settings are in force). */
+  loadIssues(): { path: string; message: string }[];
+  /** Saves validated settings and applies them to the running core. */
+  saveAndApply(next: Settings): Promise<void>;
+  readonly dataDir: string;
+  readonly simulated: boolean;
+}
+
+export interface FeedPort {
+  missedSignals(): Map<string, MissedSignal>;
+  /** One-click catch-up of a missed signal (§15). */
+  enqueueCatchUp(accountId: string): Promise<EnqueueResult>;
+  feedLog(): FeedLogEntry[];
+}
+
+/** After pause / resume: the processor picks up work and the status strip is refreshed. */
+export interface ProcessingPort {
+  wake(): void;
+  healthChanged(): void;
+}
+
+export interface ManagementPorts {
+  queue: QueuePort;
+  settings: SettingsPort;
+  health(): Promise<Health>;
+  processing: ProcessingPort;
+  accountStates: { all(): Promise<Map<string, AccountState>> };
+  /** The next firing of a schedule for an account, null when none covers it (or the scheduler is not running). */
+  nextScheduledRun(accountId: string): NextScheduledRun | null;
+  feed: FeedPort;
+  logs: {
+    query(filter: { level?: LogLine['level']; accountId?: string; eventId?: string; limit?: number }): LogLine[];
+  };
+  trades: {
+    list(filter: { accountId?: string; eventId?: string; since?: string; limit?: number }): Promise<TradeRecord[]>;
+  };
+  /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
+  strategies(): Promise<StrategyListing[]>;
+  simulator?: SimulatorHooks;
+}

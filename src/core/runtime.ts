@@ -8,7 +8,7 @@ import { isCluster, type RedisClient } from './redis/topology';
 import type { Handlers, StreamMessage } from '../shared/contract';
 import type { ComponentHealth, EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
-import type { Settings } from './config/schema';
+import type { AccountSettings, Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
 import { Feed } from './feed/feed';
 import { parseRestartWindow, restartWindowError } from './domain/restart-window';
@@ -23,6 +23,8 @@ import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
 import { Scheduler } from './schedules/scheduler';
+import { DriftMonitor } from './drift/drift-monitor';
+import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
 
@@ -66,6 +68,7 @@ export class Runtime {
   processor!: Processor;
   private ownerLease: OwnerLease | null = null;
   scheduler!: Scheduler;
+  driftMonitor!: DriftMonitor;
   handlers!: Handlers;
   private readonly listeners = new Set<(message: StreamMessage) => void>();
   private readonly orderEvents = new Map<number, string>();
@@ -290,11 +293,27 @@ export class Runtime {
         return result;
       },
       now: this.now,
-      drift: async (accountId) => (await this.accountState.get(accountId)).drift,
+      drift: async (accountId) => (await this.accountState.get(accountId)).drift?.percent ?? null,
       log: log.child({ tag: 'schedule' }),
     });
     this.scheduler.start();
     this.stops.push(() => this.scheduler.stop());
+
+    // §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there.
+    this.driftMonitor = new DriftMonitor({
+      settings: () => this.settings,
+      ib: this.ib,
+      targets: (account) => this.driftTargets(allocations, account),
+      accountState: this.accountState,
+      notifier,
+      enqueue: (event) => this.queue.enqueue(event, 'drift'),
+      isOwner: () => this.ownerLease?.status.role === 'owner',
+      now: this.now,
+      log: log.child({ tag: 'drift' }),
+      onChecked: () => this.broadcast({ type: 'accounts' }),
+    });
+    this.driftMonitor.start();
+    this.stops.push(() => this.driftMonitor.stop());
     log.info({ dataDir: this.options.dataDir, redis: this.redis.kind }, 'rebalance desk started');
   }
 
@@ -320,6 +339,7 @@ export class Runtime {
       this.allocations = this.allocationClient(next);
     await this.feed.update(next);
     this.scheduler.settingsChanged();
+    this.driftMonitor.settingsChanged();
     if (
       previous.ib.host !== next.ib.host ||
       previous.ib.port !== next.ib.port ||
@@ -446,6 +466,31 @@ export class Runtime {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * The drift monitor's targets of an account, read as a preview reads them (allocation API, replacement set); when
+   * the API cannot be read, the weights the account was last rebalanced to.
+   */
+  private async driftTargets(
+    allocations: { getAllocations: AllocationClient['getAllocations'] },
+    account: AccountSettings,
+  ): Promise<Record<string, number>> {
+    try {
+      const targets = await targetsFor(
+        { allocations, settings: () => this.settings, accountState: this.accountState },
+        account,
+      );
+      return weightsByTarget(targets.allocations);
+    } catch (error) {
+      const last = (await this.accountState.get(account.accountId)).lastTargetWeights;
+      if (!last) throw error;
+      this.log.warn(
+        { tag: 'drift', accountId: account.accountId, err: (error as Error).message },
+        'allocations not read; drift measured against the last rebalanced-to weights',
+      );
+      return last;
+    }
   }
 
   private allocationClient(settings: Settings): AllocationClient {

@@ -9,6 +9,7 @@ import {
   COMMANDS,
   EVENT_STATUSES,
   type AccountEquity,
+  type DriftReading,
   type Command,
   type EventRecord,
   type Health,
@@ -111,8 +112,15 @@ export interface AccountView {
   active: boolean;
   lastRebalance: { at: string; eventId: string; asOf: string | null } | null;
   lastResult: { at: string; eventId: string; command: string; ok: boolean; summary: string } | null;
-  /** Largest absolute difference between current and target weight at the last plan, 0..1. */
-  drift: number | null;
+  /**
+   * §20: the drift at the monitor's last check or after the last rebalance (percentage points: largest
+   * |current − target| weight, per symbol in `bySymbol`), or null before the first.
+   */
+  drift: DriftReading | null;
+  /** True when `drift.percent` is above `drift.alertPercent` (the card's **Drifted** badge). */
+  drifted: boolean;
+  /** `drift.alertPercent` in force, for the card's explanation of the badge. */
+  driftAlertPercent: number;
   missedSignal: MissedSignal | null;
   /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
   nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;

@@ -122,6 +122,8 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
           lastRebalance: state?.lastRebalance ?? null,
           lastResult: state?.lastResult ?? null,
           drift: state?.drift ?? null,
+          drifted: (state?.drift?.percent ?? 0) > settings.drift.alertPercent,
+          driftAlertPercent: settings.drift.alertPercent,
           missedSignal: missed.get(a.accountId) ?? null,
           nextScheduledRun: runtime.scheduler?.nextRun(a.accountId) ?? null,
         };

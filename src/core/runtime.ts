@@ -22,6 +22,7 @@ import { classifyFailure } from './processor/classify';
 import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
+import { ReportIndex } from './records/report-index';
 import { Scheduler } from './schedules/scheduler';
 import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
@@ -62,6 +63,7 @@ export class Runtime {
   queue!: EventQueue;
   trades!: TradeStore;
   accountState!: AccountStateStore;
+  reportIndex!: ReportIndex;
   ib!: IbClient;
   allocations!: AllocationClient;
   feed!: Feed;
@@ -162,6 +164,14 @@ export class Runtime {
     this.stops.push(() => this.queue.stop());
     this.trades = new TradeStore(this.conn, prefix);
     this.accountState = new AccountStateStore(this.conn, prefix);
+    // §20 GET /api/reports: an index of the done rebalances with a report; done events from before it are indexed once.
+    this.reportIndex = new ReportIndex({
+      redis: this.conn,
+      keyPrefix: prefix,
+      retainDoneDays: () => this.settings.queue.retainDoneDays,
+      log: log.child({ tag: 'queue' }),
+    });
+    this.reportIndex.catchUp().catch((error: Error) => log.warn({ err: error.message }, 'reports not indexed yet'));
 
     this.ib = new IbClient({
       host: settings.ib.host,
@@ -454,6 +464,11 @@ export class Runtime {
         const event: EventRecord | undefined = detail?.event;
         if (!event) return;
         const ok = event.status === 'done';
+        if (ok) {
+          this.reportIndex
+            .add(event)
+            .catch((error: Error) => this.log.warn({ err: error.message }, 'report not indexed'));
+        }
         const summary = ok
           ? summaryOf(event)
           : `${event.lastError?.kind ?? 'failed'}: ${event.lastError?.message ?? ''}`;

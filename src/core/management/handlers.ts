@@ -7,7 +7,6 @@ import { tradingBlockReason } from '../domain/trading-guard';
 import { buildManualEvent } from '../feed/manual-source';
 import type { Runtime } from '../runtime';
 import { ApiError } from './api-error';
-import { REPORT_SCAN_LIMIT, reportsOf } from './reports';
 
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
@@ -76,14 +75,8 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
     retry: ({ id, expectedStatus }) => queue().retryNow(id, expectedStatus),
     hold: ({ id, expectedStatus }) => queue().hold(id, expectedStatus, 'held by the trader'),
     release: ({ id, expectedStatus }) => queue().release(id, expectedStatus),
-    reports: async ({ accountId, since, limit }) => {
-      const done = await queue().list({
-        state: 'done',
-        limit: REPORT_SCAN_LIMIT,
-        ...(accountId ? { accountId } : {}),
-      });
-      return reportsOf(done.events, { limit, ...(since ? { since } : {}) });
-    },
+    reports: ({ accountId, since, limit }) =>
+      runtime.reportIndex.reports({ limit, ...(accountId ? { accountId } : {}), ...(since ? { since } : {}) }),
     approve: ({ id, expectedStatus }) => queue().approve(id, expectedStatus),
     reject: ({ id, expectedStatus }) => queue().reject(id, expectedStatus),
     delete: async ({ id, expectedStatus }) => {

@@ -24,6 +24,7 @@ import { notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
 import { useConfig, useStrategies } from '../../queries/use-queries';
 import { AccountsEditor } from './AccountsEditor';
+import { DriftSection } from './DriftSection';
 import { MultiSelectField, NumberField, SecretField, SelectField, SwitchField, TextField } from './Fields';
 import { SettingsFormContext, type SettingsFormApi } from './form-context';
 import { ReplacementSetsEditor } from './ReplacementSetsEditor';
@@ -492,6 +493,8 @@ function SettingsForm({ view }: { view: ConfigView }) {
               />
             </SimpleGrid>
           </Section>
+
+          <DriftSection />
 
           <Section title="Queue">
             <SimpleGrid cols={3} spacing="xs">

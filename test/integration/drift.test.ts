@@ -153,6 +153,18 @@ describe('drift monitor against the simulator', () => {
     expect((await card(stack, FAR)).drift).toBeNull();
   });
 
+  it('on a weekend (injected clock) the liquid hours are closed: nothing is priced or stored', async () => {
+    // Noon New York time on the next Saturday or Sunday 1 to 6 days ahead: inside the hours the gateway sends.
+    const weekend = new Date();
+    do weekend.setUTCDate(weekend.getUTCDate() + 1);
+    while (weekend.getUTCDay() !== 0 && weekend.getUTCDay() !== 6);
+    weekend.setUTCHours(17, 0, 0, 0);
+    stack = await driftStack({ checkMinutes: 60 }, { now: () => weekend });
+    expect(await stack.runtime.driftMonitor.check()).toEqual({ outcome: 'closed' });
+    expect(stack.gateway.marketDataRequests()).toEqual({});
+    expect((await card(stack, FAR)).drift).toBeNull();
+  });
+
   it('skips while IB Gateway is down, and a failed account does not stop the others', async () => {
     stack = await driftStack({ checkMinutes: 60 });
     // An account unknown to the gateway fails its read; the known ones are still checked.

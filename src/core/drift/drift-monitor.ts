@@ -130,8 +130,9 @@ export class DriftMonitor {
     const settings = settingsOf();
     if (!(settings.drift.checkMinutes > 0)) return { outcome: 'off' };
     if (!this.options.isOwner()) return this.skip('standby', 'this core stands by; the owning core checks drift');
-    const ibState = ib.status().state;
-    if (ibState !== 'connected') return this.skip('ib-down', `IB Gateway is ${ibState}`);
+    const ibStatus = ib.status();
+    if (ibStatus.state !== 'connected') return this.skip('ib-down', `IB Gateway is ${ibStatus.state}`);
+    if (ibStatus.problem?.blocking) return this.skip('ib-down', `IB Gateway: ${ibStatus.problem.reason}`);
     const accounts = settings.accounts.filter((a) => a.enabled && a.type === settings.tradingMode);
     if (accounts.length === 0) return { outcome: 'no-accounts' };
 

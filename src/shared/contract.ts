@@ -121,6 +121,8 @@ export interface AccountView {
   drifted: boolean;
   /** `drift.alertPercent` in force, for the card's explanation of the badge. */
   driftAlertPercent: number;
+  /** Why the drift monitor's last check could not measure this account (its last `drift` stays), or null. */
+  driftError: { at: string; message: string } | null;
   missedSignal: MissedSignal | null;
   /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
   nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;

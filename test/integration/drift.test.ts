@@ -178,6 +178,10 @@ describe('drift monitor against the simulator', () => {
     expect(percentOf(check, FAR)).toBe(60);
     const ghost = check.outcome === 'checked' ? check.accounts.find((a) => a.accountId === 'DU2100009') : undefined;
     expect(ghost?.outcome).toBe('failed');
+    const ghostCard = await card(stack, 'DU2100009');
+    expect(ghostCard.drift).toBeNull();
+    expect(ghostCard.driftError?.message).toBeTruthy();
+    expect((await card(stack, NEAR)).driftError).toBeNull();
 
     await stack.gateway.stop();
     await expect.poll(() => stack!.runtime.ib.status().state).not.toBe('connected');

@@ -9,8 +9,8 @@
  *   of the domain on IB's contract details); with none open nothing is read or priced.
  * - IB down, or this core standing by (§22, another core owns the processing lease): the check is skipped, logged
  *   once per outage rather than every time.
- * - A failed read of one account is logged and shown (`lastError` in the outcome, a warning in the log) and does not
- *   stop the others.
+ * - A failed read of one account is logged and shown (kept as the account's `driftError`, on its card) and does not
+ *   stop the others; its last reading stays.
  * - Above `drift.alertPercent`: ONE notification per crossing ("NAME drifted X.X % from target"); the alert re-arms
  *   only when the drift is back at or below the threshold. The armed state lives in Redis with the account's state,
  *   so a restart or a takeover by another core does not notify again. With `drift.autoRebalance` the crossing also
@@ -35,6 +35,7 @@ export interface DriftMonitorOptions {
     get(accountId: string): Promise<AccountState>;
     setDrift(accountId: string, drift: DriftReading): Promise<void>;
     setDriftAlerted(accountId: string, alerted: boolean): Promise<void>;
+    setDriftError(accountId: string, error: { at: string; message: string }): Promise<void>;
   };
   notifier: Notifier;
   enqueue: (event: NewEvent) => Promise<EnqueueResult>;
@@ -160,11 +161,10 @@ export class DriftMonitor {
 
     const results: AccountCheck[] = [];
     const ok: AccountRead[] = [];
-    reads.forEach((r, i) => {
-      const account = accounts[i]!;
+    for (const [i, r] of reads.entries()) {
       if (r.status === 'fulfilled') ok.push(r.value);
-      else results.push(this.failed(account, r.reason));
-    });
+      else results.push(await this.failed(accounts[i]!, r.reason));
+    }
 
     // Liquid hours, from each symbol's contract details (cached by the IB client for the day).
     const now = this.options.now();
@@ -199,7 +199,7 @@ export class DriftMonitor {
       try {
         quotes = await ib.getQuotes(symbols, { allowMissing: true });
       } catch (error) {
-        for (const r of due) results.push(this.failed(r.account, error));
+        for (const r of due) results.push(await this.failed(r.account, error));
         return { outcome: 'checked', accounts: results };
       }
     }
@@ -220,17 +220,22 @@ export class DriftMonitor {
         });
         results.push(await this.store(r.account, reading, settings));
       } catch (error) {
-        results.push(this.failed(r.account, error));
+        results.push(await this.failed(r.account, error));
       }
     }
     this.options.onChecked?.();
     return { outcome: 'checked', accounts: results };
   }
 
-  private failed(account: AccountSettings, error: unknown): AccountCheck {
+  /** Logs a failed read and keeps its reason on the account (the card shows it); the last reading stays. */
+  private async failed(account: AccountSettings, error: unknown): Promise<AccountCheck> {
     const message = error instanceof Error ? error.message : String(error);
-    this.options.log.warn({ accountId: account.accountId, err: message }, `drift of ${account.accountId} not read`);
-    return { accountId: account.accountId, outcome: 'failed', error: message };
+    const accountId = account.accountId;
+    this.options.log.warn({ accountId, err: message }, `drift of ${accountId} not read: ${message}`);
+    await this.options.accountState
+      .setDriftError(accountId, { at: this.options.now().toISOString(), message })
+      .catch((e: Error) => this.options.log.warn({ accountId, err: e.message }, 'drift error not saved'));
+    return { accountId, outcome: 'failed', error: message };
   }
 
   /** Stores the reading; notifies (and with autoRebalance enqueues) once per crossing of the alert threshold. */

@@ -117,6 +117,7 @@ export function createManagementHandlers({ runtime, simulator }: ManagementDeps)
           drift: state?.drift ?? null,
           drifted: (state?.drift?.percent ?? 0) > settings.drift.alertPercent,
           driftAlertPercent: settings.drift.alertPercent,
+          driftError: state?.driftError ?? null,
           missedSignal: missed.get(a.accountId) ?? null,
           nextScheduledRun: runtime.scheduler?.nextRun(a.accountId) ?? null,
         };

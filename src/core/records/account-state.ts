@@ -12,6 +12,8 @@ export interface AccountState {
    * (one notification per crossing, also across a restart).
    */
   driftAlerted: boolean;
+  /** §20: why the drift monitor's last check could not measure the account, or null when it could. */
+  driftError: { at: string; message: string } | null;
   /**
    * Symbol → target weight (0..1, replacement set applied) of the last finished rebalance: the baseline of
    * `limits.maxAllocationChangePercent` (§23). Null before the first one.
@@ -19,7 +21,7 @@ export interface AccountState {
   lastTargetWeights: Record<string, number> | null;
 }
 
-type StoredState = Omit<AccountState, 'drift' | 'driftAlerted'>;
+type StoredState = Omit<AccountState, 'drift' | 'driftAlerted' | 'driftError'>;
 
 const EMPTY: StoredState = { lastRebalance: null, lastResult: null, lastTargetWeights: null };
 
@@ -29,7 +31,8 @@ const EMPTY: StoredState = { lastRebalance: null, lastResult: null, lastTargetWe
  * rebalanced to (for `limits.maxAllocationChangePercent`, §23).
  *
  * The drift (§20) lives beside it in HASH `rebalance_account_drift` — field `<accountId>` the last reading, field
- * `<accountId>:alert` "1" while a crossing has been notified — so the drift monitor's writes never race a
+ * `<accountId>:alert` "1" while a crossing has been notified, field `<accountId>:error` why the last check could not
+ * measure it — so the drift monitor's writes never race a
  * rebalance's read-modify-write of the record above. A record from before the monitor, whose `drift` was a 0..1
  * number, reads as that drift in percentage points at the time of its last rebalance.
  */
@@ -46,19 +49,28 @@ export class AccountStateStore {
   }
 
   async get(accountId: string): Promise<AccountState> {
-    const [record, drift, alert] = await Promise.all([
+    const [record, drift, alert, error] = await Promise.all([
       this.redis.hget(this.key, accountId),
       this.redis.hget(this.driftKey, accountId),
       this.redis.hget(this.driftKey, alertField(accountId)),
+      this.redis.hget(this.driftKey, errorField(accountId)),
     ]);
-    return combine(record, drift, alert);
+    return combine(record, drift, alert, error);
   }
 
   async all(): Promise<Map<string, AccountState>> {
     const [records, drifts] = await Promise.all([this.redis.hgetall(this.key), this.redis.hgetall(this.driftKey)]);
-    const ids = new Set([...Object.keys(records), ...Object.keys(drifts).filter((f) => !f.endsWith(':alert'))]);
+    const ids = new Set([...Object.keys(records), ...Object.keys(drifts).map((f) => f.split(':')[0]!)]);
     return new Map(
-      [...ids].map((id) => [id, combine(records[id] ?? null, drifts[id] ?? null, drifts[alertField(id)] ?? null)]),
+      [...ids].map((id) => [
+        id,
+        combine(
+          records[id] ?? null,
+          drifts[id] ?? null,
+          drifts[alertField(id)] ?? null,
+          drifts[errorField(id)] ?? null,
+        ),
+      ]),
     );
   }
 
@@ -67,7 +79,7 @@ export class AccountStateStore {
   }
 
   async update(accountId: string, change: Partial<AccountState>): Promise<AccountState> {
-    const { drift, driftAlerted, ...rest } = change;
+    const { drift, driftAlerted, driftError: _error, ...rest } = change;
     if (drift !== undefined) await this.setDrift(accountId, drift);
     if (driftAlerted !== undefined) await this.setDriftAlerted(accountId, driftAlerted);
     if (Object.keys(rest).length > 0) {
@@ -77,10 +89,21 @@ export class AccountStateStore {
     return this.get(accountId);
   }
 
-  /** Stores a drift reading (null forgets it). */
+  /** Stores a drift reading (null forgets it); a reading clears the last check's error. */
   async setDrift(accountId: string, drift: DriftReading | null): Promise<void> {
     if (drift === null) await this.redis.hdel(this.driftKey, accountId);
-    else await this.redis.hset(this.driftKey, accountId, JSON.stringify(drift));
+    else {
+      await this.redis
+        .multi()
+        .hset(this.driftKey, accountId, JSON.stringify(drift))
+        .hdel(this.driftKey, errorField(accountId))
+        .exec();
+    }
+  }
+
+  /** Why the drift monitor could not measure the account this time (its last reading stays). */
+  async setDriftError(accountId: string, error: { at: string; message: string }): Promise<void> {
+    await this.redis.hset(this.driftKey, errorField(accountId), JSON.stringify(error));
   }
 
   /** Marks a drift crossing as notified (true) or re-arms the alert (false). */
@@ -91,6 +114,7 @@ export class AccountStateStore {
 }
 
 const alertField = (accountId: string): string => `${accountId}:alert`;
+const errorField = (accountId: string): string => `${accountId}:error`;
 
 function parse(text: string | null): StoredState & { drift?: unknown } {
   if (!text) return { ...EMPTY };
@@ -113,7 +137,12 @@ function isReading(value: unknown): value is DriftReading {
   );
 }
 
-function combine(record: string | null, driftText: string | null, alert: string | null): AccountState {
+function combine(
+  record: string | null,
+  driftText: string | null,
+  alert: string | null,
+  errorText: string | null,
+): AccountState {
   const { drift: legacy, ...stored } = parse(record);
   let drift: DriftReading | null = null;
   if (driftText) {
@@ -127,5 +156,12 @@ function combine(record: string | null, driftText: string | null, alert: string 
     // Before the drift monitor a rebalance stored its drift as a 0..1 number, without symbols.
     drift = { percent: Math.round(legacy * 100 * 10_000) / 10_000, at: stored.lastRebalance.at, bySymbol: {} };
   }
-  return { ...stored, drift, driftAlerted: alert === '1' };
+  let driftError: AccountState['driftError'] = null;
+  try {
+    const e = errorText ? (JSON.parse(errorText) as { at?: unknown; message?: unknown }) : null;
+    if (e && typeof e.at === 'string' && typeof e.message === 'string') driftError = { at: e.at, message: e.message };
+  } catch {
+    driftError = null;
+  }
+  return { ...stored, drift, driftAlerted: alert === '1', driftError };
 }

@@ -57,6 +57,7 @@ export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
     },
     drifted: false,
     driftAlertPercent: 5,
+    driftError: null,
     missedSignal: null,
     nextScheduledRun: null,
     ...overrides,

@@ -26,7 +26,12 @@ describe('Accounts card: drift (§20)', () => {
             driftAlertPercent: 5,
           }),
           makeAccount({ accountId: 'DU654321', name: 'Calm' }),
-          makeAccount({ accountId: 'DU777777', name: 'New', drift: null }),
+          makeAccount({
+            accountId: 'DU777777',
+            name: 'New',
+            drift: null,
+            driftError: { at, message: 'no usable price for BND (no bid/ask, last or close)' },
+          }),
         ],
       }),
       strategies: () => ({ strategies: [], error: null }),
@@ -51,5 +56,7 @@ describe('Accounts card: drift (§20)', () => {
     expect(within(calm).getByTestId('drift-value')).toHaveTextContent('3.12%');
     const fresh = screen.getByLabelText('Account DU777777');
     expect(within(fresh).getByText('Drift').nextElementSibling).toHaveTextContent('not measured yet');
+    expect(within(fresh).getByTestId('drift-error')).toHaveTextContent('not read: no usable price for BND');
+    expect(within(calm).queryByTestId('drift-error')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { Badge, Popover, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import type { AccountView } from '../../../../shared/contract';
 import { RelativeTime } from '../../components/RelativeTime';
-import { formatPercentValue } from '../../lib/format';
+import { formatExact, formatPercentValue } from '../../lib/format';
 
 /** Percentage points with a sign ("+2.50 pp", "−1.00 pp"). */
 function signedPoints(value: number): string {
@@ -29,9 +29,20 @@ export function DriftedBadge({ account }: { account: AccountView }) {
  */
 export function DriftValue({ account }: { account: AccountView }) {
   const drift = account.drift;
+  const error = account.driftError && (
+    <Text span size="xs" c="red" data-testid="drift-error" title={formatExact(account.driftError.at)}>
+      {' '}
+      not read: {account.driftError.message}
+    </Text>
+  );
   if (!drift) {
     return (
-      <span title="Measured by the drift monitor during market hours, and after every rebalance">not measured yet</span>
+      <>
+        <span title="Measured by the drift monitor during market hours, and after every rebalance">
+          not measured yet
+        </span>
+        {error}
+      </>
     );
   }
   const symbols = Object.entries(drift.bySymbol);
@@ -77,6 +88,7 @@ export function DriftValue({ account }: { account: AccountView }) {
           </Table>
         )}
       </Popover.Dropdown>
+      {error}
     </Popover>
   );
 }

@@ -8,7 +8,7 @@ import { isCluster, type RedisClient } from './redis/topology';
 import type { Handlers, StreamMessage } from '../shared/contract';
 import type { EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
-import type { Settings } from './config/schema';
+import type { AccountSettings, Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
 import { Feed } from './feed/feed';
 import { collectHealth } from './health';
@@ -22,7 +22,10 @@ import { classifyFailure } from './processor/classify';
 import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
+import { ReportIndex } from './records/report-index';
 import { Scheduler } from './schedules/scheduler';
+import { DriftMonitor } from './drift/drift-monitor';
+import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
 
@@ -51,10 +54,12 @@ interface CoreParts {
   queue: EventQueue;
   trades: TradeStore;
   accountState: AccountStateStore;
+  reportIndex: ReportIndex;
   ib: IbClient;
   feed: Feed;
   processor: Processor;
   scheduler: Scheduler;
+  driftMonitor: DriftMonitor;
   handlers: Handlers;
 }
 
@@ -133,6 +138,14 @@ export class Runtime {
 
   get scheduler(): Scheduler {
     return this.part('scheduler');
+  }
+
+  get reportIndex(): ReportIndex {
+    return this.part('reportIndex');
+  }
+
+  get driftMonitor(): DriftMonitor {
+    return this.part('driftMonitor');
   }
 
   /** The management operations (§11) over this core's parts, for the IPC and HTTP transports. */
@@ -215,6 +228,15 @@ export class Runtime {
     this.parts.trades = trades;
     const accountState = new AccountStateStore(this.conn, prefix);
     this.parts.accountState = accountState;
+    // §20 GET /api/reports: an index of the done rebalances with a report; done events from before it are indexed once.
+    const reportIndex = new ReportIndex({
+      redis: this.conn,
+      keyPrefix: prefix,
+      retainDoneDays: () => this.settings.queue.retainDoneDays,
+      log: log.child({ tag: 'queue' }),
+    });
+    this.parts.reportIndex = reportIndex;
+    reportIndex.catchUp().catch((error: Error) => log.warn({ err: error.message }, 'reports not indexed yet'));
 
     const ib = new IbClient({
       host: settings.ib.host,
@@ -345,12 +367,29 @@ export class Runtime {
         return result;
       },
       now: this.now,
-      drift: async (accountId) => (await accountState.get(accountId)).drift,
+      drift: async (accountId) => (await accountState.get(accountId)).drift?.percent ?? null,
       log: log.child({ tag: 'schedule' }),
     });
     this.parts.scheduler = scheduler;
     scheduler.start();
     this.stops.push(() => scheduler.stop());
+
+    // §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there.
+    const driftMonitor = new DriftMonitor({
+      settings: () => this.settings,
+      ib,
+      targets: (account) => this.driftTargets(allocations, account),
+      accountState,
+      notifier,
+      enqueue: (event) => queue.enqueue(event, 'drift'),
+      isOwner: () => this.ownerLease?.status.role === 'owner',
+      now: this.now,
+      log: log.child({ tag: 'drift' }),
+      onChecked: () => this.broadcast({ type: 'accounts' }),
+    });
+    this.parts.driftMonitor = driftMonitor;
+    driftMonitor.start();
+    this.stops.push(() => driftMonitor.stop());
     log.info({ dataDir: this.options.dataDir, redis: redisHandle.kind }, 'rebalance desk started');
   }
 
@@ -376,6 +415,7 @@ export class Runtime {
       this.allocations = this.allocationClient(next);
     await this.feed.update(next);
     this.scheduler.settingsChanged();
+    this.driftMonitor.settingsChanged();
     if (
       previous.ib.host !== next.ib.host ||
       previous.ib.port !== next.ib.port ||
@@ -448,6 +488,7 @@ export class Runtime {
       },
       logs: this.tail,
       trades: this.trades,
+      reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
     };
@@ -478,6 +519,11 @@ export class Runtime {
         const event: EventRecord | undefined = detail?.event;
         if (!event) return;
         const ok = event.status === 'done';
+        if (ok) {
+          this.reportIndex
+            .add(event)
+            .catch((error: Error) => this.log.warn({ err: error.message }, 'report not indexed'));
+        }
         const summary = ok
           ? summaryOf(event)
           : `${event.lastError?.kind ?? 'failed'}: ${event.lastError?.message ?? ''}`;
@@ -490,6 +536,31 @@ export class Runtime {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * The drift monitor's targets of an account, read as a preview reads them (allocation API, replacement set); when
+   * the API cannot be read, the weights the account was last rebalanced to.
+   */
+  private async driftTargets(
+    allocations: { getAllocations: AllocationClient['getAllocations'] },
+    account: AccountSettings,
+  ): Promise<Record<string, number>> {
+    try {
+      const targets = await targetsFor(
+        { allocations, settings: () => this.settings, accountState: this.accountState },
+        account,
+      );
+      return weightsByTarget(targets.allocations);
+    } catch (error) {
+      const last = (await this.accountState.get(account.accountId)).lastTargetWeights;
+      if (!last) throw error;
+      this.log.warn(
+        { tag: 'drift', accountId: account.accountId, err: (error as Error).message },
+        'allocations not read; drift measured against the last rebalanced-to weights',
+      );
+      return last;
+    }
   }
 
   private allocationClient(settings: Settings): AllocationClient {

@@ -96,6 +96,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     queue: { retryDelayMs: options.retryDelayMs ?? 10_000, leaseMs: 10_000 },
     management: { host: options.host ?? '127.0.0.1', port: options.port ?? 8765, token: '' },
     notifications: { desktop: false },
+    // §20: the drift monitor checks every 6 s in the demo, so the cards show drift (and Drifted) within moments.
+    drift: { checkMinutes: 0.1, alertPercent: 5, autoRebalance: false },
   };
   const store = new SettingsStore(join(dataDir, 'settings.json'), new MemorySecretStore());
   await store.save(settings);

@@ -11,6 +11,7 @@ import {
   EVENT_STATUSES,
   LOG_LEVELS,
   type AccountEquity,
+  type DriftReading,
   type Command,
   type EventRecord,
   type Health,
@@ -114,8 +115,17 @@ export interface AccountView {
   active: boolean;
   lastRebalance: { at: string; eventId: string; asOf: string | null } | null;
   lastResult: { at: string; eventId: string; command: string; ok: boolean; summary: string } | null;
-  /** Largest absolute difference between current and target weight at the last plan, 0..1. */
-  drift: number | null;
+  /**
+   * §20: the drift at the monitor's last check or after the last rebalance (percentage points: largest
+   * |current − target| weight, per symbol in `bySymbol`), or null before the first.
+   */
+  drift: DriftReading | null;
+  /** True when `drift.percent` is above `drift.alertPercent` (the card's **Drifted** badge). */
+  drifted: boolean;
+  /** `drift.alertPercent` in force, for the card's explanation of the badge. */
+  driftAlertPercent: number;
+  /** Why the drift monitor's last check could not measure this account (its last `drift` stays), or null. */
+  driftError: { at: string; message: string } | null;
   missedSignal: MissedSignal | null;
   /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
   nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;

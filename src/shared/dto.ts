@@ -18,7 +18,7 @@ export function isCommand(value: unknown): value is Command {
   return typeof value === 'string' && (COMMANDS as readonly string[]).includes(value);
 }
 
-export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule'] as const;
+export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule', 'drift'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /** In the window's order: Pending, Awaiting approval (§19), Active, Delayed, Held, Done. */
@@ -348,6 +348,18 @@ export interface ReportTotals {
   /** Largest |current − target| weight, in percentage points, before trading and after the last fill. */
   driftBefore: number;
   driftAfter: number;
+}
+
+/**
+ * §20: an account's drift at one moment — the largest |current − target| weight over its symbols, in percentage
+ * points at the mark (`percent`), and each symbol's current and target weight and their difference (current − target),
+ * also in percentage points. Written by the drift monitor and after every live rebalance.
+ */
+export interface DriftReading {
+  percent: number;
+  /** ISO time of the read. */
+  at: string;
+  bySymbol: Record<string, { current: number; target: number; diff: number }>;
 }
 
 /** `result.report` of a finished live rebalance. */

@@ -342,6 +342,19 @@ const notificationsSchema = z.object(
   { error: 'must be an object of notification settings' },
 );
 
+/** §20 drift monitor: read-only checks of every enabled account's drift from its targets during liquid hours. */
+const driftSchema = z.object(
+  {
+    checkMinutes: numberField('must be a number of minutes from 0 (off) to 10080 (fractions allowed: 0.1 = 6 s)', {
+      min: 0,
+      max: 10_080,
+    }).default(15),
+    alertPercent: numberField('must be a percentage above 0 and at most 100', { above: 0, max: 100 }).default(5),
+    autoRebalance: flag().default(false),
+  },
+  { error: 'must be an object of drift monitor settings {checkMinutes, alertPercent, autoRebalance}' },
+);
+
 /** True for 127.0.0.0/8, ::1 and localhost: an address only this machine reaches. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -418,6 +431,7 @@ export const settingsSchema = z
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
     schedules: z.array(scheduleSchema, { error: 'must be a list of schedules' }).default([]),
+    drift: driftSchema.prefault({}),
     remote: remoteSchema.prefault({}),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
@@ -468,6 +482,7 @@ export type OrderSettings = Settings['orders'];
 export type LimitSettings = Settings['limits'];
 export type QueueSettings = Settings['queue'];
 export type ScheduleSettings = z.infer<typeof scheduleSchema>;
+export type DriftSettings = Settings['drift'];
 export type RemoteSettings = Settings['remote'];
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */

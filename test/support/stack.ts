@@ -9,6 +9,7 @@ import type { Allocation, EventRecord, EventStatus } from '../../src/shared/dto'
 import { MemorySecretStore } from '../../src/core/config/secrets';
 import type { SettingsInput } from '../../src/core/config/schema';
 import { SettingsStore } from '../../src/core/config/settings-store';
+import type { Notifier } from '../../src/core/notify/notifier';
 import { Runtime } from '../../src/core/runtime';
 import { startSimAllocations, type SimAllocations, type SimStrategy } from '../../src/sim/allocations/server';
 import { demoSymbols } from '../../src/sim/gateway/demo-state';
@@ -31,6 +32,8 @@ export interface StackOptions {
   dataDir?: string;
   /** The runtime's clock (restart window, schedules, commands); default the system clock. */
   now?: () => Date;
+  /** The runtime's desktop notifier (a fake that records); needs `notifications.desktop: true` in `settings`. */
+  notifier?: Notifier;
 }
 
 export interface Stack {
@@ -124,6 +127,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       dataDir,
       stopGraceMs: 500,
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.notifier ? { notifier: opts.notifier } : {}),
     });
     await rt.start();
     return rt;

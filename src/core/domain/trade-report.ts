@@ -5,6 +5,7 @@
  * after. Pure: the plans, orders and fills are passed in.
  */
 import type { OrderSide, Plan, ReportRow, TradeReport } from '../../shared/dto';
+import { driftPercentOf } from './drift';
 
 export type { ReportRow, ReportTotals, TradeReport } from '../../shared/dto';
 
@@ -27,9 +28,9 @@ const round = (value: number, places: number): number => {
   return Math.round((value + Number.EPSILON * Math.sign(value)) * f) / f;
 };
 
-/** Drift of a plan: the largest |current − target| weight over its symbols, in percentage points. */
+/** Drift of a plan: the largest |current − target| weight over its symbols, in percentage points (domain/drift.ts). */
 export function driftPercent(plan: Plan): number {
-  return round(plan.rows.reduce((max, r) => Math.max(max, Math.abs(r.currentWeight - r.targetWeight)), 0) * 100, 4);
+  return driftPercentOf(plan.rows);
 }
 
 /**

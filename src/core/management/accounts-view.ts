@@ -25,6 +25,9 @@ export async function listAccounts(
       lastRebalance: state?.lastRebalance ?? null,
       lastResult: state?.lastResult ?? null,
       drift: state?.drift ?? null,
+      drifted: (state?.drift?.percent ?? 0) > settings.drift.alertPercent,
+      driftAlertPercent: settings.drift.alertPercent,
+      driftError: state?.driftError ?? null,
       missedSignal: missed.get(a.accountId) ?? null,
       nextScheduledRun: ports.nextScheduledRun(a.accountId),
     };

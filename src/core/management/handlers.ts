@@ -6,7 +6,6 @@ import { listAccounts } from './accounts-view';
 import { ApiError } from './api-error';
 import { configView, settingsToSave } from './config-view';
 import type { ManagementPorts } from './ports';
-import { REPORT_SCAN_LIMIT, reportsOf } from './reports';
 
 function duplicateError(accountId: string, command: string, existingId: string): ApiError {
   return new ApiError(
@@ -60,14 +59,8 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     retry: ({ id, expectedStatus }) => queue.retryNow(id, expectedStatus),
     hold: ({ id, expectedStatus }) => queue.hold(id, expectedStatus, 'held by the trader'),
     release: ({ id, expectedStatus }) => queue.release(id, expectedStatus),
-    reports: async ({ accountId, since, limit }) => {
-      const done = await queue.list({
-        state: 'done',
-        limit: REPORT_SCAN_LIMIT,
-        ...(accountId ? { accountId } : {}),
-      });
-      return reportsOf(done.events, { limit, ...(since ? { since } : {}) });
-    },
+    reports: ({ accountId, since, limit }) =>
+      ports.reports.reports({ limit, ...(accountId ? { accountId } : {}), ...(since ? { since } : {}) }),
     approve: ({ id, expectedStatus }) => queue.approve(id, expectedStatus),
     reject: ({ id, expectedStatus }) => queue.reject(id, expectedStatus),
     delete: async ({ id, expectedStatus }) => {

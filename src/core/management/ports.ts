@@ -10,6 +10,7 @@ import type { Settings } from '../config/schema';
 import type { EventQueue } from '../queue/event-queue';
 import type { AccountState } from '../records/account-state';
 import type { NextScheduledRun } from '../schedules/scheduler';
+import type { ReportIndex } from '../records/report-index';
 
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
@@ -74,6 +75,8 @@ export interface ManagementPorts {
   trades: {
     list(filter: { accountId?: string; eventId?: string; since?: string; limit?: number }): Promise<TradeRecord[]>;
   };
+  /** §20 reports of finished live rebalances, newest first (records/report-index.ts). */
+  reports: Pick<ReportIndex, 'reports'>;
   /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
   strategies(): Promise<StrategyListing[]>;
   simulator?: SimulatorHooks;

@@ -35,7 +35,10 @@ export function weightsByTarget(allocations: readonly { symbol: string; weight: 
  * §8 steps 1–2: the strategy's allocations, validated, with the account's replacement set applied; with the weights
  * the account was last rebalanced to.
  */
-export async function targetsFor(deps: CommandDeps, account: AccountSettings): Promise<Targets> {
+export async function targetsFor(
+  deps: Pick<CommandDeps, 'allocations' | 'settings' | 'accountState'>,
+  account: AccountSettings,
+): Promise<Targets> {
   const set = await deps.allocations.getAllocations(account.strategy);
   const validated = validateAllocations(set.allocations);
   const rules = account.replacementSet ? deps.settings().replacementSets[account.replacementSet] : [];
@@ -112,9 +115,4 @@ export async function planFor(
   );
   for (const breach of plan.limitBreaches ?? []) log.warn({ phase }, `risk limit: ${breach}`);
   return { plan, quotes, ownOpenOrders };
-}
-
-/** Largest |current − target| weight of a plan, 0..1. */
-export function driftOf(plan: Plan): number {
-  return plan.rows.reduce((max, r) => Math.max(max, Math.abs(r.currentWeight - r.targetWeight)), 0);
 }

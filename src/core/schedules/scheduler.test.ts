@@ -162,7 +162,7 @@ describe('Scheduler', () => {
   it('runs "only if drift above" from the stored drift, and skips with a reason when none is stored', async () => {
     const c = clock('2026-12-01T09:00:00Z');
     const queue = memoryQueue();
-    const drifts: Record<string, number | null> = { DU2000001: 0.08, DU2000002: 0.03 };
+    const drifts: Record<string, number | null> = { DU2000001: 8, DU2000002: 3 };
     const settings = settingsWith({
       accounts: [
         { accountId: 'DU2000001', strategy: 'growth-a' },

@@ -7,8 +7,8 @@
  *   than `lateMs` (the machine slept) is skipped with a logged reason, for the same reason.
  * - The settings are read at every check, so a schedule added, changed or removed in Settings applies at once
  *   (`settingsChanged()` re-arms the timer for the new next firing).
- * - `onlyIfDriftAbovePercent`: the account's drift stored by its last rebalance plan is compared; with none stored
- *   the firing is skipped with a logged reason (there is no drift monitor yet).
+ * - `onlyIfDriftAbovePercent`: the account's stored drift (§20: from the drift monitor's last check or the last
+ *   rebalance, in percentage points) is compared; with none stored the firing is skipped with a logged reason.
  */
 import type { Logger } from 'pino';
 import type { Command, EnqueueResult, NewEvent } from '../../shared/dto';
@@ -20,7 +20,7 @@ export interface SchedulerOptions {
   settings: () => Settings;
   enqueue: (event: NewEvent) => Promise<EnqueueResult>;
   now: () => Date;
-  /** The account's stored drift, 0..1 (largest |current − target| weight at its last plan), or null. */
+  /** The account's stored drift in percentage points (§20 `drift.percent`: largest |current − target| weight), or null. */
   drift: (accountId: string) => Promise<number | null>;
   log: Logger;
   /** A firing found later than this after its time is skipped, not replayed (default 5 min). */
@@ -160,12 +160,12 @@ export class Scheduler {
       const drift = await this.options.drift(account.accountId).catch(() => null);
       if (drift === null) {
         return skip(
-          `no drift is known for ${account.accountId} yet (it is stored by a rebalance or preview), so "only if drift above ${schedule.onlyIfDriftAbovePercent} %" cannot be judged`,
+          `no drift is known for ${account.accountId} yet (it is stored by the drift monitor or a rebalance), so "only if drift above ${schedule.onlyIfDriftAbovePercent} %" cannot be judged`,
         );
       }
-      if (drift * 100 <= schedule.onlyIfDriftAbovePercent) {
+      if (drift <= schedule.onlyIfDriftAbovePercent) {
         return skip(
-          `drift ${(drift * 100).toFixed(2)} % is not above ${schedule.onlyIfDriftAbovePercent} % for ${account.accountId}`,
+          `drift ${drift.toFixed(2)} % is not above ${schedule.onlyIfDriftAbovePercent} % for ${account.accountId}`,
         );
       }
     }

@@ -118,6 +118,8 @@ export class SimGatewayServer implements SimGateway {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly warningList: string[] = [];
   private readonly stats = { total: 0, byMsgId: {} as Record<number, number>, peakPerSecond: 0, pacingViolations: 0 };
+  /** reqMktData requests (streaming lines and snapshots) per symbol. */
+  private readonly marketDataBySymbol = new Map<string, number>();
   private readonly maxMsgsPerSec: number;
   private readonly maxMktDataLines: number;
   private readonly serverVersion: number;
@@ -863,6 +865,7 @@ export class SimGatewayServer implements SimGateway {
       this.error(conn, reqId, 200, 'No security definition has been found for the request');
       return;
     }
+    this.marketDataBySymbol.set(s.symbol, (this.marketDataBySymbol.get(s.symbol) ?? 0) + 1);
     if (this.competingSession) {
       this.error(conn, reqId, 10197, COMPETING_SESSION_TEXT);
       return;
@@ -1151,6 +1154,10 @@ export class SimGatewayServer implements SimGateway {
 
   messageStats(): { total: number; byMsgId: Record<number, number>; peakPerSecond: number; pacingViolations: number } {
     return { ...this.stats, byMsgId: { ...this.stats.byMsgId } };
+  }
+
+  marketDataRequests(): Record<string, number> {
+    return Object.fromEntries(this.marketDataBySymbol);
   }
 
   connectedClients(): number[] {

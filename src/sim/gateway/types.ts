@@ -164,6 +164,8 @@ export interface SimGateway {
   fills(filter?: { accountId?: string }): SimFill[];
   /** Messages received from clients so far, and the peak seen in any sliding 1-second window. */
   messageStats(): { total: number; byMsgId: Record<number, number>; peakPerSecond: number; pacingViolations: number };
+  /** reqMktData requests (streaming lines and snapshots) received so far, per symbol. */
+  marketDataRequests(): Record<string, number>;
   /** Currently connected client ids. */
   connectedClients(): number[];
   /** Protocol warnings (e.g. leftover or missing fields) seen so far. */

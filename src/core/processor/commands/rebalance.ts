@@ -4,12 +4,13 @@ import type { AccountSettings, OrderSettings } from '../../config/schema';
 import { DeskError, marketClosedError, partialError, rejectedError } from '../../domain/errors';
 import { limitPrice } from '../../domain/limit-price';
 import { isOpen, nextOpen } from '../../domain/market-hours';
+import { driftOfPlan } from '../../domain/drift';
 import { ordersOf, type PlannedOrder } from '../../domain/planner';
 import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
 import type { CommandRun } from '../processor';
 import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
 import { approvalGate } from '../approval';
-import { driftOf, planFor, targetsFor, weightsByTarget } from '../planning';
+import { planFor, targetsFor, weightsByTarget } from '../planning';
 import { reportFor } from '../report';
 
 /** Weights per symbol of a plan's current holdings. */
@@ -205,7 +206,7 @@ export async function rebalance(
   const now = deps.now().toISOString();
   await deps.accountState.update(account.accountId, {
     lastRebalance: { at: now, eventId: event.id, asOf: targets.asOf },
-    drift: driftOf(after.plan),
+    drift: driftOfPlan(after.plan),
     lastTargetWeights: weightsByTarget(targets.allocations),
   });
   const orders: OrderRecord[] = [...sold, ...bought].map(({ lastError: _lastError, ...o }) => o);

@@ -4,8 +4,9 @@ import type { AccountView } from '../../../../shared/contract';
 import type { Command } from '../../../../shared/dto';
 import { CommandResultView } from '../../components/CommandResultView';
 import { RelativeTime } from '../../components/RelativeTime';
-import { formatCountdown, formatExact, formatFraction, formatPercentValue } from '../../lib/format';
+import { formatCountdown, formatExact, formatPercentValue } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import { DriftedBadge, DriftValue } from './DriftFact';
 import { COMMAND_TITLES, useAccountCommands, type TrackedCommand } from './run-command';
 
 const BUTTONS: { command: Command; label: string; icon: React.ReactNode }[] = [
@@ -85,6 +86,7 @@ export function AccountCard({ account }: { account: AccountView }) {
             </Text>
           </div>
           <Group gap={6} wrap="nowrap">
+            <DriftedBadge account={account} />
             {missed && (
               <Tooltip
                 label={`Allocation as of ${formatExact(missed.asOf)}; last rebalanced to ${formatExact(missed.lastAsOf)}`}
@@ -154,9 +156,7 @@ export function AccountCard({ account }: { account: AccountView }) {
             <span className="num">{formatPercentValue(account.cashReservePercent)}</span>
           </Fact>
           <Fact label="Drift">
-            <span className="num" title="Largest difference between current and target weight at the last plan">
-              {formatFraction(account.drift)}
-            </span>
+            <DriftValue account={account} />
           </Fact>
           <Fact label="Last rebalanced">
             {account.lastRebalance ? <RelativeTime iso={account.lastRebalance.at} /> : 'never'}

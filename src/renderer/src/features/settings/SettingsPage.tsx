@@ -7,6 +7,7 @@ import { isApiError } from '../../api/api-client';
 import { notifyError } from '../../lib/notify';
 import { useConfig } from '../../queries/use-queries';
 import { AccountsSection } from './AccountsSection';
+import { DriftSection } from './DriftSection';
 import { SettingsFormContext } from './form-context';
 import { IbSection } from './IbSection';
 import { ManagementSection } from './ManagementSection';
@@ -39,6 +40,7 @@ function Sections({ draft }: { draft: SettingsDraft }) {
       <SchedulesSection />
       <OrdersSection />
       <RiskLimitsSection />
+      <DriftSection />
       <QueueSection />
       <ManagementSection secrets={draft.secrets} />
       <NotificationsSection />

@@ -1,0 +1,284 @@
+/**
+ * §20 drift monitor. Every `drift.checkMinutes` (fractions allowed; 0 = off) the core reads each enabled account of
+ * the current trading mode — positions and net liquidation from the shared All-accounts subscriptions, target weights
+ * as a preview gets them (the allocation API with the replacement set applied; the last rebalanced-to weights when the
+ * API cannot be read) — prices every symbol of every account with ONE quote request per symbol for the whole check,
+ * and stores `drift: {percent, at, bySymbol}` on each account. Read-only: no queued event, no order.
+ *
+ * - Liquid hours: an account is checked while at least one of its symbols is in its liquid hours (market-hours code
+ *   of the domain on IB's contract details); with none open nothing is read or priced.
+ * - IB down, or this core standing by (§22, another core owns the processing lease): the check is skipped, logged
+ *   once per outage rather than every time.
+ * - A failed read of one account is logged and shown (kept as the account's `driftError`, on its card) and does not
+ *   stop the others; its last reading stays.
+ * - Above `drift.alertPercent`: ONE notification per crossing ("NAME drifted X.X % from target"); the alert re-arms
+ *   only when the drift is back at or below the threshold. The armed state lives in Redis with the account's state,
+ *   so a restart or a takeover by another core does not notify again. With `drift.autoRebalance` the crossing also
+ *   enqueues a `rebalance` with `source: "drift"` (deduplicated like any other; it goes through §19 approval).
+ */
+import type { Logger } from 'pino';
+import type { DriftReading, EnqueueResult, NewEvent, Position, Quote } from '../../shared/dto';
+import type { AccountSettings, Settings } from '../config/schema';
+import { currentDrift } from '../domain/drift';
+import { isOpen } from '../domain/market-hours';
+import type { PriceSnapshot } from '../domain/planner';
+import type { IbPort } from '../ib/ib-client';
+import type { Notifier } from '../notify/notifier';
+import type { AccountState } from '../records/account-state';
+
+export interface DriftMonitorOptions {
+  settings: () => Settings;
+  ib: Pick<IbPort, 'status' | 'getEquity' | 'getPositions' | 'getQuotes' | 'resolveContract'>;
+  /** Symbol → target weight 0..1 of an account, replacement set applied (as a preview plans to). */
+  targets: (account: AccountSettings) => Promise<Record<string, number>>;
+  accountState: {
+    get(accountId: string): Promise<AccountState>;
+    setDrift(accountId: string, drift: DriftReading): Promise<void>;
+    setDriftAlerted(accountId: string, alerted: boolean): Promise<void>;
+    setDriftError(accountId: string, error: { at: string; message: string }): Promise<void>;
+  };
+  notifier: Notifier;
+  enqueue: (event: NewEvent) => Promise<EnqueueResult>;
+  /** False on a standby core (§22): only the core that owns processing checks, notifies and enqueues. */
+  isOwner: () => boolean;
+  now: () => Date;
+  log: Logger;
+  /** Called after a check stored anything (the window refreshes the Accounts page). */
+  onChecked?: () => void;
+}
+
+export type AccountCheck =
+  | { accountId: string; outcome: 'checked'; percent: number; alerted: boolean; enqueued: string | null }
+  | { accountId: string; outcome: 'skipped'; reason: string }
+  | { accountId: string; outcome: 'failed'; error: string };
+
+export type DriftCheck =
+  | { outcome: 'off' | 'standby' | 'ib-down' | 'no-accounts' | 'closed' }
+  | { outcome: 'checked'; accounts: AccountCheck[] };
+
+interface AccountRead {
+  account: AccountSettings;
+  positions: Position[];
+  netLiquidation: number;
+  targets: Record<string, number>;
+  symbols: string[];
+}
+
+export class DriftMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+  private running: Promise<DriftCheck> = Promise.resolve({ outcome: 'off' });
+  /** The reason the last check did not run, so an outage is logged once, not at every check. */
+  private lastSkip: string | null = null;
+
+  constructor(private readonly options: DriftMonitorOptions) {}
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.arm();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running.catch(() => undefined);
+  }
+
+  /** Settings were saved: the next check follows the new `drift.checkMinutes` (0 stops the checks). */
+  settingsChanged(): void {
+    if (this.started) this.arm();
+  }
+
+  /** Runs one check now (checks never overlap). Called by the timer; tests call it directly. */
+  check(): Promise<DriftCheck> {
+    const next = this.running.then(
+      () => this.checkNow(),
+      () => this.checkNow(),
+    );
+    this.running = next.catch((error: Error) => {
+      this.options.log.error({ err: error.message }, 'drift check failed');
+      return { outcome: 'off' } as const;
+    });
+    return next;
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const minutes = this.options.settings().drift.checkMinutes;
+    if (!this.started || !(minutes > 0)) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.check()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.started && !this.timer) this.arm();
+        });
+    }, minutes * 60_000);
+    this.timer.unref();
+  }
+
+  private skip(outcome: 'standby' | 'ib-down' | 'closed', reason: string): DriftCheck {
+    if (this.lastSkip !== reason) this.options.log.info(`drift check skipped: ${reason}`);
+    this.lastSkip = reason;
+    return { outcome };
+  }
+
+  private async checkNow(): Promise<DriftCheck> {
+    const { settings: settingsOf, ib, log } = this.options;
+    const settings = settingsOf();
+    if (!(settings.drift.checkMinutes > 0)) return { outcome: 'off' };
+    if (!this.options.isOwner()) return this.skip('standby', 'this core stands by; the owning core checks drift');
+    const ibStatus = ib.status();
+    if (ibStatus.state !== 'connected') return this.skip('ib-down', `IB Gateway is ${ibStatus.state}`);
+    if (ibStatus.problem?.blocking) return this.skip('ib-down', `IB Gateway: ${ibStatus.problem.reason}`);
+    const accounts = settings.accounts.filter((a) => a.enabled && a.type === settings.tradingMode);
+    if (accounts.length === 0) return { outcome: 'no-accounts' };
+
+    // Accounts read side by side; one strategy's targets are read once per check.
+    const targetsOf = new Map<string, Promise<Record<string, number>>>();
+    const reads = await Promise.allSettled(
+      accounts.map(async (account): Promise<AccountRead> => {
+        const key = `${account.strategy}\n${account.replacementSet ?? ''}`;
+        let targets = targetsOf.get(key);
+        if (!targets) {
+          targets = this.options.targets(account);
+          targetsOf.set(key, targets);
+        }
+        const [positions, equity, weights] = await Promise.all([
+          ib.getPositions(account.accountId),
+          ib.getEquity(account.accountId),
+          targets,
+        ]);
+        const symbols = new Set<string>();
+        for (const [symbol, weight] of Object.entries(weights)) if (weight > 0) symbols.add(symbol);
+        for (const p of positions) if (p.quantity !== 0) symbols.add(p.symbol);
+        return { account, positions, netLiquidation: equity.netLiquidation, targets: weights, symbols: [...symbols] };
+      }),
+    );
+
+    const results: AccountCheck[] = [];
+    const ok: AccountRead[] = [];
+    for (const [i, r] of reads.entries()) {
+      if (r.status === 'fulfilled') ok.push(r.value);
+      else results.push(await this.failed(accounts[i]!, r.reason));
+    }
+
+    // Liquid hours, from each symbol's contract details (cached by the IB client for the day).
+    const now = this.options.now();
+    const allSymbols = [...new Set(ok.flatMap((r) => r.symbols))];
+    const open = new Map<string, boolean>();
+    await Promise.all(
+      allSymbols.map(async (symbol) => {
+        try {
+          const c = await ib.resolveContract(symbol);
+          open.set(symbol, isOpen(c.liquidHours, c.timeZoneId, now));
+        } catch (error) {
+          log.warn({ symbol, err: (error as Error).message }, `drift check: no contract details for ${symbol}`);
+          open.set(symbol, false);
+        }
+      }),
+    );
+    const due = ok.filter((r) => r.symbols.length === 0 || r.symbols.some((s) => open.get(s)));
+    for (const r of ok) {
+      if (!due.includes(r)) {
+        results.push({ accountId: r.account.accountId, outcome: 'skipped', reason: 'outside liquid hours' });
+      }
+    }
+    if (due.length === 0 && results.every((r) => r.outcome === 'skipped')) {
+      return this.skip('closed', 'outside the liquid hours of every symbol');
+    }
+    this.lastSkip = null;
+
+    // ONE quote request per symbol for the whole check, shared by every account.
+    const symbols = [...new Set(due.flatMap((r) => r.symbols))];
+    let quotes = new Map<string, Quote>();
+    if (symbols.length > 0) {
+      try {
+        quotes = await ib.getQuotes(symbols, { allowMissing: true });
+      } catch (error) {
+        for (const r of due) results.push(await this.failed(r.account, error));
+        return { outcome: 'checked', accounts: results };
+      }
+    }
+    const prices: Record<string, PriceSnapshot> = {};
+    for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
+
+    const at = now.toISOString();
+    for (const r of due) {
+      try {
+        const held: Record<string, number> = {};
+        for (const p of r.positions) held[p.symbol] = (held[p.symbol] ?? 0) + p.quantity;
+        const reading = currentDrift({
+          positions: held,
+          netLiquidation: r.netLiquidation,
+          targets: r.targets,
+          prices,
+          at,
+        });
+        results.push(await this.store(r.account, reading, settings));
+      } catch (error) {
+        results.push(await this.failed(r.account, error));
+      }
+    }
+    this.options.onChecked?.();
+    return { outcome: 'checked', accounts: results };
+  }
+
+  /** Logs a failed read and keeps its reason on the account (the card shows it); the last reading stays. */
+  private async failed(account: AccountSettings, error: unknown): Promise<AccountCheck> {
+    const message = error instanceof Error ? error.message : String(error);
+    const accountId = account.accountId;
+    this.options.log.warn({ accountId, err: message }, `drift of ${accountId} not read: ${message}`);
+    await this.options.accountState
+      .setDriftError(accountId, { at: this.options.now().toISOString(), message })
+      .catch((e: Error) => this.options.log.warn({ accountId, err: e.message }, 'drift error not saved'));
+    return { accountId, outcome: 'failed', error: message };
+  }
+
+  /** Stores the reading; notifies (and with autoRebalance enqueues) once per crossing of the alert threshold. */
+  private async store(account: AccountSettings, reading: DriftReading, settings: Settings): Promise<AccountCheck> {
+    const { accountState, log } = this.options;
+    const accountId = account.accountId;
+    const before = await accountState.get(accountId);
+    await accountState.setDrift(accountId, reading);
+    const above = reading.percent > settings.drift.alertPercent;
+    let enqueued: string | null = null;
+    if (above && !before.driftAlerted) {
+      await accountState.setDriftAlerted(accountId, true);
+      const name = account.name || accountId;
+      log.warn(
+        { accountId, drift: reading.percent, alertPercent: settings.drift.alertPercent },
+        `${name} drifted ${reading.percent.toFixed(1)} % from target`,
+      );
+      await this.options.notifier
+        .notify({
+          title: 'Drift',
+          body: `${name} drifted ${reading.percent.toFixed(1)} % from target`,
+          level: 'warn',
+          accountId,
+        })
+        .catch((error: Error) => log.warn({ err: error.message }, 'drift notification failed'));
+      if (settings.drift.autoRebalance) {
+        const result = await this.options.enqueue({ accountId, command: 'rebalance', source: 'drift' });
+        enqueued = result.status === 'queued' ? result.event.id : result.existingId;
+        log.info({ accountId, eventId: enqueued }, `drift rebalance of ${accountId}: ${result.status}`);
+      }
+    } else if (!above && before.driftAlerted) {
+      await accountState.setDriftAlerted(accountId, false);
+      log.info(
+        { accountId, drift: reading.percent },
+        `drift of ${accountId} back within ${settings.drift.alertPercent} %`,
+      );
+    }
+    return {
+      accountId,
+      outcome: 'checked',
+      percent: reading.percent,
+      alerted: above && !before.driftAlerted,
+      enqueued,
+    };
+  }
+}

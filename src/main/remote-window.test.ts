@@ -17,7 +17,16 @@ import type { RemoteSaveResult } from '../shared/remote';
 import { APP_ORIGIN } from './app-page';
 import { runDesktopApp, type DesktopApp } from './app-lifecycle';
 import type { CoreRuntime } from './core-host';
-import { app, BrowserWindow, dialog, ipcMain, protocol, resetFakes, session, Tray } from './test/fake-electron.test-support';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  resetFakes,
+  session,
+  Tray,
+} from './test/fake-electron.test-support';
 import { CONTENT_SECURITY_POLICY } from './window-security';
 
 vi.mock('electron', () => import('./test/fake-electron.test-support'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Command, EventRecord, EventStatus } from '../../shared/dto';
+import { COMMANDS, type Command, type EventRecord, type EventStatus } from '../../shared/dto';
 import { invalidError, marketClosedError, rejectedError } from '../domain/errors';
 import { silentLogger } from '../log/logger';
 import type { Notification } from '../notify/notifier';
@@ -15,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.cleanup();
 });
-
-const COMMANDS: Command[] = [
-  'rebalance',
-  'print-rebalance',
-  'print-positions',
-  'print-equity',
-  'print-orders',
-  'cancel-orders',
-];
 
 function handlersWith(handler: CommandHandler): CommandHandlers {
   return Object.fromEntries(COMMANDS.map((c) => [c, handler])) as CommandHandlers;

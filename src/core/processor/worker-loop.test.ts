@@ -3,7 +3,7 @@
  * script call (EventQueue.completeAndClaim), and the rules the plain claim keeps still hold on that path.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Command, EventRecord } from '../../shared/dto';
+import { COMMANDS, type Command, type EventRecord } from '../../shared/dto';
 import { silentLogger } from '../log/logger';
 import type { Notification } from '../notify/notifier';
 import { EventQueue } from '../queue/event-queue';
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.cleanup();
 });
-
-const COMMANDS: Command[] = [
-  'rebalance',
-  'print-rebalance',
-  'print-positions',
-  'print-equity',
-  'print-orders',
-  'cancel-orders',
-];
 
 const WAIT = { timeout: 10_000, interval: 20 };
 

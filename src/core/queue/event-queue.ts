@@ -81,21 +81,6 @@ export interface FailError {
   code?: number;
 }
 
-export interface FailOptions {
-  /** When the event is due again (ms since epoch); default now + retryDelayMs. */
-  dueAt?: number;
-  /** Hold the event instead of delaying it (`queue.holdOn`). */
-  hold?: boolean;
-  /** Mark it "needs attention" in the UI (§10 rejected). */
-  needsAttention?: boolean;
-}
-
-export interface FailError {
-  kind: ErrorKind;
-  message: string;
-  code?: number;
-}
-
 /** What a planned rebalance waiting for approval stores (§19); see `awaitApproval`. */
 export interface AwaitApproval {
   /** The event's result while it waits: `{plan, …}`. */

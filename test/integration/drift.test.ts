@@ -54,6 +54,8 @@ async function driftStack(drift: SettingsInput['drift'], extra: Partial<StackOpt
   });
   s.gateway.setQuote('SPY', { bid: 499.99, ask: 500.01, last: 500, close: 500 });
   s.gateway.setQuote('TLT', { bid: 69.99, ask: 70.01, last: 70, close: 70 });
+  // A check while the core is still connecting is skipped as "IB down" (asserted on its own below): wait for it.
+  await s.runtime.ib.whenConnected(10_000);
   return s;
 }
 

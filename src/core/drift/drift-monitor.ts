@@ -112,7 +112,7 @@ export class DriftMonitor {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.check()
-        .catch(() => undefined)
+        .catch((error: Error) => this.options.log.warn({ err: error.message }, 'drift check failed'))
         .finally(() => {
           if (this.started && !this.timer) this.arm();
         });

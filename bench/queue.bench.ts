@@ -47,6 +47,18 @@ async function produce(count: number, add: (i: number) => Promise<unknown>): Pro
 
 /** Which of our paths a run times: the Processor (production), or the bare queue calls (BENCH_QUEUE_PATH). */
 type OurPath = 'processor' | 'processor-separate' | 'direct';
+/** Event `i` of a run: the same for both queues, so they carry the same payload. */
+function benchEvent(tag: string, i: number) {
+  return {
+    accountId: `U${tag}${i}`,
+    command: 'rebalance' as const,
+    source: 'zehnlabs' as const,
+    eventId: `ev-${tag}-${i}`,
+    strategy: 'etf-blend-200-35',
+    payload: { exec: 'rebalance', eventId: `ev-${tag}-${i}` },
+  };
+}
+
 const OUR_PATH = (process.env.BENCH_QUEUE_PATH ?? 'processor') as OurPath;
 if (!['processor', 'processor-separate', 'direct'].includes(OUR_PATH)) {
   throw new Error(`BENCH_QUEUE_PATH must be processor, processor-separate or direct, not ${JSON.stringify(OUR_PATH)}`);
@@ -117,16 +129,7 @@ async function runOurs(redis: RedisHandle, count: number, tag: string): Promise<
     });
     processor.start();
   }
-  await produce(count, (i) =>
-    producer.enqueue({
-      accountId: `U${tag}${i}`,
-      command: 'rebalance',
-      source: 'zehnlabs',
-      eventId: `ev-${tag}-${i}`,
-      strategy: 'etf-blend-200-35',
-      payload: { exec: 'rebalance', eventId: `ev-${tag}-${i}` },
-    }),
-  );
+  await produce(count, (i) => producer.enqueue(benchEvent(tag, i)));
   await finished;
   const elapsed = performance.now() - started;
   await direct;
@@ -192,20 +195,7 @@ async function runBullmq(redis: RedisHandle, count: number, tag: string): Promis
   await worker.waitUntilReady();
   const started = performance.now();
   void worker.run();
-  await produce(count, (i) =>
-    queue.add(
-      'rebalance',
-      {
-        accountId: `U${tag}${i}`,
-        command: 'rebalance',
-        source: 'zehnlabs',
-        eventId: `ev-${tag}-${i}`,
-        strategy: 'etf-blend-200-35',
-        payload: { exec: 'rebalance', eventId: `ev-${tag}-${i}` },
-      },
-      { jobId: `ev-${tag}-${i}-U${tag}${i}` },
-    ),
-  );
+  await produce(count, (i) => queue.add('rebalance', benchEvent(tag, i), { jobId: `ev-${tag}-${i}-U${tag}${i}` }));
   await finished;
   const elapsed = performance.now() - started;
   await worker.close();

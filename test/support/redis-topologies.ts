@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { vi } from 'vitest';
 import type { RedisEndpoint, RedisTopology } from '../../src/core/redis/topology';
 import { makeTestCerts, type TestCerts } from './tls-certs';
@@ -46,13 +46,14 @@ function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000):
 }
 
 /** Runs `fn` on a one-shot connection to the node on `port` (no retries: a node that is down fails at once). */
-async function onNode<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
+async function onNode<T>(port: number, fn: (c: Redis) => Promise<T>, options: RedisOptions = {}): Promise<T> {
   const c = new Redis({
     host: '127.0.0.1',
     port,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    ...options,
   });
   c.on('error', () => undefined);
   try {
@@ -283,21 +284,10 @@ export async function startTlsRedis(): Promise<TestTopology> {
     nodes.push(node);
     const tls = { ca: certs.ca, cert: null, key: null, rejectUnauthorized: true };
     const topology: RedisTopology = { url: `rediss://127.0.0.1:${port}`, tls };
-    await until(async () => {
-      const c = new Redis(topology.url!, {
-        tls: { ca: readFileSync(certs.ca) },
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      c.on('error', () => undefined);
-      try {
-        await c.connect();
-        return (await c.ping()) === 'PONG';
-      } finally {
-        c.disconnect();
-      }
-    }, `TLS redis-server on ${port}`);
+    await until(
+      () => onNode(port, async (c) => (await c.ping()) === 'PONG', { tls: { ca: readFileSync(certs.ca) } }),
+      `TLS redis-server on ${port}`,
+    );
     return { name: 'tls', topology, nodes, certs, stop };
   } catch (err) {
     await stop();

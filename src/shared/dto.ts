@@ -248,7 +248,20 @@ export interface Plan {
    * fails `rejected` and sends no order; absent on plans stored before limits existed.
    */
   limitBreaches?: string[];
+  /**
+   * §24 the cash line in percent of NAV: current (net liquidation not held in the plan's symbols, at the mark), target
+   * (the reserve plus what the allocation leaves unallocated) and diff (current − target). Named `cashLine` because
+   * `cash` is the account's cash in USD; absent on plans made before §24.
+   */
+  cashLine?: CashLine;
   createdAt: string;
+}
+
+/** §24: cash as a line of its own, in percent of NAV; diff = current − target. */
+export interface CashLine {
+  current: number;
+  target: number;
+  diff: number;
 }
 
 export interface OrderRecord {
@@ -351,15 +364,17 @@ export interface ReportTotals {
 }
 
 /**
- * §20: an account's drift at one moment — the largest |current − target| weight over its symbols, in percentage
- * points at the mark (`percent`), and each symbol's current and target weight and their difference (current − target),
- * also in percentage points. Written by the drift monitor and after every live rebalance.
+ * §20/§24: an account's drift at one moment — the largest |current − target| weight over its symbols and cash, in
+ * percentage points at the mark (`percent`), and each symbol's current and target weight and their difference
+ * (current − target), also in percentage points; targets are effective targets (after the cash reserve). Written by the drift monitor and after every live rebalance.
  */
 export interface DriftReading {
   percent: number;
   /** ISO time of the read. */
   at: string;
   bySymbol: Record<string, { current: number; target: number; diff: number }>;
+  /** §24 the cash line (part of `percent`); absent on readings stored before §24. */
+  cash?: CashLine;
 }
 
 /** `result.report` of a finished live rebalance. */

@@ -75,9 +75,11 @@ describe('drift monitor against the simulator', () => {
     stack = await driftStack({ checkMinutes: 60, alertPercent: 20 }, { notifier });
     const monitor = stack.runtime.driftMonitor;
 
+    // §24: against the effective targets (1 % reserve: SPY 59.4 %, TLT 39.6 %, cash 1 %), cash a line of its own —
+    // NEAR holds 15 % cash (14 points over), FAR 100 % (99 points over).
     const first = await monitor.check();
-    expect(percentOf(first, NEAR)).toBe(10);
-    expect(percentOf(first, FAR)).toBe(60);
+    expect(percentOf(first, NEAR)).toBe(14);
+    expect(percentOf(first, FAR)).toBe(99);
     // Two accounts, two symbols: one request each, shared.
     expect(stack.gateway.marketDataRequests()).toEqual({ SPY: 1, TLT: 1 });
     // Read-only: no order, no event.
@@ -86,16 +88,17 @@ describe('drift monitor against the simulator', () => {
 
     const near = await card(stack, NEAR);
     expect(near.drift).toMatchObject({
-      percent: 10,
-      bySymbol: { SPY: { current: 50, target: 60, diff: -10 }, TLT: { current: 35, target: 40, diff: -5 } },
+      percent: 14,
+      bySymbol: { SPY: { current: 50, target: 59.4, diff: -9.4 }, TLT: { current: 35, target: 39.6, diff: -4.6 } },
+      cash: { current: 15, target: 1, diff: 14 },
     });
     expect(near.drifted).toBe(false);
     const far = await card(stack, FAR);
-    expect(far.drift?.percent).toBe(60);
+    expect(far.drift?.percent).toBe(99);
     expect(far.drifted).toBe(true);
     expect(far.driftAlertPercent).toBe(20);
     expect(notifier.sent).toEqual([
-      expect.objectContaining({ body: `${FAR} drifted 60.0 % from target`, accountId: FAR }),
+      expect.objectContaining({ body: `${FAR} drifted 99.0 % from target`, accountId: FAR }),
     ]);
 
     // Still above: no second notification, and no second request for a symbol whose line is still open.
@@ -107,7 +110,7 @@ describe('drift monitor against the simulator', () => {
     await stack.restartRuntime();
     await stack.runtime.ib.whenConnected(10_000);
     stack.gateway.setQuote('SPY', { bid: 499.99, ask: 500.01, last: 500, close: 500 });
-    expect(percentOf(await stack.runtime.driftMonitor.check(), FAR)).toBe(60);
+    expect(percentOf(await stack.runtime.driftMonitor.check(), FAR)).toBe(99);
     expect(notifier.sent).toHaveLength(1);
 
     // Back near target: the alert re-arms (no notification) …
@@ -139,6 +142,38 @@ describe('drift monitor against the simulator', () => {
     expect(event).toMatchObject({ accountId: FAR, command: 'rebalance', source: 'drift' });
     // The account within the threshold got no event.
     expect((await stack.runtime.queue.list({ accountId: NEAR })).total).toBe(0);
+  });
+
+  it('with a 25 % reserve, a clean rebalance ends at target and autoRebalance then queues nothing (§24)', async () => {
+    const RESERVED = 'DU2100003';
+    const notifier = new RecordingNotifier();
+    stack = await driftStack(
+      { checkMinutes: 60, alertPercent: 5, autoRebalance: true },
+      { notifier, accounts: [{ accountId: RESERVED, cash: 100_000, strategy: 'growth-a', cashReservePercent: 25 }] },
+    );
+    const id = await stack.run(RESERVED, 'rebalance');
+    const done = await stack.waitFor(id, 'done');
+    const report = (done.result as { report: { totals: { driftBefore: number; driftAfter: number } } }).report;
+    // Before: all cash, 75 points over the 25 % cash target; after: at the effective targets within whole shares.
+    expect(report.totals.driftBefore).toBe(75);
+    expect(report.totals.driftAfter).toBeLessThanOrEqual(1);
+    const stored = (await card(stack, RESERVED)).drift!;
+    expect(stored.percent).toBeLessThanOrEqual(1);
+    expect(stored.cash?.target).toBe(25);
+    expect(stored.bySymbol.SPY?.target).toBe(45);
+    expect(stored.bySymbol.TLT?.target).toBe(30);
+
+    const check = await stack.runtime.driftMonitor.check();
+    const reading = check.outcome === 'checked' ? check.accounts.find((a) => a.accountId === RESERVED) : undefined;
+    expect(reading).toMatchObject({ outcome: 'checked', alerted: false, enqueued: null });
+    expect(percentOf(check, RESERVED)).toBeLessThanOrEqual(1);
+    const monitored = (await card(stack, RESERVED)).drift!;
+    expect(monitored.cash).toMatchObject({ target: 25 });
+    expect(Math.abs(monitored.cash!.diff)).toBeLessThanOrEqual(1);
+    expect((await card(stack, RESERVED)).drifted).toBe(false);
+    // Only the rebalance it ran itself: the monitor queued nothing and notified nothing.
+    expect((await stack.runtime.queue.list({ accountId: RESERVED })).total).toBe(1);
+    expect(notifier.sent).toEqual([]);
   });
 
   it('checkMinutes 0 turns the monitor off: nothing is read or priced', async () => {
@@ -176,8 +211,8 @@ describe('drift monitor against the simulator', () => {
       accounts: [...settings.accounts, { ...settings.accounts[0]!, accountId: 'DU2100009', name: 'Ghost' }],
     });
     const check = await stack.runtime.driftMonitor.check();
-    expect(percentOf(check, NEAR)).toBe(10);
-    expect(percentOf(check, FAR)).toBe(60);
+    expect(percentOf(check, NEAR)).toBe(14);
+    expect(percentOf(check, FAR)).toBe(99);
     const ghost = check.outcome === 'checked' ? check.accounts.find((a) => a.accountId === 'DU2100009') : undefined;
     expect(ghost?.outcome).toBe('failed');
     const ghostCard = await card(stack, 'DU2100009');

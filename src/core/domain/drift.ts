@@ -1,61 +1,71 @@
 /**
- * §20 drift: THE definition used by the drift monitor, the report's `driftBefore` / `driftAfter` and the account's
- * stored drift — the largest |current weight − target weight| over the account's symbols, in percentage points, at the
- * mark. Pure: positions, prices and targets are passed in.
+ * §20/§24 drift: THE definition used by the drift monitor, the report's `driftBefore` / `driftAfter` and the account's
+ * stored drift — the largest |current weight − effective target weight| over the account's symbols AND cash, in
+ * percentage points, at the mark. Targets are effective targets (domain/effective-targets.ts: weight × (1 − reserve));
+ * cash is a line of its own: current = what net liquidation does not hold in the symbols at the mark, target = the
+ * reserve plus what the allocation leaves unallocated. Pure: positions, prices and targets are passed in.
  */
 import type { DriftReading, Plan } from '../../shared/dto';
+import { cashLineOf, points } from './effective-targets';
 import { invalidError, transientError } from './errors';
 import { markOf, type PriceSnapshot } from './planner';
 
-/** Weights of one symbol, 0..1: held value ÷ net liquidation, and the target. */
+/** Weights of one symbol, 0..1: held value ÷ net liquidation, and the effective target. */
 export interface WeightRow {
   symbol: string;
   currentWeight: number;
   targetWeight: number;
 }
 
-const round4 = (value: number): number => {
-  const rounded = Math.round((value + Number.EPSILON * Math.sign(value)) * 10_000) / 10_000;
-  return rounded === 0 ? 0 : rounded;
-};
+const sum = (values: readonly number[]): number => values.reduce((total, v) => total + v, 0);
 
-/** Drift of weight rows, in percentage points (rounded to 0.0001). */
-export function driftPercentOf(rows: readonly WeightRow[]): number {
-  return round4(rows.reduce((max, r) => Math.max(max, Math.abs(r.currentWeight - r.targetWeight)), 0) * 100);
-}
-
-/** The drift reading of weight rows at `at`: the percent and, per symbol, current, target and diff in points. */
-export function driftOfRows(rows: readonly WeightRow[], at: string): DriftReading {
+/**
+ * The drift reading of weight rows at `at`: per symbol current, target and diff in points, the cash line, and the
+ * percent — the largest |diff| over symbols and cash. `cashTarget` (0..1) is the effective targets' cash; without it,
+ * what the rows' targets leave (never below 0).
+ */
+export function driftOfRows(rows: readonly WeightRow[], at: string, cashTarget?: number): DriftReading {
   const bySymbol: DriftReading['bySymbol'] = {};
+  let largest = 0;
   for (const r of [...rows].sort((a, b) => a.symbol.localeCompare(b.symbol))) {
-    bySymbol[r.symbol] = {
-      current: round4(r.currentWeight * 100),
-      target: round4(r.targetWeight * 100),
-      diff: round4((r.currentWeight - r.targetWeight) * 100),
-    };
+    const diff = r.currentWeight - r.targetWeight;
+    largest = Math.max(largest, Math.abs(diff));
+    bySymbol[r.symbol] = { current: points(r.currentWeight), target: points(r.targetWeight), diff: points(diff) };
   }
-  return { percent: driftPercentOf(rows), at, bySymbol };
+  const cashCurrent = 1 - sum(rows.map((r) => r.currentWeight));
+  const cashTargetWeight = cashTarget ?? Math.max(0, 1 - sum(rows.map((r) => r.targetWeight)));
+  largest = Math.max(largest, Math.abs(cashCurrent - cashTargetWeight));
+  return { percent: points(largest), at, bySymbol, cash: cashLineOf(cashCurrent, cashTargetWeight) };
 }
 
-/** The drift of a plan's rows (its marks, net liquidation and targets), at the plan's time. */
+/** Drift of weight rows, in percentage points (rounded to 0.0001), over the symbols and cash. */
+export function driftPercentOf(rows: readonly WeightRow[], cashTarget?: number): number {
+  return driftOfRows(rows, '', cashTarget).percent;
+}
+
+/** The drift of a plan's rows (its marks, net liquidation and effective targets, its cash line), at its time. */
 export function driftOfPlan(plan: Plan): DriftReading {
-  return driftOfRows(plan.rows, plan.createdAt);
+  const cashTarget = plan.cashLine ? plan.cashLine.target / 100 : undefined;
+  return driftOfRows(plan.rows, plan.createdAt, cashTarget);
 }
 
 export interface DriftInput {
   /** Symbol → shares held (several entries of one symbol add up). */
   positions: Readonly<Record<string, number>>;
   netLiquidation: number;
-  /** Symbol → target weight 0..1 (replacement set applied). */
+  /** Symbol → effective target weight 0..1 (replacement set and cash reserve applied: `effectiveTargets().weights`). */
   targets: Readonly<Record<string, number>>;
+  /** Target weight of cash 0..1 (`effectiveTargets().cash`); without it, what the targets leave. */
+  cashTarget?: number;
   prices: Readonly<Record<string, PriceSnapshot>>;
   at: string;
 }
 
 /**
  * An account's drift from its positions, net liquidation, targets and prices: the weights the planner shows (held
- * shares × mark ÷ net liquidation against the target weight) over every symbol held or targeted. A symbol without a
- * usable price, or an account without a usable net liquidation, is refused — never a drift from a made-up number.
+ * shares × mark ÷ net liquidation against the target weight) over every symbol held or targeted, and cash. A symbol
+ * without a usable price, or an account without a usable net liquidation, is refused — never a drift from a made-up
+ * number.
  */
 export function currentDrift(input: DriftInput): DriftReading {
   const nav = input.netLiquidation;
@@ -84,5 +94,5 @@ export function currentDrift(input: DriftInput): DriftReading {
     currentWeight: ((held.get(symbol) ?? 0) * (markOf(prices.get(symbol)) as number)) / nav,
     targetWeight: targets.get(symbol) ?? 0,
   }));
-  return driftOfRows(rows, input.at);
+  return driftOfRows(rows, input.at, input.cashTarget);
 }

@@ -5,7 +5,7 @@
  * plan, drift monitor, account drift, a report's drift, the buy-only and raise-cash planners) takes it from here.
  * Pure; weights are fractions 0..1.
  */
-import type { Allocation } from '../../shared/dto';
+import type { Allocation, CashLine } from '../../shared/dto';
 import { invalidError } from './errors';
 
 export interface EffectiveTargets {
@@ -31,4 +31,16 @@ export function effectiveTargets(allocations: readonly Allocation[], cashReserve
   }
   const cash = Math.max(0, 1 - Math.min(1, allocated) * invested);
   return { weights, cash };
+}
+
+/** A fraction as percentage points, rounded to 0.0001 (no negative zero). */
+export function points(fraction: number): number {
+  const value = fraction * 100;
+  const rounded = Math.round((value + Number.EPSILON * Math.sign(value)) * 10_000) / 10_000;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** The cash line (§24) of a current and a target cash weight (fractions of NAV), in percentage points. */
+export function cashLineOf(current: number, target: number): CashLine {
+  return { current: points(current), target: points(target), diff: points(current - target) };
 }

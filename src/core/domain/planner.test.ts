@@ -210,6 +210,8 @@ describe('planRebalance', () => {
       cash: 20_000,
       cashReservePercent: 1,
       createdAt: '2026-11-24T15:00:00.000Z',
+      // §24: 20 000 of 40 000 is not held in X; the target is the 1 % reserve.
+      cashLine: { current: 50, target: 1, diff: 49 },
     });
     expect(plan.rows).toEqual([
       {
@@ -217,7 +219,8 @@ describe('planRebalance', () => {
         currentShares: 100,
         currentValue: 20_000,
         currentWeight: 0.5,
-        targetWeight: 1,
+        // §24: the effective target, weight 1 × (1 − 1 % reserve).
+        targetWeight: 0.99,
         targetShares: 198,
         price: 200,
         delta: 98,

@@ -4,6 +4,7 @@
  */
 import type { Allocation, OrderSide, Plan, PlanRow } from '../../shared/dto';
 import { cashLeftWarning, formatPercent, FULLY_INVESTED_TOTAL } from './allocations';
+import { cashLineOf, effectiveTargets } from './effective-targets';
 import { invalidError, transientError } from './errors';
 
 /** Which orders a plan contains: the preview (`all`), or one step of the live run (`sells`, then `buys`). */
@@ -230,6 +231,8 @@ export function planRebalance(input: PlanInput): Plan {
   }
   const totalWeight = [...weights.values()].reduce((sum, w) => sum + w, 0);
   if (totalWeight < FULLY_INVESTED_TOTAL) warnings.push(cashLeftWarning(totalWeight));
+  // §24: rows show and trade to the effective target (weight × (1 − reserve)); cash is a line of its own.
+  const effective = effectiveTargets(input.allocations, reserve);
 
   const held = new Map<string, number>();
   for (const [raw, shares] of Object.entries(input.positions)) {
@@ -245,7 +248,7 @@ export function planRebalance(input: PlanInput): Plan {
   for (const [raw, price] of Object.entries(input.prices)) prices.set(normalise(raw), price);
 
   const symbols = new Set<string>();
-  for (const [symbol, weight] of weights) if (weight > 0) symbols.add(symbol);
+  for (const [symbol, weight] of Object.entries(effective.weights)) if (weight > 0) symbols.add(symbol);
   for (const [symbol, shares] of held) if (shares !== 0) symbols.add(symbol);
   for (const [symbol, shares] of pending) if (shares !== 0) symbols.add(symbol);
 
@@ -260,10 +263,10 @@ export function planRebalance(input: PlanInput): Plan {
   const rows: Working[] = [...symbols].map((symbol) => {
     const price = prices.get(symbol) as PriceSnapshot;
     const mark = markOf(price) as number;
-    const weight = weights.get(symbol) ?? 0;
+    const weight = effective.weights[symbol] ?? 0;
     const shares = held.get(symbol) ?? 0;
     const open = pending.get(symbol) ?? 0;
-    const targetShares = weight > 0 ? Math.max(0, Math.floor((investable * weight) / mark + SHARE_EPSILON)) : 0;
+    const targetShares = weight > 0 ? Math.max(0, Math.floor((nav * weight) / mark + SHARE_EPSILON)) : 0;
     const row: Working = {
       symbol,
       held: shares,
@@ -364,6 +367,7 @@ export function planRebalance(input: PlanInput): Plan {
   const valueOf = (r: Working) =>
     r.order ? r.order.quantity * (r.order.side === 'BUY' ? r.buyPrice : r.sellPrice) : 0;
   const limitBreaches = checkLimits(rows, valueOf, weights, nav, input, warnings);
+  const heldWeight = nav > 0 ? rows.reduce((sum, r) => sum + (r.held * r.mark) / nav, 0) : 1;
 
   return {
     accountId: input.accountId,
@@ -393,6 +397,7 @@ export function planRebalance(input: PlanInput): Plan {
     }),
     warnings: [...new Set(warnings)],
     limitBreaches,
+    cashLine: cashLineOf(1 - heldWeight, effective.cash),
     createdAt: input.now,
   };
 }

@@ -5,7 +5,7 @@
  * after. Pure: the plans, orders and fills are passed in.
  */
 import type { OrderSide, Plan, ReportRow, TradeReport } from '../../shared/dto';
-import { driftPercentOf } from './drift';
+import { driftOfPlan } from './drift';
 
 export type { ReportRow, ReportTotals, TradeReport } from '../../shared/dto';
 
@@ -28,9 +28,12 @@ const round = (value: number, places: number): number => {
   return Math.round((value + Number.EPSILON * Math.sign(value)) * f) / f;
 };
 
-/** Drift of a plan: the largest |current − target| weight over its symbols, in percentage points (domain/drift.ts). */
+/**
+ * Drift of a plan: the largest |current − effective target| weight over its symbols and cash, in percentage points
+ * (domain/drift.ts, §24).
+ */
 export function driftPercent(plan: Plan): number {
-  return driftPercentOf(plan.rows);
+  return driftOfPlan(plan).percent;
 }
 
 /**

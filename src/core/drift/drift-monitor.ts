@@ -3,7 +3,8 @@
  * the current trading mode — positions and net liquidation from the shared All-accounts subscriptions, target weights
  * as a preview gets them (the allocation API with the replacement set applied; the last rebalanced-to weights when the
  * API cannot be read) — prices every symbol of every account with ONE quote request per symbol for the whole check,
- * and stores `drift: {percent, at, bySymbol}` on each account. Read-only: no queued event, no order.
+ * and stores `drift: {percent, at, bySymbol, cash}` on each account — against the effective targets (§24: after the
+ * account's cash reserve; cash a line of its own). Read-only: no queued event, no order.
  *
  * - Liquid hours: an account is checked while at least one of its symbols is in its liquid hours (market-hours code
  *   of the domain on IB's contract details); with none open nothing is read or priced.
@@ -20,6 +21,7 @@ import type { Logger } from 'pino';
 import type { DriftReading, EnqueueResult, NewEvent, Position, Quote } from '../../shared/dto';
 import type { AccountSettings, Settings } from '../config/schema';
 import { currentDrift } from '../domain/drift';
+import { effectiveTargets } from '../domain/effective-targets';
 import { isOpen } from '../domain/market-hours';
 import type { PriceSnapshot } from '../domain/planner';
 import type { IbPort } from '../ib/ib-client';
@@ -211,10 +213,14 @@ export class DriftMonitor {
       try {
         const held: Record<string, number> = {};
         for (const p of r.positions) held[p.symbol] = (held[p.symbol] ?? 0) + p.quantity;
+        // §24: measured against the effective targets (after the account's cash reserve), cash a line of its own.
+        const allocations = Object.entries(r.targets).map(([symbol, weight]) => ({ symbol, weight }));
+        const targets = effectiveTargets(allocations, r.account.cashReservePercent);
         const reading = currentDrift({
           positions: held,
           netLiquidation: r.netLiquidation,
-          targets: r.targets,
+          targets: targets.weights,
+          cashTarget: targets.cash,
           prices,
           at,
         });

@@ -23,6 +23,17 @@ describe('PlanTable', () => {
     );
   });
 
+  it('shows the cash line (§24) after the symbols: current and target in percent of NAV', async () => {
+    const plan = { ...makePlan(), cashLine: { current: 10, target: 26, diff: -16 } };
+    renderWithApi(<PlanTable plan={plan} />, createFakeApi({}));
+    const table = await screen.findByRole('table', { name: 'Plan' });
+    const rows = within(table).getAllByRole('row');
+    const cash = rows[rows.length - 1]!;
+    expect(within(cash).getByText('Cash')).toBeInTheDocument();
+    expect(within(cash).getByText('10.00%')).toBeInTheDocument();
+    expect(within(cash).getByText('26.00%')).toBeInTheDocument();
+  });
+
   it('shows each risk-limit breach in words, and no breach box when there is none', async () => {
     const plan = {
       ...makePlan(),

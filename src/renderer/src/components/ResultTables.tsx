@@ -1,6 +1,14 @@
 import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import type { AccountEquity, OrderRecord, Plan, Position, TradeRecord } from '../../../shared/dto';
-import { formatDecimal, formatExact, formatFraction, formatInteger, formatMoney, formatShares } from '../lib/format';
+import {
+  formatDecimal,
+  formatExact,
+  formatFraction,
+  formatInteger,
+  formatMoney,
+  formatPercentValue,
+  formatShares,
+} from '../lib/format';
 import { EmptyState } from './EmptyState';
 
 function Num({ children }: { children: React.ReactNode }) {
@@ -85,6 +93,17 @@ export function PlanTable({ plan }: { plan: Plan }) {
               <Num>{row.order ? formatMoney(row.estimatedValue) : '—'}</Num>
             </Table.Tr>
           ))}
+          {plan.cashLine && (
+            <Table.Tr data-symbol="cash" title="Cash: the reserve plus what the allocation leaves unallocated (§24)">
+              <Table.Td>Cash</Table.Td>
+              <Num>{formatPercentValue(plan.cashLine.current)}</Num>
+              <Num>{formatPercentValue(plan.cashLine.target)}</Num>
+              <Num>—</Num>
+              <Num>—</Num>
+              <Table.Td />
+              <Num>—</Num>
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
       <Text size="xs" c="dimmed">

@@ -24,8 +24,8 @@ export function DriftedBadge({ account }: { account: AccountView }) {
 }
 
 /**
- * The card's drift: the largest |current − target| weight in percentage points and when it was measured; a click
- * shows each symbol's current and target weight.
+ * The card's drift: the largest |current − target| weight over symbols and cash in percentage points (targets after
+ * the cash reserve, §24) and when it was measured; a click shows each symbol's and cash's current and target weight.
  */
 export function DriftValue({ account }: { account: AccountView }) {
   const drift = account.drift;
@@ -84,6 +84,14 @@ export function DriftValue({ account }: { account: AccountView }) {
                   <Table.Td className="num">{signedPoints(s.diff)}</Table.Td>
                 </Table.Tr>
               ))}
+              {drift.cash && (
+                <Table.Tr data-symbol="cash" title="The reserve plus what the allocation leaves unallocated">
+                  <Table.Td>Cash</Table.Td>
+                  <Table.Td className="num">{formatPercentValue(drift.cash.current)}</Table.Td>
+                  <Table.Td className="num">{formatPercentValue(drift.cash.target)}</Table.Td>
+                  <Table.Td className="num">{signedPoints(drift.cash.diff)}</Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
         )}

@@ -1,6 +1,13 @@
 import { Badge, Button, Checkbox, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { EventRecord, Plan } from '../../../../shared/dto';
-import { formatCountdown, formatExact, formatFraction, formatInteger, formatMoney } from '../../lib/format';
+import {
+  formatCountdown,
+  formatExact,
+  formatFraction,
+  formatInteger,
+  formatMoney,
+  formatPercentValue,
+} from '../../lib/format';
 import { EventActions } from './EventActions';
 import type { EventAction } from './event-actions';
 
@@ -42,6 +49,15 @@ function InlinePlan({ plan }: { plan: Plan }) {
             <Table.Td className="num">{row.order ? formatMoney(row.estimatedValue) : '—'}</Table.Td>
           </Table.Tr>
         ))}
+        {plan.cashLine && (
+          <Table.Tr data-symbol="cash">
+            <Table.Td>Cash</Table.Td>
+            <Table.Td className="num">{formatPercentValue(plan.cashLine.current)}</Table.Td>
+            <Table.Td className="num">{formatPercentValue(plan.cashLine.target)}</Table.Td>
+            <Table.Td className="num">—</Table.Td>
+            <Table.Td className="num">—</Table.Td>
+          </Table.Tr>
+        )}
       </Table.Tbody>
       <Table.Tfoot>
         <Table.Tr>

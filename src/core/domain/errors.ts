@@ -3,6 +3,7 @@
  * `kind` decides what happens next: delayed by the fixed retry delay, delayed to the next open, held, notified.
  */
 import type { ErrorKind } from '../../shared/dto';
+import { describeIbCode, IB_CODES, ibCodeRow } from './ib-codes';
 
 /** Extra facts a failure may carry. */
 export interface DeskErrorOptions {
@@ -62,35 +63,30 @@ export function invalidError(message: string, options?: DeskErrorOptions): DeskE
 }
 
 /**
- * The kind of each IB error code we know (PRODUCT.md §10: codes, never message text, drive the classification).
- *
- * | kind | codes |
- * |---|---|
- * | rejected | 104 105 106 107 109 110 111 113 116 135 161 201 (rejected: buying power, permission…) 202 (cancelled, e.g. rejected by system) 203 (security not allowed for the account) 321 (error validating request) 383 387 388 404 434 460 (no trading permission) 10148 (order cannot be cancelled) 10243 (fractional-sized order refused by the API) |
- * | invalid | 200 (no security definition) 517 (unknown contract) 579 (invalid symbol) |
- * | transient | 100 (message rate) 103 (duplicate order id) 162 (historical pacing) 300 309 322 326 (client id in use) 354 (market data not subscribed) 366 420 501 502 (cannot connect) 503 504 (not connected) 505–586 (socket read/send failures) 1100 1101 1102 1300 (connectivity) 2103 2105 2110 2157 (farm / server connection broken) 10090 10147 (order to cancel not found) 10167 10168 (no live / delayed market data) |
- * | transient | every code not listed, and timeouts (which have no code) |
- *
+ * The kind of each IB code (PRODUCT.md §10, §24: codes, never message text, drive the classification), read from THE
+ * table of IB's message codes in ib-codes.ts (each row a kind and a sentence a trader can act on).
  * `market-closed` is never derived from a code: it comes from the contract's liquid hours (market-hours.ts).
  */
-export const IB_ERROR_KINDS: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
-  ...[
-    104, 105, 106, 107, 109, 110, 111, 113, 116, 135, 161, 201, 202, 203, 321, 383, 387, 388, 404, 434, 460, 10148,
-    10243,
-  ].map((code) => [code, 'rejected'] as const),
-  ...[200, 517, 579].map((code) => [code, 'invalid'] as const),
-  ...[
-    100, 103, 162, 300, 309, 322, 326, 354, 366, 420, 501, 502, 503, 504, 1100, 1101, 1102, 1300, 2103, 2105, 2110,
-    2157, 10090, 10147, 10167, 10168,
-  ].map((code) => [code, 'transient'] as const),
-]);
+export const IB_ERROR_KINDS: ReadonlyMap<number, ErrorKind> = new Map(
+  [...IB_CODES].map(([code, row]) => [code, row.kind] as const),
+);
 
 /**
- * The §10 kind of an IB error by its code; the message is only carried along, never parsed.
- * Unknown codes are `transient` so the event is retried rather than lost. See `IB_ERROR_KINDS` for the table.
+ * The §10 kind of an IB error by its code; the message is only carried along, never parsed for the kind.
+ * Unknown codes are `transient` so the event is retried rather than lost. See `IB_CODES` for the table.
  */
 export function classifyIbError(code: number, _message: string): ErrorKind {
-  return IB_ERROR_KINDS.get(code) ?? 'transient';
+  return ibCodeRow(code).kind;
+}
+
+/**
+ * The text of an IB error for the trader: the plain reason of a gateway trouble (§21), else the table's sentence for
+ * the code (§24, with the symbol the request was about), then IB's code.
+ */
+export function ibErrorText(code: number, message: string, symbol?: string): string {
+  const plain = gatewayReason(code);
+  if (plain) return `${plain} (IB error ${code}: ${message})`;
+  return `${describeIbCode(code, message, symbol).sentence} (IB error ${code})`;
 }
 
 /**
@@ -102,11 +98,9 @@ export function isIbWarning(code: number): boolean {
   return code >= 2100 && code <= 2169 && code !== 2103 && code !== 2105 && code !== 2110 && code !== 2157;
 }
 
-/** A `DeskError` for an IB error, classified by code, with the code kept on the error. */
-export function ibError(code: number, message: string): DeskError {
-  const plain = gatewayReason(code);
-  const text = plain ? `${plain} (IB error ${code}: ${message})` : `IB error ${code}: ${message}`;
-  return new DeskError(classifyIbError(code, message), text, { code });
+/** A `DeskError` for an IB error, classified by code, with the code kept on the error and the table's sentence. */
+export function ibError(code: number, message: string, symbol?: string): DeskError {
+  return new DeskError(classifyIbError(code, message), ibErrorText(code, message, symbol), { code });
 }
 
 /** Any thrown value as a `DeskError`: DeskErrors pass through, anything else is `transient` (retry, never lose). */

@@ -25,6 +25,7 @@ import { effectiveTargets } from '../domain/effective-targets';
 import { isOpen } from '../domain/market-hours';
 import type { PriceSnapshot } from '../domain/planner';
 import type { IbPort } from '../ib/ib-client';
+import { NoContractError } from '../ib/ib-errors';
 import type { Notifier } from '../notify/notifier';
 import type { AccountState } from '../records/account-state';
 
@@ -183,7 +184,7 @@ export class DriftMonitor {
         }
       }),
     );
-    const due = ok.filter((r) => r.symbols.length === 0 || r.symbols.some((s) => open.get(s)));
+    let due = ok.filter((r) => r.symbols.length === 0 || r.symbols.some((s) => open.get(s)));
     for (const r of ok) {
       if (!due.includes(r)) {
         results.push({ accountId: r.account.accountId, outcome: 'skipped', reason: 'outside liquid hours' });
@@ -201,8 +202,19 @@ export class DriftMonitor {
       try {
         quotes = await ib.getQuotes(symbols, { allowMissing: true });
       } catch (error) {
-        for (const r of due) results.push(await this.failed(r.account, error));
-        return { outcome: 'checked', accounts: results };
+        // A symbol IB has no contract for (§24) fails only the accounts that hold or target it.
+        const unknown = error instanceof NoContractError ? new Set(error.symbols) : null;
+        const rest = unknown ? symbols.filter((s) => !unknown.has(s)) : [];
+        const broken = unknown ? due.filter((r) => r.symbols.some((s) => unknown.has(s))) : due;
+        for (const r of broken) results.push(await this.failed(r.account, error));
+        if (!unknown || broken.length === due.length) return { outcome: 'checked', accounts: results };
+        due = due.filter((r) => !broken.includes(r));
+        try {
+          quotes = rest.length > 0 ? await ib.getQuotes(rest, { allowMissing: true }) : quotes;
+        } catch (again) {
+          for (const r of due) results.push(await this.failed(r.account, again));
+          return { outcome: 'checked', accounts: results };
+        }
       }
     }
     const prices: Record<string, PriceSnapshot> = {};

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { IbError } from './ib-errors';
+import { IbError, NoContractError } from './ib-errors';
 import { toQuote } from './market-data';
 import {
   closeHarness,
@@ -162,8 +162,15 @@ describe('quotes', () => {
     expect(error).toBeInstanceOf(IbError);
     expect(error).toMatchObject({ kind: 'transient' });
     expect((error as Error).message).toContain('DEAD');
-    const some = await client.getQuotes(['SPY', 'DEAD', 'NOPE'], { allowMissing: true });
+    const some = await client.getQuotes(['SPY', 'DEAD'], { allowMissing: true });
     expect([...some.keys()]).toEqual(['SPY']);
+    // §24: a symbol IB has no contract for is never a missing price, allowed or not: invalid, naming it.
+    const unknown = await rejectionOf(client.getQuotes(['SPY', 'DEAD', 'NOPE'], { allowMissing: true }));
+    expect(unknown).toBeInstanceOf(NoContractError);
+    expect(unknown).toMatchObject({ kind: 'invalid', code: 200, symbols: ['NOPE'] });
+    expect((unknown as Error).message).toContain(
+      'IB has no contract for NOPE: fix the strategy or add a replacement set',
+    );
   });
 
   it('keeps one streaming line per symbol for every caller, reads changes live, and cancels it when idle', async () => {

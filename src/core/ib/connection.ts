@@ -127,6 +127,8 @@ export interface RequestOptions {
    * notices (farm OK, 399, 10167 …) are ignored, anything else rejects the request with an `IbError`.
    */
   onGatewayError?: (message: GatewayMessage) => boolean;
+  /** The symbol the request is about, for the code table's sentences that name it (§24: "IB has no contract for X"). */
+  symbol?: string;
 }
 
 interface PendingRequest {
@@ -416,7 +418,7 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
             this.log.debug({ label, ...message }, 'notice for a request');
             return;
           }
-          entry.fail(IbError.fromGateway(message.code, message.message, label, id));
+          entry.fail(IbError.fromGateway(message.code, message.message, label, id, options.symbol));
         },
       };
       const emitter = api as unknown as UntypedEmitter;

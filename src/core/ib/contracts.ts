@@ -91,29 +91,33 @@ export class Contracts {
 
   private lookup(symbol: string): Promise<ContractInfo> {
     const label = `contract details for ${symbol}`;
-    return this.connection.request<ContractInfo>(label, (scope) => {
-      const found: ContractDetails[] = [];
-      scope.on(EventName.contractDetails, (reqId, details) => {
-        if (reqId === scope.id) found.push(details);
-      });
-      scope.on(EventName.contractDetailsEnd, (reqId) => {
-        if (reqId !== scope.id) return;
-        const details = pick(found, symbol);
-        if (!details) {
-          scope.reject(
-            new IbError(`${label}: no security definition found`, { code: NO_SECURITY_DEFINITION, reqId: scope.id }),
-          );
-          return;
-        }
-        scope.resolve(toInfo(details, symbol));
-      });
-      scope.api.reqContractDetails(scope.id, {
-        symbol,
-        secType: SecType.STK,
-        exchange: 'SMART',
-        currency: 'USD',
-      });
-    });
+    return this.connection.request<ContractInfo>(
+      label,
+      (scope) => {
+        const found: ContractDetails[] = [];
+        scope.on(EventName.contractDetails, (reqId, details) => {
+          if (reqId === scope.id) found.push(details);
+        });
+        scope.on(EventName.contractDetailsEnd, (reqId) => {
+          if (reqId !== scope.id) return;
+          const details = pick(found, symbol);
+          if (!details) {
+            scope.reject(
+              IbError.fromGateway(NO_SECURITY_DEFINITION, 'no security definition found', label, scope.id, symbol),
+            );
+            return;
+          }
+          scope.resolve(toInfo(details, symbol));
+        });
+        scope.api.reqContractDetails(scope.id, {
+          symbol,
+          secType: SecType.STK,
+          exchange: 'SMART',
+          currency: 'USD',
+        });
+      },
+      { symbol },
+    );
   }
 }
 

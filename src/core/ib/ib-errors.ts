@@ -5,7 +5,7 @@
  */
 import { isNonFatalError } from '@stoqey/ib';
 import type { ErrorKind, OrderRecord } from '../../shared/dto';
-import { classifyIbError, DeskError, gatewayReason, isIbWarning } from '../domain/errors';
+import { classifyIbError, DeskError, ibErrorText, isIbWarning } from '../domain/errors';
 
 /** Client-side codes raised by @stoqey/ib itself (and used here for the same situations). */
 export const IB_CONNECT_FAIL = 502;
@@ -35,11 +35,12 @@ export class IbError extends DeskError {
     if (options.reqId !== undefined) this.reqId = options.reqId;
   }
 
-  /** An error reported by the gateway for a request, classified by its code. */
-  static fromGateway(code: number, message: string, context: string, reqId?: number): IbError {
-    const plain = gatewayReason(code);
-    const text = plain ? `${plain} (IB error ${code}: ${message})` : `IB error ${code}: ${message}`;
-    return new IbError(`${context}: ${text}`, {
+  /**
+   * An error reported by the gateway for a request, classified by its code, in the words of the code table (§24);
+   * `symbol` is the symbol the request was about, for the sentences that name it.
+   */
+  static fromGateway(code: number, message: string, context: string, reqId?: number, symbol?: string): IbError {
+    return new IbError(`${context}: ${ibErrorText(code, message, symbol)}`, {
       code,
       ...(reqId === undefined ? {} : { reqId }),
     });
@@ -53,6 +54,26 @@ export class IbError extends DeskError {
   /** No answer in time (transient). */
   static timeout(context: string, timeoutMs: number): IbError {
     return new IbError(`${context}: no answer from IB Gateway within ${timeoutMs} ms`, { kind: 'transient' });
+  }
+}
+
+/**
+ * §24: symbols IB has no contract for (200 and the other `invalid` codes of the table) — `invalid`, one sentence naming
+ * them all, never "no price". `symbols` lets a caller that prices several accounts at once fail only those holding them.
+ */
+export class NoContractError extends IbError {
+  readonly symbols: string[];
+
+  constructor(symbols: readonly string[], causes: readonly IbError[]) {
+    const list = [...symbols].sort();
+    const first = causes[0];
+    super(
+      list.length === 1 && first
+        ? first.message
+        : `IB has no contract for ${list.join(', ')}: fix the strategy or add a replacement set`,
+      { kind: 'invalid', ...(first?.code === undefined ? {} : { code: first.code }), cause: first },
+    );
+    this.symbols = list;
   }
 }
 

@@ -14,13 +14,14 @@
  *
  * Mark = midpoint when bid and ask are both > 0, else last, else close. A symbol without any of them is never
  * priced by guess: `getQuotes` throws a transient `IbError` naming every such symbol (the event is retried), unless
- * the caller passes `allowMissing`, in which case the symbol is simply absent from the map.
+ * the caller passes `allowMissing`, in which case the symbol is simply absent from the map. A symbol IB has no
+ * contract for (200) is never "missing": `getQuotes` throws an `invalid` `NoContractError` naming every such symbol.
  */
 import { EventName, type Contract, type IBApi } from '@stoqey/ib';
 import type { Quote } from '../../shared/dto';
 import type { GatewayMessage, IbConnection } from './connection';
 import type { Contracts } from './contracts';
-import { IB_CONNECT_FAIL, IB_NOT_CONNECTED, IbError, isIbNotice } from './ib-errors';
+import { IB_CONNECT_FAIL, IB_NOT_CONNECTED, IbError, isIbNotice, NoContractError } from './ib-errors';
 import { mapLimited } from './mutex';
 
 /** Tick types (live and delayed) used for the mark. */
@@ -141,6 +142,7 @@ export class MarketData {
     const settled = await mapLimited(unique, MAX_IN_FLIGHT, (symbol) => this.sharedQuote(symbol));
     const quotes = new Map<string, Quote>();
     const missing: string[] = [];
+    const noContract: { symbol: string; error: IbError }[] = [];
     for (const [index, result] of settled.entries()) {
       const symbol = unique[index] as string;
       if (result.status === 'fulfilled') {
@@ -149,8 +151,19 @@ export class MarketData {
         continue;
       }
       const error = result.reason as unknown;
+      // §24: a symbol IB has no contract for is a bad allocation (invalid), never a missing price.
+      if (error instanceof IbError && error.kind === 'invalid') {
+        noContract.push({ symbol, error });
+        continue;
+      }
       if (options.allowMissing && isSymbolError(error)) continue;
       throw error;
+    }
+    if (noContract.length > 0) {
+      throw new NoContractError(
+        noContract.map((n) => n.symbol),
+        noContract.map((n) => n.error),
+      );
     }
     if (missing.length > 0 && !options.allowMissing) {
       throw new IbError(`no price (bid/ask, last or close) for ${missing.join(', ')}`, { kind: 'transient' });
@@ -263,7 +276,7 @@ export class MarketData {
     if (isIbNotice(message.code, message.message)) return;
     this.fail(
       line,
-      IbError.fromGateway(message.code, message.message, `market data of ${line.symbol}`, line.reqId),
+      IbError.fromGateway(message.code, message.message, `market data of ${line.symbol}`, line.reqId, line.symbol),
       false,
     );
   }
@@ -387,6 +400,7 @@ export class MarketData {
         scope.api.reqMktData(scope.id, contract, '', true, false);
       },
       {
+        symbol,
         onGatewayError: (message) => {
           if (message.code === SHOWING_DELAYED) {
             if (this.type === 1) this.type = 3;

@@ -186,6 +186,7 @@ export class Orders extends EventEmitter<OrderEvents> {
       {
         id: orderId,
         priority: 'order',
+        symbol: request.symbol,
         onGatewayError: (message) => {
           if (!isIbNotice(message.code, message.message)) this.noteError(tracked, message);
           return false;
@@ -373,7 +374,7 @@ export class Orders extends EventEmitter<OrderEvents> {
           });
           scope.api.placeOrder(orderId, contract, toIbOrder(request, true));
         },
-        { id: orderId, priority: 'order' },
+        { id: orderId, priority: 'order', symbol: request.symbol },
       );
     });
   }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventRecord, OrderRecord, OrderSide, OrderType, Plan, Quote } from '../../../shared/dto';
 import type { AccountSettings, OrderSettings } from '../../config/schema';
 import { DeskError, marketClosedError, partialError, rejectedError } from '../../domain/errors';
+import { describeIbCode } from '../../domain/ib-codes';
 import { limitPrice } from '../../domain/limit-price';
 import { isOpen, nextOpen } from '../../domain/market-hours';
 import { driftOfPlan } from '../../domain/drift';
@@ -148,11 +149,17 @@ async function runBatch(
     const refused = done.filter((o) => o.status !== 'Filled');
     if (refused.length > 0) {
       const first = refused[0]!;
-      const why = first.lastError ? `${first.lastError.message} (${first.lastError.code})` : first.status;
+      const error = first.lastError;
+      // §24: the code table gives the kind and the trader's sentence (a precaution refusal says how to lift it).
+      const described = error ? describeIbCode(error.code, error.message, first.symbol) : null;
+      const why = error && described ? `${described.sentence} (IB error ${error.code})` : first.status;
       const filledAny = done.some((o) => o.filled > 0);
-      const message = `${refused.length} of the ${label} did not fill: ${first.side} ${first.quantity} ${first.symbol} ${why}`;
-      if (first.lastError && first.lastError.code === 201) throw rejectedError(message, { code: 201 });
-      throw filledAny ? partialError(message) : rejectedError(message, { code: first.lastError?.code });
+      const message = `${refused.length} of the ${label} did not fill: ${first.side} ${first.quantity} ${first.symbol}: ${why}`;
+      // A cancel (202) after some fills stays `partial`: the retry re-plans from the new positions.
+      if (error && described && described.kind !== 'transient' && !(error.code === 202 && filledAny)) {
+        throw new DeskError(described.kind, message, { code: error.code });
+      }
+      throw filledAny ? partialError(message) : rejectedError(message, { code: error?.code });
     }
     return done;
   } catch (error) {

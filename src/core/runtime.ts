@@ -22,6 +22,7 @@ import { classifyFailure } from './processor/classify';
 import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
+import { RedisOrderIdStore } from './records/order-ids';
 import { ReportIndex } from './records/report-index';
 import { Scheduler } from './schedules/scheduler';
 import { DriftMonitor } from './drift/drift-monitor';
@@ -243,6 +244,8 @@ export class Runtime {
       port: settings.ib.port,
       clientId: settings.ib.clientId,
       clientIdStore: this.clientIdStore(),
+      // §24: order ids never reused across restarts of the app or of IB Gateway.
+      orderIdStore: new RedisOrderIdStore(this.conn, prefix),
       marketDataType: settings.ib.marketDataType,
       connectTimeoutMs: settings.ib.connectTimeoutMs,
       requestTimeoutMs: settings.ib.requestTimeoutMs,

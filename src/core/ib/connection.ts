@@ -24,6 +24,7 @@ import { EventName, IBApi } from '@stoqey/ib';
 import pino, { type Logger } from 'pino';
 import { gatewayReason, NOT_LOGGED_IN_REASON } from '../domain/errors';
 import { IB_DECODE_ERROR, IB_NOT_CONNECTED, IbError, isIbNotice } from './ib-errors';
+import { Mutex } from './mutex';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -58,6 +59,17 @@ export interface ClientIdStore {
   save(id: number): Promise<void>;
 }
 
+/**
+ * §24: where the highest order id used per client id is kept (with the queue, in Redis: core/records/order-ids.ts),
+ * so that ids are never reused across restarts of the app or of IB Gateway.
+ */
+export interface OrderIdStore {
+  /** The highest id `clientId` has used, or null when none was recorded. */
+  highest(clientId: number): Promise<number | null>;
+  /** Records that `clientId` used `orderId` (the store keeps the highest). */
+  used(clientId: number, orderId: number): Promise<void>;
+}
+
 export interface IbConnectionOptions {
   host: string;
   port: number;
@@ -69,6 +81,8 @@ export interface IbConnectionOptions {
   /** Messages per second the library's limiter allows; capped at 40. */
   maxReqPerSec?: number;
   clientIdStore: ClientIdStore;
+  /** The persisted highest order ids (§24); without one ids are kept for this process only. */
+  orderIdStore?: OrderIdStore;
   /** Random source in [0, 1) for client ids (tests make it deterministic). */
   random?: () => number;
   log?: Logger;
@@ -185,6 +199,13 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private lastSocketError: string | null = null;
   private nextOrderIdValue = 0;
+  /** The highest order id known used by `orderIdFloorOf` (read from the store once per session), and its client id. */
+  private orderIdFloor = 0;
+  private orderIdFloorOf: number | null = null;
+  /** Order ids are handed out one at a time: each is persisted before it is used. */
+  private readonly orderIdTurns = new Mutex();
+  /** Waiters for the next `nextValidId` answer (fresh ids asked for after a 103). */
+  private readonly idWaiters = new Set<(id: number) => void>();
   private nextReqIdValue = REQ_ID_BASE;
   /** While the gateway manages no accounts (not logged in), managed accounts are asked for again on this timer. */
   private loginTimer: NodeJS.Timeout | null = null;
@@ -285,10 +306,64 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
     return this.api;
   }
 
-  /** The next order id of this client (from nextValidId). */
-  takeOrderId(context: string): number {
+  /**
+   * The next order id of this client (§24): max(nextValidId, highest id ever used + 1), the highest read from the
+   * `orderIdStore` once per session; the id is persisted BEFORE it is used, so neither a restart of the app nor one of
+   * IB Gateway (whose nextValidId can then be lower than ids used that day) can hand it out again. Without a store
+   * (tests) ids are kept for this process only. A store that cannot be read or written fails the order (transient):
+   * never an order with an id that might be reused.
+   */
+  takeOrderId(context: string): Promise<number> {
     this.requireApi(context);
-    return this.nextOrderIdValue++;
+    return this.orderIdTurns.run(async () => {
+      this.requireApi(context);
+      const clientId = this.clientIdValue as number;
+      const store = this.options.orderIdStore;
+      try {
+        if (store && this.orderIdFloorOf !== clientId) {
+          this.orderIdFloor = (await store.highest(clientId)) ?? 0;
+          this.orderIdFloorOf = clientId;
+        }
+        const id = Math.max(this.nextOrderIdValue, this.orderIdFloor + 1);
+        if (store) await store.used(clientId, id);
+        this.orderIdFloor = id;
+        this.nextOrderIdValue = id + 1;
+        return id;
+      } catch (error) {
+        if (error instanceof IbError) throw error;
+        throw new IbError(`${context}: the order id could not be kept (${(error as Error).message}); not sending`, {
+          kind: 'transient',
+          cause: error,
+        });
+      }
+    });
+  }
+
+  /**
+   * §24: IB refused `refusedId` as a duplicate (103). Asks the gateway for fresh ids (reqIds) and moves the next id
+   * past both its answer and `refusedId + skip`, within the same attempt; the caller sends the order again.
+   */
+  async skipPastOrderId(refusedId: number, skip: number, context: string): Promise<void> {
+    const api = this.requireApi(context);
+    const answer = new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.idWaiters.delete(waiter);
+        resolve(null);
+      }, this.requestTimeoutMs);
+      const waiter = (id: number): void => {
+        clearTimeout(timer);
+        this.idWaiters.delete(waiter);
+        resolve(id);
+      };
+      this.idWaiters.add(waiter);
+    });
+    api.reqIds(1);
+    const fresh = await answer;
+    this.nextOrderIdValue = Math.max(this.nextOrderIdValue, fresh ?? 0, refusedId + Math.max(1, skip));
+    this.log.warn(
+      { refusedId, fresh, next: this.nextOrderIdValue },
+      `${context}: IB Gateway refused order id ${refusedId} as a duplicate (103); moving past it`,
+    );
   }
 
   /**
@@ -461,6 +536,9 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
     api.on(EventName.nextValidId, (orderId: number) => {
       if (!current()) return;
       this.nextOrderIdValue = Math.max(this.nextOrderIdValue, orderId);
+      for (const waiter of [...this.idWaiters]) waiter(orderId);
+      // A new session reads the persisted highest id again before its first order (§24).
+      if (this.status.state !== 'connected') this.orderIdFloorOf = null;
       if (this.status.state === 'connected') return;
       if (this.connectTimer) clearTimeout(this.connectTimer);
       this.connectTimer = null;

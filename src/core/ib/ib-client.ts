@@ -11,6 +11,7 @@ import {
   type ConnectionState,
   type GatewayMessage,
   type IbStatus,
+  type OrderIdStore,
 } from './connection';
 import { Contracts, type ContractInfo } from './contracts';
 import { MarketData, type QuoteOptions } from './market-data';
@@ -29,6 +30,8 @@ export interface IbClientOptions {
   /** From settings; null draws one per installation, kept in `clientIdStore`. */
   clientId: number | null;
   clientIdStore: ClientIdStore;
+  /** §24: the highest order id used per client id, kept with the queue; without one, for this process only. */
+  orderIdStore?: OrderIdStore;
   /** `ib.marketDataType` (1 live, default; falls back to 3 delayed when not entitled). */
   marketDataType?: number;
   /** How long a quote snapshot is reused when no streaming line is left (see MarketDataOptions.quoteTtlMs). */
@@ -116,6 +119,7 @@ export class IbClient implements IbPort {
       port: options.port,
       clientId: options.clientId,
       clientIdStore: options.clientIdStore,
+      ...(options.orderIdStore === undefined ? {} : { orderIdStore: options.orderIdStore }),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.reconnectDelayMs === undefined ? {} : { reconnectDelayMs: options.reconnectDelayMs }),

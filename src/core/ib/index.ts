@@ -8,6 +8,7 @@ export {
   type ConnectionState,
   type GatewayMessage,
   type IbStatus,
+  type OrderIdStore,
 } from './connection';
 export type { ContractInfo } from './contracts';
 export type { QuoteOptions } from './market-data';
@@ -20,4 +21,4 @@ export {
   type TrackedOrder,
   type WhatIfResult,
 } from './orders';
-export { FillTimeoutError, IbError } from './ib-errors';
+export { FillTimeoutError, IbError, NoContractError } from './ib-errors';

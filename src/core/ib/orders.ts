@@ -103,6 +103,13 @@ export function isTerminalStatus(status: string): boolean {
 /** How long a fill waits for its commission report before it is announced without one. */
 export const FILL_COMMISSION_WAIT_MS = 2_000;
 const ORDER_CANCELLED = 202;
+/**
+ * 103 "Duplicate order id" — and, for a new order, 104 "Can't modify a filled order" / 105 "Order being modified does
+ * not match": the id was used before (e.g. IB Gateway restarted and answered a lower nextValidId).
+ */
+const ID_ALREADY_USED = new Set([103, 104, 105]);
+/** After a 103 the next id skips 1, 2, 4 … ids past the refused one; beyond this skip the 103 fails the call. */
+const MAX_DUPLICATE_SKIP = 1 << 16;
 const CANCEL_UNKNOWN_ORDER = 10147;
 const CANNOT_CANCEL = 10148;
 
@@ -144,13 +151,39 @@ export class Orders extends EventEmitter<OrderEvents> {
     });
   }
 
-  /** Sends one order; resolves when the gateway acknowledges it, rejects (with the IB code) when it refuses it. */
+  /**
+   * Sends one order; resolves when the gateway acknowledges it, rejects (with the IB code) when it refuses it. A 103
+   * "Duplicate order id" never costs a retry (§24): the client asks for fresh ids, moves past the refused one
+   * (further each time) and sends the order again within the same call.
+   */
   async placeOrder(request: PlaceOrderRequest): Promise<TrackedOrder> {
     const label = `order ${describe(request)}`;
     validate(request, label);
     const contract = await this.contracts.orderContract(request.symbol);
+    return this.withFreshIds(label, (orderId) => this.sendOrder(request, contract, orderId, label));
+  }
+
+  /** Runs `send` with a new order id; on 103 moves past the refused id (1, 2, 4 … ids further) and sends again. */
+  private async withFreshIds<T>(label: string, send: (orderId: number) => Promise<T>): Promise<T> {
+    for (let skip = 1; ; skip *= 2) {
+      const orderId = await this.connection.takeOrderId(label);
+      try {
+        return await send(orderId);
+      } catch (error) {
+        if (!(error instanceof IbError) || !ID_ALREADY_USED.has(error.code ?? 0) || skip > MAX_DUPLICATE_SKIP)
+          throw error;
+        await this.connection.skipPastOrderId(orderId, skip, label);
+      }
+    }
+  }
+
+  private sendOrder(
+    request: PlaceOrderRequest,
+    contract: Contract,
+    orderId: number,
+    label: string,
+  ): Promise<TrackedOrder> {
     const clientId = this.connection.clientId;
-    const orderId = this.connection.takeOrderId(label);
     const order = toIbOrder(request, false);
     const tracked: Tracked = {
       record: {
@@ -188,6 +221,11 @@ export class Orders extends EventEmitter<OrderEvents> {
         priority: 'order',
         symbol: request.symbol,
         onGatewayError: (message) => {
+          // A duplicate id belongs to an earlier order, not to this one: forget it; the order is sent again.
+          if (ID_ALREADY_USED.has(message.code)) {
+            if (this.tracked.get(orderId) === tracked) this.tracked.delete(orderId);
+            return false;
+          }
           if (!isIbNotice(message.code, message.message)) this.noteError(tracked, message);
           return false;
         },
@@ -363,20 +401,21 @@ export class Orders extends EventEmitter<OrderEvents> {
   private whatIfOne(request: PlaceOrderRequest): Promise<WhatIfResult> {
     const label = `what-if ${describe(request)}`;
     validate(request, label);
-    return this.contracts.orderContract(request.symbol).then((contract: Contract) => {
-      const orderId = this.connection.takeOrderId(label);
-      this.whatIfIds.add(orderId);
-      return this.connection.request<WhatIfResult>(
-        label,
-        (scope) => {
-          scope.on(EventName.openOrder, (id, _contract, _order, state) => {
-            if (id === orderId) scope.resolve(toWhatIf(request, state));
-          });
-          scope.api.placeOrder(orderId, contract, toIbOrder(request, true));
-        },
-        { id: orderId, priority: 'order', symbol: request.symbol },
-      );
-    });
+    return this.contracts.orderContract(request.symbol).then((contract: Contract) =>
+      this.withFreshIds(label, (orderId) => {
+        this.whatIfIds.add(orderId);
+        return this.connection.request<WhatIfResult>(
+          label,
+          (scope) => {
+            scope.on(EventName.openOrder, (id, _contract, _order, state) => {
+              if (id === orderId) scope.resolve(toWhatIf(request, state));
+            });
+            scope.api.placeOrder(orderId, contract, toIbOrder(request, true));
+          },
+          { id: orderId, priority: 'order', symbol: request.symbol },
+        );
+      }),
+    );
   }
 
   /** One open-orders query at a time: they share openOrderEnd. */

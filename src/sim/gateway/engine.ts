@@ -154,6 +154,10 @@ export class Engine {
   private readonly allFills: FillRecord[] = [];
   private readonly maxOrderId = new Map<number, number>();
   private readonly lastIssuedId = new Map<number, number>();
+  /** Set by a restart with a rollback: where `nextValidId` answers start again. */
+  private rolledBackTo: number | null = null;
+  /** `clientId:orderId` of the orders placed before the last restart: placing one of those ids again is a 103. */
+  private readonly beforeRestart = new Set<string>();
   private readonly fillTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly closeTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly rejections: Array<{ symbol?: string; code: number; message: string }> = [];
@@ -393,13 +397,29 @@ export class Engine {
 
   /** Reserves and returns the next valid order id for a client (at least 1000). */
   nextValidId(clientId: number): number {
-    const id = Math.max(
-      FIRST_ORDER_ID,
-      (this.maxOrderId.get(clientId) ?? 0) + 1,
-      (this.lastIssuedId.get(clientId) ?? 0) + 1,
-    );
+    const issued = this.lastIssuedId.get(clientId);
+    // After a restart with a rollback, answers start at the rollback id whatever was used before (real gateways do
+    // this after a same-day restart); placing a used id is still refused with 103.
+    const id =
+      this.rolledBackTo !== null
+        ? issued === undefined
+          ? this.rolledBackTo
+          : issued + 1
+        : Math.max(FIRST_ORDER_ID, (this.maxOrderId.get(clientId) ?? 0) + 1, (issued ?? 0) + 1);
     this.lastIssuedId.set(clientId, id);
     return id;
+  }
+
+  /**
+   * A gateway restart's effect on order ids: with `rollBackOrderIdsTo`, the next `nextValidId` answers of every client
+   * start there again, regardless of the ids already used; without it, they continue as before.
+   */
+  restartOrderIds(rollBackOrderIdsTo?: number): void {
+    // The restarted gateway refuses an id of an order from before the restart as a duplicate (103).
+    for (const key of this.liveOrders.keys()) this.beforeRestart.add(key);
+    if (rollBackOrderIdsTo === undefined) return;
+    this.rolledBackTo = rollBackOrderIdsTo;
+    this.lastIssuedId.clear();
   }
 
   private noteOrderId(clientId: number, orderId: number): void {
@@ -666,6 +686,9 @@ export class Engine {
     };
 
     if (p.orderId <= 0) return { kind: 'error', code: 103, message: 'Duplicate order id', cancelStatus: false };
+    if (existing && this.beforeRestart.has(key)) {
+      return { kind: 'error', code: 103, message: 'Duplicate order id', cancelStatus: false };
+    }
     if (existing) {
       if (existing.status === 'Filled')
         return { kind: 'error', code: 104, message: `Can't modify a filled order`, cancelStatus: false };

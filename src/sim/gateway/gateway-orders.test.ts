@@ -165,6 +165,25 @@ describe('sim gateway: orders', () => {
     expect(gw.fills()).toEqual([]);
   });
 
+  it('simulateRestart drops the clients and rolls nextValidId back, still refusing a used id with 103', async () => {
+    const gw = await h.gateway({ accounts, symbols });
+    const first = await h.connectClassic(gw, 106);
+    const log = recordOrderEvents(first.api);
+    first.api.placeOrder(first.nextId, stk('AAA'), mkt(OrderAction.BUY, 1));
+    first.api.placeOrder(first.nextId + 1, stk('AAA'), mkt(OrderAction.BUY, 1));
+    await until(() => log.includes(`open ${first.nextId + 1} Filled`));
+    const dropped = nextEvent(first.api, EventName.disconnected);
+    gw.simulateRestart({ rollBackOrderIdsTo: first.nextId });
+    await dropped;
+
+    const again = await h.connectClassic(gw, 106);
+    expect(again.nextId).toBe(first.nextId);
+    again.api.placeOrder(again.nextId, stk('AAA'), mkt(OrderAction.BUY, 1));
+    await until(() => again.codes.errors.some((e) => e.id === again.nextId));
+    expect(again.codes.errors.find((e) => e.id === again.nextId)).toMatchObject({ code: 103 });
+    expect(gw.positions('DU1').find((p) => p.symbol === 'AAA')?.quantity).toBe(2);
+  });
+
   it('partial fills arrive in the configured number of parts', async () => {
     const gw = await h.gateway({ accounts, symbols, partialFills: 3 });
     const { api, nextId } = await h.connectClassic(gw, 105);

@@ -1217,6 +1217,11 @@ export class SimGatewayServer implements SimGateway {
     for (const c of [...this.conns]) this.closeConn(c);
   }
 
+  simulateRestart(options?: { rollBackOrderIdsTo?: number }): void {
+    this.engine.restartOrderIds(options?.rollBackOrderIdsTo);
+    this.dropConnections();
+  }
+
   refuseConnections(ms: number): void {
     this.refuseUntil = Date.now() + Math.max(0, ms);
   }

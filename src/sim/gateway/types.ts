@@ -189,6 +189,12 @@ export interface SimGateway {
   runClose(): void;
   /** Close every client socket now (the gateway keeps listening). */
   dropConnections(): void;
+  /**
+   * A gateway restart: drops every client connection; with `rollBackOrderIdsTo`, later `nextValidId` answers start
+   * there regardless of the ids already used (as real gateways do after a same-day restart), while a reused id is
+   * still refused with 103 "Duplicate order id".
+   */
+  simulateRestart(options?: { rollBackOrderIdsTo?: number }): void;
   /** Refuse (close at once) new connections for this long. */
   refuseConnections(ms: number): void;
   /** Drop all connections right after the next fill of this side ('SELL' → after the sells). */

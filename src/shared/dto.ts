@@ -299,6 +299,8 @@ export interface TradeRecord {
   fillPrice: number | null;
   commission: number | null;
   at: string;
+  /** §24: true when the event this trade belongs to was deleted; the trade record itself is kept (an audit trail). */
+  eventDeleted?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,4 +393,6 @@ export interface RebalanceReport extends TradeReport {
   strategy: string | null;
   asOf: string | null;
   finishedAt: string;
+  /** §24: true when the rebalance's event was deleted (or trimmed); its report is kept. */
+  eventDeleted?: boolean;
 }

@@ -64,6 +64,9 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     approve: ({ id, expectedStatus }) => queue.approve(id, expectedStatus),
     reject: ({ id, expectedStatus }) => queue.reject(id, expectedStatus),
     delete: async ({ id, expectedStatus }) => {
+      // §24: the report outlives its event; make sure it is indexed (and kept) before the record goes.
+      const detail = ports.reports.add ? await queue.get(id) : null;
+      if (detail) await ports.reports.add?.(detail.event);
       await queue.delete(id, expectedStatus);
       return { deleted: id };
     },

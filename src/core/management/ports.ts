@@ -75,8 +75,11 @@ export interface ManagementPorts {
   trades: {
     list(filter: { accountId?: string; eventId?: string; since?: string; limit?: number }): Promise<TradeRecord[]>;
   };
-  /** §20 reports of finished live rebalances, newest first (records/report-index.ts). */
-  reports: Pick<ReportIndex, 'reports'>;
+  /**
+   * §20 reports of finished live rebalances, newest first (records/report-index.ts); `add` indexes (and keeps) an
+   * event's report before the event is deleted (§24).
+   */
+  reports: Pick<ReportIndex, 'reports'> & Partial<Pick<ReportIndex, 'add'>>;
   /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
   strategies(): Promise<StrategyListing[]>;
   simulator?: SimulatorHooks;

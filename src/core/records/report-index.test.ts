@@ -120,7 +120,7 @@ describe('report index (GET /api/reports)', () => {
     expect((await index.reports({ limit: 10 })).total).toBe(3);
   });
 
-  it('leaves out deleted events and those purged by retention, and counts neither', async () => {
+  it('keeps the reports of deleted events and of those purged by retention, marked "event deleted" (§24)', async () => {
     const { q, clock, finish, index } = setup();
     const plan = { strategy: 'growth-a', asOf: '2026-11-01' };
     const old = await finish('DU1', 'rebalance', { plan, report: report(1) }, '2026-08-10T15:00:00Z');
@@ -129,14 +129,21 @@ describe('report index (GET /api/reports)', () => {
     expect((await index.reports({ limit: 10 })).total).toBe(3);
 
     await q.delete(deleted);
-    // 90 days after the oldest: retention purges it from the queue, and the index follows.
+    // 90 days after the oldest: retention purges its event from the queue; its report stays.
     clock.t = Date.parse('2026-08-10T15:00:00Z') + 90 * DAY + 1;
     expect(await q.purgeDone()).toBe(1);
     expect(await q.get(old)).toBeNull();
-    for (const query of [{ limit: 10 }, { accountId: 'DU1', limit: 10 }, { limit: 1 }]) {
+    for (const query of [{ limit: 10 }, { accountId: 'DU1', limit: 10 }]) {
       const answer = await index.reports(query);
-      expect(answer.total).toBe(1);
-      expect(answer.reports.map((r) => r.eventId)).toEqual([kept]);
+      expect(answer.total).toBe(3);
+      expect(answer.reports.map((r) => [r.eventId, r.eventDeleted ?? false])).toEqual([
+        [kept, false],
+        [deleted, true],
+        [old, true],
+      ]);
+      expect(answer.reports[1]?.totals).toEqual(report(2).totals);
     }
+    const first = await index.reports({ limit: 1 });
+    expect(first).toMatchObject({ total: 3, reports: [{ eventId: kept }] });
   });
 });

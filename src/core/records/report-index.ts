@@ -4,14 +4,18 @@
  * - `rebalance_reports`                      ZSET  ids of done `rebalance` events with `result.report`, score = done
  *                                                  time (ms), the score of `rebalance_done`
  * - `rebalance_reports_account:<accountId>`  ZSET  the same, one account's
+ * - `rebalance_reports_data`                 HASH  id → the report entry (JSON), kept when its event is gone (§24)
  * - `rebalance_reports_scanned`              STRING the `rebalance_done` score up to which done events were indexed
  *
- * An id is added right after its event completes (the runtime's queue listener) and, so that nothing is missed (a
- * crash between completion and that, another core's completion, data from before the index), every read first
- * indexes the done events completed since `rebalance_reports_scanned` (less a few seconds for clocks of several
- * cores); the first read after an upgrade indexes every done event once. Retention follows the done events: ids
- * older than `queue.retainDoneDays` are dropped at read, and an id whose record is gone (purged by `historyLimit`,
- * deleted) is skipped, not counted, and removed.
+ * An id is added right after its event completes (the runtime's queue listener), before its event is deleted (the
+ * delete operation) and, so that nothing is missed (a crash between completion and that, another core's completion,
+ * data from before the index), every read first indexes the done events completed since `rebalance_reports_scanned`
+ * (less a few seconds for clocks of several cores); the first read after an upgrade indexes every done event once.
+ *
+ * §24 trade records are an audit trail: a report outlives its event — deleted by the trader (one or in bulk) or trimmed
+ * by retention (`queue.retainDoneDays`) or `historyLimit` — and is listed from `rebalance_reports_data`, marked
+ * `eventDeleted`. Only an id with neither its record nor its data (indexed before the data was kept, then deleted) is
+ * skipped, not counted, and removed.
  */
 import type { Logger } from 'pino';
 import type { EventRecord, Plan, RebalanceReport, TradeReport } from '../../shared/dto';
@@ -19,7 +23,6 @@ import { appKey, eventKey, queueKeys, type QueueKeys } from '../queue/keys';
 import { parseRecord } from '../queue/record';
 import type { RedisClient } from '../redis/topology';
 
-const DAY_MS = 86_400_000;
 /** Done events this much older than the watermark are looked at again (completions by cores with other clocks). */
 const RESCAN_MS = 5_000;
 const PAGE = 500;
@@ -27,7 +30,10 @@ const PAGE = 500;
 export interface ReportIndexOptions {
   redis: RedisClient;
   keyPrefix?: string;
-  /** `queue.retainDoneDays` in force. */
+  /**
+   * `queue.retainDoneDays` in force. Since §24 reports outlive their events (an audit trail), retention no longer
+   * trims them; kept so callers need not change.
+   */
   retainDoneDays: () => number;
   now?: () => number;
   log?: Logger;
@@ -60,6 +66,7 @@ export function reportEntryOf(event: EventRecord): RebalanceReport | null {
 
 export class ReportIndex {
   readonly key: string;
+  readonly dataKey: string;
   readonly scannedKey: string;
   private readonly accountPrefix: string;
   private readonly keys: QueueKeys;
@@ -69,6 +76,7 @@ export class ReportIndex {
   constructor(private readonly options: ReportIndexOptions) {
     const prefix = options.keyPrefix ?? '';
     this.key = appKey(prefix, 'rebalance_reports');
+    this.dataKey = appKey(prefix, 'rebalance_reports_data');
     this.scannedKey = appKey(prefix, 'rebalance_reports_scanned');
     this.accountPrefix = appKey(prefix, 'rebalance_reports_account:');
     this.keys = queueKeys(prefix);
@@ -84,6 +92,7 @@ export class ReportIndex {
       .multi()
       .zadd(this.key, score, event.id)
       .zadd(this.accountPrefix + event.accountId, score, event.id)
+      .hset(this.dataKey, event.id, JSON.stringify(entry))
       .exec();
     return true;
   }
@@ -101,16 +110,16 @@ export class ReportIndex {
     return this.catchingUp;
   }
 
-  /** The reports newest first, at most `limit`, with how many match in all. */
+  /**
+   * The reports newest first, at most `limit`, with how many match in all; a report whose event is gone is listed
+   * from its kept data, marked `eventDeleted` (§24).
+   */
   async reports({ accountId, since, limit }: ReportQuery): Promise<{ reports: RebalanceReport[]; total: number }> {
     const { redis } = this.options;
     await this.catchUp();
     const key = accountId ? this.accountPrefix + accountId : this.key;
-    const cutoff = this.now() - this.options.retainDoneDays() * DAY_MS;
-    await redis.zremrangebyscore(key, '-inf', `(${cutoff}`);
     const from = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
-    const min = Number.isFinite(from) ? String(Math.max(from, cutoff)) : String(cutoff);
-    const ids = await redis.zrevrangebyscore(key, '+inf', min);
+    const ids = await redis.zrevrangebyscore(key, '+inf', Number.isFinite(from) ? String(from) : '-inf');
 
     const reports: RebalanceReport[] = [];
     const stale: string[] = [];
@@ -119,22 +128,26 @@ export class ReportIndex {
     while (pos < ids.length && reports.length < limit) {
       const part = ids.slice(pos, pos + Math.min(PAGE, limit - reports.length + 10));
       pos += part.length;
-      const raws = await redis.mget(part.map((id) => eventKey(this.keys, id)));
+      const [raws, kept] = await Promise.all([
+        redis.mget(part.map((id) => eventKey(this.keys, id))),
+        redis.hmget(this.dataKey, ...part),
+      ]);
       part.forEach((id, j) => {
-        const entry = entryOf(raws[j] ?? null);
+        const raw = raws[j] ?? null;
+        const entry = raw ? entryOf(raw) : keptEntryOf(kept[j] ?? null);
         if (!entry || (accountId && entry.accountId !== accountId)) stale.push(id);
         else if (reports.length < limit) reports.push(entry);
         else more += 1;
       });
     }
-    // The rest are only counted: an id whose record is gone is not a report any more.
+    // The rest are only counted: an id with neither its record nor its kept data is not a report any more.
     for (; pos < ids.length; pos += PAGE) {
       const part = ids.slice(pos, pos + PAGE);
       const pipeline = redis.pipeline();
-      for (const id of part) pipeline.exists(eventKey(this.keys, id));
+      for (const id of part) pipeline.exists(eventKey(this.keys, id)).hexists(this.dataKey, id);
       const answers = (await pipeline.exec()) ?? [];
       part.forEach((id, k) => {
-        if (answers[k]?.[1] === 1) more += 1;
+        if (answers[2 * k]?.[1] === 1 || answers[2 * k + 1]?.[1] === 1) more += 1;
         else stale.push(id);
       });
     }
@@ -171,17 +184,21 @@ export class ReportIndex {
         scores.push(Number(page[k + 1]));
       }
       const raws = await redis.mget(ids.map((id) => eventKey(this.keys, id)));
-      const found: { id: string; score: number; accountId: string }[] = [];
+      const found: { id: string; score: number; entry: RebalanceReport }[] = [];
       ids.forEach((id, k) => {
         const raw = raws[k];
         // Most done events are not reports; only records that mention one are parsed.
         if (!raw || !raw.includes('"report"')) return;
         const entry = entryOf(raw);
-        if (entry) found.push({ id, score: scores[k]!, accountId: entry.accountId });
+        if (entry) found.push({ id, score: scores[k]!, entry });
       });
       if (found.length > 0) {
         const m = redis.multi();
-        for (const f of found) m.zadd(this.key, f.score, f.id).zadd(this.accountPrefix + f.accountId, f.score, f.id);
+        for (const f of found) {
+          m.zadd(this.key, f.score, f.id)
+            .zadd(this.accountPrefix + f.entry.accountId, f.score, f.id)
+            .hset(this.dataKey, f.id, JSON.stringify(f.entry));
+        }
         await m.exec();
       }
       added += found.length;
@@ -203,6 +220,17 @@ function entryOf(raw: string | null): RebalanceReport | null {
   if (!raw) return null;
   try {
     return reportEntryOf(parseRecord(raw));
+  } catch {
+    return null;
+  }
+}
+
+/** A report kept after its event was deleted or trimmed (§24), marked so. */
+function keptEntryOf(raw: string | null): RebalanceReport | null {
+  if (!raw) return null;
+  try {
+    const entry = JSON.parse(raw) as RebalanceReport;
+    return typeof entry?.eventId === 'string' && Array.isArray(entry.rows) ? { ...entry, eventDeleted: true } : null;
   } catch {
     return null;
   }

@@ -1,12 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { appKey } from '../queue/keys';
+import { appKey, eventKey, queueKeys, type QueueKeys } from '../queue/keys';
 import type { RedisClient } from '../redis/topology';
 import type { TradeRecord } from '../../shared/dto';
 
-/** Every order and fill kept as a trade record (§13), in the Redis stream `rebalance_trades`. */
+/**
+ * Every order and fill kept as a trade record (§13), in the Redis stream `rebalance_trades`. An audit trail (§24):
+ * deleting an event never deletes its trades; a listed trade whose event is gone is marked `eventDeleted`.
+ */
 export class TradeStore {
   private readonly emitter = new EventEmitter();
   readonly key: string;
+  private readonly queueKeys: QueueKeys;
 
   constructor(
     private readonly redis: RedisClient,
@@ -14,6 +18,7 @@ export class TradeStore {
     private readonly maxLength = 200_000,
   ) {
     this.key = appKey(keyPrefix, 'rebalance_trades');
+    this.queueKeys = queueKeys(keyPrefix);
   }
 
   async add(trade: TradeRecord): Promise<void> {
@@ -38,12 +43,31 @@ export class TradeStore {
         if (filter.accountId && trade.accountId !== filter.accountId) continue;
         if (filter.eventId && trade.eventId !== filter.eventId) continue;
         out.push(trade);
-        if (out.length >= limit) return out.reverse();
+        if (out.length >= limit) return this.markDeleted(out.reverse());
       }
-      if (page.length < 500) return out.reverse();
+      if (page.length < 500) return this.markDeleted(out.reverse());
       const lastId = page[page.length - 1]![0];
       end = `(${lastId}`;
     }
+  }
+
+  /** Marks the trades whose event record is gone (deleted or trimmed) with `eventDeleted` (§24). */
+  private async markDeleted(trades: TradeRecord[]): Promise<TradeRecord[]> {
+    const ids = [...new Set(trades.flatMap((t) => (t.eventId ? [t.eventId] : [])))];
+    if (ids.length === 0) return trades;
+    const gone = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const pipeline = this.redis.pipeline();
+      for (const id of part) pipeline.exists(eventKey(this.queueKeys, id));
+      const answers = (await pipeline.exec()) ?? [];
+      part.forEach((id, k) => {
+        if (answers[k]?.[1] === 0) gone.add(id);
+      });
+    }
+    return gone.size === 0
+      ? trades
+      : trades.map((t) => (t.eventId && gone.has(t.eventId) ? { ...t, eventDeleted: true } : t));
   }
 
   onTrade(listener: (trade: TradeRecord) => void): () => void {

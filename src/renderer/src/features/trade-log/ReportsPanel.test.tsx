@@ -48,6 +48,16 @@ describe('Trade log › Reports', () => {
     expect(within(detail).getByText('500.25')).toBeInTheDocument();
   });
 
+  it('marks a report whose event was deleted, and only that one (§24)', async () => {
+    const gone = { ...report, eventId: 'sig-0:DU123456', finishedAt: '2026-11-20T15:00:00.000Z', eventDeleted: true };
+    renderWithApi(<ReportsPanel />, createFakeApi({ reports: () => ({ reports: [report, gone], total: 2 }) }));
+    const table = await screen.findByRole('table', { name: 'Rebalance reports' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]!).queryByText('event deleted')).not.toBeInTheDocument();
+    expect(within(rows[1]!).getByText('event deleted')).toBeInTheDocument();
+  });
+
   it('says what will appear when there is no report yet', async () => {
     renderWithApi(<ReportsPanel />, createFakeApi({ reports: () => ({ reports: [], total: 0 }) }));
     expect(await screen.findByText(/every finished live rebalance adds one here/)).toBeInTheDocument();

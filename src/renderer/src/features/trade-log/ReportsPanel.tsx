@@ -109,6 +109,12 @@ export function ReportsPanel() {
                   <UnstyledButton fz="sm" onClick={() => setOpen(open === r.eventId ? null : r.eventId)}>
                     {formatExact(r.finishedAt)}
                   </UnstyledButton>
+                  {r.eventDeleted && (
+                    <Text span size="xs" c="dimmed" data-testid="event-deleted">
+                      {' '}
+                      event deleted
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>{r.accountId}</Table.Td>
                 <Table.Td>{r.strategy ?? '—'}</Table.Td>

@@ -102,6 +102,12 @@ export function TradesTable({ trades, height = 300 }: { trades: TradeRecord[]; h
                   <Text span inherit>
                     {t.eventId ? shortId(t.eventId) : '—'}
                   </Text>
+                  {t.eventDeleted && (
+                    <Text span size="xs" c="dimmed" data-testid="event-deleted">
+                      {' '}
+                      event deleted
+                    </Text>
+                  )}
                 </span>
               </div>
             );

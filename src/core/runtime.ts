@@ -10,10 +10,11 @@ import type { EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
 import type { AccountSettings, Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
+import { secretValues } from './config/secrets';
 import { Feed } from './feed/feed';
 import { collectHealth } from './health';
 import { IbClient } from './ib/ib-client';
-import { createLogger, type Logger, type LogTail } from './log/logger';
+import { createLogger, type Logger, type LogOutput, type LogTail } from './log/logger';
 import { createManagementHandlers } from './management/handlers';
 import type { ManagementPorts, SimulatorHooks } from './management/ports';
 import { CompositeNotifier, NtfyNotifier, type Notifier } from './notify/notifier';
@@ -36,8 +37,8 @@ export interface RuntimeOptions {
   dataDir: string;
   /** Desktop notifications in the Electron shell; ntfy is added from the settings. */
   notifier?: Notifier;
-  /** Also print log lines to stdout (headless). */
-  logToStdout?: boolean;
+  /** Also print log lines to stdout (headless), or to this stand-in for it (tests). */
+  logToStdout?: boolean | LogOutput;
   /** Present in demo mode: the simulator's controls and the SIMULATED badge. */
   simulator?: SimulatorHooks;
   createRealtime?: (options: Ably.ClientOptions) => Ably.Realtime;
@@ -95,6 +96,7 @@ export class Runtime {
       level: settings.logLevel,
       logDir: join(options.dataDir, 'logs'),
       stdout: options.logToStdout ?? false,
+      secrets: () => secretValues(this.options.settingsStore.settings),
     });
     this.log = log;
     this.tail = tail;

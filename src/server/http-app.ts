@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
@@ -26,7 +27,21 @@ export interface HttpAppOptions {
   demo?: boolean;
   /** SSE keep-alive comment interval (ms). */
   keepAliveMs?: number;
+  /**
+   * §18 DNS rebinding: the `Host` values (lower-case `name:port`) this server answers to; any other is a 421. Read per
+   * request (the port is known only once listening); null, or the option omitted: no check (a non-loopback bind,
+   * API-only tests).
+   */
+  allowedHosts?: () => ReadonlySet<string> | null;
+  /** §18: served over HTTPS — every answer carries HSTS. */
+  hsts?: boolean;
 }
+
+/** §18: the largest `/api/*` request body; a larger one is a 413 before anything reads it. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** HSTS on every HTTPS answer (§18): a year, as browsers expect for a site that only speaks HTTPS. */
+export const HSTS_HEADER = 'max-age=31536000';
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -91,7 +106,37 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.use('*', async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    if (options.hsts) c.res.headers.set('Strict-Transport-Security', HSTS_HEADER);
   });
+
+  // §18: a page on another name that resolves to this machine (DNS rebinding) is not answered at all.
+  const allowedHosts = options.allowedHosts;
+  if (allowedHosts) {
+    app.use('*', async (c, next) => {
+      const allowed = allowedHosts();
+      const given = (c.req.header('host') ?? '').toLowerCase();
+      if (allowed && !allowed.has(given)) {
+        return errorResponse(c, {
+          error: 'misdirected',
+          message: `this server does not answer to Host "${given}"; open it as ${[...allowed][0] ?? 'its address'}`,
+        });
+      }
+      await next();
+    });
+  }
+
+  // §18: no /api/* body above MAX_BODY_BYTES is read (a Content-Length above it is refused before reading).
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        errorResponse(c, {
+          error: 'too-large',
+          message: 'request body is larger than 1 MB; nothing was read or changed',
+        }),
+    }),
+  );
 
   // §22: the desktop app attached to this core calls the API from its app:// page, a cross-origin request. Only that
   // origin is let in; the token is still required (it is a header, there are no cookies to ride along).

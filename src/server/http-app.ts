@@ -35,6 +35,39 @@ export interface HttpAppOptions {
   allowedHosts?: () => ReadonlySet<string> | null;
   /** §18: served over HTTPS — every answer carries HSTS. */
   hsts?: boolean;
+  /** How a slowed-down 401 waits (tests record it instead). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** §18: wrong tokens a client may send before its 401s slow down, and the longest wait. */
+export const FREE_AUTH_FAILURES = 5;
+export const MAX_AUTH_DELAY_MS = 10_000;
+
+/**
+ * Wrong tokens per client address: after FREE_AUTH_FAILURES each further 401 waits twice as long as the one before
+ * (250 ms, 500 ms … up to MAX_AUTH_DELAY_MS); a right token from that address starts it over. Bounded in size.
+ */
+class AuthFailures {
+  private readonly counts = new Map<string, number>();
+
+  /** How long the 401 for this failure waits. */
+  failed(client: string): number {
+    const count = (this.counts.get(client) ?? 0) + 1;
+    this.counts.delete(client);
+    this.counts.set(client, count);
+    if (this.counts.size > 1_000) this.counts.delete(this.counts.keys().next().value!);
+    return count <= FREE_AUTH_FAILURES ? 0 : Math.min(250 * 2 ** (count - FREE_AUTH_FAILURES - 1), MAX_AUTH_DELAY_MS);
+  }
+
+  succeeded(client: string): void {
+    this.counts.delete(client);
+  }
+}
+
+/** The client's address as @hono/node-server gives it; undefined in API-only tests (`app.request`). */
+function clientAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
 }
 
 /** §18: the largest `/api/*` request body; a larger one is a 413 before anything reads it. */
@@ -158,14 +191,21 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     c.res.headers.append('Vary', 'Origin');
   });
 
+  const failures = new AuthFailures();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   app.use('/api/*', async (c, next) => {
     const given = bearerOf(c) ?? (c.req.path === '/api/stream' ? c.req.query('token') : undefined);
+    const client = clientAddress(c);
     if (!sameToken(given, options.token)) {
+      // §18: guessing gets slower with every wrong token from the same address.
+      const delay = client === undefined ? 0 : failures.failed(client);
+      if (delay > 0) await sleep(delay);
       return errorResponse(c, {
         error: 'unauthorized',
         message: 'missing or wrong token: send Authorization: Bearer <management.token>',
       });
     }
+    if (client !== undefined) failures.succeeded(client);
     await next();
   });
 

@@ -136,3 +136,25 @@ describe('management.token', () => {
     );
   });
 });
+
+describe('repeated wrong tokens', () => {
+  it('slow down the client that sends them, and a right token resets it', async () => {
+    const { createHttpApp } = await import('./http-app');
+    const delays: number[] = [];
+    const app = createHttpApp({
+      handlers: host.runtime.handlers,
+      token: TOKEN,
+      subscribe: () => () => {},
+      sleep: async (ms) => void delays.push(ms),
+    });
+    // As @hono/node-server hands the socket to the app: the client is known by its address.
+    const env = { incoming: { socket: { remoteAddress: '192.0.2.7' } } };
+    const call = (token: string) =>
+      app.request('http://x/api/health', { headers: { authorization: `Bearer ${token}` } }, env);
+    for (let i = 0; i < 9; i++) expect((await call(`wrong-${i}`)).status).toBe(401);
+    expect(delays).toEqual([250, 500, 1_000, 2_000]);
+    expect((await call(TOKEN)).status).toBe(200);
+    expect((await call('wrong-again')).status).toBe(401);
+    expect(delays).toHaveLength(4);
+  });
+});

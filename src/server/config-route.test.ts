@@ -222,3 +222,22 @@ describe('PUT /api/config never wipes the accounts by accident (§18)', () => {
     expect(store.settings.accounts).toEqual([]);
   });
 });
+
+describe('PUT /api/config and management.token (§18)', () => {
+  it('refuses a token shorter than 24 characters, naming the setting, and keeps the old one', async () => {
+    const { store, call } = await configApp(dir);
+    const view = JSON.parse((await call('GET')).text) as { settings: { management: Record<string, unknown> } };
+    const settings = { ...view.settings, management: { ...view.settings.management, token: 'ab' } };
+    const put = await call('PUT', { settings });
+    expect(put.status).toBe(400);
+    expect(JSON.parse(put.text).issues).toEqual([
+      {
+        path: 'management.token',
+        message: 'must be at least 24 characters (it guards the API), or empty to have serve make one',
+      },
+    ]);
+    expect(store.settings.management.token).toBe('');
+    const long = { ...settings, management: { ...settings.management, token: 'x'.repeat(24) } };
+    expect((await call('PUT', { settings: long })).status).toBe(200);
+  });
+});

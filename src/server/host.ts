@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { MIN_TOKEN_LENGTH, tokenProblem } from '../core/config/secrets';
 import { Runtime, type RuntimeOptions } from '../core/runtime';
 import { createHttpApp } from './http-app';
 
@@ -49,12 +50,9 @@ function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffe
   return { cert: read('cert'), key: read('key') };
 }
 
-/** §18: the shortest `management.token` accepted; a shorter one is guessed too easily. */
-export const MIN_TOKEN_LENGTH = 24;
-
 /** Why `token` (set in the settings or the environment) cannot guard the API, or null. */
-export function tokenProblem(token: string): string | null {
-  if (token === '' || token.length >= MIN_TOKEN_LENGTH) return null;
+function startTokenProblem(token: string): string | null {
+  if (!tokenProblem(token)) return null;
   return (
     `management.token is ${token.length} characters long; it must be at least ${MIN_TOKEN_LENGTH} ` +
     '(or leave it empty and serve makes one)'
@@ -103,7 +101,7 @@ export async function startHeadless(options: HostOptions): Promise<HeadlessHost>
     );
   }
   const tlsFiles = wanted.tls ? readTls(wanted.tls) : null;
-  const badToken = tokenProblem(wanted.token);
+  const badToken = startTokenProblem(wanted.token);
   if (badToken) throw new Error(badToken);
   const runtime = new Runtime(options);
   try {

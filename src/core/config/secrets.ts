@@ -33,6 +33,16 @@ export interface SecretStore {
   save(settings: Settings): Promise<void>;
 }
 
+/** §18: the shortest `management.token` accepted; a shorter one is guessed too easily. */
+export const MIN_TOKEN_LENGTH = 24;
+
+/** Why a set `management.token` cannot guard the API, or null ('' is fine: `serve` makes one). */
+export function tokenProblem(token: string): string | null {
+  return token === '' || token.length >= MIN_TOKEN_LENGTH
+    ? null
+    : `must be at least ${MIN_TOKEN_LENGTH} characters (it guards the API), or empty to have serve make one`;
+}
+
 /** Environment variables that override a secret headless. */
 export const SECRET_ENV: Record<SecretPath, string> = {
   'zehnlabs.realtimeApiKey': 'ZEHNLABS_REALTIME_API_KEY',

@@ -1,6 +1,6 @@
 import type { ConfigView } from '../../shared/contract';
 import { defaultSettings, SECRET_PATHS, type Settings } from '../config/schema';
-import { getSecret, keepUnchangedSecrets, maskSecrets } from '../config/secrets';
+import { getSecret, keepUnchangedSecrets, maskSecrets, tokenProblem } from '../config/secrets';
 import { parseSettings, SettingsError } from '../config/settings-store';
 import { ApiError } from './api-error';
 import { requireLiveConfirmation } from './live-confirmation';
@@ -69,7 +69,12 @@ export function settingsToSave(
   if (!parsed.ok) throw new SettingsError([...missing, ...parsed.issues], 'settings');
   const next = keepUnchangedSecrets(parsed.settings, previous);
   requireLiveConfirmation(previous, next, input.confirmLive);
-  const problems = [...missing, ...unknownKeys(input.settings, parsed.settings)];
+  const badToken = next.management.token === previous.management.token ? null : tokenProblem(next.management.token);
+  const problems = [
+    ...missing,
+    ...unknownKeys(input.settings, parsed.settings),
+    ...(badToken ? [{ path: 'management.token', message: badToken }] : []),
+  ];
   if (problems.length > 0) throw new SettingsError(problems, 'settings');
   if (next.accounts.length === 0 && previous.accounts.length > 0 && input.dropAllAccounts !== true) {
     const ids = previous.accounts.map((a) => a.accountId).join(', ');

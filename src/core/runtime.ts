@@ -96,7 +96,7 @@ export class Runtime {
       level: settings.logLevel,
       logDir: join(options.dataDir, 'logs'),
       stdout: options.logToStdout ?? false,
-      secrets: () => secretValues(this.options.settingsStore.settings),
+      secrets: () => this.secretsInForce(),
     });
     this.log = log;
     this.tail = tail;
@@ -107,6 +107,15 @@ export class Runtime {
 
   get settings(): Settings {
     return this.options.settingsStore.settings;
+  }
+
+  private secretsMemo: { settings: Settings; values: string[] } | null = null;
+
+  /** The secret values of the settings in force, for the logger's scrub (§18); worked out once per settings. */
+  private secretsInForce(): string[] {
+    const settings = this.options.settingsStore.settings;
+    if (this.secretsMemo?.settings !== settings) this.secretsMemo = { settings, values: secretValues(settings) };
+    return this.secretsMemo.values;
   }
 
   /** The embedded or external Redis (null before start). */

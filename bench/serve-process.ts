@@ -29,7 +29,8 @@ export async function startServe(settings: SettingsInput = {}): Promise<ServePro
       dataDir,
       ib: { port: 1, connectTimeoutMs: 1_000, restartWindow: null },
       ...settings,
-      management: { host: '127.0.0.1', port: 0, token: 'bench-token' },
+      // No token: serve makes one and prints it (§18: a token from the settings is never printed).
+      management: { host: '127.0.0.1', port: 0, token: '' },
     }),
   );
   const started = performance.now();

@@ -10,10 +10,11 @@ import type { EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
 import type { AccountSettings, Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
+import { secretValues } from './config/secrets';
 import { Feed } from './feed/feed';
 import { collectHealth } from './health';
 import { IbClient } from './ib/ib-client';
-import { createLogger, type Logger, type LogTail } from './log/logger';
+import { createLogger, type Logger, type LogOutput, type LogTail } from './log/logger';
 import { createManagementHandlers } from './management/handlers';
 import type { ManagementPorts, SimulatorHooks } from './management/ports';
 import { CompositeNotifier, NtfyNotifier, type Notifier } from './notify/notifier';
@@ -37,8 +38,8 @@ export interface RuntimeOptions {
   dataDir: string;
   /** Desktop notifications in the Electron shell; ntfy is added from the settings. */
   notifier?: Notifier;
-  /** Also print log lines to stdout (headless). */
-  logToStdout?: boolean;
+  /** Also print log lines to stdout (headless), or to this stand-in for it (tests). */
+  logToStdout?: boolean | LogOutput;
   /** Present in demo mode: the simulator's controls and the SIMULATED badge. */
   simulator?: SimulatorHooks;
   createRealtime?: (options: Ably.ClientOptions) => Ably.Realtime;
@@ -96,6 +97,7 @@ export class Runtime {
       level: settings.logLevel,
       logDir: join(options.dataDir, 'logs'),
       stdout: options.logToStdout ?? false,
+      secrets: () => this.secretsInForce(),
     });
     this.log = log;
     this.tail = tail;
@@ -106,6 +108,15 @@ export class Runtime {
 
   get settings(): Settings {
     return this.options.settingsStore.settings;
+  }
+
+  private secretsMemo: { settings: Settings; values: string[] } | null = null;
+
+  /** The secret values of the settings in force, for the logger's scrub (§18); worked out once per settings. */
+  private secretsInForce(): string[] {
+    const settings = this.options.settingsStore.settings;
+    if (this.secretsMemo?.settings !== settings) this.secretsMemo = { settings, values: secretValues(settings) };
+    return this.secretsMemo.values;
   }
 
   /** The embedded or external Redis (null before start). */

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Settings } from '../core/config/schema';
+import { defaultSettings, type Settings } from '../core/config/schema';
 import type { RuntimeOptions } from '../core/runtime';
 import type { CallResult, Handlers, StreamMessage } from '../shared/contract';
 import type { Health } from '../shared/dto';
@@ -512,7 +512,11 @@ describe('when the core does not start', () => {
     FakeRuntime.failStart = new Error('no redis-server');
     await launch();
     FakeRuntime.failStart = null;
-    const saved = await ipcCall('putConfig', { settings: { redis: { binary: '/usr/bin/redis-server' } } });
+    // §18: putConfig takes the whole settings (a partial one would reset the rest)
+    const full = defaultSettings();
+    const saved = await ipcCall('putConfig', {
+      settings: { ...full, redis: { ...full.redis, binary: '/usr/bin/redis-server' } },
+    });
     expect(saved).toMatchObject({ ok: true });
     expect(await ipcCall('health', {})).toMatchObject({ ok: true, value: { status: 'ok' } });
     expect(JSON.parse(await readFile(join(userData, 'settings.json'), 'utf8')).redis.binary).toBe(
@@ -523,9 +527,10 @@ describe('when the core does not start', () => {
   it('asks for the live-trading confirmation while the core is down, with the same machine-readable reason', async () => {
     FakeRuntime.failStart = new Error('no redis-server');
     await launch();
-    const refused = await ipcCall('putConfig', { settings: { tradingMode: 'live' } });
+    const settings = { ...defaultSettings(), tradingMode: 'live' };
+    const refused = await ipcCall('putConfig', { settings });
     expect(refused).toMatchObject({ ok: false, error: { error: 'invalid', reason: 'needs-live-confirmation' } });
-    expect(await ipcCall('putConfig', { settings: { tradingMode: 'live' }, confirmLive: true })).toMatchObject({
+    expect(await ipcCall('putConfig', { settings, confirmLive: true })).toMatchObject({
       ok: true,
     });
   });

@@ -173,7 +173,7 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       minHeight: MIN_SIZE.height,
       show: false,
       title: titleFor(tradingMode()),
-      webPreferences: secureWebPreferences(preload),
+      webPreferences: secureWebPreferences(preload, { devTools: !app.isPackaged }),
     });
     harden(win.webContents);
     // Maximized before the first paint only once the page is ready (earlier, some window managers ignore it).
@@ -282,6 +282,7 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
         appMenuTemplate({
           isMac,
           appName: APP_NAME,
+          devTools: !app.isPackaged,
           onImport: () => {
             if (!host) return;
             void runLegacyImport(showWindow(), host);

@@ -6,6 +6,8 @@ export const IMPORT_MENU_LABEL = 'Import from ibkr-portfolio-rebalancer…';
 export interface AppMenuActions {
   isMac: boolean;
   appName: string;
+  /** Toggle Developer Tools and reloads in View: while developing only (§18: not in the packaged app). */
+  devTools: boolean;
   onImport(): void;
   onOpenSettings(): void;
   onOpenDataFolder(): void;
@@ -69,7 +71,18 @@ export function appMenuTemplate(actions: AppMenuActions): MenuItemConstructorOpt
       ],
     },
     { role: 'editMenu' },
-    { role: 'viewMenu' },
+    actions.devTools
+      ? { role: 'viewMenu' }
+      : {
+          label: 'View',
+          submenu: [
+            { role: 'resetZoom' },
+            { role: 'zoomIn' },
+            { role: 'zoomOut' },
+            { type: 'separator' },
+            { role: 'togglefullscreen' },
+          ],
+        },
     { role: 'windowMenu' },
     {
       role: 'help',

@@ -79,8 +79,11 @@ describe('the remote setting', () => {
     const settings = withRemote({ url: 'https://desk.example', token: 'r3mote-token' });
     expect(maskSecrets(settings).remote.token).toBe('••••••••');
     expect(JSON.stringify(maskSecrets(settings))).not.toContain('r3mote-token');
-    const kept = applyRemoteInput(settings, { url: 'https://other.example', token: '' });
-    expect(kept.ok && kept.settings.remote).toEqual({ url: 'https://other.example', token: 'r3mote-token', ca: null });
+    const kept = applyRemoteInput(settings, { url: 'https://desk.example', token: '' });
+    expect(kept.ok && kept.settings.remote).toEqual({ url: 'https://desk.example', token: 'r3mote-token', ca: null });
+    // §18: a token left empty is never sent to a new place — another address needs it typed again
+    const moved = applyRemoteInput(settings, { url: 'https://other.example', token: '' });
+    expect(moved.ok && moved.settings.remote).toEqual({ url: 'https://other.example', token: '', ca: null });
     const replaced = applyRemoteInput(settings, { url: 'https://desk.example', token: 'new', ca: '/ca.pem' });
     expect(replaced.ok && replaced.settings.remote).toEqual({
       url: 'https://desk.example',

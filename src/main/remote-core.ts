@@ -6,6 +6,7 @@
  * the IPC the preload uses to learn the connection and Settings uses to change or clear `remote`.
  */
 import { X509Certificate } from 'node:crypto';
+import { issuerProblem, subjectOf } from './cert-chain';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Certificate, IpcMain } from 'electron';
@@ -78,13 +79,23 @@ export function chainProblem(
   if (now < new Date(leaf.validFrom) || now > new Date(leaf.validTo)) {
     return `its certificate is valid only from ${leaf.validFrom} to ${leaf.validTo}`;
   }
+  // §18, as OpenSSL verifies: each link signed by the next, and every certificate that signs one below it a CA
+  // allowed to sign certificates within its path length (`i - 1` CAs sit between chain[i] and the leaf).
   for (let i = 0; i < chain.length; i++) {
     const cert = chain[i]!;
-    if (i > 0 && !chain[i - 1]!.verify(cert.publicKey)) break;
-    const anchored = anchors.some(
-      (a) => a.fingerprint256 === cert.fingerprint256 || (cert.checkIssued(a) && cert.verify(a.publicKey)),
-    );
-    if (anchored) return null;
+    if (i > 0) {
+      // By name and signature only: X509Certificate.checkIssued also refuses a non-signing issuer, and then the
+      // trader would not learn why.
+      if (chain[i - 1]!.issuer !== cert.subject || !chain[i - 1]!.verify(cert.publicKey)) break;
+      const problem = issuerProblem(cert, i - 1);
+      if (problem) return problem;
+      if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) {
+        return `${subjectOf(cert)} in its chain is valid only from ${cert.validFrom} to ${cert.validTo}`;
+      }
+    }
+    if (anchors.some((a) => a.fingerprint256 === cert.fingerprint256)) return null;
+    const anchor = anchors.find((a) => cert.issuer === a.subject && cert.verify(a.publicKey));
+    if (anchor) return issuerProblem(anchor, i);
   }
   return 'its certificate is not signed by the CA in remote.ca (nor is it the certificate in remote.ca)';
 }

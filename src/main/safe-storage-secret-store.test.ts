@@ -129,3 +129,80 @@ describe('SafeStorageSecretStore', () => {
     expect(store.lastReadError).toMatch(/management\.token could not be decrypted/);
   });
 });
+
+describe('keychain mode (§18): settings.json holds no secret at all', () => {
+  const REDIS_PASSWORD = 'r3dis-p@ss-1';
+  const QUERY_PASSWORD = 'q-pass-22';
+  const SENTINEL_PASSWORD = 'sentinel-pass-33';
+  const NTFY_PASSWORD = 'ntfy-pass-44';
+  const REALTIME = { key: 'app.key:rt-cred-55', tokenDetails: { token: 'rt-token-66' }, endpoint: 'localhost' };
+  const PLAIN = [
+    'realtime-secret',
+    'alloc-secret',
+    'token-secret',
+    REDIS_PASSWORD,
+    encodeURIComponent(REDIS_PASSWORD),
+    QUERY_PASSWORD,
+    SENTINEL_PASSWORD,
+    NTFY_PASSWORD,
+    'rt-cred-55',
+    'rt-token-66',
+  ];
+
+  async function roundTrip(settings: ReturnType<typeof withSecrets>) {
+    const file = join(dir, 'settings.json');
+    const secrets = new SafeStorageSecretStore(safeStorage, join(dir, 'secrets'), 'linux');
+    await new SettingsStore(file, secrets).save(settings);
+    const bytes = await readFile(file);
+    const lastGood = await readFile(join(dir, 'settings.last-good.json'));
+    const reloaded = new SettingsStore(file, new SafeStorageSecretStore(safeStorage, join(dir, 'secrets'), 'linux'));
+    await reloaded.load();
+    return { text: bytes.toString('utf8') + lastGood.toString('utf8'), settings: reloaded.settings };
+  }
+
+  it('keeps the realtime credentials and the Redis and ntfy URL passwords in the keychain and gives them back', async () => {
+    const s = withSecrets();
+    const redisUrl = `redis://app:${encodeURIComponent(REDIS_PASSWORD)}@db.example:6379/0?password=${QUERY_PASSWORD}`;
+    const settings = {
+      ...s,
+      zehnlabs: { ...s.zehnlabs, realtime: REALTIME },
+      redis: { ...s.redis, url: redisUrl },
+      notifications: { ...s.notifications, ntfyUrl: `https://alice:${NTFY_PASSWORD}@ntfy.example/`, ntfyTopic: 't' },
+    };
+    const { text, settings: loaded } = await roundTrip(settings);
+    for (const secret of PLAIN) expect(text, secret).not.toContain(secret);
+    expect(JSON.parse(text.slice(0, text.indexOf('\n}\n') + 2)).redis.url).toBe('redis://app@db.example:6379/0');
+    expect(loaded.redis.url).toBe(redisUrl);
+    expect(loaded.notifications.ntfyUrl).toBe(`https://alice:${NTFY_PASSWORD}@ntfy.example/`);
+    expect(loaded.zehnlabs.realtime).toEqual(REALTIME);
+    expect(loaded.zehnlabs.allocationsApiKey).toBe('alloc-secret');
+  });
+
+  it('keeps the sentinel password in the keychain', async () => {
+    const s = withSecrets();
+    const sentinel = {
+      masterName: 'mymaster',
+      sentinels: [{ host: '10.0.0.5', port: 26379 }],
+      password: SENTINEL_PASSWORD,
+    };
+    const { text, settings: loaded } = await roundTrip({ ...s, redis: { ...s.redis, sentinel } });
+    expect(text).not.toContain(SENTINEL_PASSWORD);
+    expect(loaded.redis.sentinel).toEqual(sentinel);
+  });
+
+  it('gives a stored URL password back only to the URL it was saved with (the file was edited: typed again)', async () => {
+    const s = withSecrets();
+    const file = join(dir, 'settings.json');
+    const secrets = new SafeStorageSecretStore(safeStorage, join(dir, 'secrets'), 'linux');
+    await new SettingsStore(file, secrets).save({
+      ...s,
+      redis: { ...s.redis, url: `redis://:${REDIS_PASSWORD}@db.example` },
+    });
+    const json = JSON.parse(await readFile(file, 'utf8')) as { redis: { url: string } };
+    json.redis.url = 'redis://elsewhere.example';
+    await writeFile(file, JSON.stringify(json));
+    const reloaded = new SettingsStore(file, secrets);
+    await reloaded.load();
+    expect(reloaded.settings.redis.url).toBe('redis://elsewhere.example');
+  });
+});

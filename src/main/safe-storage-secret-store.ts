@@ -8,8 +8,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SafeStorage } from 'electron';
-import { SECRET_PATHS, type SecretPath, type Settings } from '../core/config/schema';
-import { getSecret, type SecretStore } from '../core/config/secrets';
+import type { Settings } from '../core/config/schema';
+import { getStoredSecret, STORED_SECRETS, type SecretStore, type StoredSecret } from '../core/config/secrets';
 
 /** The slice of Electron's safeStorage this store uses. */
 export type SafeStorageLike = Pick<
@@ -27,7 +27,7 @@ export class SecretStorageUnavailableError extends Error {
   }
 }
 
-type SecretFile = Partial<Record<SecretPath, string>>;
+type SecretFile = Partial<Record<StoredSecret, string>>;
 
 export class SafeStorageSecretStore implements SecretStore {
   readonly kind = 'safe-storage';
@@ -77,7 +77,7 @@ export class SafeStorageSecretStore implements SecretStore {
     return null;
   }
 
-  async get(path: SecretPath): Promise<string | undefined> {
+  async get(path: StoredSecret): Promise<string | undefined> {
     const stored = (await this.read())[path];
     if (!stored) return undefined;
     try {
@@ -92,7 +92,7 @@ export class SafeStorageSecretStore implements SecretStore {
     }
   }
 
-  private async reEncrypt(path: SecretPath, plain: string): Promise<void> {
+  private async reEncrypt(path: StoredSecret, plain: string): Promise<void> {
     try {
       if (await this.unavailableReason()) return;
       const current = await this.read();
@@ -113,12 +113,12 @@ export class SafeStorageSecretStore implements SecretStore {
   /** Encrypts every non-empty secret of the settings; refuses (throws) when no keychain is available. */
   async save(settings: Settings): Promise<void> {
     const next: SecretFile = {};
-    const wanted = SECRET_PATHS.filter((path) => getSecret(settings, path) !== '');
+    const wanted = STORED_SECRETS.filter((path) => getStoredSecret(settings, path) !== '');
     if (wanted.length === 0) return;
     const reason = await this.unavailableReason();
     if (reason) throw new SecretStorageUnavailableError(reason);
     for (const path of wanted) {
-      const encrypted = await this.safeStorage.encryptStringAsync(getSecret(settings, path));
+      const encrypted = await this.safeStorage.encryptStringAsync(getStoredSecret(settings, path));
       next[path] = Buffer.from(encrypted).toString('base64');
     }
     await this.write(next);
@@ -136,7 +136,7 @@ export class SafeStorageSecretStore implements SecretStore {
       const json = JSON.parse(text) as unknown;
       if (json === null || typeof json !== 'object' || Array.isArray(json)) return {};
       const out: SecretFile = {};
-      for (const path of SECRET_PATHS) {
+      for (const path of STORED_SECRETS) {
         const value = (json as Record<string, unknown>)[path];
         if (typeof value === 'string' && value !== '') out[path] = value;
       }

@@ -24,6 +24,11 @@ function hardened() {
 }
 
 describe('window security', () => {
+  it('has no developer tools in the packaged app (§18), and keeps them while developing', () => {
+    expect(secureWebPreferences('/p.cjs', { devTools: false }).devTools).toBe(false);
+    expect(secureWebPreferences('/p.cjs', { devTools: true }).devTools).toBe(true);
+  });
+
   it('uses an isolated, sandboxed renderer without Node', () => {
     expect(secureWebPreferences('/app/out/preload/index.cjs')).toMatchObject({
       preload: '/app/out/preload/index.cjs',
@@ -43,10 +48,11 @@ describe('window security', () => {
       expect(event.defaultPrevented).toBe(true);
     }
     expect(openExternal).not.toHaveBeenCalled();
+    // §18: a blocked navigation is never handed to the system browser, https or not
     const external = fakeEvent({ url: 'https://zehnlabs.com/' });
     contents.emit('will-navigate', external, 'https://zehnlabs.com/');
     expect(external.defaultPrevented).toBe(true);
-    expect(openExternal).toHaveBeenCalledWith('https://zehnlabs.com/');
+    expect(openExternal).not.toHaveBeenCalled();
   });
 
   it('lets the app page navigate within itself (hash routes)', () => {
@@ -56,11 +62,12 @@ describe('window security', () => {
     expect(event.defaultPrevented).toBe(false);
   });
 
-  it('blocks redirects away and <webview> attachments', () => {
-    const { contents } = hardened();
+  it('blocks redirects away (never opening them in the system browser) and <webview> attachments', () => {
+    const { contents, openExternal } = hardened();
     const redirect = fakeEvent({ url: 'https://evil.example/' });
     contents.emit('will-redirect', redirect, 'https://evil.example/');
     expect(redirect.defaultPrevented).toBe(true);
+    expect(openExternal).not.toHaveBeenCalled();
     const webview = fakeEvent();
     contents.emit('will-attach-webview', webview, {}, {});
     expect(webview.defaultPrevented).toBe(true);

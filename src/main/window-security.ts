@@ -1,7 +1,7 @@
 /**
  * The window's security policy (PRODUCT.md §18): isolated, sandboxed renderer without Node; a strict CSP on every
- * response; no navigation away from the app's page, no new windows (https links open in the system browser), no
- * permissions, no <webview>.
+ * response; no navigation away from the app's page, no new windows (explicit https links open in the system
+ * browser), no permissions, no <webview>, no developer tools in the packaged app.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
@@ -9,10 +9,14 @@ import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 /** The window's CSP (src/shared/csp.ts), sent as a response header on every response of the app's session. */
 export { CONTENT_SECURITY_POLICY };
 
-/** webPreferences of every app window: the preload is the only bridge to the main process. */
-export function secureWebPreferences(preload: string): WebPreferences {
+/**
+ * webPreferences of every app window: the preload is the only bridge to the main process. Developer tools only while
+ * developing (§18: the packaged app has none).
+ */
+export function secureWebPreferences(preload: string, options: { devTools?: boolean } = {}): WebPreferences {
   return {
     preload,
+    devTools: options.devTools ?? false,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -77,7 +81,9 @@ export interface HardenOptions {
 
 /**
  * Guards one webContents: navigation only within the app's page (hash routes), every `window.open` / target=_blank
- * denied (https opened in the system browser), redirects away denied, no <webview> attached.
+ * denied (an https link opened in the system browser: the only way out, an explicit link), redirects away denied, no
+ * <webview> attached. A blocked navigation or redirect is only logged — never handed to the system browser (§18), so
+ * a server answering a redirect cannot open pages on the trader's machine.
  */
 export function hardenWebContents(contents: WebContents, options: HardenOptions): void {
   const blockUnlessOwn = (event: { preventDefault(): void; url?: string }, legacyUrl?: string) => {
@@ -85,7 +91,6 @@ export function hardenWebContents(contents: WebContents, options: HardenOptions)
     if (options.isAppUrl(url)) return;
     event.preventDefault();
     options.warn?.(`blocked navigation to ${url}`);
-    if (isSafeExternalUrl(url)) void Promise.resolve(options.openExternal(url)).catch(() => undefined);
   };
   contents.on('will-navigate', (event, url) => blockUnlessOwn(event, url));
   contents.on('will-redirect', (event, url) => blockUnlessOwn(event, url));

@@ -8,7 +8,7 @@ import { defaultHeadlessDataDir, resolveDataDir } from '../core/config/data-dir'
 import { EnvSecretStore } from '../core/config/secrets';
 import { SettingsStore } from '../core/config/settings-store';
 import { startDemo } from './demo';
-import { startHeadless, type HeadlessHost } from './host';
+import { listeningLine, startHeadless, type HeadlessHost } from './host';
 
 const USAGE = `usage: rebalance-desk serve [--config FILE] [--host HOST] [--port PORT] [--allow-insecure-remote]
        rebalance-desk demo [--host HOST] [--port PORT] [--data-dir DIR]`;
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
       ...(port === undefined ? {} : { port }),
     });
   }
-  console.log(`listening on ${host.url}#token=${host.token}`);
+  console.log(listeningLine(host));
 
   let stopping = false;
   const stop = (signal: string) => {

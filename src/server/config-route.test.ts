@@ -95,7 +95,11 @@ describe('GET /api/config and PUT /api/config', () => {
     expect(store.settings.queue.retryDelayMs).toBe(1_234);
     expect(store.settings.zehnlabs.realtime).toEqual(REALTIME);
     expect(store.settings.zehnlabs.realtimeApiKey).toBe('rt-key');
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')).zehnlabs.realtime).toEqual(REALTIME);
+    // §18: the secret store is a keychain here, so settings.json keeps the realtime options without the credentials.
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')).zehnlabs.realtime).toEqual({
+      endpoint: 'localhost',
+      tls: false,
+    });
   });
 
   it('replaces a credential the trader typed anew and drops one the trader removed', async () => {
@@ -157,5 +161,83 @@ describe('GET /api/config and PUT /api/config', () => {
     expect(store.settings.tradingMode).toBe('live');
     // Already live: saving again needs no second confirmation.
     expect((await call('PUT', { settings })).status).toBe(200);
+  });
+});
+
+describe('PUT /api/config never wipes the accounts by accident (§18)', () => {
+  async function fullView(call: (method: string, body?: unknown) => Promise<{ status: number; text: string }>) {
+    return (JSON.parse((await call('GET')).text) as { settings: Record<string, unknown> }).settings;
+  }
+
+  async function expectUnchanged(store: SettingsStore, before: string) {
+    expect(store.settings.accounts.map((a) => a.accountId)).toEqual(['DU123456']);
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(before);
+  }
+
+  it('refuses {"settings":{}}, naming every missing block, and changes nothing', async () => {
+    const { store, call } = await configApp(dir);
+    const before = await readFile(join(dir, 'settings.json'), 'utf8');
+    const put = await call('PUT', { settings: {} });
+    expect(put.status).toBe(400);
+    const body = JSON.parse(put.text) as { message: string; issues: { path: string; message: string }[] };
+    expect(body.issues).toContainEqual({
+      path: 'accounts',
+      message: 'is missing: send the whole settings, as GET /api/config gives them',
+    });
+    expect(body.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['redis', 'ib', 'zehnlabs', 'management']));
+    await expectUnchanged(store, before);
+  });
+
+  it('refuses a misspelt key anywhere, naming it', async () => {
+    const { store, call } = await configApp(dir);
+    const before = await readFile(join(dir, 'settings.json'), 'utf8');
+    const { accounts, ...rest } = await fullView(call);
+    const misspeltTop = await call('PUT', { settings: { ...rest, acounts: accounts } });
+    expect(misspeltTop.status).toBe(400);
+    const top = JSON.parse(misspeltTop.text) as { issues: { path: string; message: string }[] };
+    expect(top.issues).toContainEqual({ path: 'acounts', message: 'is not a setting (misspelt?)' });
+    expect(top.issues.map((i) => i.path)).toContain('accounts');
+    const settings = { ...rest, accounts, ib: { ...(rest.ib as object), prot: 4001 } };
+    const misspeltNested = await call('PUT', { settings });
+    expect(misspeltNested.status).toBe(400);
+    expect(JSON.parse(misspeltNested.text).issues).toEqual([
+      { path: 'ib.prot', message: 'is not a setting (misspelt?)' },
+    ]);
+    await expectUnchanged(store, before);
+  });
+
+  it('refuses to drop every account unless the save says so (dropAllAccounts)', async () => {
+    const { store, call } = await configApp(dir);
+    const before = await readFile(join(dir, 'settings.json'), 'utf8');
+    const settings = { ...(await fullView(call)), accounts: [] };
+    const refused = await call('PUT', { settings });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toMatchObject({
+      reason: 'drops-every-account',
+      message: 'this save would remove every account (DU123456); send dropAllAccounts: true to do so',
+    });
+    await expectUnchanged(store, before);
+    const done = await call('PUT', { settings, dropAllAccounts: true });
+    expect(done.status, done.text).toBe(200);
+    expect(store.settings.accounts).toEqual([]);
+  });
+});
+
+describe('PUT /api/config and management.token (§18)', () => {
+  it('refuses a token shorter than 24 characters, naming the setting, and keeps the old one', async () => {
+    const { store, call } = await configApp(dir);
+    const view = JSON.parse((await call('GET')).text) as { settings: { management: Record<string, unknown> } };
+    const settings = { ...view.settings, management: { ...view.settings.management, token: 'ab' } };
+    const put = await call('PUT', { settings });
+    expect(put.status).toBe(400);
+    expect(JSON.parse(put.text).issues).toEqual([
+      {
+        path: 'management.token',
+        message: 'must be at least 24 characters (it guards the API), or empty to have serve make one',
+      },
+    ]);
+    expect(store.settings.management.token).toBe('');
+    const long = { ...settings, management: { ...settings.management, token: 'x'.repeat(24) } };
+    expect((await call('PUT', { settings: long })).status).toBe(200);
   });
 });

@@ -110,7 +110,7 @@ describe('serve on the network', () => {
   });
 
   it('answers the API and the push stream over HTTPS with management.tls', async () => {
-    const opts = await store({ management: { port: 0, token: 'tls-token', tls: { cert, key } } });
+    const opts = await store({ management: { port: 0, token: 'tls-token-0123456789abcdefghij', tls: { cert, key } } });
     const host = await startHeadless({
       ...opts,
       loadOutcome: { settings: opts.settingsStore.settings, from: 'file', error: null },
@@ -119,12 +119,18 @@ describe('serve on the network', () => {
     expect(host.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
     const ca = readFileSync(cert);
     const get = trustingFetch(ca);
-    const auth = { authorization: 'Bearer tls-token' };
+    const auth = { authorization: 'Bearer tls-token-0123456789abcdefghij' };
     const health = (await (await get(`${host.url}api/health`, { headers: auth })).json()) as {
       redis: { state: string };
     };
     expect(health.redis.state).toBe('green');
-    expect((await get(`${host.url}api/health`)).status).toBe(401);
+    // §18: HTTPS answers carry HSTS, the unauthorised ones too
+    expect((await get(`${host.url}api/health`, { headers: auth })).headers.get('strict-transport-security')).toBe(
+      'max-age=31536000',
+    );
+    const refused = await get(`${host.url}api/health`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('strict-transport-security')).toBe('max-age=31536000');
     const enqueued = await get(`${host.url}api/queue/events`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -135,12 +141,16 @@ describe('serve on the network', () => {
     expect(((await enqueued.json()) as { message: string }).message).toMatch(/DU123456/);
     // the push stream (SSE) is served over TLS too
     const first = await new Promise<string>((resolve, reject) => {
-      const req = request(`${host.url}api/stream?token=tls-token`, { ca: readFileSync(cert) }, (res) => {
-        res.once('data', (chunk: Buffer) => {
-          resolve(`${res.statusCode} ${String(res.headers['content-type'])} ${chunk.toString()}`);
-          req.destroy();
-        });
-      });
+      const req = request(
+        `${host.url}api/stream?token=tls-token-0123456789abcdefghij`,
+        { ca: readFileSync(cert) },
+        (res) => {
+          res.once('data', (chunk: Buffer) => {
+            resolve(`${res.statusCode} ${String(res.headers['content-type'])} ${chunk.toString()}`);
+            req.destroy();
+          });
+        },
+      );
       req.on('error', reject);
       req.end();
     });

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { MIN_TOKEN_LENGTH, tokenProblem } from '../core/config/secrets';
 import { Runtime, type RuntimeOptions } from '../core/runtime';
 import { createHttpApp } from './http-app';
 
@@ -12,6 +13,8 @@ export interface HeadlessHost {
   runtime: Runtime;
   url: string;
   token: string;
+  /** True when no token was set and this run made one (only then is it printed, §18). */
+  tokenGenerated: boolean;
   host: string;
   port: number;
   stop(): Promise<void>;
@@ -47,6 +50,36 @@ function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffe
   return { cert: read('cert'), key: read('key') };
 }
 
+/** Why `token` (set in the settings or the environment) cannot guard the API, or null. */
+function startTokenProblem(token: string): string | null {
+  if (!tokenProblem(token)) return null;
+  return (
+    `management.token is ${token.length} characters long; it must be at least ${MIN_TOKEN_LENGTH} ` +
+    '(or leave it empty and serve makes one)'
+  );
+}
+
+/**
+ * The line `serve` prints once ready. The token is in it (in the fragment, for the browser) only when this run made
+ * it: a token from the settings or the environment is never printed (§18), the trader has it already.
+ */
+export function listeningLine(host: Pick<HeadlessHost, 'url' | 'token' | 'tokenGenerated'>): string {
+  return host.tokenGenerated
+    ? `listening on ${host.url}#token=${host.token}`
+    : `listening on ${host.url} (token: management.token from the settings; add #token=… to open the window)`;
+}
+
+/**
+ * §18 DNS rebinding: the `Host` values a server bound to `host`:`port` answers to. On loopback: 127.0.0.1, localhost
+ * and [::1] (and the bound name) with the port; elsewhere null (no check: the server is meant to be reached by
+ * names this process cannot know, and TLS with the token guards it).
+ */
+export function allowedHostHeaders(host: string, port: number): ReadonlySet<string> | null {
+  if (!isLoopback(host)) return null;
+  const bound = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return new Set(['127.0.0.1', 'localhost', '[::1]', bound.toLowerCase()].map((name) => `${name}:${port}`));
+}
+
 /** Default location of the built window next to the bundled CLI (`out/main/cli.js` → `out/renderer`). */
 export function defaultStaticRoot(): string {
   return join(import.meta.dirname, '../renderer');
@@ -68,6 +101,8 @@ export async function startHeadless(options: HostOptions): Promise<HeadlessHost>
     );
   }
   const tlsFiles = wanted.tls ? readTls(wanted.tls) : null;
+  const badToken = startTokenProblem(wanted.token);
+  if (badToken) throw new Error(badToken);
   const runtime = new Runtime(options);
   try {
     await runtime.start();
@@ -77,9 +112,14 @@ export async function startHeadless(options: HostOptions): Promise<HeadlessHost>
     throw error;
   }
   const settings = runtime.settings;
+  const tokenGenerated = settings.management.token === '';
   const token = settings.management.token || randomBytes(24).toString('base64url');
   const host = options.host ?? settings.management.host;
+  // Nothing is answered until the port is known; then the loopback names with it (null: no check off loopback).
+  let allowed: ReadonlySet<string> | null = new Set();
   const app = createHttpApp({
+    allowedHosts: () => allowed,
+    hsts: tlsFiles !== null,
     handlers: runtime.handlers,
     token,
     subscribe: (listener) => runtime.subscribe(listener),
@@ -104,12 +144,14 @@ export async function startHeadless(options: HostOptions): Promise<HeadlessHost>
     );
   }
   const address = server.address() as AddressInfo;
+  allowed = allowedHostHeaders(host, address.port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `${tlsFiles ? 'https' : 'http'}://${shownHost}:${address.port}/`;
   return {
     runtime,
     url,
     token,
+    tokenGenerated,
     host,
     port: address.port,
     async stop() {

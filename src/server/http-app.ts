@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
@@ -26,7 +27,54 @@ export interface HttpAppOptions {
   demo?: boolean;
   /** SSE keep-alive comment interval (ms). */
   keepAliveMs?: number;
+  /**
+   * §18 DNS rebinding: the `Host` values (lower-case `name:port`) this server answers to; any other is a 421. Read per
+   * request (the port is known only once listening); null, or the option omitted: no check (a non-loopback bind,
+   * API-only tests).
+   */
+  allowedHosts?: () => ReadonlySet<string> | null;
+  /** §18: served over HTTPS — every answer carries HSTS. */
+  hsts?: boolean;
+  /** How a slowed-down 401 waits (tests record it instead). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** §18: wrong tokens a client may send before its 401s slow down, and the longest wait. */
+export const FREE_AUTH_FAILURES = 5;
+export const MAX_AUTH_DELAY_MS = 10_000;
+
+/**
+ * Wrong tokens per client address: after FREE_AUTH_FAILURES each further 401 waits twice as long as the one before
+ * (250 ms, 500 ms … up to MAX_AUTH_DELAY_MS); a right token from that address starts it over. Bounded in size.
+ */
+class AuthFailures {
+  private readonly counts = new Map<string, number>();
+
+  /** How long the 401 for this failure waits. */
+  failed(client: string): number {
+    const count = (this.counts.get(client) ?? 0) + 1;
+    this.counts.delete(client);
+    this.counts.set(client, count);
+    if (this.counts.size > 1_000) this.counts.delete(this.counts.keys().next().value!);
+    return count <= FREE_AUTH_FAILURES ? 0 : Math.min(250 * 2 ** (count - FREE_AUTH_FAILURES - 1), MAX_AUTH_DELAY_MS);
+  }
+
+  succeeded(client: string): void {
+    this.counts.delete(client);
+  }
+}
+
+/** The client's address as @hono/node-server gives it; undefined in API-only tests (`app.request`). */
+function clientAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+/** §18: the largest `/api/*` request body; a larger one is a 413 before anything reads it. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** HSTS on every HTTPS answer (§18): a year, as browsers expect for a site that only speaks HTTPS. */
+export const HSTS_HEADER = 'max-age=31536000';
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -91,7 +139,37 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.use('*', async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    if (options.hsts) c.res.headers.set('Strict-Transport-Security', HSTS_HEADER);
   });
+
+  // §18: a page on another name that resolves to this machine (DNS rebinding) is not answered at all.
+  const allowedHosts = options.allowedHosts;
+  if (allowedHosts) {
+    app.use('*', async (c, next) => {
+      const allowed = allowedHosts();
+      const given = (c.req.header('host') ?? '').toLowerCase();
+      if (allowed && !allowed.has(given)) {
+        return errorResponse(c, {
+          error: 'misdirected',
+          message: `this server does not answer to Host "${given}"; open it as ${[...allowed][0] ?? 'its address'}`,
+        });
+      }
+      await next();
+    });
+  }
+
+  // §18: no /api/* body above MAX_BODY_BYTES is read (a Content-Length above it is refused before reading).
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        errorResponse(c, {
+          error: 'too-large',
+          message: 'request body is larger than 1 MB; nothing was read or changed',
+        }),
+    }),
+  );
 
   // §22: the desktop app attached to this core calls the API from its app:// page, a cross-origin request. Only that
   // origin is let in; the token is still required (it is a header, there are no cookies to ride along).
@@ -113,14 +191,21 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     c.res.headers.append('Vary', 'Origin');
   });
 
+  const failures = new AuthFailures();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   app.use('/api/*', async (c, next) => {
     const given = bearerOf(c) ?? (c.req.path === '/api/stream' ? c.req.query('token') : undefined);
+    const client = clientAddress(c);
     if (!sameToken(given, options.token)) {
+      // §18: guessing gets slower with every wrong token from the same address.
+      const delay = client === undefined ? 0 : failures.failed(client);
+      if (delay > 0) await sleep(delay);
       return errorResponse(c, {
         error: 'unauthorized',
         message: 'missing or wrong token: send Authorization: Bearer <management.token>',
       });
     }
+    if (client !== undefined) failures.succeeded(client);
     await next();
   });
 

@@ -259,6 +259,8 @@ export const operations = {
           error: 'must be a JSON object of settings (see PRODUCT.md §14)',
         }),
         confirmLive: z.boolean({ error: 'must be true or false' }).optional(),
+        /** §18: a save that leaves no account is refused unless it says so. */
+        dropAllAccounts: z.boolean({ error: 'must be true or false' }).optional(),
       })
       .strict(),
   }),
@@ -307,6 +309,10 @@ export const ERROR_STATUS = {
   'not-found': 404,
   duplicate: 409,
   conflict: 409,
+  /** §18: an `/api/*` body above the size limit. */
+  'too-large': 413,
+  /** §18: a `Host` this server does not answer to (DNS rebinding). */
+  misdirected: 421,
   unavailable: 503,
   internal: 500,
 } as const;
@@ -319,7 +325,7 @@ export interface ApiErrorBody {
   existingId?: string;
   issues?: { path: string; message: string }[];
   /** Machine-readable cause where the window acts on it: `needs-live-confirmation` asks before saving again. */
-  reason?: 'needs-live-confirmation';
+  reason?: 'needs-live-confirmation' | 'drops-every-account';
 }
 
 /** Result envelope across IPC (results instead of thrown errors). */

@@ -109,6 +109,8 @@ beforeAll(() => {
       '--config',
       join(project, 'electron-builder.yml'),
       `-c.electronDist=${stub}`,
+      // The stub has no fuse wire to flip (test/packaging/electron-fuses.test.ts covers the afterPack hook).
+      '-c.afterPack=null',
       `-c.directories.output=${output}`,
     ],
     { cwd: project, stdio: 'pipe', timeout: 240_000, env: { ...process.env, CI: '1' } },

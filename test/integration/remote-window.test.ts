@@ -41,7 +41,7 @@ function isApiError(error: unknown, code: string): error is Error & { code: stri
   return error instanceof Error && error.name === 'ApiError' && (error as { code?: unknown }).code === code;
 }
 
-const TOKEN = 'remote-window-token';
+const TOKEN = 'remote-window-token-0123456789';
 let certs: TestCerts;
 let host: HeadlessHost;
 let baseUrl: string;

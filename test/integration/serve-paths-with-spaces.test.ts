@@ -34,14 +34,16 @@ describe('serve with spaces in redis.binary and dataDir', () => {
       JSON.stringify({
         dataDir,
         redis: { binary },
-        management: { token: 'spaces-token' },
+        management: { token: 'spaces-token-0123456789abcdef' },
         notifications: { desktop: false },
       }),
     );
     // Nothing else to fall back on: the binary in the spaced path is the one that must start.
     core = startCore(config, { REDISMS_SYSTEM_BINARY: '', PATH: '/nonexistent' });
     const { url } = await core.ready;
-    const res = await fetch(new URL('/api/health', url), { headers: { authorization: 'Bearer spaces-token' } });
+    const res = await fetch(new URL('/api/health', url), {
+      headers: { authorization: 'Bearer spaces-token-0123456789abcdef' },
+    });
     expect(res.status).toBe(200);
     const health = (await res.json()) as { redis: { state: string; detail: string } };
     expect(health.redis.state).toBe('green');

@@ -176,7 +176,7 @@ describe('crash torture of the headless core', () => {
       })),
       orders: { fillTimeoutMs: 3_000, whatIf: false },
       queue: { retryDelayMs: 300, leaseMs: 2_000, concurrency: 4 },
-      management: { token: 'torture-token' },
+      management: { token: 'torture-token-0123456789abcdef' },
       notifications: { desktop: false },
       logLevel: process.env.TORTURE_DEBUG ? 'info' : 'warn',
     };

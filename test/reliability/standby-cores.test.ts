@@ -134,7 +134,7 @@ describe('two cores on one Redis', () => {
         })),
         orders: { fillTimeoutMs: 3_000, whatIf: false },
         queue: { retryDelayMs: 300, leaseMs: 2_000, concurrency: 4 },
-        management: { token: `token-${name}` },
+        management: { token: `token-${name}-0123456789abcdefghijkl` },
         notifications: { desktop: false },
         logLevel: 'warn',
       };

@@ -3,7 +3,7 @@
  * a seeded random source, polling, and replay helpers over the queue's history stream.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { vi } from 'vitest';
@@ -86,6 +86,12 @@ export interface CoreChild {
   exited(): boolean;
 }
 
+/** `management.token` of a settings file ('' when none). */
+function settingsToken(configFile: string): string {
+  const json = JSON.parse(readFileSync(configFile, 'utf8')) as { management?: { token?: string } };
+  return json.management?.token ?? '';
+}
+
 export function startCore(configFile: string, extraEnv: Record<string, string> = {}): CoreChild {
   const proc = spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--port', '0', '--quiet'], {
     cwd: ROOT,
@@ -103,8 +109,9 @@ export function startCore(configFile: string, extraEnv: Record<string, string> =
   const ready = new Promise<{ url: string; token: string }>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /listening on (http:\/\/\S+?)#token=(\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, token: m[2]! });
+      // §18: the token is printed only when serve made it; one from the settings file is read from there.
+      const m = /listening on (https?:\/\/[^\s#]+)(?:#token=(\S+))?\s/.exec(out);
+      if (m) resolve({ url: m[1]!, token: m[2] ?? settingsToken(configFile) });
     };
     proc.stdout!.on('data', onData);
     proc.stderr!.on('data', (chunk: Buffer) => {

@@ -163,12 +163,18 @@ export class AllocationClient {
     let response: Response;
     let text: string;
     try {
+      const key = this.options.apiKey();
       response = await this.fetchFn(url, {
-        headers: { 'x-api-key': this.options.apiKey(), accept: 'application/json' },
+        headers: { ...(key ? { 'x-api-key': key } : {}), accept: 'application/json' },
         signal: AbortSignal.timeout(this.options.timeoutMs),
+        // §18: the key goes to zehnlabs.allocationsUrl only; fetch would resend it on a redirect to anywhere.
+        redirect: 'manual',
       });
     } catch (error) {
       throw this.fail(this.networkError(error, what, url));
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw this.fail(this.redirectError(response, what, url));
     }
     try {
       text = await response.text();
@@ -192,6 +198,21 @@ export class AllocationClient {
         invalidError(`the allocation API's answer for ${what} is not JSON (starts with ${JSON.stringify(start)})`),
       );
     }
+  }
+
+  private redirectError(response: Response, what: string, url: string): DeskError {
+    let where = 'another address';
+    try {
+      where = new URL(response.headers.get('location') ?? '', url).origin;
+    } catch {
+      // no usable Location: "another address"
+    }
+    void response.body?.cancel();
+    return invalidError(
+      `the allocation API answered ${what} with a redirect (HTTP ${response.status}) to ${where}; the API key is ` +
+        'sent only to zehnlabs.allocationsUrl itself, so it was not followed — set zehnlabs.allocationsUrl to the new ' +
+        'address (and type the key again) if it is right',
+    );
   }
 
   private networkError(error: unknown, what: string, url: string): DeskError {

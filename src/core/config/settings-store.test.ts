@@ -284,3 +284,65 @@ describe('secret masking', () => {
     expect(keepUnchangedSecrets(maskedSentinel, withSentinel).redis.sentinel?.password).toBe('hunter2');
   });
 });
+
+describe('a masked secret is never sent to a new place (§18)', () => {
+  const base = defaultSettings();
+  const current = {
+    ...base,
+    zehnlabs: {
+      ...base.zehnlabs,
+      realtimeApiKey: 'app.key:rt-secret',
+      allocationsApiKey: 'alloc-secret',
+      realtime: { endpoint: 'zehnlabs-ably', key: 'cred-secret' },
+    },
+    redis: { ...base.redis, url: 'redis://:r-secret@db.example:6379/0' },
+    notifications: { ...base.notifications, ntfyUrl: 'https://me:n-secret@ntfy.example/' },
+    remote: { ...base.remote, url: 'https://desk.example:8765', token: 'remote-secret' },
+  };
+  const masked = maskSecrets(current);
+
+  it('keeps every secret when nothing around it changed', () => {
+    expect(keepUnchangedSecrets(masked, current)).toEqual(current);
+  });
+
+  it('drops each secret whose destination changed while it came back masked', () => {
+    const moved = {
+      ...masked,
+      zehnlabs: {
+        ...masked.zehnlabs,
+        allocationsUrl: 'https://evil.example/api',
+        realtime: { ...masked.zehnlabs.realtime, endpoint: 'evil.example' },
+      },
+      redis: { ...masked.redis, url: masked.redis.url!.replace('db.example', 'evil.example') },
+      notifications: { ...masked.notifications, ntfyUrl: masked.notifications.ntfyUrl!.replace('ntfy', 'evil') },
+      remote: { ...masked.remote, url: 'https://evil.example:8765' },
+    };
+    const kept = keepUnchangedSecrets(moved, current);
+    expect(kept.zehnlabs.allocationsApiKey).toBe('');
+    expect(kept.zehnlabs.realtimeApiKey).toBe('');
+    expect(kept.zehnlabs.realtime).toEqual({ endpoint: 'evil.example' });
+    expect(kept.redis.url).toBe('redis://evil.example:6379/0');
+    expect(kept.notifications.ntfyUrl).toBe('https://me@evil.example/');
+    expect(kept.remote.token).toBe('');
+    expect(JSON.stringify(kept)).not.toMatch(/-secret/);
+  });
+
+  it('keeps a secret typed again with the new destination', () => {
+    const retyped = {
+      ...masked,
+      zehnlabs: { ...masked.zehnlabs, allocationsUrl: 'https://new.example/api', allocationsApiKey: 'typed-again' },
+    };
+    expect(keepUnchangedSecrets(retyped, current).zehnlabs.allocationsApiKey).toBe('typed-again');
+  });
+
+  it('drops the sentinel password when the sentinels changed', () => {
+    const sentinel = { masterName: 'm', sentinels: [{ host: 'a', port: 26379 }], password: 'hunter2' };
+    const withSentinel = { ...base, redis: { ...base.redis, sentinel } };
+    const m = maskSecrets(withSentinel);
+    const moved = {
+      ...m,
+      redis: { ...m.redis, sentinel: { ...m.redis.sentinel!, sentinels: [{ host: 'evil', port: 1 }] } },
+    };
+    expect(keepUnchangedSecrets(moved, withSentinel).redis.sentinel?.password).toBeNull();
+  });
+});

@@ -72,6 +72,17 @@ describe('createLogger', () => {
     expect(text).not.toMatch(/-secret/);
     expect(text).toContain('localhost');
   });
+
+  it('masks a known secret inside free text (an error message, a URL) in stdout and the window tail', () => {
+    const out = fakeStdout(false);
+    const secret = 'p@ss:w/rd-77';
+    const { log, tail } = createLogger({ level: 'info', logDir: null, stdout: out, secrets: () => [secret] });
+    log.error({ err: `WRONGPASS for redis://:${encodeURIComponent(secret)}@db:6379` }, `login with ${secret} failed`);
+    const shown = out.text() + JSON.stringify(tail.query());
+    expect(shown).toContain('WRONGPASS');
+    expect(shown).not.toContain('p@ss');
+    expect(shown).not.toContain('p%40ss');
+  });
 });
 
 describe('log lines on stdout', () => {

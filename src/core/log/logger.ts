@@ -4,6 +4,7 @@ import pino, { type Logger, type Level } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { createStream } from 'rotating-file-stream';
 import type { LogLine } from '../../shared/dto';
+import { maskKnownSecrets } from '../config/masking';
 import { REALTIME_CREDENTIALS } from '../config/schema';
 
 export type { Logger } from 'pino';
@@ -104,6 +105,11 @@ export interface LoggerOptions {
   stdout?: boolean | LogOutput;
   /** How lines look there; by default readable on a terminal (TTY), JSON otherwise (piped, redirected). */
   stdoutFormat?: 'pretty' | 'json';
+  /**
+   * The secret values in force (§18), masked wherever they appear in a line — inside an error message or a URL in free
+   * text, where redaction by field name cannot reach. Read for each line, so a changed password applies at once.
+   */
+  secrets?: () => readonly string[];
 }
 
 /** The look of log lines on an output: readable on a terminal, JSON lines when piped into a file or a tool. */
@@ -157,8 +163,15 @@ export function createLogger(options: LoggerOptions): { log: Logger; tail: LogTa
     const format = options.stdoutFormat ?? stdoutFormatFor(output);
     streams.push({ level: 'trace', stream: format === 'pretty' ? prettyStream(output) : output });
   }
+  const secrets = options.secrets;
   const log = pino(
-    { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },
+    {
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: undefined,
+      // After redaction by field name, before any output (file, window tail, stdout): known secrets in free text.
+      ...(secrets ? { hooks: { streamWrite: (line: string) => maskKnownSecrets(line, secrets()) } } : {}),
+    },
     pino.multistream(streams),
   );
   return {

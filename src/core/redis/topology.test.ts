@@ -4,8 +4,12 @@ import { describeTopology, isExternal, RedisTlsFileError, tlsOptions } from './t
 
 describe('Redis topology settings', () => {
   it('names each topology without its passwords', () => {
+    // §18: the one masking function of src/core/config/masking.ts, userinfo and query alike
     expect(describeTopology({ url: 'rediss://:hunter2@db.example:6380/0' })).toBe(
-      'Redis at rediss://:***@db.example:6380/0',
+      'Redis at rediss://:••••••••@db.example:6380/0',
+    );
+    expect(describeTopology({ url: 'redis://db.example:6379/0?password=hunter2' })).toBe(
+      'Redis at redis://db.example:6379/0?password=••••••••',
     );
     expect(
       describeTopology({ sentinel: { masterName: 'm', sentinels: [{ host: 'a', port: 1 }], password: 'hunter2' } }),

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { maskUrl } from '../config/masking';
 
 /** A connection to the app's Redis: one server (also behind Sentinel) or a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -48,15 +49,9 @@ export function isExternal(t: RedisTopology): boolean {
   return Boolean(t.url || t.sentinel || (t.cluster && t.cluster.length > 0));
 }
 
-/** Hides the password of a redis URL for messages and logs. */
+/** Hides every password of a redis URL (userinfo and query, §18) for messages, logs and health. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
+  return maskUrl(url);
 }
 
 /** One line naming the topology for logs, health and errors; never a password. */

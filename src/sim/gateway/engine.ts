@@ -140,6 +140,49 @@ function round(n: number, digits = 4): number {
 }
 
 /** True for an order that can still fill or be cancelled. */
+/** What the control API shows of an order (a copy; later changes to the record do not reach it). */
+export function orderView(o: OrderRecord): SimOrderView {
+  return {
+    orderId: o.orderId,
+    clientId: o.clientId,
+    permId: o.permId,
+    accountId: o.accountId,
+    symbol: o.symbol,
+    action: o.action,
+    totalQuantity: o.totalQuantity,
+    orderType: o.orderType,
+    lmtPrice: o.lmtPrice,
+    tif: o.tif,
+    outsideRth: o.outsideRth,
+    orderRef: o.orderRef,
+    transmit: o.transmit,
+    whatIf: o.whatIf,
+    status: o.status,
+    filled: o.filled,
+    remaining: o.remaining,
+    avgFillPrice: round(o.avgFillPrice, 6),
+    placedAt: o.placedAt,
+  };
+}
+
+/** What the control API shows of a fill. */
+export function fillView(f: FillRecord): SimFill {
+  return {
+    execId: f.execId,
+    orderId: f.orderId,
+    clientId: f.clientId,
+    permId: f.permId,
+    accountId: f.accountId,
+    symbol: f.symbol,
+    side: f.side,
+    shares: f.shares,
+    price: f.price,
+    orderRef: f.orderRef,
+    commission: f.commission,
+    time: f.time,
+  };
+}
+
 export function isOpenStatus(status: string): boolean {
   return OPEN_STATUSES.has(status);
 }
@@ -442,46 +485,13 @@ export class Engine {
           (filter?.accountId === undefined || o.accountId === filter.accountId) &&
           (filter?.clientId === undefined || o.clientId === filter.clientId),
       )
-      .map((o) => ({
-        orderId: o.orderId,
-        clientId: o.clientId,
-        permId: o.permId,
-        accountId: o.accountId,
-        symbol: o.symbol,
-        action: o.action,
-        totalQuantity: o.totalQuantity,
-        orderType: o.orderType,
-        lmtPrice: o.lmtPrice,
-        tif: o.tif,
-        outsideRth: o.outsideRth,
-        orderRef: o.orderRef,
-        transmit: o.transmit,
-        whatIf: o.whatIf,
-        status: o.status,
-        filled: o.filled,
-        remaining: o.remaining,
-        avgFillPrice: round(o.avgFillPrice, 6),
-        placedAt: o.placedAt,
-      }));
+      .map((o) => orderView(o));
   }
 
   fills(filter?: { accountId?: string }): SimFill[] {
     return this.allFills
       .filter((f) => filter?.accountId === undefined || f.accountId === filter.accountId)
-      .map((f) => ({
-        execId: f.execId,
-        orderId: f.orderId,
-        clientId: f.clientId,
-        permId: f.permId,
-        accountId: f.accountId,
-        symbol: f.symbol,
-        side: f.side,
-        shares: f.shares,
-        price: f.price,
-        orderRef: f.orderRef,
-        commission: f.commission,
-        time: f.time,
-      }));
+      .map((f) => fillView(f));
   }
 
   fillRecords(): readonly FillRecord[] {

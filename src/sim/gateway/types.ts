@@ -221,7 +221,23 @@ export interface SimGateway {
   pendingFills(): number;
   /** Fills the rest of another client's resting order at the current quote (the other client's order executes). */
   fillForeignOrder(orderId: number, clientId: number): void;
+
+  // ---- the simulator's own events (PRODUCT.md §17)
+  /**
+   * Calls `listener` synchronously on each {@link SimGatewayEvent}; answers the function that unsubscribes it. A
+   * listener that throws is logged as a warning and does not disturb the gateway.
+   */
+  onEvent(listener: (event: SimGatewayEvent) => void): () => void;
 }
+
+/**
+ * What the gateway reports of its own work as it happens (PRODUCT.md §17: the torture places kills on them).
+ * - `order-received`: a client's real order (not a what-if, not a modification) was accepted, right after the
+ *   gateway answered it;
+ * - `partial-fill`: part of an order filled (some remains), right after the execution was sent to its client.
+ */
+export type SimGatewayEvent =
+  { type: 'order-received'; order: SimOrderView } | { type: 'partial-fill'; order: SimOrderView; fill: SimFill };
 
 /** The connection-level IB notices `emitConnectivity` can send. */
 export type ConnectivityCode = 1100 | 1101 | 1102 | 2110;

@@ -197,6 +197,10 @@ export class Engine {
   private readonly allFills: FillRecord[] = [];
   private readonly maxOrderId = new Map<number, number>();
   private readonly lastIssuedId = new Map<number, number>();
+  /** After a restart with a rollback: nextValidId counts from here, ignoring the ids already used (null: normal). */
+  private orderIdRollback: number | null = null;
+  /** Orders finished before the last restart: their ids are used up (103), no longer orders to modify (104). */
+  private readonly finishedBeforeRestart = new Set<string>();
   private readonly fillTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly closeTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly rejections: Array<{ symbol?: string; code: number; message: string }> = [];
@@ -436,13 +440,22 @@ export class Engine {
 
   /** Reserves and returns the next valid order id for a client (at least 1000). */
   nextValidId(clientId: number): number {
-    const id = Math.max(
-      FIRST_ORDER_ID,
-      (this.maxOrderId.get(clientId) ?? 0) + 1,
-      (this.lastIssuedId.get(clientId) ?? 0) + 1,
-    );
+    const id =
+      this.orderIdRollback === null
+        ? Math.max(FIRST_ORDER_ID, (this.maxOrderId.get(clientId) ?? 0) + 1, (this.lastIssuedId.get(clientId) ?? 0) + 1)
+        : Math.max(this.orderIdRollback, (this.lastIssuedId.get(clientId) ?? 0) + 1);
     this.lastIssuedId.set(clientId, id);
     return id;
+  }
+
+  /**
+   * A gateway restart: with `to`, nextValidId answers start from `to` for every client, whatever ids were used (a
+   * reused id is still refused with 103); without, they follow the ids used again.
+   */
+  restartOrderIds(to?: number): void {
+    this.orderIdRollback = to ?? null;
+    this.lastIssuedId.clear();
+    for (const [key, o] of this.liveOrders) if (!isOpenStatus(o.status)) this.finishedBeforeRestart.add(key);
   }
 
   private noteOrderId(clientId: number, orderId: number): void {
@@ -664,7 +677,7 @@ export class Engine {
   /** Validates and places (or modifies) an order for a client. */
   placeOrder(clientId: number, p: ParsedOrder): PlaceResult {
     const key = `${clientId}:${p.orderId}`;
-    const existing = p.whatIf ? undefined : this.liveOrders.get(key);
+    const existing = p.whatIf || this.finishedBeforeRestart.has(key) ? undefined : this.liveOrders.get(key);
     const s = this.resolve(p.contract.conId, p.contract.symbol);
     const accounts = this.accountIds();
     const accountId = p.account || (accounts.length === 1 ? (accounts[0] ?? '') : '');

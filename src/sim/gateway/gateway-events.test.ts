@@ -60,4 +60,31 @@ describe('sim gateway: its own events (§17 kill placement)', () => {
     expect(events).toHaveLength(3);
     expect(gw.warnings().some((w) => w.includes('event listener failed on order-received: boom'))).toBe(true);
   });
+
+  it('simulateRestart drops every client; with a rollback nextValidId restarts there but a used id still gets 103', async () => {
+    const gw = await h.gateway({ accounts: [{ accountId: 'DU1', cash: 100_000 }], symbols });
+    const first = await h.connectClassic(gw, 7);
+    first.api.placeOrder(first.nextId, stk('AAA'), buy(1));
+    first.api.placeOrder(first.nextId + 1, stk('AAA'), buy(1));
+    await until(() => gw.fills().length === 2, 3000, 'two fills');
+
+    gw.simulateRestart({ rollBackOrderIdsTo: first.nextId });
+    await until(() => gw.connectedClients().length === 0, 3000, 'the connections dropped');
+    const second = await h.connectClassic(gw, 7);
+    expect(second.nextId).toBe(first.nextId);
+    second.api.placeOrder(second.nextId, stk('AAA'), buy(1));
+    await until(() => second.codes.errors.find((e) => e.code === 103), 3000, 'error 103');
+    expect(second.codes.errors.find((e) => e.code === 103)).toMatchObject({
+      id: first.nextId,
+      message: 'Duplicate order id',
+    });
+    second.api.placeOrder(first.nextId + 2, stk('AAA'), buy(1));
+    await until(() => gw.fills().length === 3, 3000, 'the fill of a fresh id');
+
+    // A restart without a rollback: the answers follow the ids used again.
+    gw.simulateRestart();
+    await until(() => gw.connectedClients().length === 0, 3000, 'the connections dropped');
+    const third = await h.connectClassic(gw, 7);
+    expect(third.nextId).toBe(first.nextId + 3);
+  });
 });

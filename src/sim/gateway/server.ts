@@ -1247,6 +1247,11 @@ export class SimGatewayServer implements SimGateway {
     this.dropAfterFill = { side };
   }
 
+  simulateRestart(options: { rollBackOrderIdsTo?: number } = {}): void {
+    this.engine.restartOrderIds(options.rollBackOrderIdsTo);
+    this.dropConnections();
+  }
+
   // ---- gateway lifecycle (PRODUCT.md §21)
 
   emitConnectivity(code: ConnectivityCode): void {

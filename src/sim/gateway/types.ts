@@ -193,6 +193,12 @@ export interface SimGateway {
   refuseConnections(ms: number): void;
   /** Drop all connections right after the next fill of this side ('SELL' → after the sells). */
   dropAfterNextFill(side?: 'BUY' | 'SELL'): void;
+  /**
+   * IB Gateway's daily restart: drops every client connection. With `rollBackOrderIdsTo`, the nextValidId answers
+   * from then on start from that id regardless of the ids already used (as a restarted gateway may answer), while an
+   * order with an id already used is still refused with 103 "Duplicate order id".
+   */
+  simulateRestart(options?: { rollBackOrderIdsTo?: number }): void;
 
   // ---- gateway lifecycle (PRODUCT.md §21)
   /** Sends a connection-level notice to every client: 1100 lost, 1101 / 1102 restored, 2110 server link broken. */

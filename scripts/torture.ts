@@ -84,7 +84,10 @@ function runOnce(seed: number, logFile: string, verbose: boolean): Promise<{ cod
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       // The test's own figures: events, kills (and where the simulator's events placed them), fills, resumed.
-      const summary = text.split('\n').filter((line) => /^crash torture: \d/.test(line));
+      const summary = text
+        .split('\n')
+        .map((line) => line.replace(/\x1b\[[0-9;]*m/g, ''))
+        .filter((line) => /^crash torture: \d/.test(line));
       log.end(() => resolve({ code, summary }));
     });
     // Stopping the script stops the run (vitest then tears the test down, killing its core and gateway).

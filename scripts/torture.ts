@@ -15,6 +15,8 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const TEST = 'test/reliability/crash-torture.test.ts';
+/** vitest's colour codes (ESC [ … m), taken off before the summary lines are matched. */
+const COLOURS = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const USAGE = 'usage: npm run torture -- [--runs N] [--seed S] [--verbose]';
 
 interface Options {
@@ -86,7 +88,7 @@ function runOnce(seed: number, logFile: string, verbose: boolean): Promise<{ cod
       // The test's own figures: events, kills (and where the simulator's events placed them), fills, resumed.
       const summary = text
         .split('\n')
-        .map((line) => line.replace(/\x1b\[[0-9;]*m/g, ''))
+        .map((line) => line.replace(COLOURS, ''))
         .filter((line) => /^crash torture: \d/.test(line));
       log.end(() => resolve({ code, summary }));
     });

@@ -114,6 +114,8 @@ async function killOn(
   point: KillPoint,
   round: number,
   isRebalance: (eventId: string) => boolean,
+  /** What the queue held, for the message of a round that timed out. */
+  queueState: () => Promise<string>,
 ): Promise<PlacedKill> {
   const type = point === 'first-order' ? 'order-received' : 'partial-fill';
   let off = (): void => undefined;
@@ -132,10 +134,18 @@ async function killOn(
   died.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no ${type} event of a rebalance in round ${round} within ${KILL_POINT_BOUND_MS} ms`)),
-      KILL_POINT_BOUND_MS,
-    );
+    timer = setTimeout(() => {
+      void queueState().then(
+        (state) =>
+          reject(
+            new Error(
+              `no ${type} event of a rebalance in round ${round} within ${KILL_POINT_BOUND_MS} ms; queue: ${state}; ` +
+                `core output:\n${core.output().slice(-4_000)}`,
+            ),
+          ),
+        (error: Error) => reject(new Error(`no ${type} event in round ${round}; queue unreadable: ${error.message}`)),
+      );
+    }, KILL_POINT_BOUND_MS);
   });
   try {
     return await Promise.race([hit, died, bound]);
@@ -303,7 +313,18 @@ describe('crash torture of the headless core', () => {
       const startedAt = Date.now();
       child = startCore(configFile);
       if (point) {
-        placedKills.push(await killOn(gateway, child, point, round, (id) => tracked.get(id)?.command === 'rebalance'));
+        const queueState = async () => {
+          const waiting = (await queue!.list({ limit: 1_000 })).events.filter((e) => e.status !== 'done');
+          const rows = waiting.map(
+            (e) =>
+              `${e.accountId} ${e.command} ${e.status} x${e.timesQueued}` +
+              `${e.nextAttemptAt ? ` next ${e.nextAttemptAt}` : ''}${e.lastError ? ` (${e.lastError.kind}: ${e.lastError.message})` : ''}`,
+          );
+          return `${JSON.stringify(await queue!.counts())} ${rows.join('; ')}`;
+        };
+        placedKills.push(
+          await killOn(gateway, child, point, round, (id) => tracked.get(id)?.command === 'rebalance', queueState),
+        );
       } else if (random() < 0.15) {
         // Now and then a kill during start-up (recovery, connecting).
         await sleep(100 + random() * 600);

@@ -15,6 +15,8 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const TEST = 'test/reliability/crash-torture.test.ts';
+/** vitest's colour codes (ESC [ … m), taken off before the summary lines are matched. */
+const COLOURS = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const USAGE = 'usage: npm run torture -- [--runs N] [--seed S] [--verbose]';
 
 interface Options {
@@ -56,9 +58,10 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-/** One vitest run of the torture test with `seed`; resolves with its exit code. */
-function runOnce(seed: number, logFile: string, verbose: boolean): Promise<number | null> {
+/** One vitest run of the torture test with `seed`; resolves with its exit code and the test's summary lines. */
+function runOnce(seed: number, logFile: string, verbose: boolean): Promise<{ code: number | null; summary: string[] }> {
   return new Promise((resolve) => {
+    let text = '';
     const log = createWriteStream(logFile);
     const child = spawn(join(ROOT, 'node_modules/.bin/vitest'), ['run', TEST], {
       cwd: ROOT,
@@ -71,6 +74,7 @@ function runOnce(seed: number, logFile: string, verbose: boolean): Promise<numbe
     });
     const sink = (chunk: Buffer): void => {
       log.write(chunk);
+      text += chunk.toString();
       if (verbose) process.stdout.write(chunk);
     };
     child.stdout.on('data', sink);
@@ -81,7 +85,12 @@ function runOnce(seed: number, logFile: string, verbose: boolean): Promise<numbe
     child.on('close', (code) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      log.end(() => resolve(code));
+      // The test's own figures: events, kills (and where the simulator's events placed them), fills, resumed.
+      const summary = text
+        .split('\n')
+        .map((line) => line.replace(COLOURS, ''))
+        .filter((line) => /^crash torture: \d/.test(line));
+      log.end(() => resolve({ code, summary }));
     });
     // Stopping the script stops the run (vitest then tears the test down, killing its core and gateway).
     const stop = (signal: NodeJS.Signals): void => {
@@ -116,7 +125,8 @@ async function main(): Promise<number> {
     console.log(`torture: run ${run}/${options.runs} seed ${seed} (replay: npm run torture -- --seed ${seed})`);
     const logFile = join(logDir, `run-${run}-seed-${seed}.log`);
     const started = Date.now();
-    const code = await runOnce(seed, logFile, options.verbose);
+    const { code, summary } = await runOnce(seed, logFile, options.verbose);
+    for (const line of summary) console.log(`torture:   ${line.replace(/^crash torture: /, '')}`);
     ran += 1;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     if (code === 0) {

@@ -1,7 +1,9 @@
 /**
  * §17 crash torture: the headless core (`out/main/cli.js serve`) as a child process against the simulated gateway
- * and allocation API, with events flowing, killed with SIGKILL at random moments for many rounds. Redis runs in this
- * process (the child gets `redis.url`), so the queue survives every kill of the core.
+ * and allocation API, with events flowing, killed with SIGKILL for many rounds: at random moments, and (§17) at the
+ * moments the simulator's own events place — right after a rebalance's first order reaches the gateway and right
+ * after a partial fill — so every run covers both. Redis runs in this process (the child gets `redis.url`), so the
+ * queue survives every kill of the core.
  *
  * After a final restart and drain: every event was completed exactly once, none is lost or stuck, every account is at
  * its target, and a replay of the gateway's fills shows no order doubled by a retry.
@@ -32,6 +34,8 @@ import {
 } from './support';
 
 const ROUNDS = 22;
+/** How long a placed kill waits for its moment: a bound on a hang on a loaded machine, not a timing. */
+const KILL_POINT_BOUND_MS = 120_000;
 const PREFIX = 'torture:';
 /** TORTURE_SEED repeats a run; TORTURE_DEBUG=1 prints the queue after each round and keeps the core's logs. */
 const SEED = Number(process.env.TORTURE_SEED ?? Date.now() % 1_000_000);
@@ -89,6 +93,68 @@ const ACCOUNTS = [
   },
 ];
 
+/** The moments the simulator's own events place a kill at (§17). */
+type KillPoint = 'first-order' | 'partial-fill';
+interface PlacedKill {
+  round: number;
+  point: KillPoint;
+  eventId: string;
+  symbol: string;
+}
+
+/**
+ * Kills `core` (SIGKILL, sent from inside the gateway's own event, before the core can read the gateway's answer)
+ * right after a rebalance's first order of this round reaches the gateway, or right after a partial fill of one.
+ * Fails the round when the core dies by itself or no such moment comes within the bound (the round's rebalances
+ * must trade: new weights were just published).
+ */
+async function killOn(
+  gw: SimGateway,
+  core: CoreChild,
+  point: KillPoint,
+  round: number,
+  isRebalance: (eventId: string) => boolean,
+  /** What the queue held, for the message of a round that timed out. */
+  queueState: () => Promise<string>,
+): Promise<PlacedKill> {
+  const type = point === 'first-order' ? 'order-received' : 'partial-fill';
+  let off = (): void => undefined;
+  const hit = new Promise<PlacedKill>((resolve) => {
+    off = gw.onEvent((e) => {
+      const eventId = e.order.orderRef.replace(/^rd:/, '');
+      if (e.type !== type || !isRebalance(eventId)) return;
+      core.proc.kill('SIGKILL');
+      off();
+      resolve({ round, point, eventId, symbol: e.order.symbol });
+    });
+  });
+  const died = new Promise<never>((_, reject) => {
+    core.proc.once('exit', () => reject(new Error(`the core died by itself in round ${round}:\n${core.output()}`)));
+  });
+  died.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void queueState().then(
+        (state) =>
+          reject(
+            new Error(
+              `no ${type} event of a rebalance in round ${round} within ${KILL_POINT_BOUND_MS} ms; queue: ${state}; ` +
+                `core output:\n${core.output().slice(-4_000)}`,
+            ),
+          ),
+        (error: Error) => reject(new Error(`no ${type} event in round ${round}; queue unreadable: ${error.message}`)),
+      );
+    }, KILL_POINT_BOUND_MS);
+  });
+  try {
+    return await Promise.race([hit, died, bound]);
+  } finally {
+    off();
+    clearTimeout(timer);
+  }
+}
+
 const PRINTS: Command[] = ['print-positions', 'print-equity', 'print-orders', 'print-rebalance', 'cancel-orders'];
 
 interface Tracked {
@@ -141,6 +207,9 @@ describe('crash torture of the headless core', () => {
     gateway = await startSimGateway({
       accounts: ACCOUNTS.map(({ accountId, cash, positions }) => ({ accountId, cash, positions })),
       symbols: demoSymbols(),
+      // Fills in two parts, as IB's often arrive, so a kill can land between them (the partial-fill kill point).
+      partialFills: 2,
+      fillIntervalMs: 50,
     });
     let version = 0;
     const published: { version: number; fillIndex: number; at: number }[] = [
@@ -218,6 +287,18 @@ describe('crash torture of the headless core', () => {
       );
       lateFills += gateway!.fills().length - atKill;
     };
+    /**
+     * §17: kills the simulator's own events place, so no run depends on chance for the moments that matter. Rounds
+     * 2 and 4 (each right after new weights, so the rebalances must trade) always kill on them; later weight changes
+     * do now and then as well. Every other round kills at a random moment.
+     */
+    const placedKill = (round: number): KillPoint | null => {
+      if (round === 2) return 'first-order';
+      if (round === 4) return 'partial-fill';
+      if (round > 4 && round % 2 === 0 && random() < 0.3) return random() < 0.5 ? 'first-order' : 'partial-fill';
+      return null;
+    };
+    const placedKills: PlacedKill[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // The core is down here: publish new weights every second round, so the next rebalances trade.
       if (round > 0 && round % 2 === 0) {
@@ -225,10 +306,26 @@ describe('crash torture of the headless core', () => {
         for (const [slug, v] of Object.entries(VERSIONS)) allocations.setAllocations(slug, v[version]!);
         published.push({ version, fillIndex: gateway.fills().length, at: Date.now() });
       }
+      const point = placedKill(round);
       await enqueueSome(0.5, 2);
+      // A placed kill needs a rebalance that trades: one for every account (a duplicate when one already waits).
+      if (point) for (const a of ACCOUNTS) await enqueue(a.accountId, 'rebalance');
       const startedAt = Date.now();
       child = startCore(configFile);
-      if (random() < 0.15) {
+      if (point) {
+        const queueState = async () => {
+          const waiting = (await queue!.list({ limit: 1_000 })).events.filter((e) => e.status !== 'done');
+          const rows = waiting.map(
+            (e) =>
+              `${e.accountId} ${e.command} ${e.status} x${e.timesQueued}` +
+              `${e.nextAttemptAt ? ` next ${e.nextAttemptAt}` : ''}${e.lastError ? ` (${e.lastError.kind}: ${e.lastError.message})` : ''}`,
+          );
+          return `${JSON.stringify(await queue!.counts())} ${rows.join('; ')}`;
+        };
+        placedKills.push(
+          await killOn(gateway, child, point, round, (id) => tracked.get(id)?.command === 'rebalance', queueState),
+        );
+      } else if (random() < 0.15) {
         // Now and then a kill during start-up (recovery, connecting).
         await sleep(100 + random() * 600);
         if (
@@ -258,7 +355,7 @@ describe('crash torture of the headless core', () => {
           await sleep(random() * 600);
         }
       }
-      expect(child.exited(), `the core died by itself in round ${round}:\n${child.output()}`).toBe(false);
+      if (!point) expect(child.exited(), `the core died by itself in round ${round}:\n${child.output()}`).toBe(false);
       const killedAt = Date.now();
       await child.kill9();
       rounds.push({ round, startedAt, killedAt });
@@ -284,8 +381,9 @@ describe('crash torture of the headless core', () => {
     );
     console.log(
       `crash torture: ${ids.length} events queued (${duplicates} duplicates refused), ${ROUNDS} kills ` +
-        `(${killedBeforeReady} during start-up), ${gateway.fills().length} fills (${lateFills} made after ` +
-        `their core was killed)`,
+        `(${killedBeforeReady} during start-up; placed by the simulator's events: ` +
+        `${placedKills.map((k) => `round ${k.round} ${k.point} ${k.symbol} of ${k.eventId}`).join(', ')}), ` +
+        `${gateway.fills().length} fills (${lateFills} made after their core was killed)`,
     );
     // Events flowed: at least one per account and round got through (how many more depends on the machine's load,
     // since an event still waiting refuses its duplicates).
@@ -394,6 +492,13 @@ describe('crash torture of the headless core', () => {
     console.log(
       `crash torture: ${resumedAfterTrading.size} rebalance(s) were killed after trading had begun and resumed`,
     );
+    // Both placed moments were covered, and each killed rebalance was picked up again and finished (once, above).
+    expect(new Set(placedKills.map((k) => k.point))).toEqual(new Set<KillPoint>(['first-order', 'partial-fill']));
+    for (const k of placedKills) {
+      expect(resumedAfterTrading.has(k.eventId), `the rebalance killed at its ${k.point} (round ${k.round})`).toBe(
+        true,
+      );
+    }
     expect(resumedAfterTrading.size, 'some kills should land after a rebalance began trading').toBeGreaterThan(0);
   }, 600_000);
 });

@@ -101,7 +101,6 @@ export class Processor {
   private attempts = 0;
   private wakers: (() => void)[] = [];
   private unsubscribe: (() => void) | null = null;
-  private stopController = new AbortController();
   lastError: string | null = null;
   processed = 0;
 
@@ -119,7 +118,6 @@ export class Processor {
   start(): void {
     if (this.state !== 'stopped') return;
     this.state = 'running';
-    this.stopController = new AbortController();
     this.unsubscribe = this.options.queue.onChange((change) => {
       if (change.to === 'pending' || change.to === 'done' || change.to === 'delayed' || change.action === 'resumed') {
         this.wakeAll();
@@ -140,7 +138,8 @@ export class Processor {
     const all = Promise.all(this.workers);
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
-      this.stopController.abort();
+      // Each running attempt is aborted through its own controller: no listener per attempt on a shared signal,
+      // which would grow with the work in flight (MaxListenersExceededWarning at 11 concurrent attempts).
       for (const r of this.running.values()) r.abort.abort(new Error('processor stopping'));
       await all;
     }
@@ -157,7 +156,12 @@ export class Processor {
 
   private idle(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.idleWakeMs ?? 1_000);
+      const timer = setTimeout(() => {
+        // Woken by the timer: drop the waker, or an idle worker adds one a second for as long as the app runs.
+        const at = this.wakers.indexOf(done);
+        if (at >= 0) this.wakers.splice(at, 1);
+        done();
+      }, this.options.idleWakeMs ?? 1_000);
       timer.unref();
       function done() {
         clearTimeout(timer);
@@ -211,8 +215,6 @@ export class Processor {
     const { queue, log: baseLog } = this.options;
     const log = baseLog.child({ eventId: event.id, accountId: event.accountId, command: event.command });
     const abort = new AbortController();
-    const onStop = () => abort.abort(new Error('processor stopping'));
-    this.stopController.signal.addEventListener('abort', onStop);
     const key = ++this.attempts;
     // Attempts of this account still winding down in this process: their lease ran out while this process was
     // starved (the queue then let the account go, and this claim may even be the same event again). Two attempts
@@ -233,6 +235,7 @@ export class Processor {
       );
     }, renewEvery);
     log.info({ timesQueued: event.timesQueued }, `${event.command} started`);
+    let onAbort: (() => void) | null = null;
     try {
       if (earlier.length > 0) {
         for (const r of earlier) r.abort.abort(new LeaseLostError(r.event.id));
@@ -252,7 +255,8 @@ export class Processor {
       });
       // A stop that outlasts the grace period hands the event back at once, even if the command is mid-wait.
       const aborted = new Promise<never>((_, reject) => {
-        abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true });
+        onAbort = () => reject(abort.signal.reason as Error);
+        abort.signal.addEventListener('abort', onAbort, { once: true });
       });
       aborted.catch(() => undefined);
       const result = await Promise.race([running, aborted]);
@@ -289,7 +293,8 @@ export class Processor {
       }
     } finally {
       clearInterval(renewal);
-      this.stopController.signal.removeEventListener('abort', onStop);
+      // The wait is over: its listener goes with it (the command may keep the signal a while longer).
+      if (onAbort) abort.signal.removeEventListener('abort', onAbort);
       if (attempt.settled === null) this.running.delete(key);
     }
     return next;

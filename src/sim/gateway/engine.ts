@@ -140,6 +140,49 @@ function round(n: number, digits = 4): number {
 }
 
 /** True for an order that can still fill or be cancelled. */
+/** What the control API shows of an order (a copy; later changes to the record do not reach it). */
+export function orderView(o: OrderRecord): SimOrderView {
+  return {
+    orderId: o.orderId,
+    clientId: o.clientId,
+    permId: o.permId,
+    accountId: o.accountId,
+    symbol: o.symbol,
+    action: o.action,
+    totalQuantity: o.totalQuantity,
+    orderType: o.orderType,
+    lmtPrice: o.lmtPrice,
+    tif: o.tif,
+    outsideRth: o.outsideRth,
+    orderRef: o.orderRef,
+    transmit: o.transmit,
+    whatIf: o.whatIf,
+    status: o.status,
+    filled: o.filled,
+    remaining: o.remaining,
+    avgFillPrice: round(o.avgFillPrice, 6),
+    placedAt: o.placedAt,
+  };
+}
+
+/** What the control API shows of a fill. */
+export function fillView(f: FillRecord): SimFill {
+  return {
+    execId: f.execId,
+    orderId: f.orderId,
+    clientId: f.clientId,
+    permId: f.permId,
+    accountId: f.accountId,
+    symbol: f.symbol,
+    side: f.side,
+    shares: f.shares,
+    price: f.price,
+    orderRef: f.orderRef,
+    commission: f.commission,
+    time: f.time,
+  };
+}
+
 export function isOpenStatus(status: string): boolean {
   return OPEN_STATUSES.has(status);
 }
@@ -154,10 +197,10 @@ export class Engine {
   private readonly allFills: FillRecord[] = [];
   private readonly maxOrderId = new Map<number, number>();
   private readonly lastIssuedId = new Map<number, number>();
-  /** Set by a restart with a rollback: where `nextValidId` answers start again. */
-  private rolledBackTo: number | null = null;
-  /** `clientId:orderId` of the orders placed before the last restart: placing one of those ids again is a 103. */
-  private readonly beforeRestart = new Set<string>();
+  /** After a restart with a rollback: nextValidId counts from here, ignoring the ids already used (null: normal). */
+  private orderIdRollback: number | null = null;
+  /** Orders finished before the last restart: their ids are used up (103), no longer orders to modify (104). */
+  private readonly finishedBeforeRestart = new Set<string>();
   private readonly fillTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly closeTimers = new Map<OrderRecord, NodeJS.Timeout>();
   private readonly rejections: Array<{ symbol?: string; code: number; message: string }> = [];
@@ -397,29 +440,22 @@ export class Engine {
 
   /** Reserves and returns the next valid order id for a client (at least 1000). */
   nextValidId(clientId: number): number {
-    const issued = this.lastIssuedId.get(clientId);
-    // After a restart with a rollback, answers start at the rollback id whatever was used before (real gateways do
-    // this after a same-day restart); placing a used id is still refused with 103.
     const id =
-      this.rolledBackTo !== null
-        ? issued === undefined
-          ? this.rolledBackTo
-          : issued + 1
-        : Math.max(FIRST_ORDER_ID, (this.maxOrderId.get(clientId) ?? 0) + 1, (issued ?? 0) + 1);
+      this.orderIdRollback === null
+        ? Math.max(FIRST_ORDER_ID, (this.maxOrderId.get(clientId) ?? 0) + 1, (this.lastIssuedId.get(clientId) ?? 0) + 1)
+        : Math.max(this.orderIdRollback, (this.lastIssuedId.get(clientId) ?? 0) + 1);
     this.lastIssuedId.set(clientId, id);
     return id;
   }
 
   /**
-   * A gateway restart's effect on order ids: with `rollBackOrderIdsTo`, the next `nextValidId` answers of every client
-   * start there again, regardless of the ids already used; without it, they continue as before.
+   * A gateway restart: with `to`, nextValidId answers start from `to` for every client, whatever ids were used (a
+   * reused id is still refused with 103); without, they follow the ids used again.
    */
-  restartOrderIds(rollBackOrderIdsTo?: number): void {
-    // The restarted gateway refuses an id of an order from before the restart as a duplicate (103).
-    for (const key of this.liveOrders.keys()) this.beforeRestart.add(key);
-    if (rollBackOrderIdsTo === undefined) return;
-    this.rolledBackTo = rollBackOrderIdsTo;
+  restartOrderIds(to?: number): void {
+    this.orderIdRollback = to ?? null;
     this.lastIssuedId.clear();
+    for (const [key, o] of this.liveOrders) if (!isOpenStatus(o.status)) this.finishedBeforeRestart.add(key);
   }
 
   private noteOrderId(clientId: number, orderId: number): void {
@@ -462,46 +498,13 @@ export class Engine {
           (filter?.accountId === undefined || o.accountId === filter.accountId) &&
           (filter?.clientId === undefined || o.clientId === filter.clientId),
       )
-      .map((o) => ({
-        orderId: o.orderId,
-        clientId: o.clientId,
-        permId: o.permId,
-        accountId: o.accountId,
-        symbol: o.symbol,
-        action: o.action,
-        totalQuantity: o.totalQuantity,
-        orderType: o.orderType,
-        lmtPrice: o.lmtPrice,
-        tif: o.tif,
-        outsideRth: o.outsideRth,
-        orderRef: o.orderRef,
-        transmit: o.transmit,
-        whatIf: o.whatIf,
-        status: o.status,
-        filled: o.filled,
-        remaining: o.remaining,
-        avgFillPrice: round(o.avgFillPrice, 6),
-        placedAt: o.placedAt,
-      }));
+      .map((o) => orderView(o));
   }
 
   fills(filter?: { accountId?: string }): SimFill[] {
     return this.allFills
       .filter((f) => filter?.accountId === undefined || f.accountId === filter.accountId)
-      .map((f) => ({
-        execId: f.execId,
-        orderId: f.orderId,
-        clientId: f.clientId,
-        permId: f.permId,
-        accountId: f.accountId,
-        symbol: f.symbol,
-        side: f.side,
-        shares: f.shares,
-        price: f.price,
-        orderRef: f.orderRef,
-        commission: f.commission,
-        time: f.time,
-      }));
+      .map((f) => fillView(f));
   }
 
   fillRecords(): readonly FillRecord[] {
@@ -674,7 +677,7 @@ export class Engine {
   /** Validates and places (or modifies) an order for a client. */
   placeOrder(clientId: number, p: ParsedOrder): PlaceResult {
     const key = `${clientId}:${p.orderId}`;
-    const existing = p.whatIf ? undefined : this.liveOrders.get(key);
+    const existing = p.whatIf || this.finishedBeforeRestart.has(key) ? undefined : this.liveOrders.get(key);
     const s = this.resolve(p.contract.conId, p.contract.symbol);
     const accounts = this.accountIds();
     const accountId = p.account || (accounts.length === 1 ? (accounts[0] ?? '') : '');
@@ -686,9 +689,6 @@ export class Engine {
     };
 
     if (p.orderId <= 0) return { kind: 'error', code: 103, message: 'Duplicate order id', cancelStatus: false };
-    if (existing && this.beforeRestart.has(key)) {
-      return { kind: 'error', code: 103, message: 'Duplicate order id', cancelStatus: false };
-    }
     if (existing) {
       if (existing.status === 'Filled')
         return { kind: 'error', code: 104, message: `Can't modify a filled order`, cancelStatus: false };

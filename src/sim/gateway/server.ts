@@ -1,6 +1,14 @@
 import net from 'node:net';
 import { demoState } from './demo-state';
-import { Engine, type FillRecord, type OrderRecord, type SymbolState, type WhatIfResult } from './engine';
+import {
+  Engine,
+  fillView,
+  orderView,
+  type FillRecord,
+  type OrderRecord,
+  type SymbolState,
+  type WhatIfResult,
+} from './engine';
 import { easternHhmm, easternSortKey, easternTimestamp, tradingSchedule } from './market-hours';
 import * as M from './messages';
 import { parsePlaceOrder } from './place-order-parser';
@@ -21,6 +29,7 @@ import type {
   SimAccount,
   SimFill,
   SimGateway,
+  SimGatewayEvent,
   SimGatewayOptions,
   SimOrderView,
   SimPosition,
@@ -137,6 +146,7 @@ export class SimGatewayServer implements SimGateway {
   private offlineAfterFill: { side: 'BUY' | 'SELL' } | null = null;
   private nextConnId = 1;
   private stopped = false;
+  private readonly eventListeners = new Set<(event: SimGatewayEvent) => void>();
 
   constructor(private readonly options: SimGatewayOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -188,6 +198,16 @@ export class SimGatewayServer implements SimGateway {
       this.options.onWarning?.(message);
     } catch {
       /* a failing sink must not break the simulator */
+    }
+  }
+
+  private emit(event: SimGatewayEvent): void {
+    for (const listener of [...this.eventListeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.warn(`event listener failed on ${event.type}: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -962,6 +982,7 @@ export class SimGatewayServer implements SimGateway {
         if (!res.modified && o.status === 'Submitted') this.sendOpenOrder(conn, o, 'PreSubmitted');
         this.sendOpenOrder(conn, o, o.status);
         this.sendOrderStatus(conn, o);
+        if (!res.modified) this.emit({ type: 'order-received', order: orderView(o) });
         return;
       }
     }
@@ -1044,6 +1065,7 @@ export class SimGatewayServer implements SimGateway {
           this.send(owner, M.commissionReport(f.execId, f.commission, 'USD', f.realizedPnl));
       });
     }
+    if (o.remaining > 0) this.emit({ type: 'partial-fill', order: orderView(o), fill: fillView(f) });
     const drop = this.dropAfterFill;
     if (drop && (drop.side === undefined || drop.side === o.action)) {
       this.dropAfterFill = null;
@@ -1217,17 +1239,17 @@ export class SimGatewayServer implements SimGateway {
     for (const c of [...this.conns]) this.closeConn(c);
   }
 
-  simulateRestart(options?: { rollBackOrderIdsTo?: number }): void {
-    this.engine.restartOrderIds(options?.rollBackOrderIdsTo);
-    this.dropConnections();
-  }
-
   refuseConnections(ms: number): void {
     this.refuseUntil = Date.now() + Math.max(0, ms);
   }
 
   dropAfterNextFill(side?: 'BUY' | 'SELL'): void {
     this.dropAfterFill = { side };
+  }
+
+  simulateRestart(options: { rollBackOrderIdsTo?: number } = {}): void {
+    this.engine.restartOrderIds(options.rollBackOrderIdsTo);
+    this.dropConnections();
   }
 
   // ---- gateway lifecycle (PRODUCT.md §21)
@@ -1294,6 +1316,13 @@ export class SimGatewayServer implements SimGateway {
 
   fillForeignOrder(orderId: number, clientId: number): void {
     this.engine.fillForeignOrder(clientId, orderId);
+  }
+
+  onEvent(listener: (event: SimGatewayEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => {
+      this.eventListeners.delete(listener);
+    };
   }
 
   /** Current state, e.g. to save it as a state file. */

@@ -189,16 +189,16 @@ export interface SimGateway {
   runClose(): void;
   /** Close every client socket now (the gateway keeps listening). */
   dropConnections(): void;
-  /**
-   * A gateway restart: drops every client connection; with `rollBackOrderIdsTo`, later `nextValidId` answers start
-   * there regardless of the ids already used (as real gateways do after a same-day restart), while a reused id is
-   * still refused with 103 "Duplicate order id".
-   */
-  simulateRestart(options?: { rollBackOrderIdsTo?: number }): void;
   /** Refuse (close at once) new connections for this long. */
   refuseConnections(ms: number): void;
   /** Drop all connections right after the next fill of this side ('SELL' → after the sells). */
   dropAfterNextFill(side?: 'BUY' | 'SELL'): void;
+  /**
+   * IB Gateway's daily restart: drops every client connection. With `rollBackOrderIdsTo`, the nextValidId answers
+   * from then on start from that id regardless of the ids already used (as a restarted gateway may answer), while an
+   * order with an id already used is still refused with 103 "Duplicate order id".
+   */
+  simulateRestart(options?: { rollBackOrderIdsTo?: number }): void;
 
   // ---- gateway lifecycle (PRODUCT.md §21)
   /** Sends a connection-level notice to every client: 1100 lost, 1101 / 1102 restored, 2110 server link broken. */
@@ -227,7 +227,23 @@ export interface SimGateway {
   pendingFills(): number;
   /** Fills the rest of another client's resting order at the current quote (the other client's order executes). */
   fillForeignOrder(orderId: number, clientId: number): void;
+
+  // ---- the simulator's own events (PRODUCT.md §17)
+  /**
+   * Calls `listener` synchronously on each {@link SimGatewayEvent}; answers the function that unsubscribes it. A
+   * listener that throws is logged as a warning and does not disturb the gateway.
+   */
+  onEvent(listener: (event: SimGatewayEvent) => void): () => void;
 }
+
+/**
+ * What the gateway reports of its own work as it happens (PRODUCT.md §17: the torture places kills on them).
+ * - `order-received`: a client's real order (not a what-if, not a modification) was accepted, right after the
+ *   gateway answered it;
+ * - `partial-fill`: part of an order filled (some remains), right after the execution was sent to its client.
+ */
+export type SimGatewayEvent =
+  { type: 'order-received'; order: SimOrderView } | { type: 'partial-fill'; order: SimOrderView; fill: SimFill };
 
 /** The connection-level IB notices `emitConnectivity` can send. */
 export type ConnectivityCode = 1100 | 1101 | 1102 | 2110;

@@ -22,6 +22,7 @@ import type {
   SimFill,
   SimGateway,
   SimGatewayOptions,
+  SimMoney,
   SimOrderView,
   SimPosition,
   SimRuntimeOptions,
@@ -1164,6 +1165,17 @@ export class SimGatewayServer implements SimGateway {
 
   cash(accountId: string): number {
     return this.engine.cash(accountId);
+  }
+
+  money(accountId: string): SimMoney {
+    const v = this.engine.values(accountId);
+    return {
+      netLiquidation: v.netLiquidation,
+      cash: v.cash,
+      dailyPnl: v.dailyPnl,
+      unrealizedPnl: v.unrealizedPnl,
+      realizedPnl: v.realizedPnl,
+    };
   }
 
   positions(accountId: string): SimPosition[] {

@@ -158,6 +158,8 @@ export interface SimGateway {
   // ---- state inspection
   accounts(): string[];
   cash(accountId: string): number;
+  /** Net liquidation, cash and P&L as the account summary and reqPnL report them now. */
+  money(accountId: string): SimMoney;
   positions(accountId: string): SimPosition[];
   /** Every order ever placed (what-if included), in placement order. */
   orders(filter?: { accountId?: string; clientId?: number }): SimOrderView[];
@@ -221,6 +223,15 @@ export interface SimGateway {
   pendingFills(): number;
   /** Fills the rest of another client's resting order at the current quote (the other client's order executes). */
   fillForeignOrder(orderId: number, clientId: number): void;
+}
+
+/** What the simulated gateway reports of an account's money (USD, to the cent). */
+export interface SimMoney {
+  netLiquidation: number;
+  cash: number;
+  dailyPnl: number;
+  unrealizedPnl: number;
+  realizedPnl: number;
 }
 
 /** The connection-level IB notices `emitConnectivity` can send. */

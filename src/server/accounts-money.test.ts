@@ -83,6 +83,19 @@ describe('GET /api/accounts/:accountId/history (§25)', () => {
     expect(drift.body.points.every((p) => p.at >= at)).toBe(true);
   }, 30_000);
 
+  it('has 90 days of seeded NAV and drift history for every demo account on the first start', async () => {
+    for (const accountId of demo.gateway().accounts()) {
+      for (const metric of ['nav', 'drift']) {
+        const since = new Date(Date.now() - 91 * 86_400_000).toISOString();
+        const { body } = await get<{ points: HistoryPoint[] }>(
+          `/api/accounts/${accountId}/history?metric=${metric}&since=${since}`,
+        );
+        expect(body.points.length).toBeGreaterThanOrEqual(180);
+        expect(Date.parse(body.points[0]!.at)).toBeLessThan(Date.now() - 89 * 86_400_000);
+      }
+    }
+  });
+
   it('answers 400 naming the field for a bad metric or since, and 404 for an account not in the settings', async () => {
     const metric = await get<{ error: string; message: string }>('/api/accounts/DU1000001/history?metric=pnl');
     expect(metric.status).toBe(400);

@@ -51,20 +51,37 @@ export class AccountHistory {
 
   /** Stores the sample's metrics that are finite numbers, trimming each key to its retention in the same call. */
   async record(sample: HistorySample): Promise<void> {
-    const ms = Date.parse(sample.at);
-    if (!Number.isFinite(ms)) throw new Error(`history sample of ${sample.accountId}: "${sample.at}" is not a time`);
+    await this.recordAll([sample]);
+  }
+
+  /** `record` for many samples in one MULTI (the demo's seeded history). */
+  async recordAll(samples: readonly HistorySample[]): Promise<void> {
     const oldest = this.now() - this.retainMs;
-    if (ms < oldest) return;
-    const metrics = HISTORY_METRICS.filter((m) => typeof sample[m] === 'number' && Number.isFinite(sample[m]));
-    if (metrics.length === 0) return;
     const multi = this.options.redis.multi();
-    for (const metric of metrics) {
-      const key = this.key(metric, sample.accountId);
-      multi.zadd(key, ms, `${ms}:${sample[metric] as number}`);
+    const touched = new Set<string>();
+    for (const sample of samples) {
+      const ms = Date.parse(sample.at);
+      if (!Number.isFinite(ms)) throw new Error(`history sample of ${sample.accountId}: "${sample.at}" is not a time`);
+      if (ms < oldest) continue;
+      for (const metric of HISTORY_METRICS) {
+        const value = sample[metric];
+        if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+        const key = this.key(metric, sample.accountId);
+        multi.zadd(key, ms, `${ms}:${value}`);
+        touched.add(key);
+      }
+    }
+    if (touched.size === 0) return;
+    for (const key of touched) {
       multi.zremrangebyscore(key, '-inf', `(${oldest}`);
       multi.zremrangebyrank(key, 0, -(this.maxSamples + 1));
     }
     await multi.exec();
+  }
+
+  /** Whether the account has any sample of `metric`. */
+  async has(accountId: string, metric: HistoryMetric): Promise<boolean> {
+    return (await this.options.redis.zcard(this.key(metric, accountId))) > 0;
   }
 
   /** The account's samples of `metric` from `since` (ISO; default: all kept), oldest first. */

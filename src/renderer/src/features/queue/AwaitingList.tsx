@@ -1,3 +1,4 @@
+import { PlanTotalsLine } from '../../components/PlanTotals';
 import { Badge, Button, Checkbox, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { EventRecord, Plan } from '../../../../shared/dto';
 import { formatCountdown, formatExact, formatFraction, formatInteger, formatMoney } from '../../lib/format';
@@ -50,6 +51,11 @@ function InlinePlan({ plan }: { plan: Plan }) {
           </Table.Td>
           <Table.Td />
           <Table.Td className="num">{formatMoney(total)}</Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Td colSpan={5}>
+            <PlanTotalsLine plan={plan} />
+          </Table.Td>
         </Table.Tr>
       </Table.Tfoot>
     </Table>

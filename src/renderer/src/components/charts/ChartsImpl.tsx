@@ -23,7 +23,7 @@ export function WeightsChartImpl({ bars }: { bars: WeightBar[] }) {
       withLegend
       accessibilityLayer={false}
       valueFormatter={percent}
-      yAxisProps={{ width: 56 }}
+      yAxisProps={{ width: 56, interval: 0 }}
       series={[
         { name: 'current', label: 'Current', color: 'blue.6' },
         { name: 'target', label: 'Target', color: 'gray.5' },
@@ -52,7 +52,14 @@ export function HistoryChartImpl({
       accessibilityLayer={false}
       curveType="linear"
       xAxisProps={{ type: 'number', scale: 'time', domain: ['dataMin', 'dataMax'], tickFormatter: day }}
-      yAxisProps={{ width: kind === 'nav' ? 90 : 48, domain: kind === 'nav' ? ['auto', 'auto'] : [0, 'auto'] }}
+      yAxisProps={{
+        width: kind === 'nav' ? 90 : 48,
+        // the drift axis always reaches the alert line, so the line shows even while the drift stays below it
+        domain:
+          kind === 'nav'
+            ? ['auto', 'auto']
+            : [0, (max: number) => Math.ceil(Math.max(max, alertPercent ?? 0) * 1.15 * 10) / 10],
+      }}
       valueFormatter={kind === 'nav' ? (v) => formatMoney(v, currency) : percent}
       tooltipProps={{ labelFormatter: (t) => (typeof t === 'number' ? formatExact(new Date(t).toISOString()) : t) }}
       referenceLines={
@@ -76,7 +83,7 @@ export function ReportChartImpl({ bars }: { bars: ReportBar[] }) {
       orientation="vertical"
       withLegend
       accessibilityLayer={false}
-      yAxisProps={{ width: 56 }}
+      yAxisProps={{ width: 56, interval: 0 }}
       series={[
         { name: 'intended', label: 'Intended shares', color: 'gray.5' },
         { name: 'achieved', label: 'Achieved shares', color: 'teal.6' },

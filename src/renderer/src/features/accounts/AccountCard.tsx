@@ -219,7 +219,10 @@ export function AccountCard({ account }: { account: AccountView }) {
                 data-testid="next-scheduled-run"
                 title={`schedule ${account.nextScheduledRun.scheduleId}: ${account.nextScheduledRun.command} at ${formatExact(account.nextScheduledRun.at)}`}
               >
-                {COMMAND_TITLES[account.nextScheduledRun.command]} <RelativeTime iso={account.nextScheduledRun.at} />
+                {COMMAND_TITLES[account.nextScheduledRun.command]} <RelativeTime iso={account.nextScheduledRun.at} />{' '}
+                <Text span size="xs" c="dimmed">
+                  ({formatExact(account.nextScheduledRun.at)})
+                </Text>
               </span>
             ) : (
               'none'

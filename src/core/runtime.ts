@@ -25,6 +25,7 @@ import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
 import { RedisOrderIdStore } from './records/order-ids';
 import { ReportIndex } from './records/report-index';
+import { AccountHistory, type HistorySample } from './records/account-history';
 import { Scheduler } from './schedules/scheduler';
 import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
@@ -57,6 +58,7 @@ interface CoreParts {
   trades: TradeStore;
   accountState: AccountStateStore;
   reportIndex: ReportIndex;
+  history: AccountHistory;
   ib: IbClient;
   feed: Feed;
   processor: Processor;
@@ -156,6 +158,10 @@ export class Runtime {
     return this.part('reportIndex');
   }
 
+  get history(): AccountHistory {
+    return this.part('history');
+  }
+
   get driftMonitor(): DriftMonitor {
     return this.part('driftMonitor');
   }
@@ -249,6 +255,8 @@ export class Runtime {
     });
     this.parts.reportIndex = reportIndex;
     reportIndex.catchUp().catch((error: Error) => log.warn({ err: error.message }, 'reports not indexed yet'));
+    // §25 NAV and drift samples (each drift check, each finished rebalance), kept 400 days.
+    this.parts.history = new AccountHistory({ redis: this.conn, keyPrefix: prefix, now: () => this.now().getTime() });
 
     const ib = new IbClient({
       host: settings.ib.host,
@@ -399,6 +407,7 @@ export class Runtime {
       isOwner: () => this.ownerLease?.status.role === 'owner',
       now: this.now,
       log: log.child({ tag: 'drift' }),
+      onSample: (sample) => this.sample(sample),
       onChecked: () => this.broadcast({ type: 'accounts' }),
     });
     this.parts.driftMonitor = driftMonitor;
@@ -494,6 +503,8 @@ export class Runtime {
       health: () => this.health(),
       processing: { wake: () => this.processor.wakeAll(), healthChanged: () => this.pushHealthSoon() },
       accountStates: this.accountState,
+      money: (accountIds) => this.ib.money(accountIds),
+      history: this.history,
       nextScheduledRun: (accountId) => this.parts.scheduler?.nextRun(accountId) ?? null,
       feed: {
         missedSignals: () => this.feed.missedSignals(),
@@ -537,6 +548,7 @@ export class Runtime {
           this.reportIndex
             .add(event)
             .catch((error: Error) => this.log.warn({ err: error.message }, 'report not indexed'));
+          this.sampleAfterRebalance(event);
         }
         const summary = ok
           ? summaryOf(event)
@@ -549,6 +561,31 @@ export class Runtime {
           .catch((error: Error) => this.log.warn({ err: error.message }, 'last result not saved'));
       },
       () => undefined,
+    );
+  }
+
+  /** Stores a §25 history sample; a failed write is logged, never thrown into the check or the queue listener. */
+  private sample(sample: HistorySample): void {
+    this.history
+      .record(sample)
+      .catch((error: Error) =>
+        this.log.warn({ accountId: sample.accountId, err: error.message }, 'history sample not saved'),
+      );
+  }
+
+  /**
+   * §25: after a finished rebalance with a report, its drift after and the NAV IB reports after its fills. Only the core that owns
+   * processing samples (the one that traded), so several cores do not write one rebalance twice.
+   */
+  private sampleAfterRebalance(event: EventRecord): void {
+    if (event.command !== 'rebalance' || this.ownerLease?.status.role !== 'owner') return;
+    const report = (event.result as { report?: { totals?: { driftAfter?: unknown } } } | null)?.report;
+    const drift = report?.totals?.driftAfter;
+    if (typeof drift !== 'number') return;
+    // getEquity waits for (or renews) a summary that reflects the fills, unlike the money cache.
+    this.ib.getEquity(event.accountId).then(
+      (equity) => this.sample({ accountId: event.accountId, at: event.updatedAt, drift, nav: equity.netLiquidation }),
+      () => this.sample({ accountId: event.accountId, at: event.updatedAt, drift }),
     );
   }
 

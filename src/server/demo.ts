@@ -12,6 +12,7 @@ import { startSimAllocations, type SimAllocations } from '../sim/allocations/ser
 import { demoState } from '../sim/gateway/demo-state';
 import { startSimGateway } from '../sim/gateway/index';
 import type { SimGateway } from '../sim/gateway/types';
+import { simulatedHistory } from './demo-history';
 import { startHeadless, type HeadlessHost } from './host';
 
 /** The simulated gateway's daily troubles (§21) the demo's Simulator panel can cause. */
@@ -143,6 +144,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot }),
   });
+  await seedHistory(host, gateway);
   return {
     ...host,
     gateway: () => gateway,
@@ -154,4 +156,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       await Promise.allSettled([running ? gateway.stop() : Promise.resolve(), allocations.stop(), ably.stop()]);
     },
   };
+}
+
+/** §25: a made-up 90-day past for accounts without any history yet (a demo restarted on its data dir keeps its own). */
+async function seedHistory(host: HeadlessHost, gateway: SimGateway): Promise<void> {
+  const history = host.runtime.history;
+  const accounts = [];
+  for (const accountId of gateway.accounts()) {
+    if (!(await history.has(accountId, 'nav'))) {
+      accounts.push({ accountId, netLiquidation: gateway.money(accountId).netLiquidation });
+    }
+  }
+  if (accounts.length > 0) await history.recordAll(simulatedHistory({ accounts, now: host.runtime.now().getTime() }));
 }

@@ -10,12 +10,16 @@ import {
   COMMANDS,
   EVENT_STATUSES,
   LOG_LEVELS,
+  HISTORY_METRICS,
   type AccountEquity,
+  type AccountMoney,
   type DriftReading,
   type Command,
   type EventRecord,
   type Health,
   type HistoryEntry,
+  type HistoryPoint,
+  type MoneyTotals,
   type LogLine,
   type OrderRecord,
   type Plan,
@@ -127,6 +131,8 @@ export interface AccountView {
   /** Why the drift monitor's last check could not measure this account (its last `drift` stays), or null. */
   driftError: { at: string; message: string } | null;
   missedSignal: MissedSignal | null;
+  /** §25 net liquidation, cash, day and unrealized P&L as IB last reported them, or null before IB has. */
+  money: AccountMoney | null;
   /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
   nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;
 }
@@ -202,7 +208,19 @@ export const operations = {
   reject: op<EventRecord>()({ ...ROUTES.reject, input: expected }),
   pause: op<QueueStatus>()({ ...ROUTES.pause, input: empty }),
   resume: op<QueueStatus>()({ ...ROUTES.resume, input: empty }),
-  accounts: op<{ accounts: AccountView[] }>()({ ...ROUTES.accounts, input: empty }),
+  /** §25: `totals` sum the money of the enabled accounts of the trading mode. */
+  accounts: op<{ accounts: AccountView[]; totals: MoneyTotals }>()({ ...ROUTES.accounts, input: empty }),
+  /** §25: NAV or drift samples of one account (each drift check, each finished rebalance), oldest first. */
+  accountHistory: op<{ points: HistoryPoint[] }>()({
+    ...ROUTES.accountHistory,
+    input: z
+      .object({
+        accountId,
+        metric: z.enum(HISTORY_METRICS, { error: () => `must be one of ${HISTORY_METRICS.join(', ')}` }),
+        since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
+      })
+      .strict(),
+  }),
   runCommand: op<EventRecord>()({
     ...ROUTES.runCommand,
     successStatus: 201,

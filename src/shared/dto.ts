@@ -212,6 +212,41 @@ export interface AccountEquity {
   dayTradesRemaining?: number | null;
 }
 
+/**
+ * §25: an account's money as IB reports it — net liquidation and total cash from the account summary, day and
+ * unrealized P&L from `reqPnL` (null until IB has sent them) — with the time of the newest of these values.
+ */
+export interface AccountMoney {
+  netLiquidation: number;
+  cash: number;
+  dayPnl: number | null;
+  unrealizedPnl: number | null;
+  currency: string;
+  /** ISO time IB last sent one of these values. */
+  at: string;
+}
+
+/** §25 sums over the enabled accounts of the trading mode whose money is known (`accounts` counted of `of`). */
+export interface MoneyTotals {
+  netLiquidation: number;
+  cash: number;
+  dayPnl: number;
+  currency: string;
+  /** How many accounts the sums include, and how many enabled accounts of the trading mode there are. */
+  accounts: number;
+  of: number;
+}
+
+/** §25 `GET /api/accounts/:accountId/history`: `nav` (net liquidation) or `drift` (percentage points). */
+export const HISTORY_METRICS = ['nav', 'drift'] as const;
+export type HistoryMetric = (typeof HISTORY_METRICS)[number];
+
+export interface HistoryPoint {
+  /** ISO time of the sample. */
+  at: string;
+  value: number;
+}
+
 export interface PlanRow {
   symbol: string;
   currentShares: number;

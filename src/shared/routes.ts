@@ -22,6 +22,7 @@ export const ROUTES = {
   accounts: { method: 'GET', path: '/api/accounts' },
   runCommand: { method: 'POST', path: '/api/accounts/:accountId/commands/:command' },
   runCommandAll: { method: 'POST', path: '/api/accounts/commands/:command' },
+  accountHistory: { method: 'GET', path: '/api/accounts/:accountId/history' },
   logs: { method: 'GET', path: '/api/logs' },
   trades: { method: 'GET', path: '/api/trades' },
   reports: { method: 'GET', path: '/api/reports' },

@@ -192,6 +192,8 @@ const zehnlabsSchema = z.object(
       .record(z.string(), z.unknown(), { error: 'must be a JSON object of Ably client options, {} for none' })
       .default({}),
     autoCatchUp: flag().default(false),
+    /** §25: a plan whose allocation `as_of` is older than this many days carries a warning. */
+    staleAllocationDays: numberField('must be a whole number of days, at least 1', { whole: true, min: 1 }).default(45),
   },
   { error: 'must be an object of Zehnlabs settings' },
 );

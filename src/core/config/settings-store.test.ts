@@ -93,6 +93,7 @@ describe('settings defaults', () => {
         allocationsUrl: 'https://workers.fintech.zehnlabs.com/api/v1/strategies',
         realtime: {},
         autoCatchUp: false,
+        staleAllocationDays: 45,
       },
       accounts: [],
       replacementSets: {},

@@ -46,6 +46,8 @@ export interface DriftMonitorOptions {
   isOwner: () => boolean;
   now: () => Date;
   log: Logger;
+  /** §25: each account's net liquidation and drift at this check, for its history (records/account-history.ts). */
+  onSample?: (sample: { accountId: string; at: string; nav: number; drift: number }) => void;
   /** Called after a check stored anything (the window refreshes the Accounts page). */
   onChecked?: () => void;
 }
@@ -237,6 +239,12 @@ export class DriftMonitor {
           at,
         });
         results.push(await this.store(r.account, reading, settings));
+        this.options.onSample?.({
+          accountId: r.account.accountId,
+          at,
+          nav: r.netLiquidation,
+          drift: reading.percent,
+        });
       } catch (error) {
         results.push(await this.failed(r.account, error));
       }

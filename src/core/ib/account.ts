@@ -14,9 +14,14 @@
  *   otherwise (after `summarySettleMs`) renews the `All` subscription (cancel + request: its first answer is current). Reads that find the
  *   same renewal under way share it.
  * At most one account summary subscription is open at a time (TWS allows two, pitfall 12).
+ *
+ * Money (§25): net liquidation and cash come from the same `All` summary; day and unrealized P&L from ONE `reqPnL`
+ * subscription per account the gateway manages, opened on the first `money()` read through the pacing gate like any
+ * request and kept for the session (an idle close keeps them: re-opening them on every read would cost two messages
+ * per account). The last money read stays known while IB is down, with the time IB sent it.
  */
 import { EventName, type Contract, type Execution, type IBApi } from '@stoqey/ib';
-import type { AccountEquity, Position } from '../../shared/dto';
+import type { AccountEquity, AccountMoney, Position } from '../../shared/dto';
 import type { IbConnection } from './connection';
 import { IbError } from './ib-errors';
 
@@ -39,7 +44,8 @@ export interface AccountOptions {
 }
 
 interface SummaryValues {
-  values: Map<SummaryTag, { value: number; currency: string }>;
+  /** Each tag's value, currency and when IB sent it (ms). */
+  values: Map<SummaryTag, { value: number; currency: string; at: number }>;
   /** Sequence number (see `seq`) of the last NetLiquidation / TotalCashValue received. */
   navSeq: number;
   cashSeq: number;
@@ -65,6 +71,15 @@ interface Live {
   /** Sequence number at which the current summary subscription was requested. */
   summarySince: number;
   seenExecs: Set<string>;
+  /** §25 reqPnL per account: request id → account, the first answer of each, and the last values (at: ms). */
+  pnlAccount: Map<number, string>;
+  pnlReady: Map<string, Promise<void>>;
+  pnl: Map<string, { daily: number | null; unrealized: number | null; at: number }>;
+}
+
+/** IB sends an unset double as Double.MAX_VALUE. */
+function ibNumber(value: number | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e300 ? value : null;
 }
 
 export class Account {
@@ -75,6 +90,8 @@ export class Account {
   private seqValue = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<() => void>();
+  /** The last money of each account read (kept across sessions: the card shows it, with its time, while IB is down). */
+  private readonly lastMoney = new Map<string, AccountMoney>();
 
   constructor(
     private readonly connection: IbConnection,
@@ -121,13 +138,47 @@ export class Account {
     return [...symbols];
   }
 
-  /** Cancels the subscriptions now (they are opened again on the next read). */
+  /**
+   * §25 money of each account (see the module comment): waits at most `waitMs` for the first answers, then gives
+   * what is known — an account IB has not answered for yet keeps its last money, or is absent. Never throws.
+   */
+  async money(accountIds: readonly string[], waitMs = 2_000): Promise<Map<string, AccountMoney>> {
+    if (this.connection.state === 'connected') {
+      try {
+        const live = this.use('account summary');
+        const managed = new Set(this.connection.snapshot().accounts);
+        const reads = [
+          this.summaryOf(live),
+          ...accountIds.filter((id) => managed.has(id)).map((id) => this.pnlOf(live, id)),
+        ];
+        await this.within(Promise.all(reads.map((read) => read.catch(() => undefined))), waitMs);
+        for (const id of accountIds) {
+          const money = this.moneyOf(live, id);
+          if (money) this.lastMoney.set(id, money);
+        }
+      } catch {
+        // disconnected meanwhile: the last known money stays
+      }
+    }
+    const out = new Map<string, AccountMoney>();
+    for (const id of accountIds) {
+      const money = this.lastMoney.get(id);
+      if (money) out.set(id, { ...money });
+    }
+    return out;
+  }
+
+  /** Cancels the summary and positions subscriptions now (opened again on the next read); P&L ones stay. */
   close(): void {
     const live = this.live;
     if (!live || this.connection.state !== 'connected') return;
     if (live.positionsReady) live.api.cancelPositions();
     if (live.summaryReqId !== null) live.api.cancelAccountSummary(live.summaryReqId);
-    this.live = this.fresh(live.api);
+    const next = this.fresh(live.api);
+    next.pnlAccount = live.pnlAccount;
+    next.pnlReady = live.pnlReady;
+    next.pnl = live.pnl;
+    this.live = next;
     this.notify();
   }
 
@@ -152,6 +203,9 @@ export class Account {
       summaryReady: null,
       summarySince: 0,
       seenExecs: new Set(),
+      pnlAccount: new Map(),
+      pnlReady: new Map(),
+      pnl: new Map(),
     };
   }
 
@@ -182,6 +236,13 @@ export class Account {
     api.on(EventName.accountSummary, (reqId: number, account: string, tag: string, value: string, currency: string) => {
       const live = mine();
       if (live && reqId === live.summaryReqId) this.onSummary(live, account, tag, value, currency);
+    });
+    api.on(EventName.pnl, (reqId: number, daily: number, unrealized?: number) => {
+      const live = mine();
+      const account = live?.pnlAccount.get(reqId);
+      if (!live || !account) return;
+      live.pnl.set(account, { daily: ibNumber(daily), unrealized: ibNumber(unrealized), at: Date.now() });
+      this.notify();
     });
     api.on(EventName.execDetails, (reqId: number, contract: Contract, execution: Execution) => {
       const live = mine();
@@ -227,7 +288,7 @@ export class Account {
       entry = { values: new Map(), navSeq: 0, cashSeq: 0 };
       live.summary.set(account, entry);
     }
-    entry.values.set(tag as SummaryTag, { value: n, currency });
+    entry.values.set(tag as SummaryTag, { value: n, currency, at: Date.now() });
     if (tag === 'NetLiquidation') entry.navSeq = this.seq();
     if (tag === 'TotalCashValue') entry.cashSeq = this.seq();
     this.notify();
@@ -318,6 +379,59 @@ export class Account {
       });
     live.positionsReady = ready;
     return ready;
+  }
+
+  /** Resolves when `work` does or after `ms`, whichever is first. */
+  private within(work: Promise<unknown>, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      void work.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** The first answer of the account's P&L subscription (opened on first use, kept for the session). */
+  private pnlOf(live: Live, accountId: string): Promise<void> {
+    const open = live.pnlReady.get(accountId);
+    if (open) return open;
+    const ready = this.connection
+      .request<void>(`P&L of ${accountId}`, (scope) => {
+        live.pnlAccount.set(scope.id, accountId);
+        scope.on(EventName.pnl, (reqId: number) => {
+          if (reqId === scope.id) scope.resolve();
+        });
+        scope.onSettle((outcome) => {
+          if (outcome !== 'rejected') return;
+          scope.api.cancelPnL(scope.id);
+          live.pnlAccount.delete(scope.id);
+        });
+        scope.api.reqPnL(scope.id, accountId, '');
+      })
+      .catch((error: unknown) => {
+        if (live.pnlReady.get(accountId) === ready) live.pnlReady.delete(accountId);
+        throw error;
+      });
+    live.pnlReady.set(accountId, ready);
+    return ready;
+  }
+
+  private moneyOf(live: Live, accountId: string): AccountMoney | null {
+    const values = live.summary.get(accountId)?.values;
+    const nav = values?.get('NetLiquidation');
+    const cash = values?.get('TotalCashValue');
+    if (!nav || !cash) return null;
+    const pnl = live.pnl.get(accountId);
+    return {
+      netLiquidation: nav.value,
+      cash: cash.value,
+      dayPnl: pnl?.daily ?? null,
+      unrealizedPnl: pnl?.unrealized ?? null,
+      currency: nav.currency || 'USD',
+      at: new Date(Math.max(nav.at, cash.at, pnl?.at ?? 0)).toISOString(),
+    };
   }
 
   /** The first answer of the summary subscription (opened on first use, or renewed). */

@@ -3,7 +3,7 @@
  * contracts and orders. `IbPort` is its shape, so commands can be tested with fakes.
  */
 import type { Logger } from 'pino';
-import type { AccountEquity, OrderRecord, Position, Quote, TradeRecord } from '../../shared/dto';
+import type { AccountEquity, AccountMoney, OrderRecord, Position, Quote, TradeRecord } from '../../shared/dto';
 import { Account } from './account';
 import {
   IbConnection,
@@ -166,6 +166,11 @@ export class IbClient implements IbPort {
 
   getEquity(accountId: string): Promise<AccountEquity> {
     return this.account.getEquity(accountId);
+  }
+
+  /** §25 money of each account (account summary + one reqPnL per account); what is known after `waitMs` at most. */
+  money(accountIds: readonly string[], waitMs?: number): Promise<Map<string, AccountMoney>> {
+    return this.account.money(accountIds, waitMs);
   }
 
   getPositions(accountId: string): Promise<Position[]> {

@@ -38,6 +38,7 @@ function portsWith(overrides: Partial<ManagementPorts> = {}) {
     },
     processing: { wake: () => asked.push('wake'), healthChanged: () => asked.push('health') },
     accountStates: { all: async () => new Map() },
+    money: async () => new Map(),
     nextScheduledRun: () => null,
     feed: {
       missedSignals: () => new Map(),
@@ -82,6 +83,34 @@ describe('management over its ports', () => {
       ['DU111111', true, null, null],
       ['U2222222', false, null, 'weekly'],
     ]);
+  });
+
+  it('totals the money of the enabled accounts of the trading mode only, saying how many it counted', async () => {
+    const money = (netLiquidation: number, cash: number, dayPnl: number | null) => ({
+      netLiquidation,
+      cash,
+      dayPnl,
+      unrealizedPnl: null,
+      currency: 'USD',
+      at: '2026-12-04T14:00:00.000Z',
+    });
+    const { ports } = portsWith({
+      money: async () =>
+        new Map([
+          ['DU111111', money(100_000.1, 2_500.05, -120.5)],
+          ['U2222222', money(900_000, 1, 5)], // live account in paper mode: not in the totals
+        ]),
+    });
+    const { accounts, totals } = await createManagementHandlers(ports).accounts({});
+    expect(accounts.map((a) => a.money?.netLiquidation)).toEqual([100_000.1, 900_000]);
+    expect(totals).toEqual({
+      netLiquidation: 100_000.1,
+      cash: 2_500.05,
+      dayPnl: -120.5,
+      currency: 'USD',
+      accounts: 1,
+      of: 1,
+    });
   });
 
   it('answers that the simulator exists only in demo mode when no simulator port is given', async () => {

@@ -82,6 +82,13 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       return queue.status();
     },
     accounts: () => listAccounts(ports),
+    accountHistory: async ({ accountId, metric, since }) => {
+      const id = accountId.toUpperCase();
+      if (!settings.current().accounts.some((a) => a.accountId === id)) {
+        throw new ApiError('not-found', `no account ${id} in the settings`);
+      }
+      return { points: await ports.history.read(id, metric, since) };
+    },
     runCommand: async ({ accountId, command, payload, source }) => {
       if (source === 'catch-up') {
         if (command !== 'rebalance') throw new ApiError('invalid', 'catch-up is only for the rebalance command');

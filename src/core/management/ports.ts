@@ -4,7 +4,8 @@
  * imports the Runtime, so management depends on these shapes and not on the root.
  */
 import type { FeedLogEntry, MissedSignal, SimulatorAction } from '../../shared/contract';
-import type { EnqueueResult, Health, LogLine, TradeRecord } from '../../shared/dto';
+import type { AccountMoney, EnqueueResult, Health, LogLine, TradeRecord } from '../../shared/dto';
+import type { AccountHistory } from '../records/account-history';
 import type { StrategyListing } from '../allocations/allocation-client';
 import type { Settings } from '../config/schema';
 import type { EventQueue } from '../queue/event-queue';
@@ -66,6 +67,10 @@ export interface ManagementPorts {
   health(): Promise<Health>;
   processing: ProcessingPort;
   accountStates: { all(): Promise<Map<string, AccountState>> };
+  /** §25 money of these accounts as IB last reported it (absent: not known); never throws. */
+  money(accountIds: readonly string[]): Promise<Map<string, AccountMoney>>;
+  /** §25 NAV and drift samples (records/account-history.ts). */
+  history: Pick<AccountHistory, 'read'>;
   /** The next firing of a schedule for an account, null when none covers it (or the scheduler is not running). */
   nextScheduledRun(accountId: string): NextScheduledRun | null;
   feed: FeedPort;

@@ -1,3 +1,4 @@
+import { staleAllocationWarning } from '../domain/stale-allocation';
 import type { Logger } from 'pino';
 import type { EventRecord, Plan, Quote } from '../../shared/dto';
 import type { AccountSettings } from '../config/schema';
@@ -104,7 +105,7 @@ export async function planFor(
     minTradeValue: deps.settings().orders.minTradeValue,
     phase,
     now: deps.now().toISOString(),
-    warnings: [...targets.warnings, ...pdt.warnings],
+    warnings: [...targets.warnings, ...pdt.warnings, ...staleWarning(targets.asOf, deps)],
     limits: deps.settings().limits,
     lastTargetWeights: targets.lastTargetWeights,
     ...(pdt.noSell.size > 0 ? { noSell: pdt.noSell } : {}),
@@ -115,4 +116,13 @@ export async function planFor(
   );
   for (const breach of plan.limitBreaches ?? []) log.warn({ phase }, `risk limit: ${breach}`);
   return { plan, quotes, ownOpenOrders };
+}
+
+/** §25: the stale-allocation warning of the plan, if its `as_of` is older than `zehnlabs.staleAllocationDays`. */
+function staleWarning(
+  asOf: string | null,
+  deps: { settings: () => { zehnlabs: { staleAllocationDays: number } }; now: () => Date },
+): string[] {
+  const warning = staleAllocationWarning(asOf, deps.now().toISOString(), deps.settings().zehnlabs.staleAllocationDays);
+  return warning ? [warning] : [];
 }

@@ -95,6 +95,8 @@ export interface AccountValues {
   buyingPower: number;
   unrealizedPnl: number;
   realizedPnl: number;
+  /** Today's P&L as IB's reqPnL reports it: positions marked against the close, plus what was realized. */
+  dailyPnl: number;
 }
 
 /** Margin effect of a what-if order. */
@@ -406,12 +408,14 @@ export class Engine {
     let stockValue = 0;
     let gross = 0;
     let unrealized = 0;
+    let sinceClose = 0;
     for (const [name, p] of a.positions) {
       const s = this.symbol(name);
       const price = s ? this.mark(s) : p.avgCost;
       stockValue += p.quantity * price;
       gross += Math.abs(p.quantity) * price;
       unrealized += (price - p.avgCost) * p.quantity;
+      sinceClose += (price - (s && s.close > 0 ? s.close : price)) * p.quantity;
     }
     const nlv = a.cash + stockValue;
     const margin = a.kind === 'margin';
@@ -433,6 +437,7 @@ export class Engine {
       buyingPower: round(buyingPower, 2),
       unrealizedPnl: round(unrealized, 2),
       realizedPnl: round(a.realizedPnl, 2),
+      dailyPnl: round(sinceClose + a.realizedPnl, 2),
     };
   }
 

@@ -136,4 +136,36 @@ describe('sim gateway: accounts and positions', () => {
     expect(Number(values.get('TotalCashValue'))).toBeCloseTo(100_000 - 10 * 672.42 - 1, 2);
     api.reqAccountUpdates(false, 'DU1000001');
   });
+
+  it('reqPnL answers the daily, unrealized and realized P&L of one account and pushes them again after a fill', async () => {
+    const gw = await h.gateway({
+      accounts: [{ accountId: 'DU111', cash: 10_000, positions: [{ symbol: 'SPY', quantity: 10, avgCost: 500 }] }],
+    });
+    const { api, nextId } = await h.connectClassic(gw, 7);
+    const answers: Array<[number, number, number | undefined, number | undefined]> = [];
+    onEvent(api, EventName.pnl, (reqId, daily, unrealized, realized) => {
+      answers.push([
+        reqId as number,
+        daily as number,
+        unrealized as number | undefined,
+        realized as number | undefined,
+      ]);
+    });
+    api.reqPnL(42, 'DU111', '');
+    await until(() => answers.length > 0);
+    const spyMark = (672.38 + 672.42) / 2;
+    const [reqId, , unrealized, realized] = answers[0]!;
+    expect(reqId).toBe(42);
+    expect(unrealized).toBeCloseTo(10 * (spyMark - 500), 2);
+    expect(realized).toBe(0);
+    api.placeOrder(nextId, spy, {
+      action: OrderAction.SELL,
+      orderType: OrderType.MKT,
+      totalQuantity: 5,
+      account: 'DU111',
+      transmit: true,
+    });
+    await until(() => answers.some((a) => (a[3] ?? 0) > 0));
+    api.cancelPnL(42);
+  });
 });

@@ -33,6 +33,7 @@ export const IN = {
   POSITION_MULTI_END: 72,
   ACCOUNT_UPDATE_MULTI: 73,
   ACCOUNT_UPDATE_MULTI_END: 74,
+  PNL: 94,
 } as const;
 
 /** Outgoing (client → server) message ids. */
@@ -62,6 +63,8 @@ export const OUT = {
   CANCEL_POSITIONS_MULTI: 75,
   REQ_ACCOUNT_UPDATES_MULTI: 76,
   CANCEL_ACCOUNT_UPDATES_MULTI: 77,
+  REQ_PNL: 92,
+  CANCEL_PNL: 93,
 } as const;
 
 /** Tick types the simulator sends. */
@@ -134,6 +137,11 @@ export function currentTime(epochSeconds: number): Field[] {
 /** ACCOUNT_SUMMARY (63). */
 export function accountSummary(reqId: number, account: string, tag: string, value: string, currency: string): Field[] {
   return [IN.ACCOUNT_SUMMARY, 1, reqId, account, tag, value, currency];
+}
+
+/** PNL (94): an account's daily, unrealized and realized P&L (server version ≥ 135 carries all three). */
+export function pnl(reqId: number, daily: number, unrealized: number, realized: number): Field[] {
+  return [IN.PNL, reqId, daily, unrealized, realized];
 }
 
 /** ACCOUNT_SUMMARY_END (64). */

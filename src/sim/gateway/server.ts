@@ -31,6 +31,7 @@ import type {
   SimGateway,
   SimGatewayEvent,
   SimGatewayOptions,
+  SimMoney,
   SimOrderView,
   SimPosition,
   SimRuntimeOptions,
@@ -72,6 +73,8 @@ interface Conn {
   accountUpdatesMulti: Map<number, { account: string; modelCode: string }>;
   mktData: Map<number, MktDataSub>;
   autoOpenOrders: boolean;
+  /** reqPnL subscriptions: request id → account. */
+  pnl: Map<number, string>;
 }
 
 const SUMMARY_TAGS = [
@@ -325,6 +328,7 @@ export class SimGatewayServer implements SimGateway {
       summaries: new Map(),
       positions: false,
       positionsMulti: new Map(),
+      pnl: new Map(),
       accountUpdates: null,
       accountUpdatesMulti: new Map(),
       mktData: new Map(),
@@ -554,6 +558,11 @@ export class SimGatewayServer implements SimGateway {
         return;
       case M.OUT.REQ_POSITIONS_MULTI:
         return this.onReqPositionsMulti(conn, r);
+      case M.OUT.REQ_PNL:
+        return this.onReqPnl(conn, r);
+      case M.OUT.CANCEL_PNL:
+        conn.pnl.delete(r.int());
+        return;
       case M.OUT.CANCEL_POSITIONS_MULTI:
         r.str();
         conn.positionsMulti.delete(r.int());
@@ -712,6 +721,23 @@ export class SimGatewayServer implements SimGateway {
     conn.summaries.set(reqId, { tags: tags.length > 0 ? tags : SUMMARY_TAGS });
     this.sendSummary(conn, reqId, this.engine.accountIds());
     this.send(conn, M.accountSummaryEnd(reqId));
+  }
+
+  /** reqPnL: the account's daily / unrealized / realized P&L now and again whenever the account changes. */
+  private onReqPnl(conn: Conn, r: FieldReader): void {
+    const reqId = r.int();
+    const account = r.str();
+    if (!this.engine.accountIds().includes(account)) {
+      this.error(conn, reqId, 321, `Error validating request:-'bm' : cause - Invalid account: ${account}`);
+      return;
+    }
+    conn.pnl.set(reqId, account);
+    this.sendPnl(conn, reqId, account);
+  }
+
+  private sendPnl(conn: Conn, reqId: number, account: string): void {
+    const v = this.engine.values(account);
+    this.send(conn, M.pnl(reqId, v.dailyPnl, v.unrealizedPnl, v.realizedPnl));
   }
 
   private sendSummary(conn: Conn, reqId: number, accounts: string[]): void {
@@ -1123,6 +1149,7 @@ export class SimGatewayServer implements SimGateway {
         }
       }
       if (this.summaryPushes) for (const reqId of c.summaries.keys()) this.sendSummary(c, reqId, [accountId]);
+      for (const [reqId, account] of c.pnl) if (account === accountId) this.sendPnl(c, reqId, accountId);
       if (c.accountUpdates === accountId) {
         for (const [k, v, cur] of this.accountValueRows(accountId)) this.send(c, M.acctValue(k, v, cur, accountId));
         for (const sym of symbols) {
@@ -1160,6 +1187,17 @@ export class SimGatewayServer implements SimGateway {
 
   cash(accountId: string): number {
     return this.engine.cash(accountId);
+  }
+
+  money(accountId: string): SimMoney {
+    const v = this.engine.values(accountId);
+    return {
+      netLiquidation: v.netLiquidation,
+      cash: v.cash,
+      dailyPnl: v.dailyPnl,
+      unrealizedPnl: v.unrealizedPnl,
+      realizedPnl: v.realizedPnl,
+    };
   }
 
   positions(accountId: string): SimPosition[] {

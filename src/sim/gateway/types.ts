@@ -158,6 +158,8 @@ export interface SimGateway {
   // ---- state inspection
   accounts(): string[];
   cash(accountId: string): number;
+  /** Net liquidation, cash and P&L as the account summary and reqPnL report them now. */
+  money(accountId: string): SimMoney;
   positions(accountId: string): SimPosition[];
   /** Every order ever placed (what-if included), in placement order. */
   orders(filter?: { accountId?: string; clientId?: number }): SimOrderView[];
@@ -244,6 +246,15 @@ export interface SimGateway {
  */
 export type SimGatewayEvent =
   { type: 'order-received'; order: SimOrderView } | { type: 'partial-fill'; order: SimOrderView; fill: SimFill };
+
+/** What the simulated gateway reports of an account's money (USD, to the cent). */
+export interface SimMoney {
+  netLiquidation: number;
+  cash: number;
+  dailyPnl: number;
+  unrealizedPnl: number;
+  realizedPnl: number;
+}
 
 /** The connection-level IB notices `emitConnectivity` can send. */
 export type ConnectivityCode = 1100 | 1101 | 1102 | 2110;

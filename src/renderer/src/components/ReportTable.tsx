@@ -1,12 +1,16 @@
 import { Group, Table, Text } from '@mantine/core';
 import type { TradeReport } from '../../../shared/dto';
 import { formatDecimal, formatInteger, formatMoney } from '../lib/format';
+import { ReportChart } from './charts/Charts';
 
 const bps = (value: number | null): string => (value === null ? '—' : `${value.toFixed(2)} bp`);
 const points = (value: number): string => `${value.toFixed(2)} pp`;
 
-/** §20: what a rebalance achieved against what it intended, per symbol and in total. */
-export function ReportTable({ report }: { report: TradeReport }) {
+/**
+ * §20: what a rebalance achieved against what it intended, per symbol and in total; with `name` (the account's) also
+ * as a chart of intended against achieved shares (§25).
+ */
+export function ReportTable({ report, name }: { report: TradeReport; name?: string }) {
   const t = report.totals;
   return (
     <>
@@ -28,6 +32,7 @@ export function ReportTable({ report }: { report: TradeReport }) {
           <span className="num">{points(t.driftAfter)}</span>
         </Text>
       </Group>
+      {name !== undefined && report.rows.length > 0 && <ReportChart name={name} report={report} />}
       <Table striped withTableBorder fz="sm" verticalSpacing={2} aria-label="Report">
         <Table.Thead>
           <Table.Tr>

@@ -1,4 +1,6 @@
-import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
+import { useMemo, useState } from 'react';
 import type { AccountEquity, OrderRecord, Plan, Position, TradeRecord } from '../../../shared/dto';
 import {
   formatDecimal,
@@ -8,7 +10,10 @@ import {
   formatMoney,
   formatPercentValue,
   formatShares,
+  formatSignedMoney,
 } from '../lib/format';
+import { PlanTotalsLine } from './PlanTotals';
+import { planTotals, positionRows, positionTotals, sortPositions, type PositionSortKey } from '../lib/totals';
 import { EmptyState } from './EmptyState';
 
 function Num({ children }: { children: React.ReactNode }) {
@@ -24,6 +29,7 @@ export function PlanTable({ plan }: { plan: Plan }) {
   const trades = plan.rows.filter((row) => row.order !== null).length;
   const breaches = plan.limitBreaches ?? [];
   const residuals = plan.rows.filter((row) => (row.residualShares ?? 0) > 0);
+  const totals = planTotals(plan);
   return (
     <Stack gap="xs">
       <Group gap="lg">
@@ -106,6 +112,7 @@ export function PlanTable({ plan }: { plan: Plan }) {
           )}
         </Table.Tbody>
       </Table>
+      <PlanTotalsLine plan={plan} totals={totals} />
       <Text size="xs" c="dimmed">
         {trades === 0 ? 'No trades needed: the account is at its targets.' : `${trades} order(s), sells first.`}
       </Text>
@@ -119,32 +126,87 @@ export function PlanTable({ plan }: { plan: Plan }) {
   );
 }
 
+const POSITION_COLUMNS: { key: PositionSortKey; label: string }[] = [
+  { key: 'symbol', label: 'Symbol' },
+  { key: 'quantity', label: 'Quantity' },
+  { key: 'marketValue', label: 'Market value' },
+  { key: 'weight', label: 'Weight' },
+  { key: 'unrealizedPnl', label: 'Unrealized P&L' },
+];
+
+function SortHead({
+  column,
+  sort,
+  onSort,
+}: {
+  column: { key: PositionSortKey; label: string };
+  sort: { key: PositionSortKey; desc: boolean };
+  onSort: (key: PositionSortKey) => void;
+}) {
+  const active = sort.key === column.key;
+  const Icon = active ? (sort.desc ? ArrowDown : ArrowUp) : ArrowUpDown;
+  return (
+    <Table.Th
+      className={column.key === 'symbol' ? undefined : 'num'}
+      aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+    >
+      <UnstyledButton fz="sm" fw={700} onClick={() => onSort(column.key)}>
+        {column.label} <Icon size={12} aria-hidden />
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
+
+/** §25 positions: sortable by any column (weight, largest first, to begin with), with unrealized P&L and a total row. */
 export function PositionsTable({ positions }: { positions: Position[] }) {
+  const [sort, setSort] = useState<{ key: PositionSortKey; desc: boolean }>({ key: 'weight', desc: true });
+  const rows = useMemo(() => positionRows(positions), [positions]);
+  const sorted = useMemo(() => sortPositions(rows, sort.key, sort.desc), [rows, sort]);
+  const totals = useMemo(() => positionTotals(rows), [rows]);
   if (positions.length === 0) return <EmptyState>No positions in this account.</EmptyState>;
+  const onSort = (key: PositionSortKey) =>
+    setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: key !== 'symbol' }));
+  const head = (key: PositionSortKey) => (
+    <SortHead column={POSITION_COLUMNS.find((c) => c.key === key)!} sort={sort} onSort={onSort} />
+  );
   return (
     <Table striped withTableBorder fz="sm" verticalSpacing={4} aria-label="Positions">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Symbol</Table.Th>
-          <NumHead>Quantity</NumHead>
+          {head('symbol')}
+          {head('quantity')}
           <NumHead>Price</NumHead>
-          <NumHead>Market value</NumHead>
-          <NumHead>Weight</NumHead>
+          {head('marketValue')}
+          {head('weight')}
           <NumHead>Avg cost</NumHead>
+          {head('unrealizedPnl')}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {positions.map((p) => (
-          <Table.Tr key={p.symbol}>
+        {sorted.map((p) => (
+          <Table.Tr key={p.symbol} data-symbol={p.symbol}>
             <Table.Td>{p.symbol}</Table.Td>
             <Num>{formatShares(p.quantity)}</Num>
             <Num>{formatDecimal(p.price)}</Num>
             <Num>{formatMoney(p.marketValue)}</Num>
             <Num>{formatFraction(p.weight)}</Num>
             <Num>{formatDecimal(p.avgCost)}</Num>
+            <Num>{formatSignedMoney(p.unrealizedPnl)}</Num>
           </Table.Tr>
         ))}
       </Table.Tbody>
+      <Table.Tfoot>
+        <Table.Tr data-testid="positions-total" fw={700}>
+          <Table.Td colSpan={3}>
+            Total ({positions.length} position{positions.length === 1 ? '' : 's'}
+            {totals.unpriced > 0 ? `; ${totals.unpriced} without a price left out` : ''})
+          </Table.Td>
+          <Num>{formatMoney(totals.marketValue)}</Num>
+          <Num>{formatFraction(totals.weight)}</Num>
+          <Table.Td />
+          <Num>{formatSignedMoney(totals.unrealizedPnl)}</Num>
+        </Table.Tr>
+      </Table.Tfoot>
     </Table>
   );
 }

@@ -48,29 +48,51 @@ export function formatMoney(value: number | null | undefined, currency = 'USD'):
   return format.format(value);
 }
 
-/** One formatter for every exact time (toLocaleString with options builds a new one per call: slow in long lists). */
-let exactFormat: Intl.DateTimeFormat | null = null;
+/** Money with its sign always shown ("+USD 120.50", "−USD 80.00"), for P&L. */
+export function formatSignedMoney(value: number | null | undefined, currency = 'USD'): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const text = formatMoney(Math.abs(value), currency);
+  return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
+}
 
-/** The exact local time, for hovers and exports. */
-export function formatExact(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  exactFormat ??= new Intl.DateTimeFormat(undefined, {
+/** One formatter for every time the window shows (toLocaleString with options builds a new one per call: slow). */
+let timeFormat: Intl.DateTimeFormat | null = null;
+
+function timeParts(date: Date): Record<string, string> {
+  timeFormat ??= new Intl.DateTimeFormat(undefined, {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
   });
-  return exactFormat.format(date);
+  const parts: Record<string, string> = {};
+  for (const part of timeFormat.formatToParts(date)) parts[part.type] = part.value;
+  return parts;
 }
 
+/**
+ * THE time format of the window (§25): local time with its zone, "2026-12-04 14:05:09 CET" (the zone as the system
+ * names it, e.g. "GMT+1"). Exact times, hovers of relative ones, exports and titles all use it.
+ */
+export function formatExact(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const p = timeParts(date);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName ?? ''}`.trimEnd();
+}
+
+/** The time of day of the same format ("14:05:09"), for dense lines whose date is evident; hover shows formatExact. */
 export function formatClock(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString(undefined, { hour12: false });
+  if (Number.isNaN(date.getTime())) return iso;
+  const p = timeParts(date);
+  return `${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago" (or "in …" for the future). */

@@ -1,4 +1,4 @@
-import type { EventStatus, LogLevel } from '../../../shared/dto';
+import type { EventStatus, HistoryMetric, LogLevel } from '../../../shared/dto';
 
 export interface LogFilters {
   level?: LogLevel;
@@ -18,6 +18,8 @@ export const queryKeys = {
     detail: (id: string) => ['events', 'detail', id] as const,
   },
   accounts: () => ['accounts'] as const,
+  /** Under `accounts`, so whatever refreshes the accounts (a drift check, a rebalance) refreshes the history too. */
+  accountHistory: (accountId: string, metric: HistoryMetric) => ['accounts', 'history', accountId, metric] as const,
   logs: {
     all: () => ['logs'] as const,
     list: (filters: LogFilters) => ['logs', filters] as const,

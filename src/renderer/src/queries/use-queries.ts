@@ -1,9 +1,12 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
-import { EVENT_STATUSES, type EventStatus } from '../../../shared/dto';
+import { EVENT_STATUSES, type EventStatus, type HistoryMetric } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/ApiProvider';
 import { EVENT_PAGE_SIZE, LOG_LIMIT, TRADE_LIMIT } from './page-sizes';
 import { queryKeys, type LogFilters } from './query-keys';
+
+/** How far back the NAV and drift charts look. */
+export const HISTORY_DAYS = 90;
 
 export { EVENT_LIST_MAX, EVENT_PAGE_SIZE, LOG_LIMIT, TRADE_LIMIT } from './page-sizes';
 
@@ -38,6 +41,17 @@ export const queries = {
     queryOptions({ queryKey: queryKeys.strategies(), queryFn: () => api.call('strategies') }),
   config: (api: ApiClient) => queryOptions({ queryKey: queryKeys.config(), queryFn: () => api.call('getConfig') }),
   feedLog: (api: ApiClient) => queryOptions({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') }),
+  /** §25: an account's NAV or drift samples of the last `days` days (the charts' window). */
+  accountHistory: (api: ApiClient, accountId: string, metric: HistoryMetric, days = HISTORY_DAYS) =>
+    queryOptions({
+      queryKey: queryKeys.accountHistory(accountId, metric),
+      queryFn: () =>
+        api.call('accountHistory', {
+          accountId,
+          metric,
+          since: new Date(Date.now() - days * 86_400_000).toISOString(),
+        }),
+    }),
   /** §20: the reports of finished live rebalances, newest first. */
   reports: (api: ApiClient) =>
     queryOptions({ queryKey: queryKeys.reports(), queryFn: () => api.call('reports', { limit: 500 }) }),
@@ -67,3 +81,5 @@ export const useStrategies = () => useQuery(queries.strategies(useApi()));
 export const useConfig = () => useQuery(queries.config(useApi()));
 export const useFeedLog = () => useQuery(queries.feedLog(useApi()));
 export const useReports = () => useQuery(queries.reports(useApi()));
+export const useAccountHistory = (accountId: string, metric: HistoryMetric) =>
+  useQuery(queries.accountHistory(useApi(), accountId, metric));

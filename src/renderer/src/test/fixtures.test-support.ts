@@ -1,6 +1,6 @@
 import { settingsSchema } from '../../../shared/settings-schema';
 import type { AccountView, ConfigView } from '../../../shared/contract';
-import type { EventRecord, Health, Plan } from '../../../shared/dto';
+import type { EventRecord, Health, MoneyTotals, Plan } from '../../../shared/dto';
 
 export function makeEvent(overrides: Partial<EventRecord> & { id: string }): EventRecord {
   return {
@@ -59,9 +59,15 @@ export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
     driftAlertPercent: 5,
     driftError: null,
     missedSignal: null,
+    money: null,
     nextScheduledRun: null,
     ...overrides,
   };
+}
+
+/** §25 totals of `GET /api/accounts` (none known unless given). */
+export function makeTotals(overrides: Partial<MoneyTotals> = {}): MoneyTotals {
+  return { netLiquidation: 0, cash: 0, dayPnl: 0, currency: 'USD', accounts: 0, of: 0, ...overrides };
 }
 
 export function makePlan(): Plan {

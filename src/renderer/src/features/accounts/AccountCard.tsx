@@ -4,7 +4,15 @@ import type { AccountView } from '../../../../shared/contract';
 import type { Command } from '../../../../shared/dto';
 import { CommandResultView } from '../../components/CommandResultView';
 import { RelativeTime } from '../../components/RelativeTime';
-import { formatCountdown, formatExact, formatPercentValue } from '../../lib/format';
+import { WeightsChart } from '../../components/charts/Charts';
+import {
+  formatCountdown,
+  formatExact,
+  formatFraction,
+  formatMoney,
+  formatPercentValue,
+  formatSignedMoney,
+} from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { DriftedBadge, DriftValue } from './DriftFact';
 import { COMMAND_TITLES, useAccountCommands, type TrackedCommand } from './run-command';
@@ -59,6 +67,13 @@ function RunningLine({ item, onDismiss }: { item: TrackedCommand; onDismiss: () 
       </Button>
     </Group>
   );
+}
+
+/** Where the card's money comes from, for its hover. */
+function moneyBasis(account: AccountView): string {
+  return account.money
+    ? `IB account summary and P&L, as of ${formatExact(account.money.at)}`
+    : 'not reported by IB yet (IB Gateway not connected, or the account is not one of its accounts)';
 }
 
 /** One account: its settings and state, and the commands a trader runs on it. */
@@ -150,6 +165,31 @@ export function AccountCard({ account }: { account: AccountView }) {
             </Group>
           </Alert>
         )}
+        <SimpleGrid cols={3} spacing="xs" verticalSpacing={6} data-testid="account-money">
+          <Fact label="Net liquidation">
+            <span className="num" title={moneyBasis(account)}>
+              {formatMoney(account.money?.netLiquidation, account.money?.currency)}
+            </span>
+          </Fact>
+          <Fact label="Cash">
+            <span
+              className="num"
+              title={`${formatMoney(account.money?.cash, account.money?.currency)} — ${moneyBasis(account)}`}
+            >
+              {account.money && account.money.netLiquidation > 0
+                ? formatFraction(account.money.cash / account.money.netLiquidation)
+                : '—'}
+            </span>
+          </Fact>
+          <Fact label="Day P&L">
+            <span
+              className="num"
+              title={`Unrealized P&L ${formatSignedMoney(account.money?.unrealizedPnl, account.money?.currency)} — ${moneyBasis(account)}`}
+            >
+              {formatSignedMoney(account.money?.dayPnl, account.money?.currency)}
+            </span>
+          </Fact>
+        </SimpleGrid>
         <SimpleGrid cols={3} spacing="xs" verticalSpacing={6}>
           <Fact label="Strategy">{account.strategy}</Fact>
           <Fact label="Cash reserve">
@@ -179,7 +219,10 @@ export function AccountCard({ account }: { account: AccountView }) {
                 data-testid="next-scheduled-run"
                 title={`schedule ${account.nextScheduledRun.scheduleId}: ${account.nextScheduledRun.command} at ${formatExact(account.nextScheduledRun.at)}`}
               >
-                {COMMAND_TITLES[account.nextScheduledRun.command]} <RelativeTime iso={account.nextScheduledRun.at} />
+                {COMMAND_TITLES[account.nextScheduledRun.command]} <RelativeTime iso={account.nextScheduledRun.at} />{' '}
+                <Text span size="xs" c="dimmed">
+                  ({formatExact(account.nextScheduledRun.at)})
+                </Text>
               </span>
             ) : (
               'none'
@@ -200,6 +243,9 @@ export function AccountCard({ account }: { account: AccountView }) {
             )}
           </Fact>
         </SimpleGrid>
+        {account.drift && Object.keys(account.drift.bySymbol).length > 0 && (
+          <WeightsChart name={account.name || account.accountId} drift={account.drift} />
+        )}
         <Group gap={4}>
           {BUTTONS.map((b) => (
             <Button

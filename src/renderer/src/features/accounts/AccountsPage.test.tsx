@@ -5,7 +5,7 @@ import type { AccountView } from '../../../../shared/contract';
 import type { EventRecord } from '../../../../shared/dto';
 import { ApiError } from '../../api/api-client';
 import { createFakeApi } from '../../test/fake-api.test-support';
-import { makeAccount, makeEvent, makeHealth, makePlan } from '../../test/fixtures.test-support';
+import { makeAccount, makeEvent, makeHealth, makePlan, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { AccountsPage } from './AccountsPage';
 
@@ -13,7 +13,7 @@ function accountsApi(accounts: AccountView[], simulated = false) {
   const store: { event: EventRecord | null } = { event: null };
   const api = createFakeApi({
     health: () => makeHealth({ simulated }),
-    accounts: () => ({ accounts }),
+    accounts: () => ({ accounts, totals: makeTotals() }),
     strategies: () => ({ strategies: [], error: null }),
     runCommand: (input) => {
       store.event = makeEvent({

@@ -3,6 +3,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { useAccounts, useHealth } from '../../queries/use-queries';
 import { AccountCard } from './AccountCard';
 import { DemoPanel } from './DemoPanel';
+import { HouseholdStrip } from './HouseholdStrip';
 import { RebalanceAllButton } from './RebalanceAll';
 
 /** One card per account, with the simulator controls in demo mode. */
@@ -24,6 +25,7 @@ export function AccountsPage() {
         </EmptyState>
       ) : (
         <>
+          {accounts.data.totals && <HouseholdStrip accounts={list} totals={accounts.data.totals} />}
           <Group justify="flex-end">
             <RebalanceAllButton accounts={list} tradingMode={health.data?.tradingMode ?? 'paper'} />
           </Group>

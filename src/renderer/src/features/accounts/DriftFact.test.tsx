@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../test/fake-api.test-support';
-import { makeAccount, makeHealth } from '../../test/fixtures.test-support';
+import { makeAccount, makeHealth, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { AccountsPage } from './AccountsPage';
 
@@ -12,6 +12,7 @@ describe('Accounts card: drift (§20)', () => {
     const api = createFakeApi({
       health: () => makeHealth(),
       accounts: () => ({
+        totals: makeTotals(),
         accounts: [
           makeAccount({
             drift: {

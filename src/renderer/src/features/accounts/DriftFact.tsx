@@ -2,6 +2,7 @@ import { Badge, Popover, Table, Text, Tooltip, UnstyledButton } from '@mantine/c
 import type { AccountView } from '../../../../shared/contract';
 import { RelativeTime } from '../../components/RelativeTime';
 import { formatExact, formatPercentValue } from '../../lib/format';
+import { AccountHistoryCharts } from './AccountHistoryCharts';
 
 /** Percentage points with a sign ("+2.50 pp", "−1.00 pp"). */
 function signedPoints(value: number): string {
@@ -95,6 +96,7 @@ export function DriftValue({ account }: { account: AccountView }) {
             </Table.Tbody>
           </Table>
         )}
+        <AccountHistoryCharts account={account} />
       </Popover.Dropdown>
       {error}
     </Popover>

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../test/fake-api.test-support';
-import { makeAccount, makeHealth } from '../../test/fixtures.test-support';
+import { makeAccount, makeHealth, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { AccountsPage } from './AccountsPage';
 
@@ -11,6 +11,7 @@ describe('Accounts card: next scheduled run', () => {
     const api = createFakeApi({
       health: () => makeHealth(),
       accounts: () => ({
+        totals: makeTotals(),
         accounts: [
           makeAccount({ nextScheduledRun: { scheduleId: 'open', command: 'print-rebalance', at } }),
           makeAccount({ accountId: 'DU654321', name: 'Other' }),

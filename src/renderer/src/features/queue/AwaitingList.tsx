@@ -1,3 +1,4 @@
+import { PlanTotalsLine } from '../../components/PlanTotals';
 import { Badge, Button, Checkbox, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { EventRecord, Plan } from '../../../../shared/dto';
 import {
@@ -27,48 +28,51 @@ function InlinePlan({ plan }: { plan: Plan }) {
   const orders = plan.rows.filter((r) => r.order);
   const total = orders.reduce((sum, r) => sum + Math.abs(r.estimatedValue), 0);
   return (
-    <Table withTableBorder fz="sm" verticalSpacing={2} aria-label={`Plan of ${plan.accountId}`}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Symbol</Table.Th>
-          <Table.Th className="num">Current %</Table.Th>
-          <Table.Th className="num">Target %</Table.Th>
-          <Table.Th>Order</Table.Th>
-          <Table.Th className="num">Est. value</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {plan.rows.map((row) => (
-          <Table.Tr key={row.symbol}>
-            <Table.Td>{row.symbol}</Table.Td>
-            <Table.Td className="num">{formatFraction(row.currentWeight)}</Table.Td>
-            <Table.Td className="num">{formatFraction(row.targetWeight)}</Table.Td>
-            <Table.Td className="num">
-              {row.order ? `${row.order.side} ${formatInteger(row.order.quantity)}` : '—'}
+    <>
+      <Table withTableBorder fz="sm" verticalSpacing={2} aria-label={`Plan of ${plan.accountId}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Symbol</Table.Th>
+            <Table.Th className="num">Current %</Table.Th>
+            <Table.Th className="num">Target %</Table.Th>
+            <Table.Th>Order</Table.Th>
+            <Table.Th className="num">Est. value</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {plan.rows.map((row) => (
+            <Table.Tr key={row.symbol}>
+              <Table.Td>{row.symbol}</Table.Td>
+              <Table.Td className="num">{formatFraction(row.currentWeight)}</Table.Td>
+              <Table.Td className="num">{formatFraction(row.targetWeight)}</Table.Td>
+              <Table.Td className="num">
+                {row.order ? `${row.order.side} ${formatInteger(row.order.quantity)}` : '—'}
+              </Table.Td>
+              <Table.Td className="num">{row.order ? formatMoney(row.estimatedValue) : '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+          {plan.cashLine && (
+            <Table.Tr data-symbol="cash">
+              <Table.Td>Cash</Table.Td>
+              <Table.Td className="num">{formatPercentValue(plan.cashLine.current)}</Table.Td>
+              <Table.Td className="num">{formatPercentValue(plan.cashLine.target)}</Table.Td>
+              <Table.Td className="num">—</Table.Td>
+              <Table.Td className="num">—</Table.Td>
+            </Table.Tr>
+          )}
+        </Table.Tbody>
+        <Table.Tfoot>
+          <Table.Tr>
+            <Table.Td colSpan={3}>
+              {orders.length} order{orders.length === 1 ? '' : 's'}
             </Table.Td>
-            <Table.Td className="num">{row.order ? formatMoney(row.estimatedValue) : '—'}</Table.Td>
+            <Table.Td />
+            <Table.Td className="num">{formatMoney(total)}</Table.Td>
           </Table.Tr>
-        ))}
-        {plan.cashLine && (
-          <Table.Tr data-symbol="cash">
-            <Table.Td>Cash</Table.Td>
-            <Table.Td className="num">{formatPercentValue(plan.cashLine.current)}</Table.Td>
-            <Table.Td className="num">{formatPercentValue(plan.cashLine.target)}</Table.Td>
-            <Table.Td className="num">—</Table.Td>
-            <Table.Td className="num">—</Table.Td>
-          </Table.Tr>
-        )}
-      </Table.Tbody>
-      <Table.Tfoot>
-        <Table.Tr>
-          <Table.Td colSpan={3}>
-            {orders.length} order{orders.length === 1 ? '' : 's'}
-          </Table.Td>
-          <Table.Td />
-          <Table.Td className="num">{formatMoney(total)}</Table.Td>
-        </Table.Tr>
-      </Table.Tfoot>
-    </Table>
+        </Table.Tfoot>
+      </Table>
+      <PlanTotalsLine plan={plan} />
+    </>
   );
 }
 

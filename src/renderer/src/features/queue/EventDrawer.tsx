@@ -7,6 +7,7 @@ import { RelativeTime } from '../../components/RelativeTime';
 import { ReportTable } from '../../components/ReportTable';
 import { formatClock, formatCountdown, formatExact } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import { useAccountName } from '../../queries/use-account-names';
 import { useEventDetail, useTrades } from '../../queries/use-queries';
 import { EventActions } from './EventActions';
 import type { EventAction } from './event-actions';
@@ -72,6 +73,7 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
   const orders = ordersOf(event.result);
   const report = (event.result as { report?: TradeReport } | null)?.report ?? null;
   const fills = (trades.data?.trades ?? []).filter((t) => t.eventId === event.id);
+  const nameOf = useAccountName();
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -88,7 +90,12 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
         <EventActions event={event} onAction={onAction} size="xs" />
       </Group>
       <SimpleGrid cols={4} spacing="xs" verticalSpacing="xs">
-        <Field label="Account">{event.accountId}</Field>
+        <Field label="Account">
+          {nameOf(event.accountId)}{' '}
+          <Text span size="xs" c="dimmed" className="mono">
+            {event.accountId}
+          </Text>
+        </Field>
         <Field label="Command">{event.command}</Field>
         <Field label="Strategy">{event.strategy ?? '—'}</Field>
         <Field label="Source">{event.source}</Field>
@@ -145,7 +152,7 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
       )}
       {report && (
         <Section title="Report">
-          <ReportTable report={report} />
+          <ReportTable report={report} name={nameOf(event.accountId)} />
         </Section>
       )}
       {orders && (
@@ -171,6 +178,8 @@ export function EventDrawer({
   onAction: (action: EventAction, event: EventRecord) => void;
 }) {
   const detail = useEventDetail(id);
+  const nameOf = useAccountName();
+  const shown = detail.data?.event;
   return (
     <Drawer
       opened={id !== null}
@@ -178,9 +187,20 @@ export function EventDrawer({
       position="right"
       size="xl"
       title={
-        <Text fw={600} className="mono" size="sm">
-          Event {id}
-        </Text>
+        shown ? (
+          <div>
+            <Text fw={600} size="sm" data-testid="event-drawer-title">
+              {shown.command} — {nameOf(shown.accountId)} — {formatExact(shown.createdAt)}
+            </Text>
+            <Text size="xs" c="dimmed" className="mono">
+              {shown.accountId} · event {shown.id}
+            </Text>
+          </div>
+        ) : (
+          <Text fw={600} className="mono" size="sm">
+            Event {id}
+          </Text>
+        )
       }
     >
       {detail.isPending && id !== null ? (

@@ -1,5 +1,5 @@
 import { JsonInput, SimpleGrid } from '@mantine/core';
-import { SecretField, SwitchField, TextField } from './Fields';
+import { NumberField, SecretField, SwitchField, TextField } from './Fields';
 import { useSettingsForm } from './form-context';
 import { Section } from './Section';
 import { SECRETS, type SettingsSecrets } from './use-settings-draft';
@@ -64,6 +64,11 @@ export function ZehnlabsSection({ secrets }: { secrets: SettingsSecrets }) {
           path="zehnlabs.autoCatchUp"
           label="Catch up automatically"
           description="Enqueue a rebalance by itself when an account missed a signal."
+        />
+        <NumberField
+          path="zehnlabs.staleAllocationDays"
+          label="Stale allocation after (days)"
+          description="A plan whose allocation is older than this carries a warning (preview, awaiting plan, report)."
         />
       </SimpleGrid>
       <RealtimeOptions />

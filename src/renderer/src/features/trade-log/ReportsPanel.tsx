@@ -1,3 +1,4 @@
+import { useAccountName } from '../../queries/use-account-names';
 import { Button, Group, Paper, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { Download } from 'lucide-react';
 import { useState } from 'react';
@@ -66,6 +67,7 @@ export function ReportsPanel() {
   const list = reports.data?.reports ?? [];
   const [open, setOpen] = useState<string | null>(null);
   const shown = list.find((r) => r.eventId === open) ?? null;
+  const nameOf = useAccountName();
   return (
     <Paper withBorder p="sm" radius="sm" component="section" aria-label="Reports">
       <Group justify="space-between" mb="xs">
@@ -116,7 +118,7 @@ export function ReportsPanel() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{r.accountId}</Table.Td>
+                <Table.Td title={r.accountId}>{nameOf(r.accountId)}</Table.Td>
                 <Table.Td>{r.strategy ?? '—'}</Table.Td>
                 <Table.Td className="num">
                   {r.totals.ordersFilled}/{r.totals.ordersSent}
@@ -134,9 +136,13 @@ export function ReportsPanel() {
       {shown && (
         <div style={{ marginTop: 12 }}>
           <Text size="sm" fw={600} mb={4}>
-            {shown.accountId} — {formatExact(shown.finishedAt)}
+            {nameOf(shown.accountId)}{' '}
+            <Text span size="xs" c="dimmed" className="mono">
+              {shown.accountId}
+            </Text>{' '}
+            — {formatExact(shown.finishedAt)}
           </Text>
-          <ReportTable report={shown} />
+          <ReportTable report={shown} name={nameOf(shown.accountId)} />
         </div>
       )}
     </Paper>

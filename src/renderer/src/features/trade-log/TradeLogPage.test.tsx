@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { TradeRecord } from '../../../../shared/dto';
 import { createFakeApi } from '../../test/fake-api.test-support';
-import { makeAccount } from '../../test/fixtures.test-support';
+import { makeAccount, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { TradeLogPage } from './TradeLogPage';
 
@@ -29,7 +29,7 @@ describe('Trade log page', () => {
     const api = createFakeApi({
       logs: () => ({ lines: [{ time: '2025-01-02T15:00:00Z', level: 'info', msg: 'connected to IB Gateway' }] }),
       trades: () => ({ trades: [trade] }),
-      accounts: () => ({ accounts: [makeAccount()] }),
+      accounts: () => ({ accounts: [makeAccount()], totals: makeTotals() }),
       feedLog: () => ({ entries: [] }),
       reports: () => ({ reports: [], total: 0 }),
     });

@@ -9,6 +9,7 @@ import type { LogFilters } from '../../queries/query-keys';
 import { useAccounts, useLogs, useTrades } from '../../queries/use-queries';
 import { FeedLog } from './FeedLog';
 import { ReportsPanel } from './ReportsPanel';
+import { TodayPanel } from './TodayPanel';
 import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
 
@@ -90,6 +91,7 @@ export function TradeLogPage() {
   const filtered = Boolean(level || accountId || eventId);
   return (
     <Stack gap="sm">
+      <TodayPanel />
       <Paper withBorder p="sm" radius="sm">
         <Group justify="space-between" mb="xs" align="flex-end">
           <Title order={2} size="h5">

@@ -74,7 +74,13 @@ export const replacementSchema = z.object(
 
 const redisEndpoint = z.object(
   {
-    host: text('must name a host, e.g. 10.0.0.5').trim().min(1, { error: 'must name a host, e.g. 10.0.0.5' }),
+    host: text('must name a host, e.g. 10.0.0.5')
+      .trim()
+      .min(1, { error: 'must name a host, e.g. 10.0.0.5' })
+      // §18: a password in a node's host would sit where nothing masks it.
+      .refine((host) => !/[@/]/.test(host), {
+        error: 'must name a host, e.g. 10.0.0.5 — a host only, no URL or password',
+      }),
     port: numberField('must be a port between 1 and 65535', { whole: true, min: 1, max: 65_535 }),
   },
   { error: 'must be an address: an object with host and port' },

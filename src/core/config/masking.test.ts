@@ -110,3 +110,20 @@ describe('maskKnownSecrets', () => {
     expect(JSON.parse(masked)).toEqual({ msg: `failed: redis://:${M}@h`, raw: M });
   });
 });
+
+describe('sentinel and cluster nodes', () => {
+  it('refuse a URL (and so a password) in a node host, naming the field', async () => {
+    const { parseSettings } = await import('./settings-store');
+    const sentinel = { masterName: 'm', sentinels: [{ host: 'redis://:node-pass-1@10.0.0.5', port: 26379 }] };
+    const refused = parseSettings({ redis: { sentinel } });
+    expect(refused.ok ? [] : refused.issues).toEqual([
+      {
+        path: 'redis.sentinel.sentinels.0.host',
+        message: 'must name a host, e.g. 10.0.0.5 — a host only, no URL or password',
+      },
+    ]);
+    const cluster = parseSettings({ redis: { cluster: [{ host: 'u:node-pass-2@10.0.0.6', port: 7000 }] } });
+    expect(cluster.ok ? [] : cluster.issues.map((i) => i.path)).toEqual(['redis.cluster.0.host']);
+    expect(parseSettings({ redis: { cluster: [{ host: 'db-1.example', port: 7000 }] } }).ok).toBe(true);
+  });
+});

@@ -249,7 +249,14 @@ export interface Plan {
    */
   limitBreaches?: string[];
   createdAt: string;
+  /** Which planner made it (§27): absent or `full` for the §8 rebalance, `buy-only`, or `raise-cash`. */
+  mode?: PlanMode;
+  /** The USD a `raise-cash` plan raises above the reserve. */
+  raiseAmount?: number;
 }
+
+/** The planners of §8 and §27. */
+export type PlanMode = 'full' | 'buy-only' | 'raise-cash';
 
 export interface OrderRecord {
   orderId: number;

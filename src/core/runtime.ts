@@ -29,6 +29,9 @@ import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
 
+/** How long an enqueue of `raise-cash` waits for the account's net liquidation before leaving the check to the run. */
+const NET_LIQUIDATION_WAIT_MS = 3_000;
+
 export interface RuntimeOptions {
   /** The loaded settings store and what loading it said (file issues are shown in Settings). */
   settingsStore: SettingsStore;
@@ -491,7 +494,26 @@ export class Runtime {
       reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
+      netLiquidation: (accountId) => this.netLiquidationNow(accountId),
     };
+  }
+
+  /** §27: the account's net liquidation from the gateway within a few seconds, or null when it cannot say. */
+  private async netLiquidationNow(accountId: string): Promise<number | null> {
+    if (this.ib.status().state !== 'connected') return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), NET_LIQUIDATION_WAIT_MS);
+    });
+    try {
+      const equity = this.ib.getEquity(accountId).then(
+        (e) => (Number.isFinite(e.netLiquidation) ? e.netLiquidation : null),
+        () => null,
+      );
+      return await Promise.race([equity, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Debounced health push for the status strip; only sent when something changed. */
@@ -603,7 +625,7 @@ export class Runtime {
 
 function summaryOf(event: EventRecord): string {
   const result = event.result ?? {};
-  if (event.command === 'rebalance' || event.command === 'print-rebalance') {
+  if (event.command === 'rebalance' || event.command === 'print-rebalance' || event.command === 'raise-cash') {
     const plan = result.plan as { rows?: { order: unknown }[]; limitBreaches?: string[] } | undefined;
     const rows = (plan?.rows ?? []).filter((r) => r.order);
     if (event.command === 'print-rebalance') {

@@ -11,6 +11,7 @@ export const COMMANDS = [
   'print-equity',
   'print-orders',
   'cancel-orders',
+  'raise-cash',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -18,7 +19,7 @@ export function isCommand(value: unknown): value is Command {
   return typeof value === 'string' && (COMMANDS as readonly string[]).includes(value);
 }
 
-export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule', 'drift'] as const;
+export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule', 'drift', 'cash-flow'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /** In the window's order: Pending, Awaiting approval (§19), Active, Delayed, Held, Done. */

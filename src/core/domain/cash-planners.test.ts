@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Allocation, Plan } from '../../shared/dto';
 import { planBuyOnly } from './buy-only-planner';
+import { payloadProblem, planRequestOf } from './cash-commands';
 import { DeskError } from './errors';
 import { ordersOf, type PlanInput, type PriceSnapshot } from './planner';
 import { planRaiseCash, raiseAmountProblem, type RaiseCashInput } from './raise-cash-planner';
@@ -215,5 +216,34 @@ describe('planRaiseCash', () => {
     const run = () => planRaiseCash(raise(amount as number, { positions: { A: 1000 } }));
     expect(run).toThrow(DeskError);
     expect(run).toThrow(/payload\.amount/);
+  });
+});
+
+describe('planRequestOf', () => {
+  const event = (command: 'rebalance' | 'print-rebalance' | 'raise-cash', payload: Record<string, unknown>) => ({
+    command,
+    payload,
+  });
+
+  it("takes payload.mode, else the account's rebalanceMode", () => {
+    expect(planRequestOf(event('rebalance', {}), { rebalanceMode: 'buy-only' })).toEqual({ mode: 'buy-only' });
+    expect(planRequestOf(event('rebalance', { mode: 'full' }), { rebalanceMode: 'buy-only' })).toEqual({
+      mode: 'full',
+    });
+    expect(
+      planRequestOf(event('print-rebalance', { mode: 'raise-cash', amount: 500 }), { rebalanceMode: 'full' }),
+    ).toEqual({ mode: 'raise-cash', amount: 500 });
+    expect(planRequestOf(event('raise-cash', { amount: 500 }), { rebalanceMode: 'buy-only' })).toEqual({
+      mode: 'raise-cash',
+      amount: 500,
+    });
+  });
+
+  it('refuses a live rebalance in raise-cash mode and an unknown mode, naming payload.mode', () => {
+    expect(() =>
+      planRequestOf(event('rebalance', { mode: 'raise-cash', amount: 5 }), { rebalanceMode: 'full' }),
+    ).toThrow(/payload\.mode must be "full" or "buy-only"/);
+    expect(payloadProblem('print-rebalance', { mode: 'sell' })?.path).toBe('payload.mode');
+    expect(payloadProblem('print-rebalance', { mode: 'raise-cash', amount: 10 }, 5)?.path).toBe('payload.amount');
   });
 });

@@ -80,4 +80,9 @@ export interface ManagementPorts {
   /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
   strategies(): Promise<StrategyListing[]>;
   simulator?: SimulatorHooks;
+  /**
+   * §27: the account's net liquidation now, to refuse a `raise-cash` larger than the account at enqueue; null when
+   * the gateway cannot say (the processor checks again when the event runs).
+   */
+  netLiquidation?(accountId: string): Promise<number | null>;
 }

@@ -296,6 +296,20 @@ export interface TradeRecord {
   at: string;
 }
 
+/** §27: a change of an account's cash that its fills and commissions do not explain (positive = added). */
+export interface CashFlow {
+  accountId: string;
+  /** USD, positive for a deposit, negative for a withdrawal. */
+  amount: number;
+  /** ISO-8601 UTC, when it was seen. */
+  at: string;
+  /** Cash before and after, USD. */
+  cashBefore?: number;
+  cashAfter?: number;
+  /** The id of the buy-only rebalance it queued (`cashFlow: "top-up"`), when one was. */
+  eventId?: string | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Health (§11, §12)
 

@@ -3,11 +3,12 @@ import type { ManagementPorts } from './ports';
 
 /** `accounts` (§11): each account's settings with its last rebalance, last result, drift, missed signal and schedule. */
 export async function listAccounts(
-  ports: Pick<ManagementPorts, 'settings' | 'accountStates' | 'feed' | 'nextScheduledRun'>,
+  ports: Pick<ManagementPorts, 'settings' | 'accountStates' | 'feed' | 'nextScheduledRun' | 'cashFlows'>,
 ): Promise<{ accounts: AccountView[] }> {
   const settings = ports.settings.current();
   const states = await ports.accountStates.all();
   const missed = ports.feed.missedSignals();
+  const cashFlows = (await ports.cashFlows?.latest()) ?? new Map();
   const accounts: AccountView[] = settings.accounts.map((a) => {
     const state = states.get(a.accountId);
     return {
@@ -30,6 +31,9 @@ export async function listAccounts(
       driftError: state?.driftError ?? null,
       missedSignal: missed.get(a.accountId) ?? null,
       nextScheduledRun: ports.nextScheduledRun(a.accountId),
+      lastCashFlow: cashFlows.get(a.accountId) ?? null,
+      cashFlow: a.cashFlow,
+      rebalanceMode: a.rebalanceMode,
     };
   });
   return { accounts };

@@ -134,6 +134,9 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     },
     logs: async (input) => ({ lines: ports.logs.query(input) }),
     trades: async (input) => ({ trades: await ports.trades.list(input) }),
+    listCashFlows: async ({ accountId, limit }) => ({
+      cashFlows: (await ports.cashFlows?.list({ limit, ...(accountId ? { accountId } : {}) })) ?? [],
+    }),
     feedLog: async () => ({ entries: feed.feedLog() }),
     strategies: async () => {
       try {

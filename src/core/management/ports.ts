@@ -11,6 +11,7 @@ import type { EventQueue } from '../queue/event-queue';
 import type { AccountState } from '../records/account-state';
 import type { NextScheduledRun } from '../schedules/scheduler';
 import type { ReportIndex } from '../records/report-index';
+import type { CashFlowStore } from '../records/cash-flow-store';
 
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
@@ -85,4 +86,6 @@ export interface ManagementPorts {
    * the gateway cannot say (the processor checks again when the event runs).
    */
   netLiquidation?(accountId: string): Promise<number | null>;
+  /** §27 detected cash flows, newest first. */
+  cashFlows?: Pick<CashFlowStore, 'list' | 'latest'>;
 }

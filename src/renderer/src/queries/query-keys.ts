@@ -18,6 +18,8 @@ export const queryKeys = {
     detail: (id: string) => ['events', 'detail', id] as const,
   },
   accounts: () => ['accounts'] as const,
+  /** Under `accounts`: the stream's accounts message (a cash flow recorded) refreshes it too. */
+  cashFlows: () => ['accounts', 'cash-flows'] as const,
   logs: {
     all: () => ['logs'] as const,
     list: (filters: LogFilters) => ['logs', filters] as const,

@@ -38,6 +38,9 @@ export const queries = {
     queryOptions({ queryKey: queryKeys.strategies(), queryFn: () => api.call('strategies') }),
   config: (api: ApiClient) => queryOptions({ queryKey: queryKeys.config(), queryFn: () => api.call('getConfig') }),
   feedLog: (api: ApiClient) => queryOptions({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') }),
+  /** §27: detected deposits and withdrawals, newest first. */
+  cashFlows: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.cashFlows(), queryFn: () => api.call('listCashFlows', { limit: 500 }) }),
   /** §20: the reports of finished live rebalances, newest first. */
   reports: (api: ApiClient) =>
     queryOptions({ queryKey: queryKeys.reports(), queryFn: () => api.call('reports', { limit: 500 }) }),

@@ -30,7 +30,13 @@ import { Scheduler } from './schedules/scheduler';
 import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
+import { CashFlowStore } from './records/cash-flow-store';
+import { CashFlowDetector } from './cashflow/cash-flow-detector';
+import { ORDER_COMMANDS } from './domain/trading-guard';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
+
+/** How long an enqueue of `raise-cash` waits for the account's net liquidation before leaving the check to the run. */
+const NET_LIQUIDATION_WAIT_MS = 3_000;
 
 export interface RuntimeOptions {
   /** The loaded settings store and what loading it said (file issues are shown in Settings). */
@@ -64,6 +70,8 @@ interface CoreParts {
   processor: Processor;
   scheduler: Scheduler;
   driftMonitor: DriftMonitor;
+  cashFlows: CashFlowStore;
+  cashFlowDetector: CashFlowDetector;
   handlers: Handlers;
 }
 
@@ -162,6 +170,14 @@ export class Runtime {
     return this.part('history');
   }
 
+  get cashFlows(): CashFlowStore {
+    return this.part('cashFlows');
+  }
+
+  get cashFlowDetector(): CashFlowDetector {
+    return this.part('cashFlowDetector');
+  }
+
   get driftMonitor(): DriftMonitor {
     return this.part('driftMonitor');
   }
@@ -246,6 +262,7 @@ export class Runtime {
     this.parts.trades = trades;
     const accountState = new AccountStateStore(this.conn, prefix);
     this.parts.accountState = accountState;
+    this.parts.cashFlows = new CashFlowStore(this.conn, prefix);
     // §20 GET /api/reports: an index of the done rebalances with a report; done events from before it are indexed once.
     const reportIndex = new ReportIndex({
       redis: this.conn,
@@ -413,6 +430,23 @@ export class Runtime {
     this.parts.driftMonitor = driftMonitor;
     driftMonitor.start();
     this.stops.push(() => driftMonitor.stop());
+
+    // §27 cash flows: deposits and withdrawals the fills do not explain, on the owning core.
+    const cashFlowDetector = new CashFlowDetector({
+      settings: () => this.settings,
+      ib,
+      store: this.cashFlows,
+      notifier,
+      enqueue: (event) => queue.enqueue(event, 'cash-flow'),
+      busy: async (accountId) => (await queue.list({ state: 'active', accountId, limit: 1 })).total > 0,
+      isOwner: () => this.ownerLease?.status.role === 'owner',
+      now: this.now,
+      log: log.child({ tag: 'cash-flow' }),
+      onRecorded: () => this.broadcast({ type: 'accounts' }),
+    });
+    this.parts.cashFlowDetector = cashFlowDetector;
+    cashFlowDetector.start();
+    this.stops.push(() => cashFlowDetector.stop());
     log.info({ dataDir: this.options.dataDir, redis: redisHandle.kind }, 'rebalance desk started');
   }
 
@@ -516,7 +550,27 @@ export class Runtime {
       reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
+      netLiquidation: (accountId) => this.netLiquidationNow(accountId),
+      cashFlows: this.cashFlows,
     };
+  }
+
+  /** §27: the account's net liquidation from the gateway within a few seconds, or null when it cannot say. */
+  private async netLiquidationNow(accountId: string): Promise<number | null> {
+    if (this.ib.status().state !== 'connected') return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), NET_LIQUIDATION_WAIT_MS);
+    });
+    try {
+      const equity = this.ib.getEquity(accountId).then(
+        (e) => (Number.isFinite(e.netLiquidation) ? e.netLiquidation : null),
+        () => null,
+      );
+      return await Promise.race([equity, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Debounced health push for the status strip; only sent when something changed. */
@@ -544,6 +598,12 @@ export class Runtime {
         const event: EventRecord | undefined = detail?.event;
         if (!event) return;
         const ok = event.status === 'done';
+        if (ORDER_COMMANDS.includes(event.command)) {
+          // §27: the cash right after this app's own orders becomes the baseline, so its fills are never a cash flow.
+          this.parts.cashFlowDetector
+            ?.check(event.accountId)
+            .catch((error: Error) => this.log.warn({ err: error.message }, 'cash-flow check failed'));
+        }
         if (ok) {
           this.reportIndex
             .add(event)
@@ -654,7 +714,7 @@ export class Runtime {
 
 function summaryOf(event: EventRecord): string {
   const result = event.result ?? {};
-  if (event.command === 'rebalance' || event.command === 'print-rebalance') {
+  if (event.command === 'rebalance' || event.command === 'print-rebalance' || event.command === 'raise-cash') {
     const plan = result.plan as { rows?: { order: unknown }[]; limitBreaches?: string[] } | undefined;
     const rows = (plan?.rows ?? []).filter((r) => r.order);
     if (event.command === 'print-rebalance') {

@@ -13,6 +13,7 @@ import {
   HISTORY_METRICS,
   type AccountEquity,
   type AccountMoney,
+  type CashFlow,
   type DriftReading,
   type Command,
   type EventRecord,
@@ -135,6 +136,10 @@ export interface AccountView {
   money: AccountMoney | null;
   /** The next firing of a schedule (§21) for this account, or null when no schedule covers it. */
   nextScheduledRun: { scheduleId: string; command: Command; at: string } | null;
+  /** §27: the account's newest detected deposit or withdrawal, and what it does with one (`cashFlow`). */
+  lastCashFlow?: CashFlow | null;
+  cashFlow?: 'notify' | 'top-up' | 'ignore';
+  rebalanceMode?: 'full' | 'buy-only';
 }
 
 /** One account's answer to `runCommandAll`: its new event, or the event of that command it already has queued. */
@@ -265,6 +270,10 @@ export const operations = {
         limit: limit(10_000, 200),
       })
       .strict(),
+  }),
+  listCashFlows: op<{ cashFlows: CashFlow[] }>()({
+    ...ROUTES.listCashFlows,
+    input: z.object({ accountId: z.string().trim().max(32).optional(), limit: limit(2_000, 200) }).strict(),
   }),
   feedLog: op<{ entries: FeedLogEntry[] }>()({ ...ROUTES.feedLog, input: empty }),
   strategies: op<{ strategies: StrategyOption[]; error: string | null }>()({ ...ROUTES.strategies, input: empty }),

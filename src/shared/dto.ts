@@ -11,6 +11,7 @@ export const COMMANDS = [
   'print-equity',
   'print-orders',
   'cancel-orders',
+  'raise-cash',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -18,7 +19,7 @@ export function isCommand(value: unknown): value is Command {
   return typeof value === 'string' && (COMMANDS as readonly string[]).includes(value);
 }
 
-export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule', 'drift'] as const;
+export const EVENT_SOURCES = ['zehnlabs', 'manual', 'api', 'catch-up', 'schedule', 'drift', 'cash-flow'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /** In the window's order: Pending, Awaiting approval (§19), Active, Delayed, Held, Done. */
@@ -290,6 +291,10 @@ export interface Plan {
    */
   cashLine?: CashLine;
   createdAt: string;
+  /** Which planner made it (§27): absent or `full` for the §8 rebalance, `buy-only`, or `raise-cash`. */
+  mode?: PlanMode;
+  /** The USD a `raise-cash` plan raises above the reserve. */
+  raiseAmount?: number;
 }
 
 /** §24: cash as a line of its own, in percent of NAV; diff = current − target. */
@@ -298,6 +303,9 @@ export interface CashLine {
   target: number;
   diff: number;
 }
+
+/** The planners of §8 and §27. */
+export type PlanMode = 'full' | 'buy-only' | 'raise-cash';
 
 export interface OrderRecord {
   orderId: number;
@@ -336,6 +344,20 @@ export interface TradeRecord {
   at: string;
   /** §24: true when the event this trade belongs to was deleted; the trade record itself is kept (an audit trail). */
   eventDeleted?: boolean;
+}
+
+/** §27: a change of an account's cash that its fills and commissions do not explain (positive = added). */
+export interface CashFlow {
+  accountId: string;
+  /** USD, positive for a deposit, negative for a withdrawal. */
+  amount: number;
+  /** ISO-8601 UTC, when it was seen. */
+  at: string;
+  /** Cash before and after, USD. */
+  cashBefore?: number;
+  cashAfter?: number;
+  /** The id of the buy-only rebalance it queued (`cashFlow: "top-up"`), when one was. */
+  eventId?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ export const ROUTES = {
   logs: { method: 'GET', path: '/api/logs' },
   trades: { method: 'GET', path: '/api/trades' },
   reports: { method: 'GET', path: '/api/reports' },
+  listCashFlows: { method: 'GET', path: '/api/cash-flows' },
   feedLog: { method: 'GET', path: '/api/feed/log' },
   strategies: { method: 'GET', path: '/api/strategies' },
   getConfig: { method: 'GET', path: '/api/config' },

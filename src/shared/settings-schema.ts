@@ -53,6 +53,12 @@ export const accountSchema = z.object(
         max: 10_080,
       },
     ).default(10),
+    /** §27: what a `rebalance` without `payload.mode` does: trade both ways, or only buy with the cash at hand. */
+    rebalanceMode: z.enum(['full', 'buy-only'], { error: 'must be "full" or "buy-only"' }).default('full'),
+    /** §27: on a detected deposit or withdrawal, notify, also queue a buy-only rebalance (`top-up`), or do nothing. */
+    cashFlow: z
+      .enum(['notify', 'top-up', 'ignore'], { error: 'must be "notify", "top-up" or "ignore"' })
+      .default('notify'),
   },
   { error: 'must be an account: an object with accountId and strategy' },
 );
@@ -363,6 +369,14 @@ const driftSchema = z.object(
   { error: 'must be an object of drift monitor settings {checkMinutes, alertPercent, autoRebalance}' },
 );
 
+/** §27 cash flows: a change of cash the app's own fills and commissions do not explain, from this many USD. */
+const cashFlowsSchema = z.object(
+  {
+    minAmount: numberField('must be an amount of USD above 0', { above: 0 }).default(500),
+  },
+  { error: 'must be an object of cash-flow settings {minAmount}' },
+);
+
 /** True for 127.0.0.0/8, ::1 and localhost: an address only this machine reaches. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -440,6 +454,7 @@ export const settingsSchema = z
     notifications: notificationsSchema.prefault({}),
     schedules: z.array(scheduleSchema, { error: 'must be a list of schedules' }).default([]),
     drift: driftSchema.prefault({}),
+    cashFlows: cashFlowsSchema.prefault({}),
     remote: remoteSchema.prefault({}),
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })

@@ -121,6 +121,7 @@ describe('settings defaults', () => {
       notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
       schedules: [],
       drift: { checkMinutes: 15, alertPercent: 5, autoRebalance: false },
+      cashFlows: { minAmount: 500 },
       remote: { url: null, token: '', ca: null },
       logLevel: 'info',
     });
@@ -148,6 +149,8 @@ describe('settings defaults', () => {
       pdtGuard: true,
       approval: 'auto',
       approvalMinutes: 10,
+      rebalanceMode: 'full',
+      cashFlow: 'notify',
     });
     expect(parsed.settings.replacementSets.ira).toEqual([{ source: 'DBC', target: 'PDBC', scale: 1 }]);
   });

@@ -94,9 +94,9 @@ export interface PlannedOrder {
 }
 
 /** Floating-point slack so that e.g. 99 000 × 0.3 / 29.7 = 999.999… still makes 1 000 shares. */
-const SHARE_EPSILON = 1e-9;
+export const SHARE_EPSILON = 1e-9;
 
-function positive(value: number | null | undefined): value is number {
+export function positive(value: number | null | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
@@ -134,15 +134,15 @@ export function sizeBuys(buys: readonly BuyIntent[], budget: number): BuySizing 
   return { buys: sized, factor, cost: Math.max(0, cost) };
 }
 
-function normalise(symbol: string): string {
+export function normalise(symbol: string): string {
   return symbol.trim().toUpperCase();
 }
 
-function cents(value: number): number {
+export function cents(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function money(value: number): string {
+export function money(value: number): string {
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
@@ -174,7 +174,8 @@ export function allocationChangePercent(
   return (sum / 2) * 100;
 }
 
-interface Working {
+/** A plan row while it is being worked out; the buy-only and raise-cash planners build the same rows. */
+export interface Working {
   symbol: string;
   held: number;
   /** Net shares of other clients' open orders, counted as if filled (§8.4). */
@@ -407,7 +408,7 @@ export function planRebalance(input: PlanInput): Plan {
  * noted too. `limits.maxAllocationChangePercent` needs the weights of the last rebalance; without one it is not
  * checked and a warning says so.
  */
-function checkLimits(
+export function checkLimits(
   rows: Working[],
   valueOf: (r: Working) => number,
   weights: ReadonlyMap<string, number>,

@@ -3,7 +3,7 @@
  * `tradingMode: live` and an account of type live; a paper account trades only in paper mode; a disabled account
  * never trades. Read-only commands (print-*) run for every account in the settings.
  */
-export const ORDER_COMMANDS: readonly string[] = ['rebalance', 'cancel-orders'];
+export const ORDER_COMMANDS: readonly string[] = ['rebalance', 'cancel-orders', 'raise-cash'];
 
 export interface GuardedAccount {
   accountId: string;

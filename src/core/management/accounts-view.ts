@@ -7,7 +7,7 @@ import type { ManagementPorts } from './ports';
  * and money, and the totals over the enabled accounts of the trading mode.
  */
 export async function listAccounts(
-  ports: Pick<ManagementPorts, 'settings' | 'accountStates' | 'feed' | 'nextScheduledRun' | 'money'>,
+  ports: Pick<ManagementPorts, 'settings' | 'accountStates' | 'feed' | 'nextScheduledRun' | 'money' | 'cashFlows'>,
 ): Promise<{ accounts: AccountView[]; totals: MoneyTotals }> {
   const settings = ports.settings.current();
   const [states, money] = await Promise.all([
@@ -15,6 +15,7 @@ export async function listAccounts(
     ports.money(settings.accounts.map((a) => a.accountId)),
   ]);
   const missed = ports.feed.missedSignals();
+  const cashFlows = (await ports.cashFlows?.latest()) ?? new Map();
   const accounts: AccountView[] = settings.accounts.map((a) => {
     const state = states.get(a.accountId);
     return {
@@ -38,6 +39,9 @@ export async function listAccounts(
       missedSignal: missed.get(a.accountId) ?? null,
       money: money.get(a.accountId) ?? null,
       nextScheduledRun: ports.nextScheduledRun(a.accountId),
+      lastCashFlow: cashFlows.get(a.accountId) ?? null,
+      cashFlow: a.cashFlow,
+      rebalanceMode: a.rebalanceMode,
     };
   });
   return { accounts, totals: moneyTotals(accounts.filter((a) => a.active).map((a) => a.money)) };

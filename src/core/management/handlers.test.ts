@@ -121,3 +121,54 @@ describe('management over its ports', () => {
     });
   });
 });
+
+describe('raise-cash and buy-only at enqueue (§27)', () => {
+  const withNav = (nav: number | null) => portsWith({ netLiquidation: async () => nav });
+
+  it.each([
+    [{ amount: -5 }, /payload\.amount: payload\.amount must be more than 0/],
+    [{ amount: 0 }, /payload\.amount: payload\.amount must be more than 0/],
+    [{ amount: 'lots' }, /payload\.amount: payload\.amount must be a number/],
+    [{}, /payload\.amount: payload\.amount must be a number/],
+    [{ amount: 100_001 }, /more than the account's net liquidation \$100,000.00/],
+  ])('refuses raise-cash %j with a 400 naming payload.amount and queues nothing', async (payload, words) => {
+    const { ports, asked } = withNav(100_000);
+    const handlers = createManagementHandlers(ports);
+    const call = handlers.runCommand({ accountId: 'DU111111', command: 'raise-cash', payload });
+    await expect(call).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(words) as string });
+    await expect(call).rejects.toMatchObject({ extra: { issues: [{ path: 'payload.amount' }] } });
+    expect(asked).toEqual([]);
+  });
+
+  it('queues a raise-cash within the account, and one whose account size the gateway cannot tell', async () => {
+    const { ports, asked } = withNav(100_000);
+    await createManagementHandlers(ports).runCommand({
+      accountId: 'DU111111',
+      command: 'raise-cash',
+      payload: { amount: 2_500 },
+    });
+    const unknown = withNav(null);
+    await createManagementHandlers(unknown.ports).enqueue({
+      accountId: 'DU111111',
+      command: 'raise-cash',
+      payload: { amount: 2_500 },
+    });
+    expect([...asked, ...unknown.asked]).toEqual([
+      'enqueue DU111111 raise-cash by operator',
+      'enqueue DU111111 raise-cash by api',
+    ]);
+  });
+
+  it('takes payload.mode buy-only for a rebalance and refuses any other mode, naming payload.mode', async () => {
+    const { ports, asked } = withNav(100_000);
+    const handlers = createManagementHandlers(ports);
+    await handlers.runCommand({ accountId: 'DU111111', command: 'rebalance', payload: { mode: 'buy-only' } });
+    await expect(
+      handlers.runCommand({ accountId: 'DU111111', command: 'rebalance', payload: { mode: 'sell-all' } }),
+    ).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('payload.mode') as string });
+    await expect(
+      handlers.runCommand({ accountId: 'DU111111', command: 'print-rebalance', payload: { mode: 'raise-cash' } }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('payload.amount') as string });
+    expect(asked).toEqual(['enqueue DU111111 rebalance by operator']);
+  });
+});

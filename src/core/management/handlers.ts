@@ -1,5 +1,6 @@
 import type { AccountCommandOutcome, Handlers } from '../../shared/contract';
-import type { EventRecord } from '../../shared/dto';
+import type { Command, EventRecord } from '../../shared/dto';
+import { payloadProblem } from '../domain/cash-commands';
 import { tradingBlockReason } from '../domain/trading-guard';
 import { buildManualEvent } from '../feed/manual-source';
 import { listAccounts } from './accounts-view';
@@ -33,9 +34,26 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     const account = current.accounts.find((a) => a.accountId === event.accountId);
     const blocked = account ? tradingBlockReason(account, current.tradingMode, event.command) : null;
     if (blocked) throw new ApiError('invalid', blocked);
+    await checkPayload(event);
     const result = await queue.enqueue(event, source === 'api' ? 'api' : 'operator');
     if (result.status === 'duplicate') throw duplicateError(accountId, command, result.existingId);
     return result.event;
+  }
+
+  /**
+   * §27: a bad `payload.mode` or `payload.amount` (negative, zero, not a number, more than the account) is a 400
+   * naming the field, and nothing is queued. The account's size is asked of the gateway only when an amount is given.
+   */
+  async function checkPayload(event: { accountId: string; command: Command; payload?: Record<string, unknown> }) {
+    const payload = event.payload ?? {};
+    let problem = payloadProblem(event.command, payload);
+    if (!problem && typeof payload.amount === 'number' && ports.netLiquidation) {
+      const nav = await ports.netLiquidation(event.accountId);
+      if (nav !== null) problem = payloadProblem(event.command, payload, nav);
+    }
+    if (problem) {
+      throw new ApiError('invalid', `invalid input: ${problem.path}: ${problem.message}`, { issues: [problem] });
+    }
   }
 
   const currentConfig = () =>
@@ -114,6 +132,7 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
             { accountId: account.accountId, command, source: 'manual', ...(payload ? { payload } : {}) },
             current,
           );
+          await checkPayload(event);
           const result = await queue.enqueue(event, 'operator');
           const who = { accountId: account.accountId, name: account.name };
           return result.status === 'queued'
@@ -125,6 +144,9 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     },
     logs: async (input) => ({ lines: ports.logs.query(input) }),
     trades: async (input) => ({ trades: await ports.trades.list(input) }),
+    listCashFlows: async ({ accountId, limit }) => ({
+      cashFlows: (await ports.cashFlows?.list({ limit, ...(accountId ? { accountId } : {}) })) ?? [],
+    }),
     feedLog: async () => ({ entries: feed.feedLog() }),
     strategies: async () => {
       try {

@@ -12,6 +12,7 @@ import type { EventQueue } from '../queue/event-queue';
 import type { AccountState } from '../records/account-state';
 import type { NextScheduledRun } from '../schedules/scheduler';
 import type { ReportIndex } from '../records/report-index';
+import type { CashFlowStore } from '../records/cash-flow-store';
 
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
@@ -88,4 +89,11 @@ export interface ManagementPorts {
   /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
   strategies(): Promise<StrategyListing[]>;
   simulator?: SimulatorHooks;
+  /**
+   * §27: the account's net liquidation now, to refuse a `raise-cash` larger than the account at enqueue; null when
+   * the gateway cannot say (the processor checks again when the event runs).
+   */
+  netLiquidation?(accountId: string): Promise<number | null>;
+  /** §27 detected cash flows, newest first. */
+  cashFlows?: Pick<CashFlowStore, 'list' | 'latest'>;
 }

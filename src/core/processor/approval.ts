@@ -69,7 +69,7 @@ export function approvalGate(event: EventRecord, account: AccountSettings, plan:
     approvedHash: null,
     ...(note ? { note } : {}),
   };
-  const result: Record<string, unknown> = { command: 'rebalance', plan };
+  const result: Record<string, unknown> = { command: event.command, plan };
   if (note) Object.assign(result, { note, changes });
   throw new AwaitingApproval(
     { result, approval, ...(note ? { note: `${note}: ${changes.join('; ')}` } : {}) },

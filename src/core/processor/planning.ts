@@ -4,7 +4,10 @@ import type { EventRecord, Plan, Quote } from '../../shared/dto';
 import type { AccountSettings } from '../config/schema';
 import { validateAllocations } from '../domain/allocations';
 import { invalidError } from '../domain/errors';
-import { planRebalance, type PlanPhase, type PriceSnapshot } from '../domain/planner';
+import { planBuyOnly } from '../domain/buy-only-planner';
+import type { PlanRequest } from '../domain/cash-commands';
+import { planRebalance, type PlanInput, type PlanPhase, type PriceSnapshot } from '../domain/planner';
+import { planRaiseCash } from '../domain/raise-cash-planner';
 import { applyReplacements } from '../domain/replacement';
 import type { CommandDeps } from './command-deps';
 import { pdtNoSell } from './pdt-guard';
@@ -68,6 +71,7 @@ export async function planFor(
   targets: Targets,
   phase: PlanPhase,
   log: Logger,
+  request: PlanRequest = { mode: 'full' },
 ): Promise<{ plan: Plan; quotes: Map<string, Quote>; ownOpenOrders: number }> {
   const { ib } = deps;
   const accountData = Promise.all([
@@ -91,7 +95,7 @@ export async function planFor(
   const pdt = await pdtNoSell(deps, account, equity, log);
   const prices: Record<string, PriceSnapshot> = {};
   for (const [symbol, q] of quotes) prices[symbol] = { bid: q.bid, ask: q.ask, last: q.last, close: q.close };
-  const plan = planRebalance({
+  const input: PlanInput = {
     accountId: account.accountId,
     strategy: account.strategy,
     asOf: targets.asOf,
@@ -109,9 +113,22 @@ export async function planFor(
     limits: deps.settings().limits,
     lastTargetWeights: targets.lastTargetWeights,
     ...(pdt.noSell.size > 0 ? { noSell: pdt.noSell } : {}),
-  });
+  };
+  // §27: the buy-only and raise-cash planners take the same input and return the same Plan.
+  const plan =
+    request.mode === 'buy-only'
+      ? planBuyOnly(input)
+      : request.mode === 'raise-cash'
+        ? planRaiseCash({ ...input, amount: request.amount })
+        : planRebalance(input);
   log.info(
-    { phase, nav: equity.netLiquidation, cash: equity.totalCashValue, orders: plan.rows.filter((r) => r.order).length },
+    {
+      phase,
+      mode: request.mode,
+      nav: equity.netLiquidation,
+      cash: equity.totalCashValue,
+      orders: plan.rows.filter((r) => r.order).length,
+    },
     `planned ${phase} for ${event.accountId}`,
   );
   for (const breach of plan.limitBreaches ?? []) log.warn({ phase }, `risk limit: ${breach}`);

@@ -263,7 +263,8 @@ export class Processor {
       // A live rebalance notifies before this worker takes anything else, so its next event is claimed after that
       // (a slow notifier must not eat into the lease of an event not yet renewed); every other completion claims
       // the next event with it.
-      const notifies = event.command === 'rebalance' && this.options.isLive?.(event) === true;
+      const notifies =
+        (event.command === 'rebalance' || event.command === 'raise-cash') && this.options.isLive?.(event) === true;
       if (this.state === 'running' && !notifies) next = await queue.completeAndClaim(event.id, owner, result);
       else await queue.complete(event.id, owner, result);
       this.processed += 1;

@@ -47,7 +47,7 @@ export interface ReportQuery {
 
 /** The report of a done rebalance event, or null when it has none (a preview, a failure, a rejected plan). */
 export function reportEntryOf(event: EventRecord): RebalanceReport | null {
-  if (event.command !== 'rebalance' || event.status !== 'done') return null;
+  if ((event.command !== 'rebalance' && event.command !== 'raise-cash') || event.status !== 'done') return null;
   const result = event.result as { report?: TradeReport; plan?: Plan } | null;
   const report = result?.report;
   if (!report || !Array.isArray(report.rows) || typeof report.totals !== 'object' || report.totals === null) {

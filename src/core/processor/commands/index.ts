@@ -9,6 +9,7 @@ import { printEquity } from './print-equity';
 import { printOrders } from './print-orders';
 import { printPositions } from './print-positions';
 import { printRebalance } from './print-rebalance';
+import { raiseCash } from './raise-cash';
 import { rebalance } from './rebalance';
 
 /** One handler per command of §7; a missing one is a compile error. */
@@ -20,6 +21,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
     'print-equity': (run) => printEquity(deps, run),
     'print-orders': (run) => printOrders(deps, run),
     'cancel-orders': (run) => cancelOrders(deps, run),
+    'raise-cash': (run) => raiseCash(deps, run).then((result) => endPartialIfPdtHeld(deps, result)),
   };
   for (const command of Object.keys(handlers) as (keyof CommandHandlers)[]) {
     handlers[command] = withGatewayReason(deps, handlers[command]);

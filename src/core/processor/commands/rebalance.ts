@@ -11,6 +11,7 @@ import type { PlaceOrderRequest, TrackedOrder } from '../../ib/orders';
 import type { CommandRun } from '../processor';
 import { accountOf, connected, orderRefOf, type CommandDeps } from '../command-deps';
 import { approvalGate } from '../approval';
+import { planRequestOf } from '../../domain/cash-commands';
 import { planFor, targetsFor, weightsByTarget } from '../planning';
 import { reportFor } from '../report';
 
@@ -172,17 +173,22 @@ async function runBatch(
   }
 }
 
-/** The live rebalance of §8: cancel own orders → sells → wait → fresh cash and positions → buys → wait. */
+/**
+ * The live rebalance of §8: cancel own orders → sells → wait → fresh cash and positions → buys → wait. The same run
+ * serves a buy-only rebalance and `raise-cash` (§27): only the planner differs (`planRequestOf`), so approval, limits,
+ * guards, the report and the retry's re-planning from live positions are the same.
+ */
 export async function rebalance(
   deps: CommandDeps,
   { event, log, signal }: CommandRun,
 ): Promise<Record<string, unknown>> {
   const account = accountOf(event, deps.settings());
+  const request = planRequestOf(event, account); // §27: full, buy-only or raise-cash; a bad payload fails invalid
   await connected(deps);
   const targets = await targetsFor(deps, account);
 
   // The preview a trader would have seen, from the same function, before anything is sent.
-  const preview = await planFor(deps, event, account, targets, 'all', log);
+  const preview = await planFor(deps, event, account, targets, 'all', log, request);
   refuseBreaches(preview.plan);
   approvalGate(event, account, preview.plan, deps.now()); // §19: may wait for the trader instead of trading
   const traded = preview.plan.rows.filter((r) => r.order).map((r) => r.symbol);
@@ -204,22 +210,34 @@ export async function rebalance(
   // (an earlier attempt's) can fill between that read and the cancel, which then finds nothing to cancel while the
   // preview still counts the shares it sold or bought.
   const untouched = cancelled.length === 0 && preview.ownOpenOrders === 0;
-  const sold = await trade(untouched ? preview : await planFor(deps, event, account, targets, 'sells', log), 'SELL');
+  const sold = await trade(
+    untouched ? preview : await planFor(deps, event, account, targets, 'sells', log, request),
+    'SELL',
+  );
   signal.throwIfAborted();
 
-  const bought = await trade(await planFor(deps, event, account, targets, 'buys', log), 'BUY');
+  const bought = await trade(await planFor(deps, event, account, targets, 'buys', log, request), 'BUY');
 
-  const after = await planFor(deps, event, account, targets, 'all', log);
+  const after = await planFor(deps, event, account, targets, 'all', log, request);
   const now = deps.now().toISOString();
-  await deps.accountState.update(account.accountId, {
-    lastRebalance: { at: now, eventId: event.id, asOf: targets.asOf },
-    drift: driftOfPlan(after.plan),
-    lastTargetWeights: weightsByTarget(targets.allocations),
-  });
+  // A raise-cash moves the account toward its targets but does not take a signal: only a rebalance marks one taken.
+  await deps.accountState.update(
+    account.accountId,
+    event.command === 'rebalance'
+      ? {
+          lastRebalance: { at: now, eventId: event.id, asOf: targets.asOf },
+          drift: driftOfPlan(after.plan),
+          lastTargetWeights: weightsByTarget(targets.allocations),
+        }
+      : { drift: driftOfPlan(after.plan) },
+  );
   const orders: OrderRecord[] = [...sold, ...bought].map(({ lastError: _lastError, ...o }) => o);
-  log.info({ sells: sold.length, buys: bought.length }, `rebalance of ${account.accountId} finished`);
+  log.info(
+    { sells: sold.length, buys: bought.length, mode: request.mode },
+    `${event.command} of ${account.accountId} finished`,
+  );
   return {
-    command: 'rebalance',
+    command: event.command,
     plan: preview.plan,
     orders,
     before: weightsOf(preview.plan),

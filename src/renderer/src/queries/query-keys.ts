@@ -20,6 +20,8 @@ export const queryKeys = {
   accounts: () => ['accounts'] as const,
   /** Under `accounts`, so whatever refreshes the accounts (a drift check, a rebalance) refreshes the history too. */
   accountHistory: (accountId: string, metric: HistoryMetric) => ['accounts', 'history', accountId, metric] as const,
+  /** Under `accounts`: the stream's accounts message (a cash flow recorded) refreshes it too. */
+  cashFlows: () => ['accounts', 'cash-flows'] as const,
   logs: {
     all: () => ['logs'] as const,
     list: (filters: LogFilters) => ['logs', filters] as const,

@@ -52,6 +52,9 @@ export const queries = {
           since: new Date(Date.now() - days * 86_400_000).toISOString(),
         }),
     }),
+  /** §27: detected deposits and withdrawals, newest first. */
+  cashFlows: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.cashFlows(), queryFn: () => api.call('listCashFlows', { limit: 500 }) }),
   /** §20: the reports of finished live rebalances, newest first. */
   reports: (api: ApiClient) =>
     queryOptions({ queryKey: queryKeys.reports(), queryFn: () => api.call('reports', { limit: 500 }) }),

@@ -14,6 +14,7 @@ import {
   formatSignedMoney,
 } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import { CashFlowActions, LastCashFlow } from './CashFlowActions';
 import { DriftedBadge, DriftValue } from './DriftFact';
 import { COMMAND_TITLES, useAccountCommands, type TrackedCommand } from './run-command';
 
@@ -228,6 +229,9 @@ export function AccountCard({ account }: { account: AccountView }) {
               'none'
             )}
           </Fact>
+          <Fact label="Last cash flow">
+            <LastCashFlow account={account} />
+          </Fact>
           <Fact label="Last result">
             {account.lastResult ? (
               <Text
@@ -260,6 +264,7 @@ export function AccountCard({ account }: { account: AccountView }) {
               {b.label}
             </Button>
           ))}
+          <CashFlowActions account={account} />
         </Group>
         {running.map((item) => (
           <RunningLine key={item.id} item={item} onDismiss={() => dismiss(item.id)} />

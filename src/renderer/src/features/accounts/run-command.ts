@@ -17,6 +17,7 @@ export const COMMAND_TITLES: Record<Command, string> = {
   'print-positions': 'Positions',
   'print-equity': 'Equity',
   'print-orders': 'Orders',
+  'raise-cash': 'Raise cash',
 };
 
 /** How a queued command is named in messages ("A rebalance for DU123456 is already queued"). */
@@ -27,6 +28,7 @@ export const COMMAND_NOUNS: Record<Command, string> = {
   'print-positions': 'positions request',
   'print-equity': 'equity request',
   'print-orders': 'orders request',
+  'raise-cash': 'raise-cash',
 };
 
 export interface TrackedCommand {

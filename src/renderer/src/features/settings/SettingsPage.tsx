@@ -7,6 +7,7 @@ import { isApiError } from '../../api/api-client';
 import { notifyError } from '../../lib/notify';
 import { useConfig } from '../../queries/use-queries';
 import { AccountsSection } from './AccountsSection';
+import { CashFlowsSection } from './CashFlowsSection';
 import { DriftSection } from './DriftSection';
 import { SettingsFormContext } from './form-context';
 import { IbSection } from './IbSection';
@@ -41,6 +42,7 @@ function Sections({ draft }: { draft: SettingsDraft }) {
       <OrdersSection />
       <RiskLimitsSection />
       <DriftSection />
+      <CashFlowsSection />
       <QueueSection />
       <ManagementSection secrets={draft.secrets} />
       <NotificationsSection />

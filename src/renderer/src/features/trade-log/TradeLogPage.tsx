@@ -8,6 +8,7 @@ import { formatExact } from '../../lib/format';
 import type { LogFilters } from '../../queries/query-keys';
 import { useAccounts, useLogs, useTrades } from '../../queries/use-queries';
 import { FeedLog } from './FeedLog';
+import { CashFlowsPanel } from './CashFlowsPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { TodayPanel } from './TodayPanel';
 import { LogView } from './LogView';
@@ -167,6 +168,7 @@ export function TradeLogPage() {
         <TradesTable trades={tradeRows} />
       </Paper>
       <ReportsPanel />
+      <CashFlowsPanel />
       <Paper withBorder p="sm" radius="sm">
         <Title order={2} size="h5" mb="xs">
           Zehnlabs feed

@@ -1,0 +1,52 @@
+import { Paper, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../../api/ApiProvider';
+import { EmptyState } from '../../components/EmptyState';
+import { formatExact, formatMoney } from '../../lib/format';
+import { queries } from '../../queries/use-queries';
+
+/** Trade log › Cash flows (§27): every detected deposit and withdrawal, newest first. */
+export function CashFlowsPanel() {
+  const flows = useQuery(queries.cashFlows(useApi()));
+  const list = flows.data?.cashFlows ?? [];
+  return (
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Cash flows">
+      <Title order={2} size="h5" mb="xs">
+        Cash flows
+      </Title>
+      {list.length === 0 ? (
+        <EmptyState>
+          {flows.isPending
+            ? 'Loading…'
+            : 'No cash flows yet — a deposit or withdrawal of at least cashFlows.minAmount shows here.'}
+        </EmptyState>
+      ) : (
+        <Table striped withTableBorder fz="sm" verticalSpacing={2} aria-label="Cash flows">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Seen</Table.Th>
+              <Table.Th>Account</Table.Th>
+              <Table.Th className="num">Amount</Table.Th>
+              <Table.Th>Invested by</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.map((f) => (
+              <Table.Tr key={`${f.accountId}:${f.at}`}>
+                <Table.Td>{formatExact(f.at)}</Table.Td>
+                <Table.Td>{f.accountId}</Table.Td>
+                <Table.Td className="num">
+                  <Text span size="sm" c={f.amount > 0 ? 'teal' : 'orange'}>
+                    {f.amount > 0 ? '+' : '−'}
+                    {formatMoney(Math.abs(f.amount))}
+                  </Text>
+                </Table.Td>
+                <Table.Td className="mono">{f.eventId ?? '—'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Paper>
+  );
+}

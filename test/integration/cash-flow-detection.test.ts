@@ -1,0 +1,97 @@
+/**
+ * PRODUCT.md §27 cash-flow detection against the simulated gateway: a deposit and a withdrawal (the simulator's
+ * `setCash`) are recorded, listed and on the account; this app's own fills and their commissions never are; a change
+ * below `cashFlows.minAmount` is not; `cashFlow: "top-up"` queues a buy-only rebalance with `source: "cash-flow"`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/shared/dto';
+import { ordersOf } from '../../src/core/domain/planner';
+import { startStack, type Stack } from '../support/stack';
+
+const ACCOUNT = 'DU2700002';
+let stack: Stack | null = null;
+afterEach(async () => {
+  await stack?.stop();
+  stack = null;
+});
+
+const strategies = {
+  'flow-a': {
+    allocations: [
+      { symbol: 'SPY', weight: 0.5 },
+      { symbol: 'TLT', weight: 0.5 },
+    ],
+  },
+};
+const account = (cashFlow: 'notify' | 'top-up' | 'ignore') => ({
+  accountId: ACCOUNT,
+  name: 'Flow',
+  strategy: 'flow-a',
+  cashReservePercent: 1,
+  cashFlow,
+});
+
+describe('cash-flow detection', () => {
+  it('records deposits and withdrawals, never a fill or its commission, nothing below the minimum', async () => {
+    stack = await startStack({
+      strategies,
+      accounts: [{ accountId: ACCOUNT, cash: 50_000, strategy: 'flow-a' }],
+      // 1 USD: a commission left out of the sum would show up as a cash flow.
+      settings: { accounts: [account('notify')], cashFlows: { minAmount: 1 } },
+    });
+    const detector = stack.runtime.cashFlowDetector;
+    const check = () => detector.check(ACCOUNT, { settleMs: 0 });
+    expect(await check()).toBeNull(); // the first reading is the baseline
+
+    stack.gateway.setCash(ACCOUNT, 55_000);
+    expect(await check()).toMatchObject({ accountId: ACCOUNT, amount: 5_000 });
+
+    // A rebalance buys SPY and TLT with ~54 000: fills and commissions move the cash, no cash flow.
+    await stack.waitFor(await stack.run(ACCOUNT, 'rebalance'), 'done', 30_000);
+    expect(stack.gateway.fills({ accountId: ACCOUNT }).length).toBeGreaterThan(0);
+    expect(await check()).toBeNull();
+
+    const cash = stack.gateway.cash(ACCOUNT);
+    stack.gateway.setCash(ACCOUNT, cash - 2_000);
+    expect(await check()).toMatchObject({ amount: -2_000 });
+    stack.gateway.setCash(ACCOUNT, cash - 2_000 + 0.5);
+    expect(await check()).toBeNull();
+
+    const handlers = stack.runtime.handlers;
+    const { cashFlows } = await handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 });
+    expect(cashFlows.map((f) => f.amount)).toEqual([-2_000, 5_000]);
+    const { accounts } = await handlers.accounts({});
+    expect(accounts.find((a) => a.accountId === ACCOUNT)?.lastCashFlow).toMatchObject({ amount: -2_000 });
+  });
+
+  it('tops up a deposit with a buy-only rebalance from source cash-flow that sells nothing', async () => {
+    stack = await startStack({
+      strategies,
+      accounts: [
+        {
+          accountId: ACCOUNT,
+          cash: 100,
+          strategy: 'flow-a',
+          positions: [
+            { symbol: 'SPY', quantity: 60, avgCost: 500 },
+            { symbol: 'TLT', quantity: 100, avgCost: 90 },
+          ],
+        },
+      ],
+      settings: { accounts: [account('top-up')] },
+    });
+    const detector = stack.runtime.cashFlowDetector;
+    await detector.check(ACCOUNT, { settleMs: 0 });
+    stack.gateway.setCash(ACCOUNT, 20_100);
+    const flow = await detector.check(ACCOUNT, { settleMs: 0 });
+    expect(flow).toMatchObject({ amount: 20_000 });
+    expect(flow?.eventId).toBeTruthy();
+    const done = await stack.waitFor(flow!.eventId!, 'done', 30_000);
+    expect(done).toMatchObject({ command: 'rebalance', source: 'cash-flow', payload: { mode: 'buy-only' } });
+    const plan = (done.result as { plan: Plan }).plan;
+    expect(plan.mode).toBe('buy-only');
+    expect(ordersOf(plan).length).toBeGreaterThan(0);
+    expect(stack.gateway.orders({ accountId: ACCOUNT }).filter((o) => o.action === 'SELL')).toEqual([]);
+    expect(await detector.check(ACCOUNT, { settleMs: 0 })).toBeNull();
+  });
+});

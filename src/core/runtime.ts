@@ -5,7 +5,7 @@ import type * as Ably from 'ably';
 import { migrateLegacyKeys } from './queue/migrate-keys';
 import { OwnerLease } from './queue/owner-lease';
 import { isCluster, type RedisClient } from './redis/topology';
-import type { Handlers, StreamMessage } from '../shared/contract';
+import type { Handlers, SetupCheckReport, StreamMessage } from '../shared/contract';
 import type { EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
 import type { AccountSettings, Settings } from './config/schema';
@@ -28,6 +28,10 @@ import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
+import { redisFacts } from './redis/redis-facts';
+import { checkSetup } from './setup/check-setup';
+import { freeBytes } from './setup/disk';
+import { probeRealtime } from './setup/realtime-probe';
 
 export interface RuntimeOptions {
   /** The loaded settings store and what loading it said (file issues are shown in Settings). */
@@ -462,6 +466,37 @@ export class Runtime {
     });
   }
 
+  /**
+   * §29 Check setup over this core's own connections (Redis, the IB client, the allocation client in force) plus a
+   * short-lived realtime connection; each result is pushed to the window (`setup-check`) as it finishes.
+   */
+  async checkSetup(): Promise<SetupCheckReport> {
+    const at = new Date(this.now().getTime()).toISOString();
+    const conn = this.conn;
+    const handle = this.redisHandle;
+    const report = await checkSetup({
+      settings: this.settings,
+      dataDir: this.dataDir,
+      redis: () => {
+        if (!conn || !handle) return Promise.reject(new Error('the core has no Redis connection'));
+        if (!this.redisUp) return Promise.reject(new Error(`${handle.description} does not answer`));
+        return redisFacts(conn, handle.description);
+      },
+      gateways: [{ id: 'default', ib: this.ib }],
+      allocations: this.allocations,
+      realtime: () => probeRealtime(this.settings, this.options.createRealtime),
+      freeBytes,
+      now: () => this.now().getTime(),
+      onCheck: (check) => this.broadcast({ type: 'setup-check', at, check }),
+    });
+    const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    this.log.info(
+      { tag: 'setup', failed },
+      failed.length > 0 ? `check setup: ${failed.join(', ')} failed` : 'check setup: no failure',
+    );
+    return { ...report, at };
+  }
+
   /** The narrow ports management works through (management/ports.ts): only what its operations use. */
   private managementPorts(): ManagementPorts {
     return {
@@ -490,6 +525,7 @@ export class Runtime {
       trades: this.trades,
       reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
+      checkSetup: () => this.checkSetup(),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
     };
   }

@@ -3,7 +3,7 @@
  * makes. The composition root (runtime.ts) builds them over its parts; tests pass plain objects. Nothing here
  * imports the Runtime, so management depends on these shapes and not on the root.
  */
-import type { FeedLogEntry, MissedSignal, SimulatorAction } from '../../shared/contract';
+import type { FeedLogEntry, MissedSignal, SetupCheckReport, SimulatorAction } from '../../shared/contract';
 import type { EnqueueResult, Health, LogLine, TradeRecord } from '../../shared/dto';
 import type { StrategyListing } from '../allocations/allocation-client';
 import type { Settings } from '../config/schema';
@@ -79,5 +79,7 @@ export interface ManagementPorts {
   reports: Pick<ReportIndex, 'reports'>;
   /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
   strategies(): Promise<StrategyListing[]>;
+  /** §29 Check setup (each result also pushed to the window as it finishes); absent where no core runs the checks. */
+  checkSetup?(): Promise<SetupCheckReport>;
   simulator?: SimulatorHooks;
 }

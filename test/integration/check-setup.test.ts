@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SetupCheck, SetupCheckId, SetupCheckReport, StreamMessage } from '../../src/shared/contract';
 import { startRedis } from '../../src/core/redis/redis-server';
 import { runCheckCommand } from '../../src/server/check-command';
@@ -143,6 +143,21 @@ describe('Check setup in the running core', () => {
     } finally {
       stack.gateway.configure({ clockSkewMs: 0 });
     }
+  }, 60_000);
+
+  it('fails ib-logged-in when IB Gateway runs but nobody is logged in, and checks nothing that needs a log-in', async () => {
+    stack.gateway.setLoggedIn(false);
+    try {
+      await vi.waitFor(() => expect(stack.runtime.ib.status().accounts).toEqual([]), { timeout: 5_000 });
+      const report = await stack.runtime.handlers.checkSetup({});
+      const check = byId(report, 'ib-logged-in');
+      expect(check.status).toBe('fail');
+      expect(check.fix).toContain('approve the IB Key two-factor prompt');
+      expect(byId(report, 'ib-read-only').detail).toBe('not checked: nobody is logged in to IB Gateway');
+    } finally {
+      stack.gateway.setLoggedIn(true);
+    }
+    await vi.waitFor(() => expect(stack.runtime.ib.status().accounts).toEqual([ACCOUNT]), { timeout: 5_000 });
   }, 60_000);
 });
 

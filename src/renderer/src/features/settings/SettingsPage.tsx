@@ -7,6 +7,7 @@ import { isApiError } from '../../api/api-client';
 import { notifyError } from '../../lib/notify';
 import { useConfig } from '../../queries/use-queries';
 import { AccountsSection } from './AccountsSection';
+import { CheckSetupPanel } from './CheckSetupPanel';
 import { DriftSection } from './DriftSection';
 import { SettingsFormContext } from './form-context';
 import { IbSection } from './IbSection';
@@ -187,6 +188,7 @@ export function SettingsPage() {
   return (
     <Stack gap="sm">
       <RemoteSection />
+      <CheckSetupPanel />
       <CoreSettings />
     </Stack>
   );

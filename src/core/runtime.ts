@@ -23,7 +23,8 @@ import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
 import { AccountStateStore } from './records/account-state';
 import { ReportIndex } from './records/report-index';
-import { Scheduler } from './schedules/scheduler';
+import { Scheduler, type FiringOutcome } from './schedules/scheduler';
+import { WorkstationDay } from './schedules/workstation-day';
 import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
@@ -51,6 +52,11 @@ export interface RuntimeOptions {
   embeddedRedis?: Pick<StartRedisOptions, 'bundledBinary' | 'allowDownload' | 'downloadDir'>;
   /** The clock of the restart window, schedules and commands; default the system clock. */
   now?: () => Date;
+  /**
+   * §29 desktop app: told when the machine must stay awake (an event active, a schedule firing within 30 min) and
+   * when it may sleep again (Electron's powerSaveBlocker). Headless hosts leave it out.
+   */
+  keepAwake?: (on: boolean, reason: string | null) => void;
 }
 
 /** The core's parts, built in order by `Runtime.start()`. */
@@ -89,6 +95,8 @@ export class Runtime {
   private readonly strategySymbols = new Set<string>();
   private readonly stops: (() => Promise<void> | void)[] = [];
   private healthTimer: NodeJS.Timeout | null = null;
+  private workstationDay: WorkstationDay | null = null;
+  private awakeCheckSoon = false;
   private lastHealth = '';
   private redisUp = false;
   readonly now: () => Date;
@@ -377,6 +385,7 @@ export class Runtime {
     this.parts.scheduler = scheduler;
     scheduler.start();
     this.stops.push(() => scheduler.stop());
+    this.startWorkstationDay(queue, scheduler, ib, feed);
 
     // §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there.
     const driftMonitor = new DriftMonitor({
@@ -395,6 +404,54 @@ export class Runtime {
     driftMonitor.start();
     this.stops.push(() => driftMonitor.stop());
     log.info({ dataDir: this.options.dataDir, redis: redisHandle.kind }, 'rebalance desk started');
+  }
+
+  /** §29: keeps the machine awake while needed (desktop app only), re-decided on queue changes and every minute. */
+  private startWorkstationDay(queue: EventQueue, scheduler: Scheduler, ib: IbClient, feed: Feed): void {
+    const keepAwake = this.options.keepAwake;
+    if (!keepAwake) return;
+    const day = new WorkstationDay({
+      now: this.now,
+      settings: () => this.settings,
+      activeEvents: async () => (await queue.status()).counts.active,
+      keepAwake,
+      reconnect: () => {
+        ib.reconnectNow('the computer woke from sleep: reconnecting');
+        feed.resumed();
+      },
+      catchUp: () => undefined, // feed.resumed() runs the catch-up with its reconnect
+      fireMissed: (from, graceMs) => scheduler.fireMissed(from, graceMs),
+      log: this.log.child({ tag: 'schedule' }),
+    });
+    this.workstationDay = day;
+    const evaluateSoon = () => {
+      if (this.awakeCheckSoon) return;
+      this.awakeCheckSoon = true;
+      setTimeout(() => {
+        this.awakeCheckSoon = false;
+        void day.evaluate();
+      }, 500).unref();
+    };
+    const unsubscribe = queue.onChange(evaluateSoon);
+    const timer = setInterval(() => void day.evaluate(), 60_000);
+    timer.unref();
+    void day.evaluate();
+    this.stops.push(() => {
+      clearInterval(timer);
+      unsubscribe();
+      this.workstationDay = null;
+      keepAwake(false, null);
+    });
+  }
+
+  /** §29: the machine is going to sleep (desktop app, powerMonitor 'suspend'). */
+  suspended(): void {
+    this.workstationDay?.suspended();
+  }
+
+  /** §29: the machine woke: reconnect IB and the feed, catch up, fire schedules missed within the grace. */
+  async resumed(): Promise<FiringOutcome[]> {
+    return (await this.workstationDay?.resumed()) ?? [];
   }
 
   /** Stops in reverse order: feed, processor (lets the running command finish or hands it back), IB, queue, Redis. */

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SetupCheck, SetupCheckReport } from '../../../../shared/contract';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeConfig } from '../../test/fixtures.test-support';
@@ -54,5 +54,27 @@ describe('Settings › Check setup (§29)', { timeout: 60_000 }, () => {
     expect(await within(panel).findByRole('status')).toHaveTextContent(
       '1 check(s) failed: follow each fix, then check again.',
     );
+  });
+});
+
+describe('Settings › This computer (§29)', { timeout: 60_000 }, () => {
+  it('saves launch at login and the missed-schedule grace', async () => {
+    const api = createFakeApi({
+      getConfig: () => makeConfig(),
+      strategies: () => ({ strategies: [], error: null }),
+      putConfig: (input) => makeConfig({ settings: input.settings }),
+    });
+    renderWithApi(<SettingsPage />, api);
+    const section = await screen.findByRole('region', { name: 'This computer' });
+    const grace = within(section).getByRole('textbox', { name: 'Missed schedule grace' });
+    expect(grace).toHaveValue('30');
+    await userEvent.clear(grace);
+    await userEvent.type(grace, '45');
+    await userEvent.click(within(section).getByRole('switch', { name: /Launch at login/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await vi.waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(1));
+    const settings = api.callsOf('putConfig')[0]!.settings as Record<string, unknown>;
+    expect(settings.desktop).toEqual({ launchAtLogin: true });
+    expect(settings.scheduleGraceMinutes).toBe(45);
   });
 });

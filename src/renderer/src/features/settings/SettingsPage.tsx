@@ -21,6 +21,7 @@ import { RiskLimitsSection } from './RiskLimitsSection';
 import { SchedulesSection } from './SchedulesSection';
 import { StorageSection } from './StorageSection';
 import { TradingModeSection } from './TradingModeSection';
+import { WorkstationSection } from './WorkstationSection';
 import { useSaveSettings } from './use-save-settings';
 import { useSettingsDraft, type SettingsDraft } from './use-settings-draft';
 import { ZehnlabsSection } from './ZehnlabsSection';
@@ -45,6 +46,7 @@ function Sections({ draft }: { draft: SettingsDraft }) {
       <QueueSection />
       <ManagementSection secrets={draft.secrets} />
       <NotificationsSection />
+      <WorkstationSection />
     </>
   );
 }

@@ -2,6 +2,7 @@
  * §29 Check setup against the simulator set to fail each check: through the running core (`checkSetup`, results
  * pushed as they finish) and through the `check` command (its table and exit code).
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,6 +220,28 @@ describe('check --config FILE', () => {
       await rm(redisDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('the command itself exits 1 on a fail (the CLI process)', async () => {
+    const file = join(dir, 'unreachable.json');
+    await writeFile(
+      file,
+      JSON.stringify({ ...stack.settingsInput, dataDir: dir, ib: { ...stack.settingsInput.ib, port: 1 } }),
+    );
+    const root = join(import.meta.dirname, '../..');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--import', './scripts/raw-import.mjs', 'src/server/cli.ts', 'check', '--config', file],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (exit) => resolve({ code: exit, stdout: out }));
+    });
+    expect(stdout).toMatch(/^FAIL {2}ib-reachable/m);
+    expect(code).toBe(1);
+  }, 90_000);
 
   it('exits 1 when IB Gateway is not reachable, and says the IB checks were not made', async () => {
     const settings = stack.settingsInput;

@@ -5,7 +5,7 @@ import type * as Ably from 'ably';
 import { migrateLegacyKeys } from './queue/migrate-keys';
 import { OwnerLease } from './queue/owner-lease';
 import { isCluster, type RedisClient } from './redis/topology';
-import type { Handlers, StreamMessage } from '../shared/contract';
+import type { Handlers, SetupCheckReport, StreamMessage } from '../shared/contract';
 import type { EventRecord, Health, TradeRecord } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
 import type { AccountSettings, Settings } from './config/schema';
@@ -26,7 +26,8 @@ import { AccountStateStore } from './records/account-state';
 import { RedisOrderIdStore } from './records/order-ids';
 import { ReportIndex } from './records/report-index';
 import { AccountHistory, type HistorySample } from './records/account-history';
-import { Scheduler } from './schedules/scheduler';
+import { Scheduler, type FiringOutcome } from './schedules/scheduler';
+import { WorkstationDay } from './schedules/workstation-day';
 import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
@@ -34,6 +35,10 @@ import { CashFlowStore } from './records/cash-flow-store';
 import { CashFlowDetector } from './cashflow/cash-flow-detector';
 import { ORDER_COMMANDS } from './domain/trading-guard';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
+import { redisFacts } from './redis/redis-facts';
+import { checkSetup } from './setup/check-setup';
+import { freeBytes } from './setup/disk';
+import { probeRealtime } from './setup/realtime-probe';
 
 /** How long an enqueue of `raise-cash` waits for the account's net liquidation before leaving the check to the run. */
 const NET_LIQUIDATION_WAIT_MS = 3_000;
@@ -56,6 +61,11 @@ export interface RuntimeOptions {
   embeddedRedis?: Pick<StartRedisOptions, 'bundledBinary' | 'allowDownload' | 'downloadDir'>;
   /** The clock of the restart window, schedules and commands; default the system clock. */
   now?: () => Date;
+  /**
+   * §29 desktop app: told when the machine must stay awake (an event active, a schedule firing within 30 min) and
+   * when it may sleep again (Electron's powerSaveBlocker). Headless hosts leave it out.
+   */
+  keepAwake?: (on: boolean, reason: string | null) => void;
 }
 
 /** The core's parts, built in order by `Runtime.start()`. */
@@ -97,6 +107,8 @@ export class Runtime {
   private readonly strategySymbols = new Set<string>();
   private readonly stops: (() => Promise<void> | void)[] = [];
   private healthTimer: NodeJS.Timeout | null = null;
+  private workstationDay: WorkstationDay | null = null;
+  private awakeCheckSoon = false;
   private lastHealth = '';
   private redisUp = false;
   readonly now: () => Date;
@@ -412,6 +424,7 @@ export class Runtime {
     this.parts.scheduler = scheduler;
     scheduler.start();
     this.stops.push(() => scheduler.stop());
+    this.startWorkstationDay(queue, scheduler, ib, feed);
 
     // §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there.
     const driftMonitor = new DriftMonitor({
@@ -448,6 +461,54 @@ export class Runtime {
     cashFlowDetector.start();
     this.stops.push(() => cashFlowDetector.stop());
     log.info({ dataDir: this.options.dataDir, redis: redisHandle.kind }, 'rebalance desk started');
+  }
+
+  /** §29: keeps the machine awake while needed (desktop app only), re-decided on queue changes and every minute. */
+  private startWorkstationDay(queue: EventQueue, scheduler: Scheduler, ib: IbClient, feed: Feed): void {
+    const keepAwake = this.options.keepAwake;
+    if (!keepAwake) return;
+    const day = new WorkstationDay({
+      now: this.now,
+      settings: () => this.settings,
+      activeEvents: async () => (await queue.status()).counts.active,
+      keepAwake,
+      reconnect: () => {
+        ib.reconnectNow('the computer woke from sleep: reconnecting');
+        feed.resumed();
+      },
+      catchUp: () => undefined, // feed.resumed() runs the catch-up with its reconnect
+      fireMissed: (from, graceMs) => scheduler.fireMissed(from, graceMs),
+      log: this.log.child({ tag: 'schedule' }),
+    });
+    this.workstationDay = day;
+    const evaluateSoon = () => {
+      if (this.awakeCheckSoon) return;
+      this.awakeCheckSoon = true;
+      setTimeout(() => {
+        this.awakeCheckSoon = false;
+        void day.evaluate();
+      }, 500).unref();
+    };
+    const unsubscribe = queue.onChange(evaluateSoon);
+    const timer = setInterval(() => void day.evaluate(), 60_000);
+    timer.unref();
+    void day.evaluate();
+    this.stops.push(() => {
+      clearInterval(timer);
+      unsubscribe();
+      this.workstationDay = null;
+      keepAwake(false, null);
+    });
+  }
+
+  /** §29: the machine is going to sleep (desktop app, powerMonitor 'suspend'). */
+  suspended(): void {
+    this.workstationDay?.suspended();
+  }
+
+  /** §29: the machine woke: reconnect IB and the feed, catch up, fire schedules missed within the grace. */
+  async resumed(): Promise<FiringOutcome[]> {
+    return (await this.workstationDay?.resumed()) ?? [];
   }
 
   /** Stops in reverse order: feed, processor (lets the running command finish or hands it back), IB, queue, Redis. */
@@ -519,6 +580,37 @@ export class Runtime {
     });
   }
 
+  /**
+   * §29 Check setup over this core's own connections (Redis, the IB client, the allocation client in force) plus a
+   * short-lived realtime connection; each result is pushed to the window (`setup-check`) as it finishes.
+   */
+  async checkSetup(): Promise<SetupCheckReport> {
+    const at = new Date(this.now().getTime()).toISOString();
+    const conn = this.conn;
+    const handle = this.redisHandle;
+    const report = await checkSetup({
+      settings: this.settings,
+      dataDir: this.dataDir,
+      redis: () => {
+        if (!conn || !handle) return Promise.reject(new Error('the core has no Redis connection'));
+        if (!this.redisUp) return Promise.reject(new Error(`${handle.description} does not answer`));
+        return redisFacts(conn, handle.description);
+      },
+      gateways: [{ id: 'default', ib: this.ib }],
+      allocations: this.allocations,
+      realtime: () => probeRealtime(this.settings, this.options.createRealtime),
+      freeBytes,
+      now: () => this.now().getTime(),
+      onCheck: (check) => this.broadcast({ type: 'setup-check', at, check }),
+    });
+    const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    this.log.info(
+      { tag: 'setup', failed },
+      failed.length > 0 ? `check setup: ${failed.join(', ')} failed` : 'check setup: no failure',
+    );
+    return { ...report, at };
+  }
+
   /** The narrow ports management works through (management/ports.ts): only what its operations use. */
   private managementPorts(): ManagementPorts {
     return {
@@ -549,6 +641,7 @@ export class Runtime {
       trades: this.trades,
       reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
+      checkSetup: () => this.checkSetup(),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
       netLiquidation: (accountId) => this.netLiquidationNow(accountId),
       cashFlows: this.cashFlows,

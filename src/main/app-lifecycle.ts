@@ -12,6 +12,7 @@ import {
   ipcMain,
   Menu,
   powerMonitor,
+  powerSaveBlocker,
   protocol,
   safeStorage,
   screen,
@@ -24,6 +25,7 @@ import { SettingsStore, type LoadOutcome } from '../core/config/settings-store';
 import type { RuntimeOptions } from '../core/runtime';
 import type { StreamMessage } from '../shared/contract';
 import { appMenuTemplate } from './app-menu';
+import { applyLaunchAtLogin, powerSaveKeeper, startedHidden, watchSleep } from './workstation';
 import {
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
@@ -235,6 +237,20 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       updateTitle(message.health.tradingMode);
     } else if (message.type === 'config') {
       updateTitle(tradingMode());
+      syncLaunchAtLogin();
+    }
+  }
+
+  /** §29 `desktop.launchAtLogin`: the login item follows the setting (started in the tray). */
+  let launchAtLogin: boolean | null = null;
+  function syncLaunchAtLogin(): void {
+    const wanted = host?.settings.desktop.launchAtLogin ?? null;
+    if (wanted === null || wanted === launchAtLogin) return;
+    launchAtLogin = wanted;
+    try {
+      applyLaunchAtLogin(app, wanted);
+    } catch (error) {
+      warn(`launch at login could not be ${wanted ? 'set' : 'removed'}: ${(error as Error).message}`);
     }
   }
 
@@ -342,6 +358,7 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
           options.createRuntime({
             ...runtimeOptions,
             embeddedRedis: { bundledBinary: bundledRedisBinary({ resourcesDir }), allowDownload: false },
+            keepAwake: powerSaveKeeper(powerSaveBlocker, (message) => console.info(`[rebalance-desk] ${message}`)),
           }),
         log: (level, message) => console[level](`[rebalance-desk] ${message}`),
       });
@@ -373,7 +390,9 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       closeRemoteIpc();
     };
 
-    window = showWindow(firstRun ? FIRST_RUN_HASH : '');
+    // §29 launched at login: only the tray (the first run still opens the window).
+    const hidden = startedHidden(process.argv) && !firstRun;
+    if (!hidden) window = showWindow(firstRun ? FIRST_RUN_HASH : '');
 
     try {
       tray = new DeskTray({
@@ -389,6 +408,8 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       tray = null;
       warn(`no tray icon on this desktop: ${(error as Error).message}`);
     }
+
+    if (hidden && !tray) window = showWindow();
 
     // OS shutdown / restart on macOS and Linux: delay it and quit cleanly.
     powerMonitor.on('shutdown', (...args: unknown[]) => {
@@ -414,6 +435,13 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       isAppUrl,
     );
     running.subscribe(onStream);
+    const stopWatchingSleep = watchSleep(powerMonitor, running, warn);
+    const stopForwarding = stopStream;
+    stopStream = () => {
+      stopWatchingSleep();
+      stopForwarding();
+    };
+    syncLaunchAtLogin();
     await running.start();
     updateTitle(running.settings.tradingMode);
     if (running.state === 'failed' && running.error) {

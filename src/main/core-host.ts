@@ -29,6 +29,9 @@ export interface CoreRuntime {
   health(): Promise<Health>;
   saveSettings(next: Settings): Promise<void>;
   applySettings(previous: Settings, next: Settings): Promise<void>;
+  /** §29 the machine sleeps / woke (the desktop app's powerMonitor). */
+  suspended?(): void;
+  resumed?(): Promise<unknown>;
 }
 
 /**
@@ -155,6 +158,18 @@ export class CoreHost {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /** §29: the machine is going to sleep; told to the running core. */
+  suspended(): void {
+    if (this.runtime && this.state === 'running') this.runtime.suspended?.();
+  }
+
+  /** §29: the machine woke; the running core reconnects, catches up and fires missed schedules. */
+  async resumed(): Promise<unknown> {
+    if (this.starting) await this.starting;
+    if (this.runtime && this.state === 'running') return this.runtime.resumed?.();
+    return undefined;
   }
 
   subscribe(listener: (message: StreamMessage) => void): () => void {

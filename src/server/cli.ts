@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { defaultHeadlessDataDir, resolveDataDir } from '../core/config/data-dir';
 import { EnvSecretStore } from '../core/config/secrets';
 import { SettingsStore } from '../core/config/settings-store';
+import { runCheckCommand } from './check-command';
 import { startDemo } from './demo';
 import { listeningLine, startHeadless, type HeadlessHost } from './host';
 
 const USAGE = `usage: rebalance-desk serve [--config FILE] [--host HOST] [--port PORT] [--allow-insecure-remote]
-       rebalance-desk demo [--host HOST] [--port PORT] [--data-dir DIR]`;
+       rebalance-desk demo [--host HOST] [--port PORT] [--data-dir DIR]
+       rebalance-desk check [--config FILE]      (Check setup; exit 1 when a check fails)`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -28,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const mode = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'demo'].includes(mode)) {
+  if (values.help || !['serve', 'demo', 'check'].includes(mode)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -38,6 +40,14 @@ async function main(argv: string[]): Promise<void> {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65_535)
       throw new Error(`--port must be 0–65535, got ${values.port}`);
+  }
+
+  if (mode === 'check') {
+    const file = values.config ?? join(defaultHeadlessDataDir(), 'settings.json');
+    process.exitCode = await runCheckCommand({ configFile: file });
+    // Everything is closed by now; should a library still hold a handle, it must not keep the command waiting.
+    setTimeout(() => process.exit(), 2_000).unref();
+    return;
   }
 
   let host: HeadlessHost;

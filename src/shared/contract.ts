@@ -180,6 +180,39 @@ export type CommandResult =
   | { command: 'print-equity'; equity: AccountEquity }
   | { command: 'print-orders' | 'cancel-orders'; orders: OrderRecord[] };
 
+/** §29 Check setup: the check ids, in the order the table lists them. */
+export const SETUP_CHECK_IDS = [
+  'redis',
+  'ib-reachable',
+  'ib-logged-in',
+  'ib-accounts',
+  'ib-read-only',
+  'ib-precautions',
+  'market-data',
+  'clock',
+  'allocations',
+  'realtime',
+  'disk',
+] as const;
+export type SetupCheckId = (typeof SETUP_CHECK_IDS)[number];
+export type SetupCheckStatus = 'ok' | 'warn' | 'fail';
+
+/** One row of Check setup: what was found (`detail`) and, unless ok, what the trader does about it (`fix`). */
+export interface SetupCheck {
+  id: SetupCheckId;
+  status: SetupCheckStatus;
+  title: string;
+  detail: string;
+  /** A sentence the trader can follow (the IB Gateway setting, the Settings field …); '' when ok. */
+  fix: string;
+}
+
+export interface SetupCheckReport {
+  /** When the run started (ISO-8601); the stream's `setup-check` messages of this run carry the same `at`. */
+  at: string;
+  checks: SetupCheck[];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 export const operations = {
@@ -291,6 +324,8 @@ export const operations = {
       })
       .strict(),
   }),
+  /** §29: runs every check (what-ifs only, nothing executes); each result is also pushed as it finishes. */
+  checkSetup: op<SetupCheckReport>()({ ...ROUTES.checkSetup, input: empty }),
   publishSignal: op<{ published: string; eventId: string }>()({
     ...ROUTES.publishSignal,
     demoOnly: true,
@@ -366,4 +401,6 @@ export type StreamMessage =
   | { type: 'trade'; trade: TradeRecord }
   | { type: 'accounts' }
   | { type: 'config' }
-  | { type: 'feed'; entry: FeedLogEntry };
+  | { type: 'feed'; entry: FeedLogEntry }
+  /** §29: one check of the Check setup run that started at `at`, pushed as soon as it finished. */
+  | { type: 'setup-check'; at: string; check: SetupCheck };

@@ -31,6 +31,7 @@ export const ROUTES = {
   strategies: { method: 'GET', path: '/api/strategies' },
   getConfig: { method: 'GET', path: '/api/config' },
   putConfig: { method: 'PUT', path: '/api/config' },
+  checkSetup: { method: 'POST', path: '/api/setup/check' },
   publishSignal: { method: 'POST', path: '/api/demo/signal' },
   simulatorControl: { method: 'POST', path: '/api/demo/gateway' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;

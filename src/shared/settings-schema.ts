@@ -453,6 +453,15 @@ export const settingsSchema = z
     management: managementSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
     schedules: z.array(scheduleSchema, { error: 'must be a list of schedules' }).default([]),
+    /**
+     * §29: on resume from sleep, a schedule whose firing passed during the sleep less than this many minutes ago fires
+     * once (`schedules` is a list, so the grace sits beside it).
+     */
+    scheduleGraceMinutes: numberField('must be a number of minutes from 0 to 1440', { min: 0, max: 1_440 }).default(30),
+    /** §29 desktop app: start at log-in, in the tray (no window). */
+    desktop: z
+      .object({ launchAtLogin: flag().default(false) }, { error: 'must be an object {launchAtLogin}' })
+      .prefault({}),
     drift: driftSchema.prefault({}),
     cashFlows: cashFlowsSchema.prefault({}),
     remote: remoteSchema.prefault({}),

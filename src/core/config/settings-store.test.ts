@@ -120,6 +120,8 @@ describe('settings defaults', () => {
       management: { host: '127.0.0.1', port: 8765, token: '', tls: null },
       notifications: { desktop: true, ntfyUrl: null, ntfyTopic: null },
       schedules: [],
+      scheduleGraceMinutes: 30,
+      desktop: { launchAtLogin: false },
       drift: { checkMinutes: 15, alertPercent: 5, autoRebalance: false },
       cashFlows: { minAmount: 500 },
       remote: { url: null, token: '', ca: null },

@@ -266,6 +266,23 @@ export class Feed extends EventEmitter<FeedEvents> {
     });
   }
 
+  /**
+   * §29 resume from sleep: connects again at once (Ably would otherwise wait out its retry timer) and runs the
+   * missed-signal catch-up, since a signal published while the machine slept may be beyond Ably's resume window.
+   */
+  resumed(): void {
+    if (!this.running) return;
+    const client = this.client;
+    if (client && client.connection.state !== 'connected' && client.connection.state !== 'connecting') {
+      try {
+        client.connect();
+      } catch (error) {
+        this.log.warn({ err: errorText(error) }, 'could not reconnect the realtime feed after sleep');
+      }
+    }
+    this.scheduleCatchUp('resume from sleep');
+  }
+
   /** Accounts whose strategy has allocations newer than their last rebalance (a signal was probably missed). */
   missedSignals(): Map<string, MissedSignal> {
     return this.catchUp.signals();

@@ -282,6 +282,20 @@ export class IbConnection extends EventEmitter<ConnectionEvents> {
     if (this.api || this.status.state !== 'disconnected') this.endSession('stopped');
   }
 
+  /**
+   * Connects again at once (§29 resume from sleep): a session that outlived a sleep may be dead without the socket
+   * knowing, and a reconnect timer set before the sleep would wait out its delay. Pending requests fail as transient.
+   */
+  reconnectNow(reason: string): void {
+    if (!this.started || this.stopped) return;
+    if (this.api || this.status.state !== 'disconnected') {
+      this.endSession(reason, 0);
+      return;
+    }
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.connect();
+  }
+
   /** Resolves once connected; rejects (transient) after `timeoutMs`. */
   whenConnected(timeoutMs = this.connectTimeoutMs): Promise<void> {
     if (this.status.state === 'connected') return Promise.resolve();

@@ -2,6 +2,7 @@
  * The IB client the processor uses (PRODUCT.md §7–§9): one facade over the connection, account data, prices,
  * contracts and orders. `IbPort` is its shape, so commands can be tested with fakes.
  */
+import { EventName } from '@stoqey/ib';
 import type { Logger } from 'pino';
 import type { AccountEquity, AccountMoney, OrderRecord, Position, Quote, TradeRecord } from '../../shared/dto';
 import { Account } from './account';
@@ -14,7 +15,7 @@ import {
   type OrderIdStore,
 } from './connection';
 import { Contracts, type ContractInfo } from './contracts';
-import { MarketData, type QuoteOptions } from './market-data';
+import { MarketData, type MarketDataProbe, type QuoteOptions } from './market-data';
 import {
   Orders,
   type ExecutionQuery,
@@ -162,6 +163,24 @@ export class IbClient implements IbPort {
 
   whenConnected(timeoutMs?: number): Promise<void> {
     return this.connection.whenConnected(timeoutMs);
+  }
+
+  /** Drops the session (if any) and connects again at once (resume from sleep, §29). */
+  reconnectNow(reason: string): void {
+    this.connection.reconnectNow(reason);
+  }
+
+  /** The gateway's clock (reqCurrentTime), ms since the epoch at one-second resolution (§29 `clock`). */
+  serverTime(): Promise<number> {
+    return this.connection.request<number>('server time', (scope) => {
+      scope.on(EventName.currentTime, (time: number) => scope.resolve(time * 1000));
+      scope.api.reqCurrentTime();
+    });
+  }
+
+  /** Which market data the subscriptions give for `symbol`: live, delayed only, or none (§29 `market-data`). */
+  probeMarketData(symbol: string): Promise<MarketDataProbe> {
+    return this.marketData.probe(symbol);
   }
 
   getEquity(accountId: string): Promise<AccountEquity> {

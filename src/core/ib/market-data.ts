@@ -58,6 +58,17 @@ export interface QuoteOptions {
   allowMissing?: boolean;
 }
 
+/** What `MarketData.probe` found for a symbol; `message` is IB's answer when it refused. */
+export interface MarketDataProbe {
+  symbol: string;
+  data: 'live' | 'delayed' | 'none';
+  code: number | null;
+  message: string | null;
+}
+
+/** Refusals that mean "no subscription for this type of data" (not a symbol or connection problem). */
+const NO_SUBSCRIPTION = new Set([354, 10089, 10168, 10186]);
+
 interface Snapshot {
   bid: number | null;
   ask: number | null;
@@ -351,6 +362,43 @@ export class MarketData {
     return quote;
   }
 
+  /**
+   * §29 Check setup: one live snapshot of `symbol` and, when the subscriptions refuse live data, one delayed. The type
+   * is asked for explicitly each time and sent again for the next ordinary request, so the session's own type (and
+   * its fallback to delayed) is left as it was.
+   */
+  async probe(symbol: string): Promise<MarketDataProbe> {
+    const name = symbol.trim().toUpperCase();
+    const contract = await this.contracts.orderContract(name);
+    const tryType = async (type: number): Promise<Snapshot | IbError> => {
+      try {
+        return await this.snapshot(name, contract, type);
+      } catch (error) {
+        if (error instanceof IbError && error.code !== undefined && NO_SUBSCRIPTION.has(error.code)) return error;
+        throw error;
+      } finally {
+        this.typeSentOn = null;
+      }
+    };
+    const live = await tryType(1);
+    if (!(live instanceof IbError) && toQuote(name, live)) {
+      const delayed = live.marketDataType === 3 || live.marketDataType === 4;
+      return { symbol: name, data: delayed ? 'delayed' : 'live', code: null, message: null };
+    }
+    const delayed = await tryType(3);
+    if (!(delayed instanceof IbError) && toQuote(name, delayed)) {
+      const refusal = live instanceof IbError ? live : null;
+      return { symbol: name, data: 'delayed', code: refusal?.code ?? null, message: refusal?.message ?? null };
+    }
+    const refusal = delayed instanceof IbError ? delayed : live instanceof IbError ? live : null;
+    return {
+      symbol: name,
+      data: 'none',
+      code: refusal?.code ?? null,
+      message: refusal?.message ?? 'IB sent no price for it, live or delayed',
+    };
+  }
+
   /** The quote of one symbol, or null when IB has no usable price for it. */
   private async quote(symbol: string): Promise<Quote | null> {
     const contract = await this.contracts.orderContract(symbol);
@@ -377,7 +425,8 @@ export class MarketData {
     return true;
   }
 
-  private snapshot(symbol: string, contract: Contract): Promise<Snapshot> {
+  /** One snapshot at the session's type, or at `forceType` (a probe; the session's type is sent again after it). */
+  private snapshot(symbol: string, contract: Contract, forceType?: number): Promise<Snapshot> {
     const label = `snapshot of ${symbol}`;
     let refused = false;
     return this.connection.request<Snapshot>(
@@ -396,12 +445,17 @@ export class MarketData {
         scope.onSettle((outcome) => {
           if (outcome === 'rejected' && !refused) scope.api.cancelMktData(scope.id);
         });
-        snap.marketDataType = this.ensureType(scope.api);
+        if (forceType === undefined) snap.marketDataType = this.ensureType(scope.api);
+        else {
+          scope.api.reqMarketDataType(forceType);
+          snap.marketDataType = forceType;
+        }
         scope.api.reqMktData(scope.id, contract, '', true, false);
       },
       {
         symbol,
         onGatewayError: (message) => {
+          if (message.code === SHOWING_DELAYED && forceType !== undefined) return true;
           if (message.code === SHOWING_DELAYED) {
             if (this.type === 1) this.type = 3;
             if (this.type === 2) this.type = 4;

@@ -160,6 +160,10 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       await settings.saveAndApply(settingsToSave(input, settings.current()));
       return currentConfig();
     },
+    checkSetup: async () => {
+      if (!ports.checkSetup) throw new ApiError('unavailable', 'Check setup needs the core to be running');
+      return ports.checkSetup();
+    },
     publishSignal: async ({ strategy, exec, eventId }) => {
       if (!simulator) throw new ApiError('not-found', 'publishing signals is only available in demo mode');
       return simulator.publishSignal(strategy, exec, eventId);

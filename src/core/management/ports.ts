@@ -3,7 +3,7 @@
  * makes. The composition root (runtime.ts) builds them over its parts; tests pass plain objects. Nothing here
  * imports the Runtime, so management depends on these shapes and not on the root.
  */
-import type { FeedLogEntry, MissedSignal, SimulatorAction } from '../../shared/contract';
+import type { FeedLogEntry, MissedSignal, SetupCheckReport, SimulatorAction } from '../../shared/contract';
 import type { AccountMoney, EnqueueResult, Health, LogLine, TradeRecord } from '../../shared/dto';
 import type { AccountHistory } from '../records/account-history';
 import type { StrategyListing } from '../allocations/allocation-client';
@@ -88,6 +88,8 @@ export interface ManagementPorts {
   reports: Pick<ReportIndex, 'reports'> & Partial<Pick<ReportIndex, 'add'>>;
   /** The allocation provider's strategy list (the client in force: a new allocations URL applies at once). */
   strategies(): Promise<StrategyListing[]>;
+  /** §29 Check setup (each result also pushed to the window as it finishes); absent where no core runs the checks. */
+  checkSetup?(): Promise<SetupCheckReport>;
   simulator?: SimulatorHooks;
   /**
    * §27: the account's net liquidation now, to refuse a `raise-cash` larger than the account at enqueue; null when

@@ -89,6 +89,46 @@ export class Scheduler {
     return this.running;
   }
 
+  /**
+   * §29 resume from sleep: each schedule whose firing passed in (`from`, now] less than `graceMs` ago fires once (its
+   * latest such firing), with the §21 id, so a firing the regular check already queued is a duplicate, not a second
+   * event. Older firings are skipped with a logged reason.
+   */
+  fireMissed(from: Date, graceMs: number): Promise<FiringOutcome[]> {
+    this.running = this.running.then(
+      () => this.fireMissedNow(from, graceMs),
+      () => this.fireMissedNow(from, graceMs),
+    );
+    return this.running;
+  }
+
+  private async fireMissedNow(from: Date, graceMs: number): Promise<FiringOutcome[]> {
+    const now = this.options.now();
+    const settings = this.options.settings();
+    const outcomes: FiringOutcome[] = [];
+    for (const schedule of settings.schedules) {
+      let firings: Date[];
+      try {
+        firings = firingsBetween(schedule.cron, schedule.timezone, from, now);
+      } catch (error) {
+        this.options.log.warn({ scheduleId: schedule.id, err: (error as Error).message }, 'schedule not evaluated');
+        continue;
+      }
+      const at = firings.at(-1);
+      if (!at) continue;
+      const late = now.getTime() - at.getTime();
+      if (late >= graceMs) {
+        const reason = `passed ${Math.round(late / 60_000)} min ago while the computer slept, beyond the ${Math.round(graceMs / 60_000)} min grace (scheduleGraceMinutes); not replayed`;
+        this.options.log.warn({ scheduleId: schedule.id, at: at.toISOString() }, `schedule firing skipped: ${reason}`);
+        outcomes.push({ scheduleId: schedule.id, accountId: '*', at: at.toISOString(), outcome: 'skipped', reason });
+        continue;
+      }
+      for (const account of targets(schedule, settings))
+        outcomes.push(await this.fire(schedule, account, at, settings));
+    }
+    return outcomes;
+  }
+
   /** The earliest next firing after now among the schedules that cover `accountId`. */
   nextRun(accountId: string): NextScheduledRun | null {
     const settings = this.options.settings();

@@ -180,6 +180,14 @@ class FakeApp extends EventEmitter {
   relaunch() {
     this.calls.push('relaunch');
   }
+  /** The last app.setLoginItemSettings (launch at login, §29). */
+  loginItem: { openAtLogin?: boolean; args?: string[] } | null = null;
+  setLoginItemSettings(settings: { openAtLogin?: boolean; args?: string[] }) {
+    this.loginItem = { ...settings };
+  }
+  getLoginItemSettings() {
+    return { openAtLogin: this.loginItem?.openAtLogin ?? false };
+  }
 }
 
 export const app = new FakeApp();
@@ -410,6 +418,23 @@ export const dialog = {
 
 export const powerMonitor = new EventEmitter();
 
+/** powerSaveBlocker: the blockers started and not stopped, by id, with their type. */
+export const powerSaveBlocker = {
+  nextId: 1,
+  active: new Map<number, string>(),
+  start(type: 'prevent-app-suspension' | 'prevent-display-sleep'): number {
+    const id = powerSaveBlocker.nextId++;
+    powerSaveBlocker.active.set(id, type);
+    return id;
+  },
+  stop(id: number): void {
+    powerSaveBlocker.active.delete(id);
+  },
+  isStarted(id: number): boolean {
+    return powerSaveBlocker.active.has(id);
+  },
+};
+
 export const screen = {
   getAllDisplays() {
     return [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
@@ -450,6 +475,8 @@ export function resetFakes(): void {
   dialog.responses = [];
   dialog.folders = [];
   powerMonitor.removeAllListeners();
+  powerSaveBlocker.active.clear();
+  app.loginItem = null;
 }
 
 export default {
@@ -463,6 +490,7 @@ export default {
   nativeImage,
   Notification,
   powerMonitor,
+  powerSaveBlocker,
   protocol,
   safeStorage,
   screen,

@@ -220,6 +220,9 @@ export class Engine {
   holding = false;
   preSubmittedMs: number;
   fillIntervalMs: number | null;
+  /** §29 set-up mistakes: Read-Only API (321) and the precautionary Total Value Limit (451). */
+  readOnlyApi: boolean;
+  totalValueLimit: number | null;
   /** IB Gateway's own connection to IB is down (1100 … 1102): nothing fills. */
   offline = false;
   readonly commissionPerShare: number;
@@ -232,6 +235,8 @@ export class Engine {
     this.commissionPerShare = options.commissionPerShare ?? 0.005;
     this.preSubmittedMs = Math.max(0, options.preSubmittedMs ?? 0);
     this.fillIntervalMs = options.fillIntervalMs === undefined ? null : Math.max(0, options.fillIntervalMs);
+    this.readOnlyApi = options.readOnlyApi ?? false;
+    this.totalValueLimit = options.totalValueLimit ?? null;
     for (const s of options.symbols ?? defaults.symbols) this.addSymbol(s);
     for (const a of options.accounts ?? defaults.accounts) this.addAccount(a);
   }
@@ -713,6 +718,13 @@ export class Engine {
     const rejection = this.takeRejection(s?.symbol ?? p.contract.symbol);
     if (rejection) return reject(rejection.code, rejection.message, rejection.code === 201);
 
+    if (this.readOnlyApi) {
+      return reject(
+        321,
+        `Error validating request.-'bN' : cause - The API interface is currently in Read-Only mode.`,
+        false,
+      );
+    }
     if (!p.contract.exchange.trim()) {
       return reject(321, `Error validating request.-'bN' : cause - Missing order exchange`, false);
     }
@@ -745,6 +757,14 @@ export class Engine {
     }
     const price = this.refPrice({ orderType: p.orderType, action, lmtPrice: p.lmtPrice }, s);
     const qtyToCheck = existing ? p.totalQuantity - existing.filled : p.totalQuantity;
+    const value = round(qtyToCheck * price, 2);
+    if (this.totalValueLimit !== null && value > this.totalValueLimit) {
+      return reject(
+        451,
+        `The following order "ID=${p.orderId}" value estimate of ${value.toFixed(2)} USD exceeds the Total Value Limit of ${this.totalValueLimit.toFixed(2)} USD`,
+        false,
+      );
+    }
     const funds = this.fundsCheck(accountId, action, qtyToCheck, price, s, existing);
     if (funds) return reject(201, funds);
 
@@ -1079,9 +1099,20 @@ export class Engine {
 
   configure(
     options: Partial<
-      Pick<SimGatewayOptions, 'fillDelayMs' | 'partialFills' | 'mocFillDelayMs' | 'preSubmittedMs' | 'fillIntervalMs'>
+      Pick<
+        SimGatewayOptions,
+        | 'fillDelayMs'
+        | 'partialFills'
+        | 'mocFillDelayMs'
+        | 'preSubmittedMs'
+        | 'fillIntervalMs'
+        | 'readOnlyApi'
+        | 'totalValueLimit'
+      >
     >,
   ): void {
+    if (options.readOnlyApi !== undefined) this.readOnlyApi = options.readOnlyApi;
+    if (options.totalValueLimit !== undefined) this.totalValueLimit = options.totalValueLimit;
     if (options.preSubmittedMs !== undefined) this.preSubmittedMs = Math.max(0, options.preSubmittedMs);
     if (options.fillIntervalMs !== undefined) this.fillIntervalMs = Math.max(0, options.fillIntervalMs);
     if (options.fillDelayMs !== undefined) this.fillDelayMs = Math.max(0, options.fillDelayMs);

@@ -32,6 +32,7 @@ import type {
   SimGatewayEvent,
   SimGatewayOptions,
   SimMoney,
+  SimMarketData,
   SimOrderView,
   SimPosition,
   SimRuntimeOptions,
@@ -136,6 +137,9 @@ export class SimGatewayServer implements SimGateway {
   private readonly maxMktDataLines: number;
   private readonly serverVersion: number;
   private entitlement: 'live' | 'delayed-only';
+  /** §29: market data per symbol (absent: `entitlement`) and the skew of the clock reqCurrentTime answers with. */
+  private marketDataBySymbolSetting: Record<string, SimMarketData> = {};
+  private clockSkewMs = 0;
   private readonly summaryPushes: boolean;
   private refuseUntil = 0;
   /** §21 gateway lifecycle: not logged in (no managed accounts), a competing live session (10197). */
@@ -160,6 +164,8 @@ export class SimGatewayServer implements SimGateway {
       Math.max(MIN_SUPPORTED_SV, options.serverVersion ?? MAX_SERVER_VERSION),
     );
     this.entitlement = options.entitlement ?? 'live';
+    this.setMarketDataBySymbol(options.marketDataBySymbol ?? {});
+    this.clockSkewMs = options.clockSkewMs ?? 0;
     this.summaryPushes = options.summaryPushes ?? true;
     this.loggedIn = options.loggedIn ?? true;
     for (const a of options.accounts ?? []) {
@@ -535,7 +541,7 @@ export class SimGatewayServer implements SimGateway {
       case M.OUT.START_API:
         return this.onStartApi(conn, r);
       case M.OUT.REQ_CURRENT_TIME:
-        return this.send(conn, M.currentTime(Math.floor(Date.now() / 1000)));
+        return this.send(conn, M.currentTime(Math.floor((Date.now() + this.clockSkewMs) / 1000)));
       case M.OUT.REQ_MANAGED_ACCTS:
         return this.send(conn, M.managedAccounts(this.managedAccountIds()));
       case M.OUT.REQ_IDS:
@@ -918,7 +924,14 @@ export class SimGatewayServer implements SimGateway {
     }
     const wantsDelayed = conn.marketDataType === 3 || conn.marketDataType === 4;
     let delayed = false;
-    if (this.entitlement === 'delayed-only') {
+    const entitlement = this.marketDataBySymbolSetting[s.symbol] ?? this.entitlement;
+    if (entitlement === 'none') {
+      if (wantsDelayed)
+        this.error(conn, reqId, 10168, 'Requested market data is not subscribed. Delayed market data is not enabled.');
+      else this.error(conn, reqId, 354, 'Requested market data is not subscribed.');
+      return;
+    }
+    if (entitlement === 'delayed-only') {
       if (!wantsDelayed) {
         this.error(conn, reqId, 354, 'Requested market data is not subscribed. Delayed market data is available.');
         return;
@@ -1252,9 +1265,17 @@ export class SimGatewayServer implements SimGateway {
 
   configure(options: SimRuntimeOptions): void {
     if (options.entitlement !== undefined) this.entitlement = options.entitlement;
+    if (options.marketDataBySymbol !== undefined) this.setMarketDataBySymbol(options.marketDataBySymbol);
+    if (options.clockSkewMs !== undefined) this.clockSkewMs = options.clockSkewMs;
     if (options.orderWarning !== undefined) this.orderWarning = options.orderWarning;
     if (options.farmNotices !== undefined) this.farmNotices = options.farmNotices;
     this.engine.configure(options);
+  }
+
+  private setMarketDataBySymbol(bySymbol: Record<string, SimMarketData>): void {
+    this.marketDataBySymbolSetting = Object.fromEntries(
+      Object.entries(bySymbol).map(([symbol, data]) => [symbol.trim().toUpperCase(), data]),
+    );
   }
 
   rejectNextOrder(options?: { symbol?: string; code?: number; message?: string }): void {

@@ -132,7 +132,26 @@ export interface SimGatewayOptions {
   orderWarning?: { symbols?: string[]; message?: string } | null;
   /** The farm notices 2104 / 2106 / 2158 after START_API, as IB Gateway sends them. Default true. */
   farmNotices?: boolean;
+
+  // ---- set-up mistakes (PRODUCT.md §29 Check setup), each off by default
+  /** Configure › Settings › API › Settings › Read-Only API ticked: every placeOrder (what-if too) gets 321. */
+  readOnlyApi?: boolean;
+  /**
+   * Precautionary Settings' Total Value Limit, USD: an order (what-if too) worth more at the ask / bid gets 451, as
+   * IB Gateway does unless *Bypass Order Precautions for API Orders* is ticked. null (default): no limit.
+   */
+  totalValueLimit?: number | null;
+  /**
+   * Market-data subscriptions per symbol: 'live', 'delayed-only' (354 for live, delayed served) or 'none' (354 for
+   * live, 10168 for delayed). A symbol not listed follows `entitlement`.
+   */
+  marketDataBySymbol?: Record<string, SimMarketData>;
+  /** Added to the gateway's clock in its reqCurrentTime answers, ms (a workstation whose clock is off). Default 0. */
+  clockSkewMs?: number;
 }
+
+/** What market data a symbol's subscriptions give (see `SimGatewayOptions.marketDataBySymbol`). */
+export type SimMarketData = 'live' | 'delayed-only' | 'none';
 
 /** Options of {@link SimGateway.configure}. */
 export type SimRuntimeOptions = Partial<
@@ -146,6 +165,10 @@ export type SimRuntimeOptions = Partial<
     | 'fillIntervalMs'
     | 'orderWarning'
     | 'farmNotices'
+    | 'readOnlyApi'
+    | 'totalValueLimit'
+    | 'marketDataBySymbol'
+    | 'clockSkewMs'
   >
 >;
 

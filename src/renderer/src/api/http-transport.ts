@@ -75,6 +75,7 @@ const STREAM_TYPES = {
   accounts: true,
   config: true,
   feed: true,
+  'setup-check': true,
 } satisfies Record<StreamMessage['type'], true>;
 
 export interface HttpTransportOptions {

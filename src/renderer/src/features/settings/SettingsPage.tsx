@@ -8,6 +8,7 @@ import { notifyError } from '../../lib/notify';
 import { useConfig } from '../../queries/use-queries';
 import { AccountsSection } from './AccountsSection';
 import { CashFlowsSection } from './CashFlowsSection';
+import { CheckSetupPanel } from './CheckSetupPanel';
 import { DriftSection } from './DriftSection';
 import { SettingsFormContext } from './form-context';
 import { IbSection } from './IbSection';
@@ -21,6 +22,7 @@ import { RiskLimitsSection } from './RiskLimitsSection';
 import { SchedulesSection } from './SchedulesSection';
 import { StorageSection } from './StorageSection';
 import { TradingModeSection } from './TradingModeSection';
+import { WorkstationSection } from './WorkstationSection';
 import { useSaveSettings } from './use-save-settings';
 import { useSettingsDraft, type SettingsDraft } from './use-settings-draft';
 import { ZehnlabsSection } from './ZehnlabsSection';
@@ -46,6 +48,7 @@ function Sections({ draft }: { draft: SettingsDraft }) {
       <QueueSection />
       <ManagementSection secrets={draft.secrets} />
       <NotificationsSection />
+      <WorkstationSection />
     </>
   );
 }
@@ -189,6 +192,7 @@ export function SettingsPage() {
   return (
     <Stack gap="sm">
       <RemoteSection />
+      <CheckSetupPanel />
       <CoreSettings />
     </Stack>
   );

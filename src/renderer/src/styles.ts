@@ -69,9 +69,12 @@ export function loadPageStyles(): Promise<unknown> {
   return pageStyles;
 }
 
-/** A lazy page or drawer module, resolved once its stylesheets are in: `lazy(() => withPageStyles(import(…)))`. */
+/**
+ * A lazy page or drawer module, resolved once its stylesheets are in: `lazy(() => withPageStyles(import(…)))`. A sheet
+ * that failed to load does not keep the page away (it shows, less styled; the next page asks for the sheets again).
+ */
 export function withPageStyles<T>(module: Promise<T>): Promise<T> {
-  return Promise.all([loadPageStyles(), module]).then(([, m]) => m);
+  return Promise.all([loadPageStyles().catch(() => undefined), module]).then(([, m]) => m);
 }
 
 /** The charts' stylesheet (@mantine/charts, §25), loaded by the first chart — never with the window. */

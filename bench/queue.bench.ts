@@ -13,6 +13,11 @@
  * BENCH_QUEUE_PATH=processor-separate (claim and complete as two calls) or direct (bare queue loops, no
  * Processor) to compare; BENCH_QUEUE_STATS=1 prints, per run, wall and CPU time of the bench and of
  * Redis and the busiest Redis commands.
+ * After the timed rounds, one more run of each (COUNT_EVENTS events, untimed) is watched with MONITOR and with
+ * INFO persistence: Redis calls per event (what the clients send: a script call, a command; the commands a script
+ * runs inside Redis counted apart), commands run per event in all, and AOF bytes written per event (what each fsync
+ * of `appendfsync always` carries). These counts do not depend on the machine's load the way rates do, except the
+ * batching: calls made together share one script call, so a slower Redis sees fewer, larger calls.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +38,8 @@ const PRODUCER_WINDOW = Number(process.env.BENCH_QUEUE_WINDOW ?? 64);
 /** Parallel workers (claim loops / BullMQ concurrency). */
 const WORKERS = Number(process.env.BENCH_QUEUE_WORKERS ?? 16);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
+/** Events of the watched (MONITOR) run that counts Redis calls per event. */
+const COUNT_EVENTS = Math.min(EVENTS, Number(process.env.BENCH_QUEUE_COUNT_EVENTS ?? 2_000));
 
 async function produce(count: number, add: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -240,6 +247,49 @@ function printStats(before: RedisStats, after: RedisStats, node: NodeJS.CpuUsage
   );
 }
 
+/** What one run sent to Redis, per event (the watched run after the timed rounds). */
+interface CallCounts {
+  /** Commands sent by the clients (a script call counts once). */
+  calls: number;
+  /** Commands run in all, the ones scripts run included. */
+  commands: number;
+  /** AOF bytes written. */
+  aofBytes: number;
+}
+
+async function aofSize(redis: RedisHandle): Promise<number> {
+  const c = redis.connect('bench-aof');
+  try {
+    return Number(/aof_current_size:(\d+)/.exec(await c.info('persistence'))?.[1] ?? 0);
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Runs `run` (of `count` events) watched by MONITOR: answers calls, commands and AOF bytes per event. */
+async function countCalls(redis: RedisHandle, count: number, run: () => Promise<unknown>): Promise<CallCounts> {
+  await resetRedis(redis);
+  const watcher = redis.connect('bench-monitor');
+  const monitor = await watcher.monitor();
+  let calls = 0;
+  let commands = 0;
+  monitor.on('monitor', (_time: string, _args: string[], source: string) => {
+    commands++;
+    if (source !== 'lua') calls++;
+  });
+  const aof0 = await aofSize(redis);
+  await run();
+  const aofBytes = (await aofSize(redis)) - aof0;
+  // MONITOR lines of the last replies may still be on their way: a PING through Redis comes after them
+  const sync = redis.connect('bench-monitor-sync');
+  await sync.ping();
+  sync.disconnect();
+  await new Promise((r) => setTimeout(r, 100));
+  monitor.disconnect();
+  watcher.disconnect();
+  return { calls: calls / count, commands: commands / count, aofBytes: aofBytes / count };
+}
+
 /** FLUSHALL, then rewrite the AOF and wait for it, so every run starts from the same state. */
 async function resetRedis(redis: RedisHandle): Promise<void> {
   const c = redis.connect('bench-reset');
@@ -281,6 +331,9 @@ export default async function run(): Promise<BenchResult[]> {
         if (before) printStats(before, await redisStats(redis), process.cpuUsage(cpu), performance.now() - t0);
       }
     }
+    // the watched runs: Redis calls, commands and AOF bytes per event, ours and BullMQ's
+    const oursCount = await countCalls(redis, COUNT_EVENTS, () => runOurs(redis, COUNT_EVENTS, 'count'));
+    const bullCount = await countCalls(redis, COUNT_EVENTS, () => runBullmq(redis, COUNT_EVENTS, 'count'));
     const oursBest = Math.max(...ours);
     const bullBest = Math.max(...bull);
     console.log(`queue cycle: ours timed through ${PATH_LABEL[OUR_PATH]}`);
@@ -307,6 +360,42 @@ export default async function run(): Promise<BenchResult[]> {
         unit: '×',
         label: 'queue cycle vs BullMQ',
         target: '≥ 1.0',
+      },
+      {
+        key: 'queue.redis_calls_per_event',
+        value: oursCount.calls,
+        unit: 'calls',
+        label: `Redis calls per event, ours (MONITOR, ${COUNT_EVENTS} events)`,
+      },
+      {
+        key: 'queue.bullmq_redis_calls_per_event',
+        value: bullCount.calls,
+        unit: 'calls',
+        label: 'Redis calls per event, BullMQ',
+      },
+      {
+        key: 'queue.redis_commands_per_event',
+        value: oursCount.commands,
+        unit: 'commands',
+        label: 'Redis commands per event in all (scripts included), ours',
+      },
+      {
+        key: 'queue.bullmq_redis_commands_per_event',
+        value: bullCount.commands,
+        unit: 'commands',
+        label: 'Redis commands per event in all, BullMQ',
+      },
+      {
+        key: 'queue.aof_bytes_per_event',
+        value: Math.round(oursCount.aofBytes),
+        unit: 'bytes',
+        label: 'AOF bytes per event, ours',
+      },
+      {
+        key: 'queue.bullmq_aof_bytes_per_event',
+        value: Math.round(bullCount.aofBytes),
+        unit: 'bytes',
+        label: 'AOF bytes per event, BullMQ',
       },
     ];
   } finally {

@@ -5,11 +5,19 @@ import { lazy, Suspense } from 'react';
 import { QueuePage } from './features/queue/QueuePage';
 import { hrefOf, useRoute, type Route } from './lib/hash-route';
 import { useStreamSync } from './queries/use-stream-sync';
+import { withPageStyles } from './styles';
 
-// The Queue page loads with the window; the others when first opened, so the window is up sooner (§16).
-const AccountsPage = lazy(() => import('./features/accounts/AccountsPage').then((m) => ({ default: m.AccountsPage })));
-const TradeLogPage = lazy(() => import('./features/trade-log/TradeLogPage').then((m) => ({ default: m.TradeLogPage })));
-const SettingsPage = lazy(() => import('./features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+// The Queue page loads with the window; the others (with their stylesheets, styles.ts) when first opened, so the
+// window is up sooner (§16).
+const AccountsPage = lazy(() =>
+  withPageStyles(import('./features/accounts/AccountsPage')).then((m) => ({ default: m.AccountsPage })),
+);
+const TradeLogPage = lazy(() =>
+  withPageStyles(import('./features/trade-log/TradeLogPage')).then((m) => ({ default: m.TradeLogPage })),
+);
+const SettingsPage = lazy(() =>
+  withPageStyles(import('./features/settings/SettingsPage')).then((m) => ({ default: m.SettingsPage })),
+);
 
 const PAGES: { route: Route; label: string; icon: React.ReactNode }[] = [
   { route: 'queue', label: 'Queue', icon: <ListChecks size={16} /> },

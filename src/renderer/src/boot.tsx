@@ -1,6 +1,4 @@
-import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
-import './styles.css';
+import { loadPageStyles } from './styles';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { ApiClient } from './api/api-client';
@@ -21,7 +19,7 @@ export function boot(api: ApiClient, onQueuePage: boolean): void {
   const prefetched = onQueuePage ? prefetchQueuePage(api, queryClient) : Promise.resolve();
   const root = document.getElementById('root');
   if (!root) return;
-  const render = () =>
+  const render = () => {
     createRoot(root).render(
       <StrictMode>
         <Providers api={api} queryClient={queryClient}>
@@ -29,6 +27,9 @@ export function boot(api: ApiClient, onQueuePage: boolean): void {
         </Providers>
       </StrictMode>,
     );
+    // the other pages' and the drawer's stylesheets, once the first rows are painted
+    setTimeout(() => void loadPageStyles().catch(() => undefined), 500);
+  };
   void Promise.race([prefetched, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(
     render,
     render,

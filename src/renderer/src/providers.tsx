@@ -1,8 +1,7 @@
 import { createTheme, MantineProvider } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';
-import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { ApiClient } from './api/api-client';
 import { ApiProvider } from './api/ApiProvider';
 
@@ -25,6 +24,9 @@ export function createQueryClient(): QueryClient {
   });
 }
 
+/** Its code (with its transitions) is a chunk of its own, loaded when it mounts. */
+const Notifications = lazy(() => import('./lazy-notifications').then((m) => ({ default: m.Notifications })));
+
 /**
  * Mantine's notification area (six positioned portals), mounted just after the first frame: nothing shows in it at
  * start, and notifications asked for before it mounts wait in Mantine's store and appear when it does (§16).
@@ -35,7 +37,11 @@ function DeferredNotifications() {
     const timer = setTimeout(() => setMounted(true), 0);
     return () => clearTimeout(timer);
   }, []);
-  return mounted ? <Notifications position="bottom-right" limit={5} /> : null;
+  return mounted ? (
+    <Suspense fallback={null}>
+      <Notifications position="bottom-right" limit={5} />
+    </Suspense>
+  ) : null;
 }
 
 /** Everything a page needs around it: theme (light / dark from the system), queries, modals, notifications, the api. */

@@ -10,9 +10,10 @@ import { queryKeys } from '../../queries/query-keys';
 import { EVENT_LIST_MAX, EVENT_PAGE_SIZE, queries, useQueueStatus } from '../../queries/use-queries';
 import { ACTION_LABELS, canApply, useEventActions, type EventAction } from './event-actions';
 import { QueueSection } from './QueueSection';
+import { withPageStyles } from '../../styles';
 
 /** Loaded and mounted when an event is first opened: the page's first render does without it (§16). */
-const EventDrawer = lazy(() => import('./EventDrawer').then((m) => ({ default: m.EventDrawer })));
+const EventDrawer = lazy(() => withPageStyles(import('./EventDrawer')).then((m) => ({ default: m.EventDrawer })));
 
 const BULK_ACTIONS: EventAction[] = ['approve', 'retry', 'hold', 'release', 'delete'];
 

@@ -64,7 +64,7 @@ export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
   };
 }
 
-export function makePlan(): Plan {
+export function makePlan(overrides: Partial<Plan> = {}): Plan {
   return {
     accountId: 'DU123456',
     strategy: 'etf-blend-200-35',
@@ -101,6 +101,7 @@ export function makePlan(): Plan {
     ],
     warnings: [],
     createdAt: '2025-01-02T15:00:00.000Z',
+    ...overrides,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Alert, Badge, Code, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { EventRecord, LogLine, TradeReport } from '../../../../shared/dto';
+import { resultSummary } from '../../../../shared/result-summary';
 import { ordersOf, planOf } from '../../components/CommandResultView';
 import { EmptyState } from '../../components/EmptyState';
 import { FillsTable, OrdersTable, PlanTable } from '../../components/ResultTables';
@@ -109,7 +110,13 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
           )}
         </Field>
       </SimpleGrid>
-      {event.lastError && (
+      {event.status === 'done' && (
+        <Alert color={event.result?.rejectedByTrader === true ? 'gray' : 'green'} variant="light" title="Result">
+          {resultSummary(event)}
+          {event.timesQueued > 1 && ` — after ${event.timesQueued} attempts; the errors on the way are in its History.`}
+        </Alert>
+      )}
+      {event.lastError && event.status !== 'done' && (
         <Alert
           color={event.needsAttention ? 'red' : 'yellow'}
           variant="light"
@@ -177,6 +184,9 @@ export function EventDrawer({
       onClose={onClose}
       position="right"
       size="xl"
+      trapFocus
+      returnFocus
+      closeButtonProps={{ 'aria-label': 'Close event details' }}
       title={
         <Text fw={600} className="mono" size="sm">
           Event {id}

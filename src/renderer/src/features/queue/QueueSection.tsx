@@ -80,7 +80,14 @@ export function QueueSection(props: QueueSectionProps) {
   const headingId = `queue-section-${status}`;
 
   return (
-    <Paper withBorder radius="sm" component="section" aria-labelledby={headingId} data-section={status}>
+    <Paper
+      withBorder
+      radius="sm"
+      component="section"
+      className="queue-section"
+      aria-labelledby={headingId}
+      data-section={status}
+    >
       <Group justify="space-between" px="xs" py={6}>
         <Title order={2} size="h5" id={headingId}>
           {title}{' '}
@@ -126,7 +133,7 @@ export function QueueSection(props: QueueSectionProps) {
         />
       ) : (
         <>
-          <EventRowHeader />
+          <EventRowHeader status={status} />
           <div ref={scrollRef} style={{ height, overflowY: 'auto', position: 'relative' }} role="rowgroup">
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {

@@ -43,10 +43,10 @@ function RunningLine({ item, onDismiss }: { item: TrackedCommand; onDismiss: () 
   } else if (!event) text = 'queued';
   else if (event.status === 'delayed') {
     text = `failed (${event.lastError?.kind ?? 'error'}: ${event.lastError?.message ?? 'unknown'}) — retry in ${formatCountdown(event.nextAttemptAt, now)}`;
-    color = event.needsAttention ? 'red' : 'yellow.8';
+    color = event.needsAttention ? 'red' : 'var(--mantine-color-yellow-text)';
   } else if (event.status === 'held') {
     text = 'held in the queue — release it on the Queue page';
-    color = 'yellow.8';
+    color = 'var(--mantine-color-yellow-text)';
   } else if (event.status === 'active') text = 'running…';
   else text = `waiting in the queue (queued ${event.timesQueued}×)`;
   return (

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Alert, Badge, Code, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { EventRecord, LogLine, TradeReport } from '../../../../shared/dto';
 import { resultSummary } from '../../../../shared/result-summary';
@@ -55,7 +56,13 @@ function LogLines({ lines }: { lines: LogLine[] }) {
           <Text
             span
             size="xs"
-            c={line.level === 'error' || line.level === 'fatal' ? 'red' : line.level === 'warn' ? 'yellow.8' : 'dimmed'}
+            c={
+              line.level === 'error' || line.level === 'fatal'
+                ? 'red'
+                : line.level === 'warn'
+                  ? 'var(--mantine-color-yellow-text)'
+                  : 'dimmed'
+            }
           >
             {formatClock(line.time)} {line.level.toUpperCase().padEnd(5)}
           </Text>{' '}
@@ -167,6 +174,36 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
   );
 }
 
+const TABBABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps Tab and Shift+Tab inside the open drawer (§26): from its last focusable element back to its first and the
+ * other way, and back in when the focus is outside it.
+ */
+function useTabTrap(open: boolean, ref: React.RefObject<HTMLDivElement | null>): void {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Tab') return;
+      const dialog = ref.current?.closest<HTMLElement>('[role="dialog"]');
+      if (!dialog) return;
+      const items = [...dialog.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.offsetParent !== null);
+      if (items.length === 0) return;
+      const first = items[0]!;
+      const last = items.at(-1)!;
+      const active = document.activeElement;
+      const inside = active instanceof HTMLElement && dialog.contains(active);
+      if (!inside || (e.shiftKey ? active === first : active === last)) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      }
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, [open, ref]);
+}
+
 /** The detail of one event: payload, history, plan, orders and fills, log lines. */
 export function EventDrawer({
   id,
@@ -178,6 +215,8 @@ export function EventDrawer({
   onAction: (action: EventAction, event: EventRecord) => void;
 }) {
   const detail = useEventDetail(id);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  useTabTrap(id !== null, bodyRef);
   return (
     <Drawer
       opened={id !== null}
@@ -193,6 +232,7 @@ export function EventDrawer({
         </Text>
       }
     >
+      <div ref={bodyRef} />
       {detail.isPending && id !== null ? (
         <Loader size="sm" />
       ) : detail.error ? (

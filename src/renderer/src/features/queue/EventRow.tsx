@@ -13,19 +13,25 @@ export const ROW_HEIGHT = 38;
  */
 export function EventRowHeader({ status }: { status: EventStatus }) {
   return (
-    <div className="grid-row grid-head event-grid" style={{ height: 28 }} role="presentation">
-      <span />
-      <span>Id</span>
-      <span>Account</span>
-      <span>Command</span>
-      <span className="col-opt">Strategy</span>
-      <span className="num col-opt" title="Times queued">
-        Queued
-      </span>
-      <span className="col-opt">Age</span>
-      <span>State</span>
-      <span>{status === 'done' ? 'Result' : 'Last error'}</span>
-      <span />
+    <div role="rowgroup">
+      <div className="grid-row grid-head event-grid" style={{ height: 28 }} role="row">
+        <span role="columnheader" aria-label="Select" />
+        <span role="columnheader">Id</span>
+        <span role="columnheader">Account</span>
+        <span role="columnheader">Command</span>
+        <span role="columnheader" className="col-opt">
+          Strategy
+        </span>
+        <span role="columnheader" className="num col-opt" title="Times queued">
+          Queued
+        </span>
+        <span role="columnheader" className="col-opt">
+          Age
+        </span>
+        <span role="columnheader">State</span>
+        <span role="columnheader">{status === 'done' ? 'Result' : 'Last error'}</span>
+        <span role="columnheader" aria-label="Actions" />
+      </div>
     </div>
   );
 }
@@ -130,7 +136,7 @@ export const EventRow = memo(function EventRow({
         if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(event.id);
       }}
     >
-      <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+      <span role="cell" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
         <input
           type="checkbox"
           className="row-check"
@@ -139,21 +145,29 @@ export const EventRow = memo(function EventRow({
           aria-label={`Select ${event.id}`}
         />
       </span>
-      <span className="mono" title={event.id}>
+      <span role="cell" className="mono" title={event.id}>
         {shortId(event.id)}
       </span>
-      <span>{event.accountId}</span>
-      <span>{event.command}</span>
-      <span className="col-opt" title={event.strategy ?? undefined}>
+      <span role="cell">{event.accountId}</span>
+      <span role="cell">{event.command}</span>
+      <span role="cell" className="col-opt" title={event.strategy ?? undefined}>
         {event.strategy ?? '—'}
       </span>
-      <span className="num col-opt">{event.timesQueued}</span>
-      <span className="col-opt" title={formatExact(event.createdAt)}>
+      <span role="cell" className="num col-opt">
+        {event.timesQueued}
+      </span>
+      <span role="cell" className="col-opt" title={formatExact(event.createdAt)}>
         {formatRelative(event.createdAt, now)}
       </span>
-      <StateCell event={event} now={now} />
-      <ErrorCell event={event} />
-      <RowActions event={event} onAction={onAction} />
+      <span role="cell">
+        <StateCell event={event} now={now} />
+      </span>
+      <span role="cell">
+        <ErrorCell event={event} />
+      </span>
+      <span role="cell">
+        <RowActions event={event} onAction={onAction} />
+      </span>
     </div>
   );
 });

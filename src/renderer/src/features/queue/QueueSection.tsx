@@ -132,7 +132,7 @@ export function QueueSection(props: QueueSectionProps) {
           onAction={props.onAction}
         />
       ) : (
-        <>
+        <div role="table" aria-labelledby={headingId}>
           <EventRowHeader status={status} />
           <div ref={scrollRef} style={{ height, overflowY: 'auto', position: 'relative' }} role="rowgroup">
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -159,7 +159,7 @@ export function QueueSection(props: QueueSectionProps) {
               Showing the first {events.length} of {total}; scroll down for more, or search to narrow the list.
             </Text>
           )}
-        </>
+        </div>
       )}
     </Paper>
   );

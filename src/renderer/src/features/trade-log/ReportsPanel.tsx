@@ -81,10 +81,9 @@ export function ReportsPanel({ accountId = null }: { accountId?: string | null }
           variant="default"
           leftSection={<Download size={14} />}
           disabled={list.length === 0}
-          aria-label="Export reports as CSV"
           onClick={() => downloadText(`reports-${fileStamp()}.csv`, reportsCsv(list))}
         >
-          Export CSV
+          Export reports CSV
         </Button>
       </Group>
       {list.length === 0 ? (

@@ -13,25 +13,23 @@ export const ROW_HEIGHT = 38;
  */
 export function EventRowHeader({ status }: { status: EventStatus }) {
   return (
-    <div role="rowgroup">
-      <div className="grid-row grid-head event-grid" style={{ height: 28 }} role="row">
-        <span role="columnheader" aria-label="Select" />
-        <span role="columnheader">Id</span>
-        <span role="columnheader">Account</span>
-        <span role="columnheader">Command</span>
-        <span role="columnheader" className="col-opt">
-          Strategy
-        </span>
-        <span role="columnheader" className="num col-opt" title="Times queued">
-          Queued
-        </span>
-        <span role="columnheader" className="col-opt">
-          Age
-        </span>
-        <span role="columnheader">State</span>
-        <span role="columnheader">{status === 'done' ? 'Result' : 'Last error'}</span>
-        <span role="columnheader" aria-label="Actions" />
-      </div>
+    <div className="grid-row grid-head event-grid" style={{ height: 28 }} role="row">
+      <span role="columnheader" aria-label="Select" />
+      <span role="columnheader">Id</span>
+      <span role="columnheader">Account</span>
+      <span role="columnheader">Command</span>
+      <span role="columnheader" className="col-opt">
+        Strategy
+      </span>
+      <span role="columnheader" className="num col-opt" title="Times queued">
+        Queued
+      </span>
+      <span role="columnheader" className="col-opt">
+        Age
+      </span>
+      <span role="columnheader">State</span>
+      <span role="columnheader">{status === 'done' ? 'Result' : 'Last error'}</span>
+      <span role="columnheader" aria-label="Actions" />
     </div>
   );
 }

@@ -106,7 +106,7 @@ test('Delete asks to confirm and removes the row', async ({ page, demo }) => {
   await desk.queue.resume();
 });
 
-test('a duplicate Rebalance now is refused with a message naming the queued event', async ({
+test('a duplicate Rebalance now is refused at Submit with a message naming the queued event', async ({
   page,
   demo,
   browserConsole,
@@ -116,20 +116,26 @@ test('a duplicate Rebalance now is refused with a message naming the queued even
   const desk = new Desk(page, demo);
   await desk.open();
   await desk.queue.pause();
-  // A Zehnlabs signal has queued a rebalance for DU1000002 that is still waiting …
+  // A Zehnlabs signal has queued a rebalance for DU1000002 that is held in the queue …
   const signal = await demo.api<{ eventId: string }>('POST', '/api/demo/signal', { strategy: 'etf-blend-200-35' });
   const queuedId = `${signal.body.eventId}:DU1000002`;
   await expect(desk.queue.rowIn('pending', queuedId)).toBeVisible();
-  // … so the trader's Rebalance now for the same account is refused, naming that event.
+  await desk.queue.action(queuedId, 'Hold');
+  await expect(desk.queue.rowIn('held', queuedId)).toBeVisible();
+  await desk.queue.resume();
+  // … so the trader's Rebalance now for the same account shows its plan, and Submit is refused, naming that event.
   await desk.go('Accounts');
-  await desk.accounts.command('DU1000002', 'Rebalance now');
+  const plan = await desk.accounts.rebalanceNow('DU1000002');
+  await plan.getByRole('button', { name: 'Submit', exact: true }).click();
   await expect(page.getByText(/already queued/i).first()).toBeVisible();
   await expect(page.getByText(queuedId.slice(0, 8)).first()).toBeVisible();
   await desk.screenshot('accounts-duplicate');
-  const pending = await demo.api<EventList>('GET', '/api/queue/events?state=pending&accountId=DU1000002');
-  expect(pending.body.events.filter((e) => e.command === 'rebalance').map((e) => e.id)).toEqual([queuedId]);
+  const all = await demo.api<EventList>('GET', '/api/queue/events?accountId=DU1000002');
+  expect(all.body.events.filter((e) => e.command === 'rebalance' && e.status !== 'done').map((e) => e.id)).toEqual([
+    queuedId,
+  ]);
   await desk.go('Queue');
-  await desk.queue.resume();
+  await desk.queue.action(queuedId, 'Release');
 });
 
 test("Preview's plan table equals the orders a following live run sends", async ({ page, demo }) => {
@@ -166,7 +172,19 @@ test("Preview's plan table equals the orders a following live run sends", async 
   expect(previewOrders.length).toBeGreaterThan(0);
   await page.keyboard.press('Escape');
 
-  await desk.accounts.command('DU1000003', 'Rebalance now');
+  // Rebalance now shows the plan first; until Submit nothing is queued to trade and no order reaches the simulator.
+  const tradesBefore = (await demo.api<{ trades: unknown[] }>('GET', '/api/trades?accountId=DU1000003')).body.trades
+    .length;
+  const dialog = await desk.accounts.rebalanceNow('DU1000003');
+  await expect(dialog.getByRole('table', { name: 'Plan' })).toBeVisible();
+  await expect(dialog.getByLabel('What Submit sends')).toContainText(/Submit sends \d+ order/);
+  await desk.screenshot('accounts-rebalance-now-plan');
+  const before = await demo.api<EventList>('GET', '/api/queue/events?accountId=DU1000003');
+  expect(before.body.events.filter((e) => e.command === 'rebalance')).toEqual([]);
+  expect((await demo.api<{ trades: unknown[] }>('GET', '/api/trades?accountId=DU1000003')).body.trades).toHaveLength(
+    tradesBefore,
+  );
+  await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
   await expect
     .poll(
       async () =>
@@ -205,7 +223,10 @@ test('Settings rejects an invalid value with the message beside the field', asyn
   expect(saved.body.settings.zehnlabs.allocationsUrl).not.toBe('not a url');
 });
 
-test('Rebalance all asks once, naming every account, and queues a rebalance for each', async ({ page, demo }) => {
+test('Rebalance all plans every account, lists its orders and value, and queues a rebalance for each on confirm', async ({
+  page,
+  demo,
+}) => {
   const desk = new Desk(page, demo);
   await desk.open();
   // Let earlier tests' events finish so no rebalance is still waiting for an account.
@@ -218,7 +239,6 @@ test('Rebalance all asks once, naming every account, and queues a rebalance for 
       { timeout: 60_000 },
     )
     .toBe(0);
-  await desk.queue.pause();
   await desk.go('Accounts');
   const dialog = await desk.accounts.rebalanceAll();
   await expect(dialog).toContainText('Rebalance 4 accounts?');
@@ -226,13 +246,24 @@ test('Rebalance all asks once, naming every account, and queues a rebalance for 
   await expect(listed).toHaveCount(4);
   for (const accountId of ['DU1000001', 'DU1000002', 'DU1000003', 'DU1000004']) {
     await expect(listed.filter({ hasText: `(${accountId})` })).toHaveCount(1);
+    // Each account's plan is listed with its order count and value (or "already at target") before anything queues.
+    await expect(dialog.getByTestId(`plan-${accountId}`)).toHaveText(
+      /^(\d+ orders?, USD\s[\d,.]+|already at target)$/,
+      {
+        timeout: 30_000,
+      },
+    );
   }
+  const queuedBefore = await demo.api<EventList>('GET', '/api/queue/events?limit=1000');
+  const before = new Set(queuedBefore.body.events.filter((e) => e.command === 'rebalance').map((e) => e.id));
   await desk.screenshot('accounts-rebalance-all-confirm');
+  // Paused (through the API: the dialog is open) so the queued rebalances can be seen waiting.
+  expect((await demo.api('POST', '/api/queue/pause', {})).status).toBe(200);
   await dialog.getByRole('button', { name: 'Rebalance 4 accounts' }).click();
   await expect(page.getByText('Rebalance all: 4 of 4 queued')).toBeVisible();
 
   const pending = await demo.api<EventList>('GET', '/api/queue/events?state=pending');
-  const all = pending.body.events.filter((e) => e.command === 'rebalance');
+  const all = pending.body.events.filter((e) => e.command === 'rebalance' && !before.has(e.id));
   expect(all.map((e) => e.accountId).sort()).toEqual(['DU1000001', 'DU1000002', 'DU1000003', 'DU1000004']);
   await desk.go('Queue');
   for (const event of all) await expect(desk.queue.rowIn('pending', event.id)).toBeVisible();

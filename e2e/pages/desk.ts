@@ -80,7 +80,15 @@ export class AccountsPage {
     await this.card(accountId).getByRole('button', { name, exact: true }).click();
   }
 
-  /** Clicks Rebalance all and returns its confirmation dialog (not yet confirmed). */
+  /** Clicks Rebalance now and returns the dialog with its plan and Submit, once the preview is in (not submitted). */
+  async rebalanceNow(accountId: string): Promise<Locator> {
+    await this.command(accountId, 'Rebalance now');
+    const dialog = this.page.getByRole('dialog', { name: /^Rebalance now: the plan/ });
+    await expect(dialog.getByRole('button', { name: 'Submit', exact: true })).toBeVisible({ timeout: 30_000 });
+    return dialog;
+  }
+
+  /** Clicks Rebalance all and returns its confirmation dialog listing each account's plan (not yet confirmed). */
   async rebalanceAll(): Promise<Locator> {
     await this.page.getByRole('button', { name: 'Rebalance all', exact: true }).click();
     const dialog = this.page.getByRole('dialog');

@@ -42,6 +42,7 @@ import { probeRealtime } from './setup/realtime-probe';
 
 /** How long an enqueue of `raise-cash` waits for the account's net liquidation before leaving the check to the run. */
 const NET_LIQUIDATION_WAIT_MS = 3_000;
+import { lastResultOf } from '../shared/result-summary';
 
 export interface RuntimeOptions {
   /** The loaded settings store and what loading it said (file issues are shown in Settings). */
@@ -703,13 +704,11 @@ export class Runtime {
             .catch((error: Error) => this.log.warn({ err: error.message }, 'report not indexed'));
           this.sampleAfterRebalance(event);
         }
-        const summary = ok
-          ? summaryOf(event)
-          : `${event.lastError?.kind ?? 'failed'}: ${event.lastError?.message ?? ''}`;
+        // §26: a lookup (print-*) never replaces the card's last rebalance result.
+        const lastResult = lastResultOf(event);
+        if (!lastResult) return;
         void this.accountState
-          .update(event.accountId, {
-            lastResult: { at: event.updatedAt, eventId: event.id, command: event.command, ok, summary },
-          })
+          .update(event.accountId, { lastResult })
           .then(() => this.broadcast({ type: 'accounts' }))
           .catch((error: Error) => this.log.warn({ err: error.message }, 'last result not saved'));
       },
@@ -803,24 +802,4 @@ export class Runtime {
       },
     };
   }
-}
-
-function summaryOf(event: EventRecord): string {
-  const result = event.result ?? {};
-  if (event.command === 'rebalance' || event.command === 'print-rebalance' || event.command === 'raise-cash') {
-    const plan = result.plan as { rows?: { order: unknown }[]; limitBreaches?: string[] } | undefined;
-    const rows = (plan?.rows ?? []).filter((r) => r.order);
-    if (event.command === 'print-rebalance') {
-      const breaches = plan?.limitBreaches ?? [];
-      return `${rows.length} order(s) planned${breaches.length > 0 ? `; risk limit breached: ${breaches[0]}` : ''}`;
-    }
-    const sent = ((result.orders as unknown[] | undefined) ?? []).length;
-    // §23: fractions of a share whole-share orders cannot sell stay for the trader to close in TWS.
-    const residuals = (result.residuals as { symbol: string; shares: number }[] | undefined) ?? [];
-    const left =
-      residuals.length > 0 ? `; close in TWS: ${residuals.map((r) => `${r.shares} ${r.symbol}`).join(', ')}` : '';
-    return `${sent === 0 ? 'already at target, nothing traded' : `${sent} order(s) filled`}${left}`;
-  }
-  if (event.command === 'cancel-orders') return `${((result.orders as unknown[]) ?? []).length} order(s) cancelled`;
-  return `${event.command} done`;
 }

@@ -44,13 +44,17 @@ export function App() {
   const connection = useStreamSync();
   const route = useRoute();
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 168, breakpoint: 0 }} padding="sm">
+    <AppShell header={{ height: 84 }} navbar={{ width: 168, breakpoint: 0 }} padding="sm">
       <AppShell.Header>
-        <Group h="100%" px="sm" gap="lg" wrap="nowrap">
-          <Title order={1} size="h4" style={{ whiteSpace: 'nowrap' }}>
-            Rebalance Desk
-          </Title>
-          <StatusStrip connection={connection} />
+        <Group h="100%" px="sm" wrap="nowrap">
+          <StatusStrip
+            connection={connection}
+            leading={
+              <Title order={1} size="h4" style={{ whiteSpace: 'nowrap' }}>
+                Rebalance Desk
+              </Title>
+            }
+          />
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Pages">

@@ -7,6 +7,9 @@ import { ApiProvider } from './api/ApiProvider';
 
 export const theme = createTheme({
   primaryColor: 'blue',
+  // §26 accessibility: filled buttons and badges dark enough for white text (WCAG AA), dark text on light fills.
+  primaryShade: { light: 9, dark: 9 },
+  autoContrast: true,
   defaultRadius: 'sm',
   fontSmoothing: true,
 });

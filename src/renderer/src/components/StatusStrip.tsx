@@ -1,4 +1,4 @@
-import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import { Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
 import type { ComponentHealth, Health, Light } from '../../../shared/dto';
 import type { ConnectionState } from '../api/api-client';
 import { useApi } from '../api/ApiProvider';
@@ -26,10 +26,16 @@ function StatusLight({ label, health }: { label: string; health: ComponentHealth
         aria-label={`${label}: ${health.state}, ${health.detail}`}
         tabIndex={0}
       >
-        <Badge color={LIGHT_COLORS[health.state]} variant="dot" size="md" style={{ flexShrink: 0 }}>
+        <Badge
+          color={LIGHT_COLORS[health.state]}
+          variant="dot"
+          size="sm"
+          style={{ flexShrink: 0, overflow: 'visible' }}
+          styles={{ label: { overflow: 'visible' } }}
+        >
           {label}
         </Badge>
-        <Text size="xs" c="dimmed" truncate="end" miw={0}>
+        <Text size="xs" c="dimmed" lineClamp={2} lh={1.25} miw={0} style={{ wordBreak: 'break-word' }}>
           {health.detail}
         </Text>
       </Group>
@@ -84,8 +90,12 @@ function RemoteBadge({ remote, problem }: { remote: { url: string; host: string 
   );
 }
 
-/** Redis, IB Gateway, Zehnlabs feed and Processor lights with their one-line reasons, and the trading mode. */
-export function StatusStrip({ connection }: { connection: ConnectionState }) {
+/**
+ * Redis, IB Gateway, Zehnlabs feed and Processor lights with their reasons, and the trading mode. Two rows: the
+ * badges beside `leading` (the window's title), then the four lights across the whole width, each reason wrapping
+ * to two lines and whole on hover — readable from a 1024 px window (§26).
+ */
+export function StatusStrip({ connection, leading }: { connection: ConnectionState; leading?: React.ReactNode }) {
   const { remote } = useApi();
   const { data: health, isPending, error } = useHealth();
   const remoteProblem = remote && error ? error.message : null;
@@ -93,27 +103,32 @@ export function StatusStrip({ connection }: { connection: ConnectionState }) {
   const waiting: ComponentHealth = { state: 'amber', detail: 'checking…' };
   const fallback = isPending ? waiting : remoteProblem ? { state: 'red' as const, detail: remoteProblem } : UNKNOWN;
   return (
-    <Group gap="md" wrap="nowrap" miw={0} style={{ flex: 1 }} aria-label="Status" role="status">
-      {remote && <RemoteBadge remote={remote} problem={remoteProblem} />}
-      {health && <ModeBadge mode={health.tradingMode} />}
-      {health?.simulated && (
-        <Badge color="gray" variant="outline" size="lg" data-testid="simulated-badge">
-          SIMULATED
-        </Badge>
-      )}
-      {connection === 'reconnecting' && (
-        <Badge color="yellow" variant="light" size="lg" data-testid="connection-badge">
-          Reconnecting…
-        </Badge>
-      )}
-      {awaiting > 0 && (
-        <Badge component="a" href="#/queue" color="yellow" variant="filled" size="lg" data-testid="awaiting-badge">
-          {awaiting} awaiting approval
-        </Badge>
-      )}
-      {COMPONENTS.map(([key, label]) => (
-        <StatusLight key={key} label={label} health={(health?.[key] as ComponentHealth | undefined) ?? fallback} />
-      ))}
-    </Group>
+    <Stack gap={4} miw={0} style={{ flex: 1 }} aria-label="Status" role="status">
+      <Group gap="md" wrap="nowrap" miw={0}>
+        {leading}
+        {remote && <RemoteBadge remote={remote} problem={remoteProblem} />}
+        {health && <ModeBadge mode={health.tradingMode} />}
+        {health?.simulated && (
+          <Badge color="gray" variant="outline" size="lg" data-testid="simulated-badge">
+            SIMULATED
+          </Badge>
+        )}
+        {connection === 'reconnecting' && (
+          <Badge color="yellow" variant="light" size="lg" data-testid="connection-badge">
+            Reconnecting…
+          </Badge>
+        )}
+        {awaiting > 0 && (
+          <Badge component="a" href="#/queue" color="yellow" variant="filled" size="lg" data-testid="awaiting-badge">
+            {awaiting} awaiting approval
+          </Badge>
+        )}
+      </Group>
+      <Group gap="md" wrap="nowrap" miw={0} align="flex-start">
+        {COMPONENTS.map(([key, label]) => (
+          <StatusLight key={key} label={label} health={(health?.[key] as ComponentHealth | undefined) ?? fallback} />
+        ))}
+      </Group>
+    </Stack>
   );
 }

@@ -70,7 +70,7 @@ export function makeTotals(overrides: Partial<MoneyTotals> = {}): MoneyTotals {
   return { netLiquidation: 0, cash: 0, dayPnl: 0, currency: 'USD', accounts: 0, of: 0, ...overrides };
 }
 
-export function makePlan(): Plan {
+export function makePlan(overrides: Partial<Plan> = {}): Plan {
   return {
     accountId: 'DU123456',
     strategy: 'etf-blend-200-35',
@@ -107,6 +107,7 @@ export function makePlan(): Plan {
     ],
     warnings: [],
     createdAt: '2025-01-02T15:00:00.000Z',
+    ...overrides,
   };
 }
 

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Card, Group, Loader, Modal, SimpleGrid, Stack, Te
 import { ListOrdered, PiggyBank, Scale, Wallet, XCircle, Eye, RotateCcw } from 'lucide-react';
 import type { AccountView } from '../../../../shared/contract';
 import type { Command } from '../../../../shared/dto';
-import { CommandResultView } from '../../components/CommandResultView';
+import { CommandResultView, planOf } from '../../components/CommandResultView';
 import { RelativeTime } from '../../components/RelativeTime';
 import { WeightsChart } from '../../components/charts/Charts';
 import {
@@ -16,6 +16,7 @@ import {
 import { useNow } from '../../lib/use-now';
 import { CashFlowActions, LastCashFlow } from './CashFlowActions';
 import { DriftedBadge, DriftValue } from './DriftFact';
+import { PlanSubmit } from './PlanSubmit';
 import { COMMAND_TITLES, useAccountCommands, type TrackedCommand } from './run-command';
 
 const BUTTONS: { command: Command; label: string; icon: React.ReactNode }[] = [
@@ -51,10 +52,10 @@ function RunningLine({ item, onDismiss }: { item: TrackedCommand; onDismiss: () 
   } else if (!event) text = 'queued';
   else if (event.status === 'delayed') {
     text = `failed (${event.lastError?.kind ?? 'error'}: ${event.lastError?.message ?? 'unknown'}) — retry in ${formatCountdown(event.nextAttemptAt, now)}`;
-    color = event.needsAttention ? 'red' : 'yellow.8';
+    color = event.needsAttention ? 'red' : 'var(--mantine-color-yellow-text)';
   } else if (event.status === 'held') {
     text = 'held in the queue — release it on the Queue page';
-    color = 'yellow.8';
+    color = 'var(--mantine-color-yellow-text)';
   } else if (event.status === 'active') text = 'running…';
   else text = `waiting in the queue (queued ${event.timesQueued}×)`;
   return (
@@ -79,8 +80,16 @@ function moneyBasis(account: AccountView): string {
 
 /** One account: its settings and state, and the commands a trader runs on it. */
 export function AccountCard({ account }: { account: AccountView }) {
-  const { run, starting, running, finished, dismiss } = useAccountCommands(account);
-  const busy = (command: Command) => starting === command || running.some((item) => item.command === command);
+  const { run, preparePlan, submit, starting, running, finished, dismiss } = useAccountCommands(account);
+  /** Rebalance now is busy while its plan is being made; Preview only with a plain preview. */
+  const busy = (command: Command) =>
+    starting === command ||
+    running.some((item) =>
+      command === 'rebalance'
+        ? item.command === 'rebalance' || item.submitSource !== undefined
+        : item.command === command && item.submitSource === undefined,
+    );
+  const click = (command: Command) => (command === 'rebalance' ? preparePlan('manual') : run(command));
   const missed = account.missedSignal;
 
   return (
@@ -159,7 +168,7 @@ export function AccountCard({ account }: { account: AccountView }) {
                 style={{ flexShrink: 0 }}
                 leftSection={<RotateCcw size={12} />}
                 loading={busy('rebalance')}
-                onClick={() => run('rebalance', 'catch-up')}
+                onClick={() => preparePlan('catch-up')}
               >
                 Catch up
               </Button>
@@ -259,7 +268,7 @@ export function AccountCard({ account }: { account: AccountView }) {
               color={b.command === 'rebalance' && account.type === 'live' ? 'red' : undefined}
               leftSection={b.icon}
               loading={busy(b.command)}
-              onClick={() => run(b.command)}
+              onClick={() => click(b.command)}
             >
               {b.label}
             </Button>
@@ -276,11 +285,19 @@ export function AccountCard({ account }: { account: AccountView }) {
         size="xl"
         title={
           finished
-            ? `${COMMAND_TITLES[finished.command]} — ${account.name || account.accountId} (${account.accountId})`
+            ? `${finished.submitSource ? 'Rebalance now: the plan' : COMMAND_TITLES[finished.command]} — ${account.name || account.accountId} (${account.accountId})`
             : ''
         }
       >
         {finished?.event && <CommandResultView result={finished.event.result} />}
+        {finished?.event && finished.command === 'print-rebalance' && planOf(finished.event.result) && (
+          <PlanSubmit
+            account={account}
+            plan={planOf(finished.event.result)!}
+            onSubmit={() => submit(finished)}
+            onCancel={() => dismiss(finished.id)}
+          />
+        )}
       </Modal>
     </Card>
   );

@@ -92,6 +92,35 @@ describe('Accounts page', () => {
     expect(within(table).getByText('50.00%')).toBeInTheDocument();
   });
 
+  it('Rebalance now opens the plan with Submit and queues nothing that trades before Submit (§26)', async () => {
+    const { api, store } = accountsApi([makeAccount()]);
+    renderWithApi(<AccountsPage />, api);
+    const card = await screen.findByLabelText('Account DU123456');
+    await userEvent.click(within(card).getByRole('button', { name: 'Rebalance now' }));
+    await waitFor(() =>
+      expect(api.callsOf('runCommand')).toEqual([
+        { accountId: 'DU123456', command: 'print-rebalance', source: 'manual' },
+      ]),
+    );
+    store.event = { ...store.event!, status: 'done', result: { command: 'print-rebalance', plan: makePlan() } };
+    api.emit({
+      type: 'queue',
+      change: { id: 'manual-1', accountId: 'DU123456', action: 'completed', from: 'active', to: 'done', at: '' },
+    });
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('table', { name: 'Plan' })).toBeInTheDocument();
+    expect(within(dialog).getByLabelText('What Submit sends')).toHaveTextContent(/Submit sends 1 order/);
+    expect(api.callsOf('runCommand').filter((c) => c.command === 'rebalance')).toHaveLength(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    await waitFor(() =>
+      expect(api.callsOf('runCommand').at(-1)).toEqual({
+        accountId: 'DU123456',
+        command: 'rebalance',
+        source: 'manual',
+      }),
+    );
+  });
+
   it('names the existing event when the command is already queued', async () => {
     const { api } = accountsApi([makeAccount()]);
     api.handlers.runCommand = () => {
@@ -104,54 +133,97 @@ describe('Accounts page', () => {
     });
     renderWithApi(<AccountsPage />, api);
     const card = await screen.findByLabelText('Account DU123456');
-    await userEvent.click(within(card).getByRole('button', { name: 'Rebalance now' }));
+    await userEvent.click(within(card).getByRole('button', { name: 'Cancel orders' }));
     expect(
-      await screen.findByText(/A rebalance for DU123456 is already queued \(id sig-7:DU123456\)/),
+      await screen.findByText(/A cancel-orders request for DU123456 is already queued \(id sig-7:DU123456\)/),
     ).toBeInTheDocument();
   });
 
-  it('asks before rebalancing a live account', async () => {
-    const { api } = accountsApi([makeAccount({ accountId: 'U7654321', type: 'live' })]);
+  it('asks before rebalancing a live account, after its plan', async () => {
+    const { api, store } = accountsApi([makeAccount({ accountId: 'U7654321', type: 'live' })]);
     renderWithApi(<AccountsPage />, api);
     const card = await screen.findByLabelText('Account U7654321');
     await userEvent.click(within(card).getByRole('button', { name: 'Rebalance now' }));
-    const dialog = await screen.findByRole('dialog');
-    expect(api.callsOf('runCommand')).toHaveLength(0);
+    await waitFor(() => expect(api.callsOf('runCommand')).toHaveLength(1));
+    store.event = { ...store.event!, status: 'done', result: { command: 'print-rebalance', plan: makePlan() } };
+    api.emit({
+      type: 'queue',
+      change: { id: 'manual-1', accountId: 'U7654321', action: 'completed', from: 'active', to: 'done', at: '' },
+    });
+    const plan = await screen.findByRole('dialog');
+    await userEvent.click(within(plan).getByRole('button', { name: 'Submit' }));
+    const dialog = await screen.findByRole('dialog', { name: /Rebalance LIVE account U7654321/ });
+    expect(api.callsOf('runCommand').filter((c) => c.command === 'rebalance')).toHaveLength(0);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Rebalance live account' }));
     await waitFor(() =>
-      expect(api.callsOf('runCommand')).toEqual([{ accountId: 'U7654321', command: 'rebalance', source: 'manual' }]),
+      expect(api.callsOf('runCommand').at(-1)).toEqual({
+        accountId: 'U7654321',
+        command: 'rebalance',
+        source: 'manual',
+      }),
     );
   });
 
-  it('Rebalance all asks once, naming every account it touches, then queues them and says what happened', async () => {
+  it('Rebalance all plans every account, lists its orders and value, then queues them and says what happened', async () => {
     const { api } = accountsApi([
       makeAccount({ accountId: 'DU123456', name: 'Paper IRA', active: true }),
       makeAccount({ accountId: 'DU222222', name: 'Paper taxable', active: true }),
       makeAccount({ accountId: 'DU333333', name: 'Switched off', enabled: false, active: false }),
     ]);
-    api.handlers.runCommandAll = () => ({
-      results: [
-        {
-          accountId: 'DU123456',
-          name: 'Paper IRA',
-          status: 'queued',
-          event: makeEvent({ id: 'all-1', accountId: 'DU123456', command: 'rebalance' }),
-        },
-        { accountId: 'DU222222', name: 'Paper taxable', status: 'duplicate', existingId: 'sig-3:DU222222' },
-      ],
-    });
+    const previews: Record<string, EventRecord> = {
+      'p-1': makeEvent({
+        id: 'p-1',
+        accountId: 'DU123456',
+        command: 'print-rebalance',
+        status: 'done',
+        result: { plan: makePlan() },
+      }),
+      'p-2': makeEvent({
+        id: 'p-2',
+        accountId: 'DU222222',
+        command: 'print-rebalance',
+        status: 'done',
+        result: { plan: makePlan({ rows: [] }) },
+      }),
+    };
+    api.handlers.getEvent = (input) => ({ event: previews[input.id]!, history: [], logs: [] });
+    api.handlers.runCommandAll = (input) =>
+      input.command === 'print-rebalance'
+        ? {
+            results: [
+              { accountId: 'DU123456', name: 'Paper IRA', status: 'queued', event: previews['p-1']! },
+              { accountId: 'DU222222', name: 'Paper taxable', status: 'queued', event: previews['p-2']! },
+            ],
+          }
+        : {
+            results: [
+              {
+                accountId: 'DU123456',
+                name: 'Paper IRA',
+                status: 'queued',
+                event: makeEvent({ id: 'all-1', accountId: 'DU123456', command: 'rebalance' }),
+              },
+              { accountId: 'DU222222', name: 'Paper taxable', status: 'duplicate', existingId: 'sig-3:DU222222' },
+            ],
+          };
     renderWithApi(<AccountsPage />, api);
     await userEvent.click(await screen.findByRole('button', { name: 'Rebalance all' }));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByText('Rebalance 2 accounts?')).toBeInTheDocument();
-    const listed = within(within(dialog).getByRole('list', { name: 'Accounts to rebalance' })).getAllByRole('listitem');
-    expect(listed.map((li) => li.textContent)).toEqual([
-      'Paper IRA (DU123456) — etf-blend-200-35',
-      'Paper taxable (DU222222) — etf-blend-200-35',
-    ]);
-    expect(api.callsOf('runCommandAll')).toHaveLength(0);
+    const list = within(dialog).getByRole('list', { name: 'Accounts to rebalance' });
+    await waitFor(() =>
+      expect(
+        within(list)
+          .getAllByRole('listitem')
+          .map((li) => li.textContent),
+      ).toEqual([
+        expect.stringMatching(/^Paper IRA \(DU123456\) — etf-blend-200-35: 1 order, USD\s6,000\.00$/),
+        'Paper taxable (DU222222) — etf-blend-200-35: already at target',
+      ]),
+    );
+    expect(api.callsOf('runCommandAll')).toEqual([{ command: 'print-rebalance' }]);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Rebalance 2 accounts' }));
-    await waitFor(() => expect(api.callsOf('runCommandAll')).toEqual([{ command: 'rebalance' }]));
+    await waitFor(() => expect(api.callsOf('runCommandAll').at(-1)).toEqual({ command: 'rebalance' }));
     expect(await screen.findByText('Rebalance all: 1 of 2 queued')).toBeInTheDocument();
     expect(screen.getByText(/Already queued, not added again: DU222222 \(id sig-3:DU222222\)/)).toBeInTheDocument();
   });
@@ -166,7 +238,7 @@ describe('Accounts page', () => {
     expect(within(dialog).getByText('Rebalance 1 LIVE account?')).toBeInTheDocument();
     expect(within(dialog).getByText(/Real orders will be placed/)).toBeInTheDocument();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
-    expect(api.callsOf('runCommandAll')).toHaveLength(0);
+    expect(api.callsOf('runCommandAll')).toEqual([{ command: 'print-rebalance' }]);
   });
 
   it('disables Rebalance all when no account is enabled for the trading mode', async () => {
@@ -175,8 +247,8 @@ describe('Accounts page', () => {
     expect(await screen.findByRole('button', { name: 'Rebalance all' })).toBeDisabled();
   });
 
-  it('catches up a missed signal in one click', async () => {
-    const { api } = accountsApi([
+  it('catches up a missed signal through its plan', async () => {
+    const { api, store } = accountsApi([
       makeAccount({ missedSignal: { strategy: 'etf-blend-200-35', asOf: '2025-01-03', lastAsOf: '2025-01-02' } }),
     ]);
     renderWithApi(<AccountsPage />, api);
@@ -184,7 +256,22 @@ describe('Accounts page', () => {
     expect(within(card).getByText('missed signal')).toBeInTheDocument();
     await userEvent.click(within(card).getByRole('button', { name: 'Catch up' }));
     await waitFor(() =>
-      expect(api.callsOf('runCommand')).toEqual([{ accountId: 'DU123456', command: 'rebalance', source: 'catch-up' }]),
+      expect(api.callsOf('runCommand')).toEqual([
+        { accountId: 'DU123456', command: 'print-rebalance', source: 'manual' },
+      ]),
+    );
+    store.event = { ...store.event!, status: 'done', result: { command: 'print-rebalance', plan: makePlan() } };
+    api.emit({
+      type: 'queue',
+      change: { id: 'manual-1', accountId: 'DU123456', action: 'completed', from: 'active', to: 'done', at: '' },
+    });
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Submit' }));
+    await waitFor(() =>
+      expect(api.callsOf('runCommand').at(-1)).toEqual({
+        accountId: 'DU123456',
+        command: 'rebalance',
+        source: 'catch-up',
+      }),
     );
   });
 

@@ -52,7 +52,7 @@ export function DriftValue({ account }: { account: AccountView }) {
       <Popover.Target>
         <UnstyledButton
           data-testid="drift-value"
-          aria-label={`Drift by symbol of ${account.accountId}`}
+          title={`Drift by symbol of ${account.accountId}`}
           style={{ fontSize: 'inherit' }}
         >
           <Text span size="sm" className="num" c={account.drifted ? 'red' : undefined}>

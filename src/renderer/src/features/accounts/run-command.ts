@@ -37,6 +37,11 @@ export interface TrackedCommand {
   /** The event as last fetched (stream-invalidated), if any. */
   event: EventRecord | null;
   error: string | null;
+  /**
+   * Set on the preview a Rebalance now (or Catch up) queued (§26): its plan opens with **Submit**, which queues the
+   * rebalance with this source. Nothing trades before Submit.
+   */
+  submitSource?: 'manual' | 'catch-up';
 }
 
 /**
@@ -46,7 +51,7 @@ export interface TrackedCommand {
 export function useAccountCommands(account: AccountView) {
   const api = useApi();
   const client = useQueryClient();
-  const [tracked, setTracked] = useState<{ command: Command; id: string }[]>([]);
+  const [tracked, setTracked] = useState<{ command: Command; id: string; submitSource?: 'manual' | 'catch-up' }[]>([]);
   const [starting, setStarting] = useState<Command | null>(null);
 
   const details = useQueries({
@@ -59,24 +64,26 @@ export function useAccountCommands(account: AccountView) {
     return { ...t, event: data?.event ?? null, error: detail?.error ? detail.error.message : null };
   });
 
-  const follow = useCallback((command: Command, id: string) => {
+  const follow = useCallback((command: Command, id: string, submitSource?: 'manual' | 'catch-up') => {
     setTracked((old) =>
-      old.some((t) => t.id === id) ? old : [...old.filter((t) => t.command !== command), { command, id }],
+      old.some((t) => t.id === id)
+        ? old.map((t) => (t.id === id && submitSource ? { ...t, submitSource } : t))
+        : [...old.filter((t) => t.command !== command), { command, id, ...(submitSource ? { submitSource } : {}) }],
     );
   }, []);
 
   const dismiss = useCallback((id: string) => setTracked((old) => old.filter((t) => t.id !== id)), []);
 
   const enqueue = useCallback(
-    async (command: Command, source: 'manual' | 'catch-up' = 'manual') => {
-      setStarting(command);
+    async (command: Command, source: 'manual' | 'catch-up' = 'manual', submitSource?: 'manual' | 'catch-up') => {
+      setStarting(submitSource ? 'rebalance' : command);
       try {
         const event = await api.call('runCommand', { accountId: account.accountId, command, source });
         client.setQueryData(
           queryKeys.events.detail(event.id),
           (old: EventDetail | undefined) => old ?? { event, history: [], logs: [] },
         );
-        follow(command, event.id);
+        follow(command, event.id, submitSource);
         void client.invalidateQueries({ queryKey: queryKeys.events.lists() });
         void client.invalidateQueries({ queryKey: queryKeys.queueStatus() });
         if (source === 'catch-up') void client.invalidateQueries({ queryKey: queryKeys.accounts() });
@@ -89,7 +96,7 @@ export function useAccountCommands(account: AccountView) {
             message: `A ${COMMAND_NOUNS[command]} for ${account.accountId} is already queued (id ${existing ?? 'unknown'}). It runs first; its result will show here when it is done.`,
             autoClose: 10_000,
           });
-          if (existing) follow(command, existing);
+          if (existing) follow(command, existing, submitSource);
         } else {
           notifyError(`${COMMAND_TITLES[command]} for ${account.accountId} could not be queued`, error);
         }
@@ -100,7 +107,16 @@ export function useAccountCommands(account: AccountView) {
     [api, client, account.accountId, follow],
   );
 
-  /** Live rebalances ask first; everything else is queued at once. */
+  /**
+   * Rebalance now / Catch up (§26): queues a preview only; its plan opens with Submit (`submit`), so one click never
+   * trades unseen.
+   */
+  const preparePlan = useCallback(
+    (source: 'manual' | 'catch-up' = 'manual') => void enqueue('print-rebalance', 'manual', source),
+    [enqueue],
+  );
+
+  /** Live rebalances ask first (the red confirmation); everything else is queued at once. */
   const run = useCallback(
     (command: Command, source: 'manual' | 'catch-up' = 'manual') => {
       if (command === 'rebalance' && account.type === 'live') {
@@ -120,5 +136,14 @@ export function useAccountCommands(account: AccountView) {
 
   const finished = items.find((item) => item.event?.status === 'done') ?? null;
   const running = items.filter((item) => item.event?.status !== 'done');
-  return { run, starting, running, finished, dismiss };
+  /** Submit on a plan: the rebalance itself, through the live confirmation when the account is live. */
+  const submit = useCallback(
+    (item: TrackedCommand) => {
+      dismiss(item.id);
+      run('rebalance', item.submitSource ?? 'manual');
+    },
+    [dismiss, run],
+  );
+
+  return { run, preparePlan, submit, starting, running, finished, dismiss };
 }

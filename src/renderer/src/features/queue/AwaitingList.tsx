@@ -119,7 +119,7 @@ export function AwaitingList({ events, now, selected, onToggle, onOpen, onAction
                 </Text>
                 <Text
                   size="sm"
-                  c="yellow.8"
+                  c="var(--mantine-color-yellow-text)"
                   className="num"
                   title={event.approval?.autoApproveAt ? formatExact(event.approval.autoApproveAt) : undefined}
                 >

@@ -1,5 +1,7 @@
+import { useEffect, useRef } from 'react';
 import { Alert, Badge, Code, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { EventRecord, LogLine, TradeReport } from '../../../../shared/dto';
+import { resultSummary } from '../../../../shared/result-summary';
 import { ordersOf, planOf } from '../../components/CommandResultView';
 import { EmptyState } from '../../components/EmptyState';
 import { FillsTable, OrdersTable, PlanTable } from '../../components/ResultTables';
@@ -55,7 +57,13 @@ function LogLines({ lines }: { lines: LogLine[] }) {
           <Text
             span
             size="xs"
-            c={line.level === 'error' || line.level === 'fatal' ? 'red' : line.level === 'warn' ? 'yellow.8' : 'dimmed'}
+            c={
+              line.level === 'error' || line.level === 'fatal'
+                ? 'red'
+                : line.level === 'warn'
+                  ? 'var(--mantine-color-yellow-text)'
+                  : 'dimmed'
+            }
           >
             {formatClock(line.time)} {line.level.toUpperCase().padEnd(5)}
           </Text>{' '}
@@ -116,7 +124,13 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
           )}
         </Field>
       </SimpleGrid>
-      {event.lastError && (
+      {event.status === 'done' && (
+        <Alert color={event.result?.rejectedByTrader === true ? 'gray' : 'green'} variant="light" title="Result">
+          {resultSummary(event)}
+          {event.timesQueued > 1 && ` — after ${event.timesQueued} attempts; the errors on the way are in its History.`}
+        </Alert>
+      )}
+      {event.lastError && event.status !== 'done' && (
         <Alert
           color={event.needsAttention ? 'red' : 'yellow'}
           variant="light"
@@ -167,6 +181,36 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
   );
 }
 
+const TABBABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps Tab and Shift+Tab inside the open drawer (§26): from its last focusable element back to its first and the
+ * other way, and back in when the focus is outside it.
+ */
+function useTabTrap(open: boolean, ref: React.RefObject<HTMLDivElement | null>): void {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Tab') return;
+      const dialog = ref.current?.closest<HTMLElement>('[role="dialog"]');
+      if (!dialog) return;
+      const items = [...dialog.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.offsetParent !== null);
+      if (items.length === 0) return;
+      const first = items[0]!;
+      const last = items.at(-1)!;
+      const active = document.activeElement;
+      const inside = active instanceof HTMLElement && dialog.contains(active);
+      if (!inside || (e.shiftKey ? active === first : active === last)) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      }
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, [open, ref]);
+}
+
 /** The detail of one event: payload, history, plan, orders and fills, log lines. */
 export function EventDrawer({
   id,
@@ -180,12 +224,17 @@ export function EventDrawer({
   const detail = useEventDetail(id);
   const nameOf = useAccountName();
   const shown = detail.data?.event;
+  const bodyRef = useRef<HTMLDivElement>(null);
+  useTabTrap(id !== null, bodyRef);
   return (
     <Drawer
       opened={id !== null}
       onClose={onClose}
       position="right"
       size="xl"
+      trapFocus
+      returnFocus
+      closeButtonProps={{ 'aria-label': 'Close event details' }}
       title={
         shown ? (
           <div>
@@ -203,6 +252,7 @@ export function EventDrawer({
         )
       }
     >
+      <div ref={bodyRef} />
       {detail.isPending && id !== null ? (
         <Loader size="sm" />
       ) : detail.error ? (

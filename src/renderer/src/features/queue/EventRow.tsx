@@ -1,29 +1,35 @@
 import { memo } from 'react';
-import type { EventRecord } from '../../../../shared/dto';
+import type { EventRecord, EventStatus } from '../../../../shared/dto';
+import { resultSummary } from '../../../../shared/result-summary';
 import { formatCountdown, formatExact, formatRelative, shortId } from '../../lib/format';
 import { RowActions } from './EventActions';
 import type { EventAction } from './event-actions';
 
 export const ROW_HEIGHT = 38;
 
-/** Column layout shared by the header row and every event row. */
-export const GRID_COLUMNS = '28px 84px 92px 112px minmax(90px, 1fr) 52px 76px 96px minmax(150px, 2fr) 176px';
-
-export function EventRowHeader() {
+/**
+ * Header and rows share the `.event-grid` columns (styles.css); in a narrow section (a 1024 px window) Strategy,
+ * Queued and Age (`.col-opt`) fold away so the actions stay in view (§26).
+ */
+export function EventRowHeader({ status }: { status: EventStatus }) {
   return (
-    <div className="grid-row grid-head" style={{ gridTemplateColumns: GRID_COLUMNS, height: 28 }} role="presentation">
-      <span />
-      <span>Id</span>
-      <span>Account</span>
-      <span>Command</span>
-      <span>Strategy</span>
-      <span className="num" title="Times queued">
+    <div className="grid-row grid-head event-grid" style={{ height: 28 }} role="row">
+      <span role="columnheader" aria-label="Select" />
+      <span role="columnheader">Id</span>
+      <span role="columnheader">Account</span>
+      <span role="columnheader">Command</span>
+      <span role="columnheader" className="col-opt">
+        Strategy
+      </span>
+      <span role="columnheader" className="num col-opt" title="Times queued">
         Queued
       </span>
-      <span>Age</span>
-      <span>State</span>
-      <span>Last error</span>
-      <span />
+      <span role="columnheader" className="col-opt">
+        Age
+      </span>
+      <span role="columnheader">State</span>
+      <span role="columnheader">{status === 'done' ? 'Result' : 'Last error'}</span>
+      <span role="columnheader" aria-label="Actions" />
     </div>
   );
 }
@@ -63,7 +69,19 @@ function StateCell({ event, now }: { event: EventRecord; now: number }) {
   return <span className="xs dimmed">waiting</span>;
 }
 
+/** A finished event shows what it came to (§26), not a stale error; its history keeps the errors on the way. */
+function ResultCell({ event }: { event: EventRecord }) {
+  const text = resultSummary(event);
+  const rejected = event.result?.rejectedByTrader === true;
+  return (
+    <span className={rejected ? 'xs dimmed' : 'xs'} title={text} data-testid="event-result">
+      {text}
+    </span>
+  );
+}
+
 function ErrorCell({ event }: { event: EventRecord }) {
+  if (event.status === 'done') return <ResultCell event={event} />;
   const error = event.lastError;
   if (!error) return <span />;
   const text = `${error.kind}: ${error.message}`;
@@ -97,14 +115,13 @@ export const EventRow = memo(function EventRow({
 }: EventRowProps) {
   return (
     <div
-      className={`grid-row clickable${selected ? ' selected' : ''}`}
+      className={`grid-row event-grid clickable${selected ? ' selected' : ''}`}
       data-event-id={event.id}
       data-status={event.status}
       role="row"
       tabIndex={0}
       aria-label={`${event.command} for ${event.accountId}, ${event.status}`}
       style={{
-        gridTemplateColumns: GRID_COLUMNS,
         height: ROW_HEIGHT,
         position: 'absolute',
         top: 0,
@@ -117,7 +134,7 @@ export const EventRow = memo(function EventRow({
         if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(event.id);
       }}
     >
-      <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+      <span role="cell" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
         <input
           type="checkbox"
           className="row-check"
@@ -126,17 +143,29 @@ export const EventRow = memo(function EventRow({
           aria-label={`Select ${event.id}`}
         />
       </span>
-      <span className="mono" title={event.id}>
+      <span role="cell" className="mono" title={event.id}>
         {shortId(event.id)}
       </span>
-      <span>{event.accountId}</span>
-      <span>{event.command}</span>
-      <span title={event.strategy ?? undefined}>{event.strategy ?? '—'}</span>
-      <span className="num">{event.timesQueued}</span>
-      <span title={formatExact(event.createdAt)}>{formatRelative(event.createdAt, now)}</span>
-      <StateCell event={event} now={now} />
-      <ErrorCell event={event} />
-      <RowActions event={event} onAction={onAction} />
+      <span role="cell">{event.accountId}</span>
+      <span role="cell">{event.command}</span>
+      <span role="cell" className="col-opt" title={event.strategy ?? undefined}>
+        {event.strategy ?? '—'}
+      </span>
+      <span role="cell" className="num col-opt">
+        {event.timesQueued}
+      </span>
+      <span role="cell" className="col-opt" title={formatExact(event.createdAt)}>
+        {formatRelative(event.createdAt, now)}
+      </span>
+      <span role="cell">
+        <StateCell event={event} now={now} />
+      </span>
+      <span role="cell">
+        <ErrorCell event={event} />
+      </span>
+      <span role="cell">
+        <RowActions event={event} onAction={onAction} />
+      </span>
     </div>
   );
 });

@@ -2,10 +2,11 @@ import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { Pause, Play, Search } from 'lucide-react';
-import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../shared/dto';
 import { useApi } from '../../api/ApiProvider';
 import { notifyError } from '../../lib/notify';
+import { useSlashFocus } from '../../lib/use-slash-focus';
 import { queryKeys } from '../../queries/query-keys';
 import { EVENT_LIST_MAX, EVENT_PAGE_SIZE, queries, useQueueStatus } from '../../queries/use-queries';
 import { ACTION_LABELS, canApply, useEventActions, type EventAction } from './event-actions';
@@ -66,6 +67,19 @@ export function QueuePage() {
   const [drawerUsed, setDrawerUsed] = useState(false);
   if (openId !== null && !drawerUsed) setDrawerUsed(true);
   const [bulkBusy, setBulkBusy] = useState<EventAction | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useSlashFocus(searchRef);
+  /** Escape (or the close button) puts the focus back on the event's row, so the trader keeps the place (§26). */
+  const closeDrawer = useCallback(() => {
+    setOpenId((id) => {
+      if (id !== null) {
+        window.setTimeout(() => {
+          document.querySelector<HTMLElement>(`[data-event-id="${CSS.escape(id)}"]`)?.focus();
+        }, 0);
+      }
+      return null;
+    });
+  }, []);
   const act = useEventActions();
   const [limits, setLimits] = useState<Partial<Record<EventStatus, number>>>({});
   const limitOf = (state: EventStatus) => limits[state] ?? EVENT_PAGE_SIZE;
@@ -144,7 +158,8 @@ export function QueuePage() {
     <Stack gap="sm">
       <Group justify="space-between" wrap="nowrap">
         <TextInput
-          placeholder="Search account, command, id or text"
+          ref={searchRef}
+          placeholder="Search account, command, id or text (press /)"
           aria-label="Search events"
           leftSection={<Search size={14} />}
           value={search}
@@ -205,7 +220,7 @@ export function QueuePage() {
       })}
       {drawerUsed && (
         <Suspense fallback={null}>
-          <EventDrawer id={openId} onClose={() => setOpenId(null)} onAction={onAction} />
+          <EventDrawer id={openId} onClose={closeDrawer} onAction={onAction} />
         </Suspense>
       )}
     </Stack>

@@ -80,7 +80,14 @@ export function QueueSection(props: QueueSectionProps) {
   const headingId = `queue-section-${status}`;
 
   return (
-    <Paper withBorder radius="sm" component="section" aria-labelledby={headingId} data-section={status}>
+    <Paper
+      withBorder
+      radius="sm"
+      component="section"
+      className="queue-section"
+      aria-labelledby={headingId}
+      data-section={status}
+    >
       <Group justify="space-between" px="xs" py={6}>
         <Title order={2} size="h5" id={headingId}>
           {title}{' '}
@@ -125,8 +132,8 @@ export function QueueSection(props: QueueSectionProps) {
           onAction={props.onAction}
         />
       ) : (
-        <>
-          <EventRowHeader />
+        <div role="table" aria-labelledby={headingId}>
+          <EventRowHeader status={status} />
           <div ref={scrollRef} style={{ height, overflowY: 'auto', position: 'relative' }} role="rowgroup">
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
@@ -152,7 +159,7 @@ export function QueueSection(props: QueueSectionProps) {
               Showing the first {events.length} of {total}; scroll down for more, or search to narrow the list.
             </Text>
           )}
-        </>
+        </div>
       )}
     </Paper>
   );

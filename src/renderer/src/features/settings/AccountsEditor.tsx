@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { Plus, Trash2 } from 'lucide-react';
 import type { StrategyOption } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
@@ -103,131 +103,143 @@ export function AccountsEditor({
       {accounts.length === 0 ? (
         <EmptyState>No accounts — add one: its IB account id (e.g. DU123456) and the strategy it follows.</EmptyState>
       ) : (
-        <Table fz="xs" verticalSpacing={4} aria-label="Accounts" style={{ tableLayout: 'fixed' }}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={130}>Account id</Table.Th>
-              <Table.Th w={150}>Name</Table.Th>
-              <Table.Th w={100}>Type</Table.Th>
-              <Table.Th w={60}>Enabled</Table.Th>
-              <Table.Th w={60} title="Never sell today what was bought today under $25 000 with no day trades left">
-                PDT guard
-              </Table.Th>
-              <Table.Th>Strategy</Table.Th>
-              <Table.Th w={100}>Reserve %</Table.Th>
-              <Table.Th w={130}>Replacement set</Table.Th>
-              <Table.Th w={120}>Approval</Table.Th>
-              <Table.Th w={40} />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {accounts.map((account, i) => {
-              const base = `accounts.${i}`;
-              return (
-                <Table.Tr key={i} data-account-row={i} style={{ verticalAlign: 'top' }}>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      aria-label="Account id"
-                      placeholder="DU123456"
-                      value={str(account.accountId)}
-                      onChange={(e) => form.set(`${base}.accountId`, e.currentTarget.value)}
-                      error={form.error(`${base}.accountId`)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      aria-label="Name"
-                      value={str(account.name)}
-                      onChange={(e) => form.set(`${base}.name`, e.currentTarget.value)}
-                      error={form.error(`${base}.name`)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Select
-                      size="xs"
-                      aria-label="Type"
-                      data={['paper', 'live']}
-                      value={str(account.type) || 'paper'}
-                      onChange={(next) => form.set(`${base}.type`, next ?? 'paper')}
-                      allowDeselect={false}
-                      error={form.error(`${base}.type`)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Checkbox
-                      mt={6}
-                      aria-label="Enabled"
-                      checked={account.enabled !== false}
-                      onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Checkbox
-                      mt={6}
-                      aria-label="PDT guard"
-                      checked={account.pdtGuard !== false}
-                      onChange={(e) => form.set(`${base}.pdtGuard`, e.currentTarget.checked)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <StrategyInput
-                      path={`${base}.strategy`}
-                      value={str(account.strategy)}
-                      strategies={strategies}
-                      strategiesError={strategiesError}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <NumberBox path={`${base}.cashReservePercent`} ariaLabel="Cash reserve %" unit="%" />
-                  </Table.Td>
-                  <Table.Td>
-                    <Select
-                      size="xs"
-                      aria-label="Replacement set"
-                      data={[{ value: '', label: 'none' }, ...replacementSetNames.map((n) => ({ value: n, label: n }))]}
-                      value={typeof account.replacementSet === 'string' ? account.replacementSet : ''}
-                      onChange={(next) => form.set(`${base}.replacementSet`, next ? next : null)}
-                      allowDeselect={false}
-                      error={form.error(`${base}.replacementSet`)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Select
-                      size="xs"
-                      aria-label="Approval"
-                      data={[
-                        { value: 'auto', label: 'auto' },
-                        { value: 'confirm', label: 'confirm' },
-                        { value: 'timer', label: 'timer' },
-                      ]}
-                      value={str(account.approval) || 'auto'}
-                      onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
-                      allowDeselect={false}
-                      error={form.error(`${base}.approval`)}
-                    />
-                    {account.approval === 'timer' && (
-                      <div style={{ marginTop: 4 }} title="Minutes before the plan trades by itself (0.1 = 6 s)">
-                        <NumberBox path={`${base}.approvalMinutes`} ariaLabel="Approval minutes" unit="min" />
-                      </div>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={`Remove account ${str(account.accountId) || i + 1}`}
-                      onClick={() => setAccounts(accounts.filter((_, j) => j !== i))}
-                    >
-                      <Trash2 size={14} />
-                    </ActionIcon>
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+        <div role="list" aria-label="Accounts" className="settings-rows">
+          {accounts.map((account, i) => {
+            const base = `accounts.${i}`;
+            return (
+              <div key={i} role="listitem" data-account-row={i} className="settings-row">
+                <div className="settings-cell">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Account id
+                  </Text>
+                  <TextInput
+                    size="xs"
+                    aria-label="Account id"
+                    placeholder="DU123456"
+                    value={str(account.accountId)}
+                    onChange={(e) => form.set(`${base}.accountId`, e.currentTarget.value)}
+                    error={form.error(`${base}.accountId`)}
+                  />
+                </div>
+                <div className="settings-cell">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Name
+                  </Text>
+                  <TextInput
+                    size="xs"
+                    aria-label="Name"
+                    value={str(account.name)}
+                    onChange={(e) => form.set(`${base}.name`, e.currentTarget.value)}
+                    error={form.error(`${base}.name`)}
+                  />
+                </div>
+                <div className="settings-cell">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Type
+                  </Text>
+                  <Select
+                    size="xs"
+                    aria-label="Type"
+                    data={['paper', 'live']}
+                    value={str(account.type) || 'paper'}
+                    onChange={(next) => form.set(`${base}.type`, next ?? 'paper')}
+                    allowDeselect={false}
+                    error={form.error(`${base}.type`)}
+                  />
+                </div>
+                <div className="settings-cell settings-cell-check">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Enabled
+                  </Text>
+                  <Checkbox
+                    mt={4}
+                    aria-label="Enabled"
+                    checked={account.enabled !== false}
+                    onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
+                  />
+                </div>
+                <div
+                  className="settings-cell settings-cell-check"
+                  title="Never sell today what was bought today under $25 000 with no day trades left"
+                >
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    PDT guard
+                  </Text>
+                  <Checkbox
+                    mt={4}
+                    aria-label="PDT guard"
+                    checked={account.pdtGuard !== false}
+                    onChange={(e) => form.set(`${base}.pdtGuard`, e.currentTarget.checked)}
+                  />
+                </div>
+                <div className="settings-cell settings-cell-wide">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Strategy
+                  </Text>
+                  <StrategyInput
+                    path={`${base}.strategy`}
+                    value={str(account.strategy)}
+                    strategies={strategies}
+                    strategiesError={strategiesError}
+                  />
+                </div>
+                <div className="settings-cell">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Reserve %
+                  </Text>
+                  <NumberBox path={`${base}.cashReservePercent`} ariaLabel="Cash reserve %" unit="%" />
+                </div>
+                <div className="settings-cell">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Replacement set
+                  </Text>
+                  <Select
+                    size="xs"
+                    aria-label="Replacement set"
+                    data={[{ value: '', label: 'none' }, ...replacementSetNames.map((n) => ({ value: n, label: n }))]}
+                    value={typeof account.replacementSet === 'string' ? account.replacementSet : ''}
+                    onChange={(next) => form.set(`${base}.replacementSet`, next ? next : null)}
+                    allowDeselect={false}
+                    error={form.error(`${base}.replacementSet`)}
+                  />
+                </div>
+                <div className="settings-cell">
+                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                    Approval
+                  </Text>
+                  <Select
+                    size="xs"
+                    aria-label="Approval"
+                    data={[
+                      { value: 'auto', label: 'auto' },
+                      { value: 'confirm', label: 'confirm' },
+                      { value: 'timer', label: 'timer' },
+                    ]}
+                    value={str(account.approval) || 'auto'}
+                    onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
+                    allowDeselect={false}
+                    error={form.error(`${base}.approval`)}
+                  />
+                  {account.approval === 'timer' && (
+                    <div style={{ marginTop: 4 }} title="Minutes before the plan trades by itself (0.1 = 6 s)">
+                      <NumberBox path={`${base}.approvalMinutes`} ariaLabel="Approval minutes" unit="min" />
+                    </div>
+                  )}
+                </div>
+                <div className="settings-cell-remove">
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    aria-label={`Remove account ${str(account.accountId) || i + 1}`}
+                    onClick={() => setAccounts(accounts.filter((_, j) => j !== i))}
+                  >
+                    <Trash2 size={14} />
+                  </ActionIcon>
+                </div>
+              </div>
+            );
+          })}
+        </div>
       )}
       <Group>
         <Button size="xs" variant="default" leftSection={<Plus size={14} />} onClick={add}>

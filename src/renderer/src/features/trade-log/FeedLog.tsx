@@ -29,7 +29,7 @@ export function FeedLog() {
     );
   }
   return (
-    <div style={{ maxHeight: 240, overflow: 'auto' }}>
+    <div style={{ maxHeight: 240, overflow: 'auto' }} tabIndex={0} role="region" aria-label="Feed log entries">
       <Table fz="xs" verticalSpacing={2} striped aria-label="Feed log" stickyHeader>
         <Table.Thead>
           <Table.Tr>

@@ -8,7 +8,7 @@ import { useVirtualRows } from '../../lib/use-virtual-rows';
 
 const LINE_HEIGHT = 20;
 const LEVEL_COLORS: Partial<Record<LogLine['level'], string>> = {
-  warn: 'yellow.8',
+  warn: 'var(--mantine-color-yellow-text)',
   error: 'red',
   fatal: 'red',
   debug: 'dimmed',

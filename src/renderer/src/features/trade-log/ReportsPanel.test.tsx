@@ -63,11 +63,11 @@ describe('Trade log › Reports', () => {
     expect(await screen.findByText(/every finished live rebalance adds one here/)).toBeInTheDocument();
   });
 
-  it('exports one CSV row per symbol with the totals beside it', () => {
+  it('exports one CSV row per symbol with the totals beside it, rounded as the window shows them', () => {
     const lines = reportsCsv([report]).trim().split('\r\n');
     expect(lines[0]).toMatch(/^finishedAt,eventId,account,strategy,asOf,symbol,targetShares/);
     expect(lines[1]).toBe(
-      '2026-11-21T15:00:00.000Z,sig-1:DU123456,DU123456,etf-blend-200-35,2026-11-20,SPY,99,99,0,500,500.25,5,1,1,1,49524.75,1,24.75,50,0.5',
+      '2026-11-21T15:00:00.000Z,sig-1:DU123456,DU123456,etf-blend-200-35,2026-11-20,SPY,99,99,0,500.00,500.25,5.00,1.00,1,1,49524.75,1.00,24.75,50.00,0.50',
     );
   });
 });

@@ -9,7 +9,11 @@ import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact, formatMoney } from '../../lib/format';
 import { useReports } from '../../queries/use-queries';
 
-/** One CSV row per symbol of every report, with the rebalance's totals beside it. */
+/** Money, prices, basis points and drift points as the window shows them: two decimals (§26). */
+const two = (value: number | null | undefined): string | null =>
+  value === null || value === undefined || !Number.isFinite(value) ? null : value.toFixed(2);
+
+/** One CSV row per symbol of every report, with the rebalance's totals beside it, rounded as shown. */
 export function reportsCsv(reports: RebalanceReport[]): string {
   return toCsv(
     [
@@ -45,26 +49,26 @@ export function reportsCsv(reports: RebalanceReport[]): string {
         row.targetShares,
         row.finalShares,
         row.residualShares,
-        row.planPrice,
-        row.avgFillPrice,
-        row.slippageBps,
-        row.commission,
+        two(row.planPrice),
+        two(row.avgFillPrice),
+        two(row.slippageBps),
+        two(row.commission),
         r.totals.ordersSent,
         r.totals.ordersFilled,
-        r.totals.turnover,
-        r.totals.commissions,
-        r.totals.slippageCost,
-        r.totals.driftBefore,
-        r.totals.driftAfter,
+        two(r.totals.turnover),
+        two(r.totals.commissions),
+        two(r.totals.slippageCost),
+        two(r.totals.driftBefore),
+        two(r.totals.driftAfter),
       ]),
     ),
   );
 }
 
 /** Trade log › Reports (§20): one row per finished live rebalance, its detail on click, CSV export. */
-export function ReportsPanel() {
+export function ReportsPanel({ accountId = null }: { accountId?: string | null }) {
   const reports = useReports();
-  const list = reports.data?.reports ?? [];
+  const list = (reports.data?.reports ?? []).filter((r) => !accountId || r.accountId === accountId);
   const [open, setOpen] = useState<string | null>(null);
   const shown = list.find((r) => r.eventId === open) ?? null;
   const nameOf = useAccountName();
@@ -79,10 +83,9 @@ export function ReportsPanel() {
           variant="default"
           leftSection={<Download size={14} />}
           disabled={list.length === 0}
-          aria-label="Export reports as CSV"
           onClick={() => downloadText(`reports-${fileStamp()}.csv`, reportsCsv(list))}
         >
-          Export CSV
+          Export reports CSV
         </Button>
       </Group>
       {list.length === 0 ? (

@@ -1,10 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { TradeRecord } from '../../../../shared/dto';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeAccount, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
-import { TradeLogPage } from './TradeLogPage';
+import { TradeLogPage, tradesCsv } from './TradeLogPage';
+import { orderRows } from './order-rows';
 
 const trade: TradeRecord = {
   id: 't1',
@@ -49,5 +51,33 @@ describe('Trade log page', () => {
     expect(within(table).getByText('501.25')).toBeInTheDocument();
     expect(within(table).getByText('rd:sig-1:DU123456')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
+  });
+
+  it('narrows the trades to the filtered account and the searched symbol, and exports one CSV row per order', async () => {
+    const other: TradeRecord = { ...trade, id: 't2', accountId: 'DU999999', symbol: 'TLT', orderId: 8, permId: 100 };
+    const order: TradeRecord = { ...trade, id: 't0', kind: 'order', status: 'Filled', at: '2025-01-02T14:59:59.000Z' };
+    const api = createFakeApi({
+      logs: () => ({ lines: [] }),
+      trades: () => ({ trades: [order, trade, other] }),
+      accounts: () => ({ accounts: [makeAccount(), makeAccount({ accountId: 'DU999999' })] }),
+      feedLog: () => ({ entries: [] }),
+      reports: () => ({ reports: [], total: 0 }),
+    });
+    renderWithApi(<TradeLogPage />, api);
+    const table = await screen.findByRole('table', { name: 'Trades' });
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Search orders' }), 'tlt');
+    await waitFor(() => expect(within(table).queryByText('SPY')).not.toBeInTheDocument());
+    expect(within(table).getByText('TLT')).toBeInTheDocument();
+
+    const csv = tradesCsv(orderRows([order, trade]));
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      'localTime,utcTime,account,symbol,side,quantity,filled,avgFillPrice,value,commission,type,status,orderRef,orderId,permId,eventId',
+    );
+    expect(lines[1]).toContain(
+      ',2025-01-02T14:59:59.000Z,DU123456,SPY,BUY,1200,1200,501.25,601500.00,1.50,MKT,Filled,',
+    );
   });
 });

@@ -1,10 +1,11 @@
 import { Button, Group, Paper, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { Download } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { Download, Search } from 'lucide-react';
+import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../../../../shared/dto';
 import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact } from '../../lib/format';
+import { useSlashFocus } from '../../lib/use-slash-focus';
 import type { LogFilters } from '../../queries/query-keys';
 import { useAccounts, useLogs, useTrades } from '../../queries/use-queries';
 import { FeedLog } from './FeedLog';
@@ -13,13 +14,62 @@ import { ReportsPanel } from './ReportsPanel';
 import { TodayPanel } from './TodayPanel';
 import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
+import { matchesSearch, orderRows, type OrderRow } from './order-rows';
 
-/** The live log (filtered by level / account / event) and the trade records, each exportable as CSV. */
+/** Trades CSV (§26): one row per order, its local and UTC time, filled shares, average price, value and commission. */
+export function tradesCsv(orders: OrderRow[]): string {
+  return toCsv(
+    [
+      'localTime',
+      'utcTime',
+      'account',
+      'symbol',
+      'side',
+      'quantity',
+      'filled',
+      'avgFillPrice',
+      'value',
+      'commission',
+      'type',
+      'status',
+      'orderRef',
+      'orderId',
+      'permId',
+      'eventId',
+    ],
+    orders.map((o) => [
+      formatExact(o.at),
+      o.at,
+      o.accountId,
+      o.symbol,
+      o.side,
+      o.quantity,
+      o.filled,
+      o.avgFillPrice === null ? null : o.avgFillPrice.toFixed(4).replace(/\.?0+$/, ''),
+      o.value === null ? null : o.value.toFixed(2),
+      o.commission === null ? null : o.commission.toFixed(2),
+      o.orderType,
+      o.status,
+      o.orderRef,
+      o.orderId,
+      o.permId,
+      o.eventId,
+    ]),
+  );
+}
+
+/**
+ * The live log (filtered by level / event), the orders and the reports — all three narrowed by the page's account
+ * filter, the orders also by the search (symbol, order id or event) — each exportable as CSV.
+ */
 export function TradeLogPage() {
   const [level, setLevel] = useState<LogFilters['level'] | null>(null);
   const [accountId, setAccountId] = useState<string | null>(null);
   const [eventInput, setEventInput] = useState('');
   const [eventId] = useDebouncedValue(eventInput.trim(), 300);
+  const [search, setSearch] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+  useSlashFocus(searchRef);
   const filters: LogFilters = useMemo(
     () => ({
       ...(level ? { level } : {}),
@@ -32,53 +82,17 @@ export function TradeLogPage() {
   const trades = useTrades();
   const accounts = useAccounts();
   const lines = logs.data?.lines ?? [];
-  const tradeRows = useMemo(
-    () => [...(trades.data?.trades ?? [])].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)),
-    [trades.data],
+  const allOrders = useMemo(() => orderRows(trades.data?.trades ?? []), [trades.data]);
+  const orders = useMemo(
+    () => allOrders.filter((o) => (!accountId || o.accountId === accountId) && matchesSearch(o, search)),
+    [allOrders, accountId, search],
   );
   const accountOptions = (accounts.data?.accounts ?? []).map((a) => ({
     value: a.accountId,
     label: a.name ? `${a.accountId} — ${a.name}` : a.accountId,
   }));
 
-  const exportTrades = () =>
-    downloadText(
-      `trades-${fileStamp()}.csv`,
-      toCsv(
-        [
-          'time',
-          'kind',
-          'account',
-          'symbol',
-          'side',
-          'quantity',
-          'type',
-          'status',
-          'fillPrice',
-          'commission',
-          'orderRef',
-          'orderId',
-          'permId',
-          'eventId',
-        ],
-        tradeRows.map((t) => [
-          t.at,
-          t.kind,
-          t.accountId,
-          t.symbol,
-          t.side,
-          t.quantity,
-          t.orderType,
-          t.status,
-          t.fillPrice,
-          t.commission,
-          t.orderRef,
-          t.orderId,
-          t.permId,
-          t.eventId,
-        ]),
-      ),
-    );
+  const exportTrades = () => downloadText(`trades-${fileStamp()}.csv`, tradesCsv(orders));
 
   const exportLog = () =>
     downloadText(
@@ -93,8 +107,31 @@ export function TradeLogPage() {
   return (
     <Stack gap="sm">
       <TodayPanel />
+      <Group gap="xs" align="flex-end" wrap="wrap" role="search" aria-label="Trade log filters">
+        <Select
+          label="Account"
+          size="xs"
+          w={220}
+          placeholder="all accounts"
+          data={accountOptions}
+          value={accountId}
+          onChange={setAccountId}
+          searchable
+          clearable
+        />
+        <TextInput
+          ref={searchRef}
+          label="Search orders"
+          size="xs"
+          w={300}
+          leftSection={<Search size={14} />}
+          placeholder="symbol, order id or event (press /)"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+        />
+      </Group>
       <Paper withBorder p="sm" radius="sm">
-        <Group justify="space-between" mb="xs" align="flex-end">
+        <Group justify="space-between" mb="xs" align="flex-end" wrap="wrap">
           <Title order={2} size="h5">
             Log
           </Title>
@@ -107,17 +144,6 @@ export function TradeLogPage() {
               data={[...LOG_LEVELS]}
               value={level ?? null}
               onChange={(value) => setLevel((value as LogFilters['level']) ?? null)}
-              clearable
-            />
-            <Select
-              label="Account"
-              size="xs"
-              w={200}
-              placeholder="all accounts"
-              data={accountOptions}
-              value={accountId}
-              onChange={setAccountId}
-              searchable
               clearable
             />
             <TextInput
@@ -160,14 +186,17 @@ export function TradeLogPage() {
             variant="default"
             leftSection={<Download size={14} />}
             onClick={exportTrades}
-            disabled={tradeRows.length === 0}
+            disabled={orders.length === 0}
           >
             Export CSV
           </Button>
         </Group>
-        <TradesTable trades={tradeRows} />
+        <TradesTable
+          orders={orders}
+          emptyText={allOrders.length > 0 ? 'No orders match the account filter or the search.' : undefined}
+        />
       </Paper>
-      <ReportsPanel />
+      <ReportsPanel accountId={accountId} />
       <CashFlowsPanel />
       <Paper withBorder p="sm" radius="sm">
         <Title order={2} size="h5" mb="xs">

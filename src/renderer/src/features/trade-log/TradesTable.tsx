@@ -1,13 +1,12 @@
 import { Badge, Text } from '@mantine/core';
 import { useRef } from 'react';
-import type { TradeRecord } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { formatDecimal, formatExact, formatInteger, formatMoney, formatRelative, shortId } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useVirtualRows } from '../../lib/use-virtual-rows';
+import type { OrderRow } from './order-rows';
 
 const ROW = 30;
-const COLUMNS = '82px 92px 64px 48px 64px 56px 90px 80px 84px minmax(90px, 1fr) minmax(90px, 1fr)';
 
 function statusColor(status: string): string {
   if (/filled/i.test(status)) return 'green';
@@ -15,57 +14,79 @@ function statusColor(status: string): string {
   return 'gray';
 }
 
-/** Orders and fills of the trade log (§13), newest first, virtualized. */
-export function TradesTable({ trades, height = 300 }: { trades: TradeRecord[]; height?: number }) {
+/**
+ * The trade log's orders (§13, §26): one row per order with its fills folded in (filled shares, average price, value,
+ * commission), newest first, virtualized. Columns share `.trades-grid` (styles.css); in a narrow window Order ref and
+ * Event fold away.
+ */
+export function TradesTable({
+  orders,
+  height = 300,
+  emptyText,
+}: {
+  orders: OrderRow[];
+  height?: number;
+  emptyText?: string;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
   const virtualizer = useVirtualRows({
-    count: trades.length,
+    count: orders.length,
     scrollRef,
     rowHeight: ROW,
     viewportHeight: height,
-    getItemKey: (index) => trades[index]?.id ?? index,
+    getItemKey: (index) => orders[index]?.key ?? index,
   });
-  if (trades.length === 0) {
-    return <EmptyState>No orders or fills yet — they appear here as soon as a rebalance places orders.</EmptyState>;
+  if (orders.length === 0) {
+    return (
+      <EmptyState>
+        {emptyText ?? 'No orders or fills yet — they appear here as soon as a rebalance places orders.'}
+      </EmptyState>
+    );
   }
   return (
-    <div role="table" aria-label="Trades">
-      <div className="grid-row grid-head" style={{ gridTemplateColumns: COLUMNS, height: 26 }} role="row">
+    <div role="table" aria-label="Trades" className="fit-container">
+      <div className="grid-row grid-head trades-grid" style={{ height: 26 }} role="row">
         <span role="columnheader">Time</span>
         <span role="columnheader">Account</span>
         <span role="columnheader">Symbol</span>
         <span role="columnheader">Side</span>
-        <span role="columnheader" className="num">
+        <span role="columnheader" className="num" title="Filled of ordered shares">
           Qty
         </span>
-        <span role="columnheader">Type</span>
-        <span role="columnheader">Status</span>
         <span role="columnheader" className="num">
-          Fill price
+          Avg price
+        </span>
+        <span role="columnheader" className="num">
+          Value
         </span>
         <span role="columnheader" className="num">
           Commission
         </span>
-        <span role="columnheader">Order ref</span>
-        <span role="columnheader">Event</span>
+        <span role="columnheader">Status</span>
+        <span role="columnheader" className="col-opt">
+          Order ref
+        </span>
+        <span role="columnheader" className="col-opt">
+          Event
+        </span>
       </div>
       <div
         ref={scrollRef}
-        style={{ height: Math.min(height, trades.length * ROW), overflow: 'auto', position: 'relative' }}
+        style={{ height: Math.min(height, orders.length * ROW), overflowY: 'auto', position: 'relative' }}
         role="rowgroup"
       >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const t = trades[item.index];
-            if (!t) return null;
+            const o = orders[item.index];
+            if (!o) return null;
             return (
               <div
                 key={item.key}
                 role="row"
-                className="grid-row"
+                className="grid-row trades-grid"
+                data-order-id={o.orderId ?? undefined}
                 style={{
-                  gridTemplateColumns: COLUMNS,
                   height: ROW,
                   position: 'absolute',
                   top: 0,
@@ -74,33 +95,41 @@ export function TradesTable({ trades, height = 300 }: { trades: TradeRecord[]; h
                   transform: `translateY(${item.start}px)`,
                 }}
               >
-                <span role="cell" title={formatExact(t.at)}>
-                  {formatRelative(t.at, now)}
+                <span role="cell" title={formatExact(o.at)}>
+                  {formatRelative(o.at, now)}
                 </span>
-                <span role="cell">{t.accountId}</span>
-                <span role="cell">{t.symbol}</span>
-                <span role="cell">{t.side}</span>
+                <span role="cell">{o.accountId}</span>
+                <span role="cell">{o.symbol}</span>
+                <span role="cell">{o.side}</span>
+                <span
+                  role="cell"
+                  className="num"
+                  title={`${formatInteger(o.filled)} of ${formatInteger(o.quantity)} filled in ${o.fills} fill(s)`}
+                >
+                  {o.filled === o.quantity || o.filled === 0
+                    ? formatInteger(o.quantity)
+                    : `${formatInteger(o.filled)}/${formatInteger(o.quantity)}`}
+                </span>
                 <span role="cell" className="num">
-                  {formatInteger(t.quantity)}
+                  {formatDecimal(o.avgFillPrice)}
                 </span>
-                <span role="cell">{t.kind === 'fill' ? 'fill' : t.orderType}</span>
+                <span role="cell" className="num">
+                  {formatMoney(o.value)}
+                </span>
+                <span role="cell" className="num">
+                  {formatMoney(o.commission)}
+                </span>
                 <span role="cell">
-                  <Badge size="xs" variant="light" color={statusColor(t.status)}>
-                    {t.status}
+                  <Badge size="xs" variant="light" color={statusColor(o.status)}>
+                    {o.status}
                   </Badge>
                 </span>
-                <span role="cell" className="num">
-                  {formatDecimal(t.fillPrice)}
+                <span role="cell" className="mono col-opt" title={o.orderRef ?? undefined}>
+                  {o.orderRef ?? '—'}
                 </span>
-                <span role="cell" className="num">
-                  {formatMoney(t.commission)}
-                </span>
-                <span role="cell" className="mono" title={t.orderRef ?? undefined}>
-                  {t.orderRef ?? '—'}
-                </span>
-                <span role="cell" className="mono" title={t.eventId ?? undefined}>
+                <span role="cell" className="mono col-opt" title={o.eventId ?? undefined}>
                   <Text span inherit>
-                    {t.eventId ? shortId(t.eventId) : '—'}
+                    {o.eventId ? shortId(o.eventId) : '—'}
                   </Text>
                   {t.eventDeleted && (
                     <Text span size="xs" c="dimmed" data-testid="event-deleted">

@@ -1,0 +1,106 @@
+/**
+ * §26 "fits from 1024 × 700 up": every page without horizontal page scroll, and every queue row's actions in view,
+ * at the smallest supported window and a common laptop one, in light and dark. Screenshots of each page land in
+ * e2e/artifacts/fit-<page>-<size>-<scheme>.png for a person to look at.
+ */
+import type { Page } from '@playwright/test';
+import type { EventRecord } from '../src/shared/dto';
+import { expect, test } from './demo-fixture';
+import { Desk } from './pages/desk';
+
+interface EventList {
+  events: EventRecord[];
+  total: number;
+}
+
+const SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+] as const;
+
+const PAGES = ['Queue', 'Accounts', 'Trade log', 'Settings'] as const;
+
+/** A text each page shows once its data is in. */
+const READY: Record<(typeof PAGES)[number], RegExp> = {
+  Queue: /^Pending/,
+  Accounts: /^Rebalance all$/,
+  'Trade log': /^Export log CSV$/,
+  Settings: /^Save settings$/,
+};
+
+async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
+  return page.evaluate(
+    '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+  );
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('the queue has rows in Pending, Held, Awaiting approval and Done to lay out', async ({ page, demo }) => {
+  const desk = new Desk(page, demo);
+  await desk.open();
+  await desk.go('Accounts');
+  // One signal per strategy: two accounts trade to Done, the confirm account (DU1000004) awaits approval.
+  await desk.accounts.publishSignal('etf-blend-200-35');
+  await desk.accounts.publishSignal('etf-blend-101-15');
+  await expect
+    .poll(async () => (await demo.api<EventList>('GET', '/api/queue/events?state=done')).body.total, {
+      timeout: 60_000,
+    })
+    .toBeGreaterThanOrEqual(2);
+  await desk.go('Queue');
+  await desk.queue.pause();
+  const held = await demo.api<EventRecord>('POST', '/api/accounts/DU1000002/commands/print-equity');
+  await demo.api<EventRecord>('POST', '/api/accounts/DU1000001/commands/print-positions');
+  await expect(desk.queue.rowIn('pending', held.body.id)).toBeVisible();
+  await desk.queue.action(held.body.id, 'Hold');
+  await expect(desk.queue.rowIn('held', held.body.id)).toBeVisible();
+});
+
+for (const size of SIZES) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`at ${size.width} × ${size.height} (${colorScheme}) no page scrolls sideways and every queue row's actions are in view`, async ({
+      page,
+      demo,
+    }) => {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      const desk = new Desk(page, demo);
+      await desk.open();
+      for (const name of PAGES) {
+        await desk.go(name);
+        await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name })).toHaveAttribute(
+          'aria-current',
+          'page',
+        );
+        await expect(page.getByLabel('Loading page')).toHaveCount(0);
+        await expect(page.getByRole('main').getByText(READY[name]).first()).toBeVisible({ timeout: 15_000 });
+        const { scrollWidth, clientWidth } = await horizontalOverflow(page);
+        expect(scrollWidth, `${name} is wider than the window`).toBeLessThanOrEqual(clientWidth);
+        await page.screenshot({
+          fullPage: true,
+          path: `e2e/artifacts/fit-${name.toLowerCase().replace(' ', '-')}-${size.width}-${colorScheme}.png`,
+        });
+        if (name !== 'Queue') continue;
+        const rows = page.locator('[data-event-id]');
+        await expect(rows.first()).toBeVisible();
+        for (const row of await rows.all()) {
+          const buttons = row.locator(':scope button');
+          for (const button of await buttons.all()) {
+            await row.scrollIntoViewIfNeeded();
+            const box = await button.boundingBox();
+            expect(box, `a button of ${await row.getAttribute('data-event-id')} is not laid out`).not.toBeNull();
+            expect(box!.x).toBeGreaterThanOrEqual(0);
+            expect(box!.x + box!.width, `${await button.innerText()} is off screen`).toBeLessThanOrEqual(size.width);
+          }
+          // The row's list does not scroll sideways either.
+          const sideways = await row.evaluate((el) => {
+            const list = el.closest('[role="rowgroup"]');
+            return list ? list.scrollWidth - list.clientWidth : 0;
+          });
+          expect(sideways).toBeLessThanOrEqual(0);
+        }
+      }
+    });
+  }
+}

@@ -59,7 +59,7 @@ describe('Trade log page', () => {
     const api = createFakeApi({
       logs: () => ({ lines: [] }),
       trades: () => ({ trades: [order, trade, other] }),
-      accounts: () => ({ accounts: [makeAccount(), makeAccount({ accountId: 'DU999999' })] }),
+      accounts: () => ({ accounts: [makeAccount(), makeAccount({ accountId: 'DU999999' })], totals: makeTotals() }),
       feedLog: () => ({ entries: [] }),
       reports: () => ({ reports: [], total: 0 }),
     });

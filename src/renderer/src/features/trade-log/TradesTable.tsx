@@ -131,7 +131,7 @@ export function TradesTable({
                   <Text span inherit>
                     {o.eventId ? shortId(o.eventId) : '—'}
                   </Text>
-                  {t.eventDeleted && (
+                  {o.eventDeleted && (
                     <Text span size="xs" c="dimmed" data-testid="event-deleted">
                       {' '}
                       event deleted

@@ -23,6 +23,8 @@ export interface OrderRow {
   orderId: number | null;
   permId: number | null;
   eventId: string | null;
+  /** §24: the event was deleted; its trade records are kept. */
+  eventDeleted: boolean;
 }
 
 function keyOf(t: TradeRecord): string {
@@ -85,6 +87,7 @@ export function orderRows(trades: readonly TradeRecord[]): OrderRow[] {
       orderId: records.find((r) => r.orderId !== null)?.orderId ?? null,
       permId: records.find((r) => r.permId !== null)?.permId ?? null,
       eventId: records.find((r) => r.eventId)?.eventId ?? null,
+      eventDeleted: records.some((r) => r.eventDeleted === true),
     });
   }
   return rows.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

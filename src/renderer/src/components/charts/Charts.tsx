@@ -6,9 +6,11 @@
 import { Skeleton } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import type { DriftReading, HistoryPoint, TradeReport } from '../../../../shared/dto';
+import { loadChartStyles } from '../../styles';
 import { historyRows, reportBars, weightBars } from './chart-data';
 
-const impl = () => import('./ChartsImpl');
+/** The library and its stylesheet (loaded on demand, never with the window). */
+const impl = () => Promise.all([import('./ChartsImpl'), loadChartStyles().catch(() => undefined)]).then(([m]) => m);
 const WeightsChartImpl = lazy(() => impl().then((m) => ({ default: m.WeightsChartImpl })));
 const HistoryChartImpl = lazy(() => impl().then((m) => ({ default: m.HistoryChartImpl })));
 const ReportChartImpl = lazy(() => impl().then((m) => ({ default: m.ReportChartImpl })));

@@ -2,7 +2,6 @@
  * The chart library's half of the §25 charts: loaded lazily by Charts.tsx, so neither @mantine/charts, recharts nor
  * their styles are part of the Queue page's first render (§16).
  */
-import '@mantine/charts/styles.css';
 import { BarChart, LineChart } from '@mantine/charts';
 import { formatExact, formatMoney } from '../../lib/format';
 import type { HistoryRow, ReportBar, WeightBar } from './chart-data';

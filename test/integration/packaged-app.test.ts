@@ -84,6 +84,10 @@ beforeAll(() => {
   buildInto(out);
   for (const name of ['package.json', 'electron-builder.yml']) cpSync(join(ROOT, name), join(project, name));
   cpSync(join(ROOT, 'resources/icon.png'), join(project, 'resources/icon.png'));
+  // The stub Electron has no fuse wire to flip: the copied config drops the afterPack hook
+  // (test/packaging/electron-fuses.test.ts covers the hook itself; `-c.afterPack=null` is read as a module "null").
+  const builderConfig = join(project, 'electron-builder.yml');
+  writeFileSync(builderConfig, readFileSync(builderConfig, 'utf8').replace(/^afterPack:.*$/m, ''));
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
   execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-redis.mjs')], {
     env: { ...process.env, REDIS_SERVER_BINARY: REDIS_BINARY, REDIS_BUNDLE_DIR: join(project, 'resources/redis') },
@@ -109,8 +113,6 @@ beforeAll(() => {
       '--config',
       join(project, 'electron-builder.yml'),
       `-c.electronDist=${stub}`,
-      // The stub has no fuse wire to flip (test/packaging/electron-fuses.test.ts covers the afterPack hook).
-      '-c.afterPack=null',
       `-c.directories.output=${output}`,
     ],
     { cwd: project, stdio: 'pipe', timeout: 240_000, env: { ...process.env, CI: '1' } },

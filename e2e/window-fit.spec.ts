@@ -36,6 +36,9 @@ async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; cl
 
 test.describe.configure({ mode: 'serial' });
 
+/** The event the layout test holds; deleted afterwards so later specs can queue print-equity on its account. */
+let heldId: string | null = null;
+
 test('the queue has rows in Pending, Held, Awaiting approval and Done to lay out', async ({ page, demo }) => {
   const desk = new Desk(page, demo);
   await desk.open();
@@ -55,6 +58,7 @@ test('the queue has rows in Pending, Held, Awaiting approval and Done to lay out
   await expect(desk.queue.rowIn('pending', held.body.id)).toBeVisible();
   await desk.queue.action(held.body.id, 'Hold');
   await expect(desk.queue.rowIn('held', held.body.id)).toBeVisible();
+  heldId = held.body.id;
 });
 
 for (const size of SIZES) {
@@ -104,3 +108,9 @@ for (const size of SIZES) {
     });
   }
 }
+
+// The demo server is shared by the specs that follow: hand it back with processing running.
+test.afterAll(async ({ demo }) => {
+  if (heldId) await demo.api('DELETE', `/api/queue/events/${encodeURIComponent(heldId)}`);
+  await demo.api('POST', '/api/queue/resume');
+});

@@ -223,9 +223,7 @@ test('Settings rejects an invalid value with the message beside the field', asyn
   expect(saved.body.settings.zehnlabs.allocationsUrl).not.toBe('not a url');
 });
 
-// FIXME(#27): after the merge of this wave, DU1000001's plan in the Rebalance all dialog stays "planning…" when this
-// runs after the other flow tests (passes on the window branch alone); open defect named in #27's note.
-test.fixme('Rebalance all plans every account, lists its orders and value, and queues a rebalance for each on confirm', async ({
+test('Rebalance all plans every account, lists its orders and value, and queues a rebalance for each on confirm', async ({
   page,
   demo,
 }) => {

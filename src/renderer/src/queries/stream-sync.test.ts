@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { LogLine } from '../../../shared/dto';
 import { queryKeys } from './query-keys';
@@ -59,5 +59,31 @@ describe('StreamSync', () => {
     await vi.waitFor(() => expect(rounds).toBeGreaterThan(0));
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(rounds).toBeLessThanOrEqual(2);
+  });
+
+  it('fetches again a query whose first fetch was under way when its change came (it read the state before)', async () => {
+    const client = new QueryClient();
+    let status = 'active';
+    let release: () => void = () => {};
+    let fetches = 0;
+    const observer = new QueryObserver(client, {
+      queryKey: queryKeys.events.detail('e1'),
+      queryFn: async () => {
+        fetches += 1;
+        const read = status; // the server answers with the state at the time it reads it
+        if (fetches === 1) await new Promise<void>((resolve) => (release = resolve));
+        return { status: read };
+      },
+    });
+    const unsubscribe = observer.subscribe(() => {});
+    await vi.waitFor(() => expect(fetches).toBe(1));
+    status = 'done';
+    new StreamSync(client).handle({
+      type: 'queue',
+      change: { id: 'e1', accountId: 'DU1', action: 'completed', from: 'active', to: 'done', at: '' },
+    });
+    release();
+    await vi.waitFor(() => expect(client.getQueryData(queryKeys.events.detail('e1'))).toEqual({ status: 'done' }));
+    unsubscribe();
   });
 });

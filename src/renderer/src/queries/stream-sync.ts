@@ -82,13 +82,28 @@ export class StreamSync {
     if (!this.running) void this.flush();
   }
 
+  /**
+   * Invalidates (and refetches what is on screen). A query whose FIRST fetch is under way cannot be cancelled by
+   * TanStack (it cancels only a query that has data): the invalidation joins that fetch, which may have read the state
+   * before this change, and its answer then clears the invalidated mark. Such a key goes round once more, so its
+   * answer is always read after the change (e.g. a plan shown as "planning…" although its event is done).
+   */
+  private async invalidateNow(queryKey: QueryKey): Promise<void> {
+    const firstFetchUnderWay = this.client
+      .getQueryCache()
+      .findAll({ queryKey, fetchStatus: 'fetching' })
+      .some((query) => query.state.data === undefined);
+    await this.client.invalidateQueries({ queryKey });
+    if (firstFetchUnderWay) this.pending.set(JSON.stringify(queryKey), queryKey);
+  }
+
   private async flush(): Promise<void> {
     this.running = true;
     try {
       while (this.pending.size > 0) {
         const batch = [...this.pending.values()];
         this.pending.clear();
-        await Promise.all(batch.map((queryKey) => this.client.invalidateQueries({ queryKey })));
+        await Promise.all(batch.map((queryKey) => this.invalidateNow(queryKey)));
       }
     } finally {
       this.running = false;

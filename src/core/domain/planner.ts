@@ -4,7 +4,7 @@
  */
 import type { Allocation, OrderSide, Plan, PlanRow } from '../../shared/dto';
 import { cashLeftWarning, formatPercent, FULLY_INVESTED_TOTAL } from './allocations';
-import { cashLineOf, effectiveTargets } from './effective-targets';
+import { cashLineOf, effectiveTargets, type EffectiveTargets } from './effective-targets';
 import { invalidError, transientError } from './errors';
 
 /** Which orders a plan contains: the preview (`all`), or one step of the live run (`sells`, then `buys`). */
@@ -134,11 +134,11 @@ export function sizeBuys(buys: readonly BuyIntent[], budget: number): BuySizing 
   return { buys: sized, factor, cost: Math.max(0, cost) };
 }
 
-export function normalise(symbol: string): string {
+function normalise(symbol: string): string {
   return symbol.trim().toUpperCase();
 }
 
-export function cents(value: number): number {
+function cents(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
@@ -213,106 +213,36 @@ export interface Working {
  */
 export function planRebalance(input: PlanInput): Plan {
   const { netLiquidation: nav, cash, cashReservePercent: reserve, minTradeValue, phase } = input;
-  if (!Number.isFinite(nav) || !Number.isFinite(cash)) {
-    throw transientError(`account values are not usable (net liquidation ${nav}, cash ${cash})`);
-  }
-  if (nav < 0) throw invalidError(`net liquidation is ${money(nav)}; a negative account is not rebalanced`);
-  if (!Number.isFinite(reserve) || reserve < 0 || reserve > 100) {
-    throw invalidError(`cashReservePercent is ${reserve}, must be between 0 and 100`);
-  }
-  if (!Number.isFinite(minTradeValue) || minTradeValue < 0) {
-    throw invalidError(`minTradeValue is ${minTradeValue}, must be 0 or more`);
-  }
-
-  const warnings: string[] = [...(input.warnings ?? [])];
-  const weights = new Map<string, number>();
-  for (const a of input.allocations) {
-    const symbol = normalise(a.symbol);
-    weights.set(symbol, (weights.get(symbol) ?? 0) + a.weight);
-  }
-  const totalWeight = [...weights.values()].reduce((sum, w) => sum + w, 0);
-  if (totalWeight < FULLY_INVESTED_TOTAL) warnings.push(cashLeftWarning(totalWeight));
-  // §24: rows show and trade to the effective target (weight × (1 − reserve)); cash is a line of its own.
-  const effective = effectiveTargets(input.allocations, reserve);
-
-  const held = new Map<string, number>();
-  for (const [raw, shares] of Object.entries(input.positions)) {
-    if (shares !== 0) held.set(normalise(raw), (held.get(normalise(raw)) ?? 0) + shares);
-  }
-  const pending = new Map<string, number>();
-  for (const o of input.openOrdersOfOtherClients) {
-    const symbol = normalise(o.symbol);
-    const signed = (o.side === 'BUY' ? 1 : -1) * Math.max(0, o.remaining);
-    pending.set(symbol, (pending.get(symbol) ?? 0) + signed);
-  }
-  const prices = new Map<string, PriceSnapshot>();
-  for (const [raw, price] of Object.entries(input.prices)) prices.set(normalise(raw), price);
-
-  const symbols = new Set<string>();
-  for (const [symbol, weight] of Object.entries(effective.weights)) if (weight > 0) symbols.add(symbol);
-  for (const [symbol, shares] of held) if (shares !== 0) symbols.add(symbol);
-  for (const [symbol, shares] of pending) if (shares !== 0) symbols.add(symbol);
-
-  const unpriced = [...symbols].filter((s) => markOf(prices.get(s)) === null).sort();
-  if (unpriced.length > 0) {
-    throw transientError(
-      `no usable price for ${unpriced.join(', ')} (no bid/ask, last or close); not planning on a made-up price`,
-    );
-  }
-
-  const investable = nav * (1 - reserve / 100);
-  const rows: Working[] = [...symbols].map((symbol) => {
-    const price = prices.get(symbol) as PriceSnapshot;
-    const mark = markOf(price) as number;
-    const weight = effective.weights[symbol] ?? 0;
-    const shares = held.get(symbol) ?? 0;
-    const open = pending.get(symbol) ?? 0;
-    const targetShares = weight > 0 ? Math.max(0, Math.floor((nav * weight) / mark + SHARE_EPSILON)) : 0;
-    const row: Working = {
-      symbol,
-      held: shares,
-      pending: open,
-      weight,
-      mark,
-      buyPrice: positive(price.ask) ? price.ask : mark,
-      sellPrice: positive(price.bid) ? price.bid : mark,
-      targetShares,
-      delta: targetShares - (shares + open),
-      order: null,
-      residual: 0,
-      notes: [],
-    };
-    if (open !== 0) {
-      row.notes.push(`another client's open orders (${open > 0 ? '+' : ''}${open}) counted as filled`);
-    }
-    if (shares < 0) {
-      row.delta = 0;
-      row.notes.push(`short position of ${shares} shares: reported, not traded`);
-      warnings.push(`${symbol} is held short (${shares} shares); short positions are not traded`);
-      return row;
-    }
-    // Orders are whole shares (§23): IB's API refuses fractional orders for most accounts. A sell is floored; the
-    // fraction above the target it leaves is reported for the trader to close in TWS, never traded.
-    const size = Math.floor(Math.abs(row.delta) + SHARE_EPSILON);
-    if (row.delta < 0) row.residual = Math.max(0, roundShares(Math.abs(row.delta) - size));
-    if (size >= 1 && size * mark >= minTradeValue) {
-      row.order = { side: row.delta > 0 ? 'BUY' : 'SELL', quantity: size };
-    } else if (size >= 1) {
-      row.notes.push(`trade of ${money(size * mark)} is below the minimum trade value ${money(minTradeValue)}`);
-    }
-    holdSell(row, input.noSell);
-    if (row.residual > 0) {
-      const left = `${shareText(row.residual)} share left: close it in TWS`;
-      const subShare = targetShares === 0 && size === 0;
-      row.notes.push(subShare ? `holding below one share, reported, not traded: ${left}` : left);
-      warnings.push(
-        subShare
-          ? `${symbol}: holding of ${shareText(row.residual)} share is below one share and is not traded; close it in TWS`
-          : `${symbol}: ${left} (orders are whole shares)`,
-      );
-    }
-    return row;
-  });
+  const totalWeight = input.allocations.reduce((sum, a) => sum + a.weight, 0);
+  const book = openPlanBook(
+    totalWeight < FULLY_INVESTED_TOTAL
+      ? { ...input, warnings: [...(input.warnings ?? []), cashLeftWarning(totalWeight)] }
+      : input,
+    nav,
+    (row, warnings) => {
+      // Orders are whole shares (§23): IB's API refuses fractional orders for most accounts. A sell is floored; the
+      // fraction above the target it leaves is reported for the trader to close in TWS, never traded.
+      const size = Math.floor(Math.abs(row.delta) + SHARE_EPSILON);
+      if (row.delta < 0) row.residual = Math.max(0, roundShares(Math.abs(row.delta) - size));
+      if (size >= 1 && size * row.mark >= minTradeValue) {
+        row.order = { side: row.delta > 0 ? 'BUY' : 'SELL', quantity: size };
+      } else if (size >= 1) {
+        row.notes.push(`trade of ${money(size * row.mark)} is below the minimum trade value ${money(minTradeValue)}`);
+      }
+      holdSell(row, input.noSell);
+      if (row.residual > 0) {
+        const left = `${shareText(row.residual)} share left: close it in TWS`;
+        const subShare = row.targetShares === 0 && size === 0;
+        row.notes.push(subShare ? `holding below one share, reported, not traded: ${left}` : left);
+        warnings.push(
+          subShare
+            ? `${row.symbol}: holding of ${shareText(row.residual)} share is below one share and is not traded; close it in TWS`
+            : `${row.symbol}: ${left} (orders are whole shares)`,
+        );
+      }
+    },
+  );
+  const { rows, warnings } = book;
 
   const sells = rows.filter((r) => r.order?.side === 'SELL');
   const buys = rows.filter((r) => r.order?.side === 'BUY');
@@ -362,12 +292,131 @@ export function planRebalance(input: PlanInput): Plan {
     });
   }
 
+  return finishPlan(input, book, nav * (1 - reserve / 100), book.effective.cash);
+}
+
+/** An account read for planning: its rows, the allocation weights the limits compare with, targets and warnings. */
+export interface PlanBook {
+  rows: Working[];
+  /** Allocation weights (replacement applied, before the reserve) by symbol: the limit check's baseline. */
+  allocationWeights: Map<string, number>;
+  /** §24: the effective targets (weight × (1 − reserve)) and the cash target. */
+  effective: EffectiveTargets;
+  warnings: string[];
+}
+
+/**
+ * Reads a plan input into rows, the one reading every planner shares (§8, §24, §27): the account values checked,
+ * effective target weights, target shares `floor(targetNav × weight / mark)` (`targetNav`: the NAV, or the NAV after a
+ * withdrawal), other clients' open orders counted as filled, shorts reported and never traded. A symbol without a
+ * usable price throws `transient`. `size` works out each long row's order as the row is read (so its warnings keep
+ * the row order).
+ */
+export function openPlanBook(
+  input: PlanInput,
+  targetNav: number,
+  size?: (row: Working, warnings: string[]) => void,
+): PlanBook {
+  const { netLiquidation: nav, cash, cashReservePercent: reserve, minTradeValue } = input;
+  if (!Number.isFinite(nav) || !Number.isFinite(cash)) {
+    throw transientError(`account values are not usable (net liquidation ${nav}, cash ${cash})`);
+  }
+  if (nav < 0) throw invalidError(`net liquidation is ${money(nav)}; a negative account is not rebalanced`);
+  if (!Number.isFinite(reserve) || reserve < 0 || reserve > 100) {
+    throw invalidError(`cashReservePercent is ${reserve}, must be between 0 and 100`);
+  }
+  if (!Number.isFinite(minTradeValue) || minTradeValue < 0) {
+    throw invalidError(`minTradeValue is ${minTradeValue}, must be 0 or more`);
+  }
+
+  const warnings: string[] = [...(input.warnings ?? [])];
+  const allocationWeights = new Map<string, number>();
+  for (const a of input.allocations) {
+    const symbol = normalise(a.symbol);
+    allocationWeights.set(symbol, (allocationWeights.get(symbol) ?? 0) + a.weight);
+  }
+  // §24: rows show and trade to the effective target (weight × (1 − reserve)); cash is a line of its own.
+  const effective = effectiveTargets(input.allocations, reserve);
+
+  const held = new Map<string, number>();
+  for (const [raw, shares] of Object.entries(input.positions)) {
+    if (shares !== 0) held.set(normalise(raw), (held.get(normalise(raw)) ?? 0) + shares);
+  }
+  const pending = new Map<string, number>();
+  for (const o of input.openOrdersOfOtherClients) {
+    const symbol = normalise(o.symbol);
+    const signed = (o.side === 'BUY' ? 1 : -1) * Math.max(0, o.remaining);
+    pending.set(symbol, (pending.get(symbol) ?? 0) + signed);
+  }
+  const prices = new Map<string, PriceSnapshot>();
+  for (const [raw, price] of Object.entries(input.prices)) prices.set(normalise(raw), price);
+
+  const symbols = new Set<string>();
+  for (const [symbol, weight] of Object.entries(effective.weights)) if (weight > 0) symbols.add(symbol);
+  for (const [symbol, shares] of held) if (shares !== 0) symbols.add(symbol);
+  for (const [symbol, shares] of pending) if (shares !== 0) symbols.add(symbol);
+
+  const unpriced = [...symbols].filter((s) => markOf(prices.get(s)) === null).sort();
+  if (unpriced.length > 0) {
+    throw transientError(
+      `no usable price for ${unpriced.join(', ')} (no bid/ask, last or close); not planning on a made-up price`,
+    );
+  }
+
+  const rows: Working[] = [...symbols].map((symbol) => {
+    const price = prices.get(symbol) as PriceSnapshot;
+    const mark = markOf(price) as number;
+    const weight = effective.weights[symbol] ?? 0;
+    const shares = held.get(symbol) ?? 0;
+    const open = pending.get(symbol) ?? 0;
+    const targetShares = weight > 0 ? Math.max(0, Math.floor((targetNav * weight) / mark + SHARE_EPSILON)) : 0;
+    const row: Working = {
+      symbol,
+      held: shares,
+      pending: open,
+      weight,
+      mark,
+      buyPrice: positive(price.ask) ? price.ask : mark,
+      sellPrice: positive(price.bid) ? price.bid : mark,
+      targetShares,
+      delta: targetShares - (shares + open),
+      order: null,
+      residual: 0,
+      notes: [],
+    };
+    if (open !== 0) {
+      row.notes.push(`another client's open orders (${open > 0 ? '+' : ''}${open}) counted as filled`);
+    }
+    if (shares < 0) {
+      row.delta = 0;
+      row.notes.push(`short position of ${shares} shares: reported, not traded`);
+      warnings.push(`${symbol} is held short (${shares} shares); short positions are not traded`);
+      return row;
+    }
+    size?.(row, warnings);
+    return row;
+  });
+  return { rows, allocationWeights, effective, warnings };
+}
+
+/**
+ * The finished plan of any planner: the risk limits checked over its orders (§23), rows sorted sells, buys, the rest,
+ * each by symbol, and the cash line (§24) when `cashTarget` (0..1) is given.
+ */
+export function finishPlan(
+  input: PlanInput,
+  book: Pick<PlanBook, 'rows' | 'allocationWeights' | 'warnings'>,
+  investable: number,
+  cashTarget: number | null,
+): Plan {
+  const nav = input.netLiquidation;
+  const { rows, warnings } = book;
   const rank = (r: Working) => (r.order?.side === 'SELL' ? 0 : r.order?.side === 'BUY' ? 1 : 2);
   rows.sort((a, b) => rank(a) - rank(b) || a.symbol.localeCompare(b.symbol));
 
   const valueOf = (r: Working) =>
     r.order ? r.order.quantity * (r.order.side === 'BUY' ? r.buyPrice : r.sellPrice) : 0;
-  const limitBreaches = checkLimits(rows, valueOf, weights, nav, input, warnings);
+  const limitBreaches = checkLimits(rows, valueOf, book.allocationWeights, nav, input, warnings);
   const heldWeight = nav > 0 ? rows.reduce((sum, r) => sum + (r.held * r.mark) / nav, 0) : 1;
 
   return {
@@ -375,8 +424,8 @@ export function planRebalance(input: PlanInput): Plan {
     strategy: input.strategy,
     asOf: input.asOf,
     netLiquidation: nav,
-    cash,
-    cashReservePercent: reserve,
+    cash: input.cash,
+    cashReservePercent: input.cashReservePercent,
     investable,
     rows: rows.map((r): PlanRow => {
       const currentValue = r.held * r.mark;
@@ -398,7 +447,7 @@ export function planRebalance(input: PlanInput): Plan {
     }),
     warnings: [...new Set(warnings)],
     limitBreaches,
-    cashLine: cashLineOf(1 - heldWeight, effective.cash),
+    ...(cashTarget === null ? {} : { cashLine: cashLineOf(1 - heldWeight, cashTarget) }),
     createdAt: input.now,
   };
 }
@@ -408,7 +457,7 @@ export function planRebalance(input: PlanInput): Plan {
  * noted too. `limits.maxAllocationChangePercent` needs the weights of the last rebalance; without one it is not
  * checked and a warning says so.
  */
-export function checkLimits(
+function checkLimits(
   rows: Working[],
   valueOf: (r: Working) => number,
   weights: ReadonlyMap<string, number>,

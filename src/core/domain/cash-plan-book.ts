@@ -15,6 +15,11 @@ export interface CashBook {
   reserveCash: number;
   /** Cost at the ask of other clients' open buys, which the cash must still pay for (§8.4). */
   otherBuysCost: number;
+  /**
+   * The cash line's target (§24), 0..1 of today's NAV: the effective cash target, and for a withdrawal also what is
+   * raised (the symbols' targets are sized to `targetNav`).
+   */
+  cashTarget: number;
   warnings: string[];
 }
 
@@ -24,13 +29,15 @@ export interface CashBook {
  * the reserve and what other clients' open buys will still cost.
  */
 export function openCashBook(input: PlanInput, targetNav: number): CashBook {
-  const { rows, allocationWeights, warnings } = openPlanBook(input, targetNav);
+  const { rows, allocationWeights, warnings, effective } = openPlanBook(input, targetNav);
+  const nav = input.netLiquidation;
   const otherBuysCost = rows.reduce((sum, r) => sum + Math.max(0, r.pending) * r.buyPrice, 0);
   return {
     rows,
     allocationWeights,
     reserveCash: (input.netLiquidation * input.cashReservePercent) / 100,
     otherBuysCost,
+    cashTarget: nav > 0 ? 1 - (1 - effective.cash) * (targetNav / nav) : effective.cash,
     warnings,
   };
 }
@@ -45,5 +52,5 @@ export function minimumShares(mark: number, minTradeValue: number): number {
  * `Plan` shape of `planRebalance`.
  */
 export function closeCashBook(input: PlanInput, book: CashBook, targetNav: number): Plan {
-  return finishPlan(input, book, targetNav * (1 - input.cashReservePercent / 100), null);
+  return finishPlan(input, book, targetNav * (1 - input.cashReservePercent / 100), book.cashTarget);
 }

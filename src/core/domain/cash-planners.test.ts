@@ -133,6 +133,24 @@ describe('planBuyOnly', () => {
   });
 });
 
+describe('the cash line of a cash-flow plan (§24)', () => {
+  it('targets the reserve on a buy-only plan and shows the cash held now', () => {
+    // NAV 100 000 with a 10 % reserve: cash target 10 %; 20 000 held in cash now is 20 %.
+    const plan = planBuyOnly(
+      input({ netLiquidation: 100_000, cash: 20_000, positions: { A: 400, B: 400 }, cashReservePercent: 10 }),
+    );
+    expect(plan.cashLine?.target).toBeCloseTo(10, 9);
+    expect(plan.cashLine?.current).toBeCloseTo(20, 9);
+  });
+
+  it('targets the reserve plus the amount raised on a raise-cash plan', () => {
+    // NAV 100 000 fully invested, reserve 0, raise 10 000: after the sells cash should be 10 % of today's NAV.
+    const plan = planRaiseCash(raise(10_000, { positions: { A: 500, B: 500 } }));
+    expect(plan.cashLine?.target).toBeCloseTo(10, 9);
+    expect(plan.cashLine?.current).toBeCloseTo(0, 9);
+  });
+});
+
 describe('planRaiseCash', () => {
   it('sells the overweight symbol only, as much as the amount needs', () => {
     // Raise 10 000 from NAV 100 000: targets 45 000 each after it; A is 15 000 over, B 5 000 under → SELL 100 A.

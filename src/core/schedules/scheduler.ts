@@ -107,13 +107,8 @@ export class Scheduler {
     const settings = this.options.settings();
     const outcomes: FiringOutcome[] = [];
     for (const schedule of settings.schedules) {
-      let firings: Date[];
-      try {
-        firings = firingsBetween(schedule.cron, schedule.timezone, from, now);
-      } catch (error) {
-        this.options.log.warn({ scheduleId: schedule.id, err: (error as Error).message }, 'schedule not evaluated');
-        continue;
-      }
+      const firings = this.firingsOf(schedule, from, now);
+      if (!firings) continue;
       const at = firings.at(-1);
       if (!at) continue;
       const late = now.getTime() - at.getTime();
@@ -146,6 +141,16 @@ export class Scheduler {
     return best;
   }
 
+  /** The schedule's firings in (from, now], or null (logged) when its cron or zone cannot be evaluated. */
+  private firingsOf(schedule: ScheduleSettings, from: Date, now: Date): Date[] | null {
+    try {
+      return firingsBetween(schedule.cron, schedule.timezone, from, now);
+    } catch (error) {
+      this.options.log.warn({ scheduleId: schedule.id, err: (error as Error).message }, 'schedule not evaluated');
+      return null;
+    }
+  }
+
   private async checkNow(): Promise<FiringOutcome[]> {
     if (!this.last) return [];
     const from = this.last;
@@ -155,13 +160,8 @@ export class Scheduler {
     const settings = this.options.settings();
     const outcomes: FiringOutcome[] = [];
     for (const schedule of settings.schedules) {
-      let firings: Date[];
-      try {
-        firings = firingsBetween(schedule.cron, schedule.timezone, from, now);
-      } catch (error) {
-        this.options.log.warn({ scheduleId: schedule.id, err: (error as Error).message }, 'schedule not evaluated');
-        continue;
-      }
+      const firings = this.firingsOf(schedule, from, now);
+      if (!firings) continue;
       for (const at of firings) {
         const late = now.getTime() - at.getTime();
         if (late > this.lateMs) {

@@ -12,7 +12,16 @@ const day = (ms: number): string => {
   return `${d.getMonth() + 1}/${d.getDate()}`;
 };
 
-export function WeightsChartImpl({ bars }: { bars: WeightBar[] }) {
+/** One horizontal bar pair per symbol, a row of 26 px each: the weights and the report charts. */
+function SymbolBars({
+  bars,
+  series,
+  valueFormatter,
+}: {
+  bars: { symbol: string }[];
+  series: { name: string; label: string; color: string }[];
+  valueFormatter?: (value: number) => string;
+}) {
   return (
     <BarChart
       h={Math.max(120, 26 * bars.length + 40)}
@@ -21,8 +30,18 @@ export function WeightsChartImpl({ bars }: { bars: WeightBar[] }) {
       orientation="vertical"
       withLegend
       accessibilityLayer={false}
-      valueFormatter={percent}
+      {...(valueFormatter ? { valueFormatter } : {})}
       yAxisProps={{ width: 56, interval: 0 }}
+      series={series}
+    />
+  );
+}
+
+export function WeightsChartImpl({ bars }: { bars: WeightBar[] }) {
+  return (
+    <SymbolBars
+      bars={bars}
+      valueFormatter={percent}
       series={[
         { name: 'current', label: 'Current', color: 'blue.6' },
         { name: 'target', label: 'Target', color: 'gray.5' },
@@ -75,14 +94,8 @@ export function HistoryChartImpl({
 
 export function ReportChartImpl({ bars }: { bars: ReportBar[] }) {
   return (
-    <BarChart
-      h={Math.max(120, 26 * bars.length + 40)}
-      data={bars}
-      dataKey="symbol"
-      orientation="vertical"
-      withLegend
-      accessibilityLayer={false}
-      yAxisProps={{ width: 56, interval: 0 }}
+    <SymbolBars
+      bars={bars}
       series={[
         { name: 'intended', label: 'Intended shares', color: 'gray.5' },
         { name: 'achieved', label: 'Achieved shares', color: 'teal.6' },

@@ -25,11 +25,12 @@ import { MemorySecretStore } from '../src/core/config/secrets';
 import type { SettingsInput } from '../src/core/config/schema';
 import { SettingsStore } from '../src/core/config/settings-store';
 import { Runtime } from '../src/core/runtime';
-import type { Allocation, EventRecord } from '../src/shared/dto';
+import type { EventRecord } from '../src/shared/dto';
 import { startSimAllocations, type SimAllocations } from '../src/sim/allocations/server';
 import { demoSymbols } from '../src/sim/gateway/demo-state';
 import { startSimGateway } from '../src/sim/gateway/index';
 import type { SimGateway } from '../src/sim/gateway/types';
+import { rotatingAllocations } from '../test/reliability/rotating-allocations';
 
 export interface SoakOptions {
   /** Trading days (may be a fraction: 0.5 runs the first half of day 1's steps, for CI). */
@@ -62,40 +63,7 @@ export interface SoakResult {
   maxListenersWarnings: number;
 }
 
-const STRATEGIES: Record<string, Allocation[][]> = {
-  'soak-a': [
-    [
-      { symbol: 'SPY', weight: 0.4 },
-      { symbol: 'TLT', weight: 0.3 },
-      { symbol: 'GLD', weight: 0.3 },
-    ],
-    [
-      { symbol: 'SPY', weight: 0.2 },
-      { symbol: 'IEF', weight: 0.5 },
-      { symbol: 'GLD', weight: 0.3 },
-    ],
-    [
-      { symbol: 'QQQ', weight: 0.5 },
-      { symbol: 'TLT', weight: 0.25 },
-      { symbol: 'SHY', weight: 0.25 },
-    ],
-  ],
-  'soak-b': [
-    [
-      { symbol: 'QQQ', weight: 0.5 },
-      { symbol: 'IEF', weight: 0.5 },
-    ],
-    [
-      { symbol: 'VTI', weight: 0.6 },
-      { symbol: 'BND', weight: 0.4 },
-    ],
-    [
-      { symbol: 'QQQ', weight: 0.3 },
-      { symbol: 'BIL', weight: 0.3 },
-      { symbol: 'GLD', weight: 0.4 },
-    ],
-  ],
-};
+const STRATEGIES = rotatingAllocations('soak-a', 'soak-b');
 
 const ACCOUNTS = [
   { accountId: 'DU4000001', strategy: 'soak-a', cash: 60_000, approval: 'auto' as const, hold: ['SPY', 60] },

@@ -20,7 +20,7 @@ import { startSimAllocations, type SimAllocations } from '../../src/sim/allocati
 import { demoSymbols } from '../../src/sim/gateway/demo-state';
 import { startSimGateway } from '../../src/sim/gateway/index';
 import type { SimGateway } from '../../src/sim/gateway/types';
-import type { Allocation, Command } from '../../src/shared/dto';
+import type { Command } from '../../src/shared/dto';
 import {
   beyondOneShare,
   ensureCliBuilt,
@@ -32,6 +32,7 @@ import {
   waitUntil,
   type CoreChild,
 } from './support';
+import { rotatingAllocations } from './rotating-allocations';
 
 const ROUNDS = 22;
 /** How long a placed kill waits for its moment: a bound on a hang on a loaded machine, not a timing. */
@@ -41,40 +42,7 @@ const PREFIX = 'torture:';
 const SEED = Number(process.env.TORTURE_SEED ?? Date.now() % 1_000_000);
 
 /** Each strategy cycles through these versions; a change every two rounds makes the next rebalances trade. */
-const VERSIONS: Record<string, Allocation[][]> = {
-  'torture-a': [
-    [
-      { symbol: 'SPY', weight: 0.4 },
-      { symbol: 'TLT', weight: 0.3 },
-      { symbol: 'GLD', weight: 0.3 },
-    ],
-    [
-      { symbol: 'SPY', weight: 0.2 },
-      { symbol: 'IEF', weight: 0.5 },
-      { symbol: 'GLD', weight: 0.3 },
-    ],
-    [
-      { symbol: 'QQQ', weight: 0.5 },
-      { symbol: 'TLT', weight: 0.25 },
-      { symbol: 'SHY', weight: 0.25 },
-    ],
-  ],
-  'torture-b': [
-    [
-      { symbol: 'QQQ', weight: 0.5 },
-      { symbol: 'IEF', weight: 0.5 },
-    ],
-    [
-      { symbol: 'VTI', weight: 0.6 },
-      { symbol: 'BND', weight: 0.4 },
-    ],
-    [
-      { symbol: 'QQQ', weight: 0.3 },
-      { symbol: 'BIL', weight: 0.3 },
-      { symbol: 'GLD', weight: 0.4 },
-    ],
-  ],
-};
+const VERSIONS = rotatingAllocations('torture-a', 'torture-b');
 
 const ACCOUNTS = [
   { accountId: 'DU3000001', strategy: 'torture-a', cash: 100_000, positions: [] },

@@ -274,7 +274,8 @@ export interface Plan {
   strategy: string | null;
   asOf: string | null;
   netLiquidation: number;
-  cash: number;
+  /** `TotalCashValue` when the plan was made, USD (plans stored before §24 carry it as `cash`: see `planCashUsd`). */
+  accountCash: number;
   cashReservePercent: number;
   investable: number;
   rows: PlanRow[];
@@ -286,15 +287,27 @@ export interface Plan {
   limitBreaches?: string[];
   /**
    * §24 the cash line in percent of NAV: current (net liquidation not held in the plan's symbols, at the mark), target
-   * (the reserve plus what the allocation leaves unallocated) and diff (current − target). Named `cashLine` because
-   * `cash` is the account's cash in USD; absent on plans made before §24.
+   * (the reserve plus what the allocation leaves unallocated) and diff (current − target). Plans stored before §24
+   * have no line here (their `cash` was the USD now in `accountCash`): read it with `planCashLine`.
    */
-  cashLine?: CashLine;
+  cash?: CashLine;
   createdAt: string;
   /** Which planner made it (§27): absent or `full` for the §8 rebalance, `buy-only`, or `raise-cash`. */
   mode?: PlanMode;
   /** The USD a `raise-cash` plan raises above the reserve. */
   raiseAmount?: number;
+}
+
+/** §24 the plan's cash line, or null on a plan stored before §24 (whose `cash` was a number of USD). */
+export function planCashLine(plan: Plan): CashLine | null {
+  const cash: unknown = plan.cash;
+  return typeof cash === 'object' && cash !== null ? (cash as CashLine) : null;
+}
+
+/** The account's cash in USD when the plan was made, also on a plan stored before §24 (then its `cash`). */
+export function planCashUsd(plan: Plan): number {
+  const legacy: unknown = plan.cash;
+  return typeof plan.accountCash === 'number' ? plan.accountCash : typeof legacy === 'number' ? legacy : 0;
 }
 
 /** §24: cash as a line of its own, in percent of NAV; diff = current − target. */

@@ -139,15 +139,15 @@ describe('the cash line of a cash-flow plan (§24)', () => {
     const plan = planBuyOnly(
       input({ netLiquidation: 100_000, cash: 20_000, positions: { A: 400, B: 400 }, cashReservePercent: 10 }),
     );
-    expect(plan.cashLine?.target).toBeCloseTo(10, 9);
-    expect(plan.cashLine?.current).toBeCloseTo(20, 9);
+    expect(plan.cash?.target).toBeCloseTo(10, 9);
+    expect(plan.cash?.current).toBeCloseTo(20, 9);
   });
 
   it('targets the reserve plus the amount raised on a raise-cash plan', () => {
     // NAV 100 000 fully invested, reserve 0, raise 10 000: after the sells cash should be 10 % of today's NAV.
     const plan = planRaiseCash(raise(10_000, { positions: { A: 500, B: 500 } }));
-    expect(plan.cashLine?.target).toBeCloseTo(10, 9);
-    expect(plan.cashLine?.current).toBeCloseTo(0, 9);
+    expect(plan.cash?.target).toBeCloseTo(10, 9);
+    expect(plan.cash?.current).toBeCloseTo(0, 9);
   });
 });
 

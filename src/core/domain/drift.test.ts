@@ -155,7 +155,7 @@ describe('drift with a 25 % cash reserve (§24), hand-worked', () => {
     });
     expect(reading.cash).toEqual({ current: 30, target: 25, diff: 5 });
     expect(reading.percent).toBe(10);
-    expect(before.cashLine).toEqual({ current: 30, target: 25, diff: 5 });
+    expect(before.cash).toEqual({ current: 30, target: 25, diff: 5 });
     // Each row's order goes the way its target says: SPY above its 45 % is sold, TLT below its 30 % is bought.
     const rows = Object.fromEntries(before.rows.map((r) => [r.symbol, r]));
     expect(rows.SPY).toMatchObject({ currentWeight: 0.5, targetShares: 90 });

@@ -5,7 +5,7 @@
  * cash is a line of its own: current = what net liquidation does not hold in the symbols at the mark, target = the
  * reserve plus what the allocation leaves unallocated. Pure: positions, prices and targets are passed in.
  */
-import type { DriftReading, Plan } from '../../shared/dto';
+import { planCashLine, type DriftReading, type Plan } from '../../shared/dto';
 import { cashLineOf, points } from './effective-targets';
 import { invalidError, transientError } from './errors';
 import { markOf, type PriceSnapshot } from './planner';
@@ -45,7 +45,8 @@ export function driftPercentOf(rows: readonly WeightRow[], cashTarget?: number):
 
 /** The drift of a plan's rows (its marks, net liquidation and effective targets, its cash line), at its time. */
 export function driftOfPlan(plan: Plan): DriftReading {
-  const cashTarget = plan.cashLine ? plan.cashLine.target / 100 : undefined;
+  const line = planCashLine(plan);
+  const cashTarget = line ? line.target / 100 : undefined;
   return driftOfRows(plan.rows, plan.createdAt, cashTarget);
 }
 

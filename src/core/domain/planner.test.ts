@@ -207,11 +207,11 @@ describe('planRebalance', () => {
     );
     expect(plan).toMatchObject({
       investable: 39_600,
-      cash: 20_000,
+      accountCash: 20_000,
       cashReservePercent: 1,
       createdAt: '2026-11-24T15:00:00.000Z',
       // §24: 20 000 of 40 000 is not held in X; the target is the 1 % reserve.
-      cashLine: { current: 50, target: 1, diff: 49 },
+      cash: { current: 50, target: 1, diff: 49 },
     });
     expect(plan.rows).toEqual([
       {

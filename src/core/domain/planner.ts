@@ -424,7 +424,7 @@ export function finishPlan(
     strategy: input.strategy,
     asOf: input.asOf,
     netLiquidation: nav,
-    cash: input.cash,
+    accountCash: input.cash,
     cashReservePercent: input.cashReservePercent,
     investable,
     rows: rows.map((r): PlanRow => {
@@ -447,7 +447,7 @@ export function finishPlan(
     }),
     warnings: [...new Set(warnings)],
     limitBreaches,
-    ...(cashTarget === null ? {} : { cashLine: cashLineOf(1 - heldWeight, cashTarget) }),
+    ...(cashTarget === null ? {} : { cash: cashLineOf(1 - heldWeight, cashTarget) }),
     createdAt: input.now,
   };
 }

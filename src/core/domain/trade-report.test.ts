@@ -27,7 +27,7 @@ const plan = (rows: PlanRow[]): Plan => ({
   strategy: 's',
   asOf: '2026-11-20',
   netLiquidation: 100_000,
-  cash: 0,
+  accountCash: 0,
   cashReservePercent: 1,
   investable: 99_000,
   rows,

@@ -20,7 +20,7 @@ const plan: Plan = {
   strategy: 's',
   asOf: null,
   netLiquidation: 100_000,
-  cash: 0,
+  accountCash: 0,
   cashReservePercent: 1,
   investable: 99_000,
   rows: [

@@ -21,7 +21,7 @@ const planWith = (...rows: PlanRow[]): Plan => ({
   strategy: 's',
   asOf: null,
   netLiquidation: 10_000,
-  cash: 10_000,
+  accountCash: 10_000,
   cashReservePercent: 1,
   investable: 9_900,
   rows,

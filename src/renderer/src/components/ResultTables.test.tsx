@@ -24,7 +24,7 @@ describe('PlanTable', () => {
   });
 
   it('shows the cash line (§24) after the symbols: current and target in percent of NAV', async () => {
-    const plan = { ...makePlan(), cashLine: { current: 10, target: 26, diff: -16 } };
+    const plan = { ...makePlan(), cash: { current: 10, target: 26, diff: -16 } };
     renderWithApi(<PlanTable plan={plan} />, createFakeApi({}));
     const table = await screen.findByRole('table', { name: 'Plan' });
     const rows = within(table).getAllByRole('row');

@@ -1,7 +1,15 @@
 import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import type { AccountEquity, OrderRecord, Plan, Position, TradeRecord } from '../../../shared/dto';
+import {
+  planCashLine,
+  planCashUsd,
+  type AccountEquity,
+  type OrderRecord,
+  type Plan,
+  type Position,
+  type TradeRecord,
+} from '../../../shared/dto';
 import {
   formatDecimal,
   formatExact,
@@ -27,6 +35,7 @@ function NumHead({ children }: { children: React.ReactNode }) {
 /** The plan of §8: the same table for a preview and a live rebalance. */
 export function PlanTable({ plan }: { plan: Plan }) {
   const trades = plan.rows.filter((row) => row.order !== null).length;
+  const cashLine = planCashLine(plan);
   const breaches = plan.limitBreaches ?? [];
   const residuals = plan.rows.filter((row) => (row.residualShares ?? 0) > 0);
   const totals = planTotals(plan);
@@ -37,7 +46,7 @@ export function PlanTable({ plan }: { plan: Plan }) {
           Net liquidation <span className="num">{formatMoney(plan.netLiquidation)}</span>
         </Text>
         <Text size="sm">
-          Cash <span className="num">{formatMoney(plan.cash)}</span>
+          Cash <span className="num">{formatMoney(planCashUsd(plan))}</span>
         </Text>
         <Text size="sm">
           Investable <span className="num">{formatMoney(plan.investable)}</span> (reserve{' '}
@@ -99,11 +108,11 @@ export function PlanTable({ plan }: { plan: Plan }) {
               <Num>{row.order ? formatMoney(row.estimatedValue) : '—'}</Num>
             </Table.Tr>
           ))}
-          {plan.cashLine && (
+          {cashLine && (
             <Table.Tr data-symbol="cash" title="Cash: the reserve plus what the allocation leaves unallocated (§24)">
               <Table.Td>Cash</Table.Td>
-              <Num>{formatPercentValue(plan.cashLine.current)}</Num>
-              <Num>{formatPercentValue(plan.cashLine.target)}</Num>
+              <Num>{formatPercentValue(cashLine.current)}</Num>
+              <Num>{formatPercentValue(cashLine.target)}</Num>
               <Num>—</Num>
               <Num>—</Num>
               <Table.Td />

@@ -1,5 +1,5 @@
 /** §25 tables that add up: plan and positions totals, computed once here for every table that shows them. */
-import type { Plan, Position } from '../../../shared/dto';
+import { planCashUsd, type Plan, type Position } from '../../../shared/dto';
 
 export interface PlanTotals {
   /** Σ estimated value of the buy orders (at the price the plan buys at). */
@@ -21,7 +21,7 @@ export function planTotals(plan: Plan): PlanTotals {
     if (row.order?.side === 'BUY') buys += row.estimatedValue;
     else if (row.order?.side === 'SELL') sells += row.estimatedValue;
   }
-  const cashAfter = cents(plan.cash + sells - buys);
+  const cashAfter = cents(planCashUsd(plan) + sells - buys);
   return {
     buys: cents(buys),
     sells: cents(sells),

@@ -76,7 +76,7 @@ export function makePlan(overrides: Partial<Plan> = {}): Plan {
     strategy: 'etf-blend-200-35',
     asOf: '2025-01-02T14:00:00.000Z',
     netLiquidation: 100_000,
-    cash: 10_000,
+    accountCash: 10_000,
     cashReservePercent: 1,
     investable: 99_000,
     rows: [

@@ -1,6 +1,6 @@
 import { PlanTotalsLine } from '../../components/PlanTotals';
 import { Badge, Button, Checkbox, Group, Paper, Stack, Table, Text } from '@mantine/core';
-import type { EventRecord, Plan } from '../../../../shared/dto';
+import { planCashLine, type EventRecord, type Plan } from '../../../../shared/dto';
 import {
   formatCountdown,
   formatExact,
@@ -26,6 +26,7 @@ function planOf(event: EventRecord): Plan | null {
 /** The plan inline: symbol, current %, target %, order and its estimated value. */
 function InlinePlan({ plan }: { plan: Plan }) {
   const orders = plan.rows.filter((r) => r.order);
+  const cashLine = planCashLine(plan);
   const total = orders.reduce((sum, r) => sum + Math.abs(r.estimatedValue), 0);
   return (
     <>
@@ -51,11 +52,11 @@ function InlinePlan({ plan }: { plan: Plan }) {
               <Table.Td className="num">{row.order ? formatMoney(row.estimatedValue) : '—'}</Table.Td>
             </Table.Tr>
           ))}
-          {plan.cashLine && (
+          {cashLine && (
             <Table.Tr data-symbol="cash">
               <Table.Td>Cash</Table.Td>
-              <Table.Td className="num">{formatPercentValue(plan.cashLine.current)}</Table.Td>
-              <Table.Td className="num">{formatPercentValue(plan.cashLine.target)}</Table.Td>
+              <Table.Td className="num">{formatPercentValue(cashLine.current)}</Table.Td>
+              <Table.Td className="num">{formatPercentValue(cashLine.target)}</Table.Td>
               <Table.Td className="num">—</Table.Td>
               <Table.Td className="num">—</Table.Td>
             </Table.Tr>

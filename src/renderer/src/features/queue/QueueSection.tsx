@@ -4,6 +4,7 @@ import type { EventRecord, EventStatus } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { useNow } from '../../lib/use-now';
 import { useVirtualRows } from '../../lib/use-virtual-rows';
+import { useAccountName } from '../../queries/use-account-names';
 import type { EventAction } from './event-actions';
 import { AwaitingList } from './AwaitingList';
 import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
@@ -60,6 +61,7 @@ export function QueueSection(props: QueueSectionProps) {
   const title = SECTION_TITLES[status];
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
+  const nameOf = useAccountName();
   const virtualizer = useVirtualRows({
     count: events.length,
     scrollRef,
@@ -145,6 +147,7 @@ export function QueueSection(props: QueueSectionProps) {
                     event={event}
                     now={now}
                     top={item.start}
+                    accountName={nameOf(event.accountId)}
                     selected={selected.has(event.id)}
                     onToggle={props.onToggle}
                     onOpen={props.onOpen}

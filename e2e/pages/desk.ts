@@ -96,6 +96,20 @@ export class AccountsPage {
     return dialog;
   }
 
+  /** Clicks Raise cash… and returns its dialog, with the amount box and Show plan (§27). */
+  async raiseCash(accountId: string, name: string): Promise<RaiseCashDialog> {
+    await this.command(accountId, 'Raise cash…');
+    return new RaiseCashDialog(this.page.getByRole('dialog', { name: `Raise cash — ${name}` }));
+  }
+
+  /** Clicks Invest cash and returns its dialog once the buy-only plan is in (not submitted). */
+  async investCash(accountId: string, name: string): Promise<Locator> {
+    await this.command(accountId, 'Invest cash');
+    const dialog = this.page.getByRole('dialog', { name: `Invest cash — ${name}` });
+    await expect(dialog.getByRole('button', { name: /^(Submit|Nothing to trade)/ })).toBeVisible({ timeout: 30_000 });
+    return dialog;
+  }
+
   async publishSignal(strategy: string, command = 'rebalance'): Promise<void> {
     const panel = this.page.getByLabel('Simulator');
     await panel.getByRole('combobox', { name: 'Strategy' }).click();
@@ -107,6 +121,41 @@ export class AccountsPage {
 
   async gateway(action: 'Stop gateway' | 'Start gateway'): Promise<void> {
     await this.page.getByLabel('Simulator').getByRole('button', { name: action }).click();
+  }
+}
+
+/** The Raise cash… dialog of an account card. */
+export class RaiseCashDialog {
+  readonly amount: Locator;
+  readonly showPlan: Locator;
+  readonly plan: Locator;
+
+  constructor(readonly dialog: Locator) {
+    this.amount = dialog.getByRole('textbox', { name: 'Amount to raise (USD)' });
+    this.showPlan = dialog.getByRole('button', { name: 'Show plan' });
+    this.plan = dialog.getByRole('table', { name: 'Plan' });
+  }
+
+  /** Types `text` over what the box holds, key by key, as a trader would. */
+  async type(text: string): Promise<void> {
+    await this.amount.fill('');
+    await this.amount.pressSequentially(text);
+  }
+
+  /** The message shown beside the amount box (the elements its aria-describedby names). */
+  async messageBeside(): Promise<string> {
+    const ids = ((await this.amount.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+    const page = this.dialog.page();
+    const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
+    return texts.join(' ');
+  }
+
+  /** Shows the plan for the typed amount and returns its Submit button once the plan is in. */
+  async showThePlan(): Promise<Locator> {
+    await this.showPlan.click();
+    const submit = this.dialog.getByRole('button', { name: /^Submit \d+ orders?/ });
+    await expect(submit).toBeVisible({ timeout: 30_000 });
+    return submit;
   }
 }
 

@@ -66,18 +66,24 @@ describe('Queue page', () => {
     });
     renderWithApi(<QueuePage />, api);
     await screen.findByRole('heading', { name: /Pending\s*2/ });
-    const named = await waitFor(() => {
-      const cell = within(rowOf('sig-1:DU222222')).getByTestId('event-account');
-      expect(cell).toHaveTextContent('Joint');
-      return cell;
-    });
+    const named = await waitFor(
+      () => {
+        const cell = within(rowOf('sig-1:DU222222')).getByTestId('event-account');
+        expect(cell).toHaveTextContent('Joint');
+        return cell;
+      },
+      { timeout: 5_000 },
+    );
     expect(named).toHaveAttribute('title', 'DU222222');
     expect(rowOf('sig-1:DU222222')).toHaveAccessibleName('rebalance for Joint, pending');
     // no name configured: the id stands
     expect(within(rowOf('sig-1:DU111111')).getByTestId('event-account')).toHaveTextContent('DU111111');
 
     await userEvent.click(named);
-    expect(await screen.findByTestId('event-drawer-title')).toHaveTextContent(/^rebalance — Joint — /);
+    // the drawer is loaded lazily: on a loaded machine that can take more than the default second
+    expect(await screen.findByTestId('event-drawer-title', {}, { timeout: 10_000 })).toHaveTextContent(
+      /^rebalance — Joint — /,
+    );
   });
 
   it('shows each section with its count and one row per event, marked with its id', async () => {

@@ -9,7 +9,7 @@ export function QueueMenuBadge() {
   return (
     <Badge size="sm" color="yellow" variant="filled" circle={count < 10} data-testid="queue-menu-badge">
       <span aria-hidden>{count}</span>
-      <VisuallyHidden>{` (${counts!.awaiting} awaiting approval, ${counts!.delayed} delayed)`}</VisuallyHidden>
+      <VisuallyHidden>{`(${counts!.awaiting} awaiting approval, ${counts!.delayed} delayed)`}</VisuallyHidden>
     </Badge>
   );
 }
@@ -22,7 +22,7 @@ export function AccountsMenuBadge() {
   return (
     <Badge size="sm" color="red" variant="filled" circle={flagged.length < 10} data-testid="accounts-menu-badge">
       <span aria-hidden>{flagged.length}</span>
-      <VisuallyHidden>{` (${flagged.length} drifted or missed a signal)`}</VisuallyHidden>
+      <VisuallyHidden>{`(${flagged.length} drifted or missed a signal)`}</VisuallyHidden>
     </Badge>
   );
 }

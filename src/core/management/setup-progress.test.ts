@@ -41,7 +41,9 @@ describe('Get started (§26)', () => {
     const progress = setupProgress({ health: DOWN, settings: FRESH, record: NOTHING, simulated: false });
     expect(stepsOf(progress)).toEqual({ gateway: false, keys: false, accounts: false, check: false, preview: false });
     const detail = Object.fromEntries(progress.steps.map((s) => [s.id, s.detail]));
-    expect(detail.gateway).toMatch(/connection refused\. Start IB Gateway .* 127\.0\.0\.1:4002/);
+    expect(detail.gateway).toMatch(
+      /^not connected to 127\.0\.0\.1:4002: connection refused\. Start IB Gateway .*\(port 4002\)/,
+    );
     expect(detail.keys).toBe(
       'no Zehnlabs realtime API key and no allocations API key yet: enter them in Settings › Zehnlabs',
     );

@@ -15,8 +15,8 @@ function gatewayStep(health: Health, settings: Settings): SetupStep {
     at: null,
     detail: done
       ? health.ib.detail
-      : `${health.ib.detail}. Start IB Gateway (or TWS), log in, and enable its API on ${settings.ib.host}:` +
-        `${settings.ib.port}; the address is in Settings › IB Gateway.`,
+      : `${health.ib.detail}. Start IB Gateway (or TWS), log in, and enable its API (port ${settings.ib.port}); ` +
+        'if it runs elsewhere, correct host and port in Settings › IB Gateway.',
   };
 }
 

@@ -1,4 +1,4 @@
-import { AppShell, Badge, Group, Loader, NavLink, Title } from '@mantine/core';
+import { AppShell, Badge, Group, Loader, NavLink, Title, VisuallyHidden } from '@mantine/core';
 import { ClipboardList, Landmark, ListChecks, Rocket, Settings } from 'lucide-react';
 import { AttentionBanner } from './components/AttentionBanner';
 import { AccountsMenuBadge, QueueMenuBadge } from './components/MenuBadge';
@@ -60,8 +60,9 @@ function GetStartedLink({ route }: { route: Route }) {
       leftSection={<Rocket size={16} />}
       rightSection={
         left > 0 ? (
-          <Badge size="sm" variant="light" color="blue">
-            {left} left
+          <Badge size="sm" variant="light" color="blue" circle>
+            <span aria-hidden>{left}</span>
+            <VisuallyHidden>({left} steps left)</VisuallyHidden>
           </Badge>
         ) : undefined
       }

@@ -98,7 +98,7 @@ export function GetStartedPage() {
           </Button>
         </Alert>
       )}
-      {simulated && (
+      {simulated && !complete && (
         <Text size="sm" c="dimmed">
           Demo: the gateway, keys and accounts are the simulator&apos;s. Run Check setup below and press Preview on an
           account to tick the rest.

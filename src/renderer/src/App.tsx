@@ -3,7 +3,7 @@ import { ClipboardList, Landmark, ListChecks, Rocket, Settings } from 'lucide-re
 import { AttentionBanner } from './components/AttentionBanner';
 import { AccountsMenuBadge, QueueMenuBadge } from './components/MenuBadge';
 import { StatusStrip } from './components/StatusStrip';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { QueuePage } from './features/queue/QueuePage';
 import { hrefOf, type Route } from './lib/hash-route';
 import { useOpeningRoute } from './lib/use-opening-route';
@@ -48,10 +48,15 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-/** §26: Get started leads the menu, with the steps still to do, until setup is complete (and while it is shown). */
+/**
+ * §26: Get started leads the menu, with the steps still to do, while setup is incomplete — and for the rest of that
+ * session, so the trader who just finished it can still look — or while it is shown.
+ */
 function GetStartedLink({ route }: { route: Route }) {
   const progress = useSetupProgress().data;
-  if (route !== 'get-started' && (!progress || progress.complete)) return null;
+  const [wasIncomplete, setWasIncomplete] = useState(false);
+  if (progress && !progress.complete && !wasIncomplete) setWasIncomplete(true);
+  if (route !== 'get-started' && !wasIncomplete && (!progress || progress.complete)) return null;
   const left = progress ? progress.steps.filter((s) => !s.done).length : 0;
   return (
     <NavLink

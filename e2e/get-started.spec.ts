@@ -114,7 +114,12 @@ async function demoChecklist(page: Page, demo: DemoServer): Promise<void> {
   // Complete: from now on the window opens on Queue, without Get started in the menu.
   await page.goto('about:blank');
   await desk.open();
-  await expect(page.getByRole('main').getByText(/^Pending/).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('main')
+      .getByText(/^Pending/)
+      .first(),
+  ).toBeVisible();
   await expect(page).toHaveURL(/#\/queue$/);
   await expect(desk.menuLink('Queue')).toBeVisible();
   await expect(desk.menuLink('Get started')).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { AppShell, Badge, Group, Loader, NavLink, Title, VisuallyHidden } from '@mantine/core';
+import { AppShell, Group, Loader, NavLink, Title } from '@mantine/core';
 import { ClipboardList, Landmark, ListChecks, Rocket, Settings } from 'lucide-react';
 import { AttentionBanner } from './components/AttentionBanner';
 import { AccountsMenuBadge, QueueMenuBadge } from './components/MenuBadge';
@@ -57,19 +57,14 @@ function GetStartedLink({ route }: { route: Route }) {
   const [wasIncomplete, setWasIncomplete] = useState(false);
   if (progress && !progress.complete && !wasIncomplete) setWasIncomplete(true);
   if (route !== 'get-started' && !wasIncomplete && (!progress || progress.complete)) return null;
-  const left = progress ? progress.steps.filter((s) => !s.done).length : 0;
+  const left = progress ? progress.steps.filter((s) => !s.done).length : null;
   return (
     <NavLink
       href={hrefOf('get-started')}
       label="Get started"
       leftSection={<Rocket size={16} />}
-      rightSection={
-        left > 0 ? (
-          <Badge size="sm" variant="light" color="blue" circle>
-            <span aria-hidden>{left}</span>
-            <VisuallyHidden>({left} steps left)</VisuallyHidden>
-          </Badge>
-        ) : undefined
+      description={
+        progress?.complete ? 'complete' : left === null ? undefined : `${left} step${left === 1 ? '' : 's'} left`
       }
       active={route === 'get-started'}
       aria-current={route === 'get-started' ? 'page' : undefined}

@@ -9,6 +9,7 @@ export class Desk {
   readonly accounts: AccountsPage;
   readonly tradeLog: TradeLogPage;
   readonly settings: SettingsPage;
+  readonly getStarted: GetStartedPage;
 
   constructor(
     readonly page: Page,
@@ -18,6 +19,7 @@ export class Desk {
     this.accounts = new AccountsPage(page);
     this.tradeLog = new TradeLogPage(page);
     this.settings = new SettingsPage(page);
+    this.getStarted = new GetStartedPage(page);
   }
 
   async open(): Promise<void> {
@@ -25,8 +27,18 @@ export class Desk {
     await expect(this.page.getByRole('heading', { name: 'Rebalance Desk' })).toBeVisible();
   }
 
-  async go(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings'): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+  /** Follows a side-menu link; its name may go on with its badge, e.g. "Queue (2 awaiting approval, 1 delayed)". */
+  async go(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings' | 'Get started'): Promise<void> {
+    await this.menuLink(name).click();
+  }
+
+  menuLink(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings' | 'Get started'): Locator {
+    return this.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: new RegExp(`^${name}`) });
+  }
+
+  /** §26 the banner across the top of every page: the gateway down, or processing paused. */
+  banner(name: 'IB Gateway is down' | 'Processing is paused'): Locator {
+    return this.page.getByRole('region', { name });
   }
 
   /** One light of the status strip, e.g. "IB Gateway". */
@@ -56,6 +68,20 @@ export class QueuePage {
 
   async action(id: string, name: 'Approve' | 'Reject' | 'Retry' | 'Hold' | 'Release' | 'Delete'): Promise<void> {
     await this.row(id).getByRole('button', { name, exact: true }).click();
+  }
+
+  /** Ticks a row's box for the bulk actions. */
+  async select(id: string): Promise<void> {
+    await this.page.getByRole('checkbox', { name: `Select ${id}`, exact: true }).check();
+  }
+
+  /** Clicks a bulk action ("Delete 3 selected") and returns its confirmation dialog, if it asks. */
+  async bulk(action: 'Approve' | 'Retry' | 'Hold' | 'Release' | 'Delete', count: number): Promise<Locator> {
+    await this.page
+      .getByRole('toolbar', { name: 'Bulk actions' })
+      .getByRole('button', { name: `${action} ${count} selected`, exact: true })
+      .click();
+    return this.page.getByRole('dialog');
   }
 
   async pause(): Promise<void> {
@@ -156,6 +182,26 @@ export class RaiseCashDialog {
     const submit = this.dialog.getByRole('button', { name: /^Submit \d+ orders?/ });
     await expect(submit).toBeVisible({ timeout: 30_000 });
     return submit;
+  }
+}
+
+/** §26 Get started: the checklist (one item per step, `data-step` / `data-done`) and Check setup. */
+export class GetStartedPage {
+  constructor(readonly page: Page) {}
+
+  heading(): Locator {
+    return this.page.getByRole('heading', { name: 'Get started', exact: true });
+  }
+
+  step(id: 'gateway' | 'keys' | 'accounts' | 'check' | 'preview'): Locator {
+    return this.page.locator(`[data-step="${id}"]`);
+  }
+
+  /** Runs Check setup from the page and waits for its verdict. */
+  async checkSetup(): Promise<void> {
+    const panel = this.page.getByRole('region', { name: 'Check setup' });
+    await panel.getByRole('button', { name: 'Check setup', exact: true }).click();
+    await expect(panel.getByRole('status')).toBeVisible({ timeout: 60_000 });
   }
 }
 

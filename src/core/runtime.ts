@@ -32,6 +32,7 @@ import { DriftMonitor } from './drift/drift-monitor';
 import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
 import { CashFlowStore } from './records/cash-flow-store';
+import { SetupRecordStore } from './records/setup-record';
 import { CashFlowDetector } from './cashflow/cash-flow-detector';
 import { ORDER_COMMANDS } from './domain/trading-guard';
 import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
@@ -83,6 +84,7 @@ interface CoreParts {
   driftMonitor: DriftMonitor;
   cashFlows: CashFlowStore;
   cashFlowDetector: CashFlowDetector;
+  setupRecord: SetupRecordStore;
   handlers: Handlers;
 }
 
@@ -276,6 +278,7 @@ export class Runtime {
     const accountState = new AccountStateStore(this.conn, prefix);
     this.parts.accountState = accountState;
     this.parts.cashFlows = new CashFlowStore(this.conn, prefix);
+    this.parts.setupRecord = new SetupRecordStore(this.conn, prefix);
     // §20 GET /api/reports: an index of the done rebalances with a report; done events from before it are indexed once.
     const reportIndex = new ReportIndex({
       redis: this.conn,
@@ -605,6 +608,12 @@ export class Runtime {
       onCheck: (check) => this.broadcast({ type: 'setup-check', at, check }),
     });
     const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    const warnings = report.checks.filter((c) => c.status === 'warn').length;
+    // §26 Get started ticks "Check setup passed" from the last run.
+    await this.parts.setupRecord
+      ?.noteCheck({ at, failed: [...new Set(failed)], warnings })
+      .then(() => this.broadcast({ type: 'setup' }))
+      .catch((error: Error) => this.log.warn({ err: error.message }, 'check setup result not remembered'));
     this.log.info(
       { tag: 'setup', failed },
       failed.length > 0 ? `check setup: ${failed.join(', ')} failed` : 'check setup: no failure',
@@ -643,6 +652,7 @@ export class Runtime {
       reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
       checkSetup: () => this.checkSetup(),
+      setup: this.part('setupRecord'),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
       netLiquidation: (accountId) => this.netLiquidationNow(accountId),
       cashFlows: this.cashFlows,
@@ -697,6 +707,13 @@ export class Runtime {
           this.parts.cashFlowDetector
             ?.check(event.accountId)
             .catch((error: Error) => this.log.warn({ err: error.message }, 'cash-flow check failed'));
+        }
+        if (ok && event.command === 'print-rebalance') {
+          // §26 Get started: the first finished preview ticks "a first preview".
+          this.parts.setupRecord
+            ?.notePreview({ at: event.updatedAt, accountId: event.accountId, eventId: event.id })
+            .then((first) => first && this.broadcast({ type: 'setup' }))
+            .catch((error: Error) => this.log.warn({ err: error.message }, 'first preview not remembered'));
         }
         if (ok) {
           this.reportIndex

@@ -60,7 +60,8 @@ import { DEFAULT_SIZE, MIN_SIZE, loadWindowState, trackWindowState } from './win
 
 export const APP_NAME = 'Rebalance Desk';
 export const APP_ID = 'com.rebalancedesk.app';
-export const FIRST_RUN_HASH = '/settings?firstRun=1';
+/** §26: the first run (no settings file) opens on Get started; later the window picks from the core's checklist. */
+export const FIRST_RUN_HASH = '/get-started';
 
 export interface DesktopAppOptions {
   /** Folder of the built main bundle (`out/main`); the preload and the page are found beside it. */

@@ -38,6 +38,11 @@ export class StreamSync {
       }
       case 'health':
         this.client.setQueryData(queryKeys.health(), message.health);
+        // Get started's "IB Gateway reachable" follows the IB light.
+        this.invalidate(queryKeys.setupProgress());
+        break;
+      case 'setup':
+        this.invalidate(queryKeys.setupProgress());
         break;
       case 'log':
         this.appendLog(message.line);
@@ -54,6 +59,7 @@ export class StreamSync {
         break;
       case 'config':
         this.invalidate(queryKeys.config());
+        this.invalidate(queryKeys.setupProgress());
         this.invalidate(queryKeys.accounts());
         this.invalidate(queryKeys.strategies());
         break;

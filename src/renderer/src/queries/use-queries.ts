@@ -40,6 +40,9 @@ export const queries = {
   strategies: (api: ApiClient) =>
     queryOptions({ queryKey: queryKeys.strategies(), queryFn: () => api.call('strategies') }),
   config: (api: ApiClient) => queryOptions({ queryKey: queryKeys.config(), queryFn: () => api.call('getConfig') }),
+  /** §26 the Get started checklist (also what decides the page the window opens on). */
+  setupProgress: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.setupProgress(), queryFn: () => api.call('setupProgress') }),
   feedLog: (api: ApiClient) => queryOptions({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') }),
   /** §25: an account's NAV or drift samples of the last `days` days (the charts' window). */
   accountHistory: (api: ApiClient, accountId: string, metric: HistoryMetric, days = HISTORY_DAYS) =>
@@ -91,6 +94,7 @@ export const useLogs = (filters: LogFilters) => useQuery(queries.logs(useApi(), 
 export const useTrades = () => useQuery(queries.trades(useApi()));
 export const useStrategies = () => useQuery(queries.strategies(useApi()));
 export const useConfig = () => useQuery(queries.config(useApi()));
+export const useSetupProgress = () => useQuery(queries.setupProgress(useApi()));
 export const useFeedLog = () => useQuery(queries.feedLog(useApi()));
 export const useReports = () => useQuery(queries.reports(useApi()));
 export const useAccountHistory = (accountId: string, metric: HistoryMetric) =>

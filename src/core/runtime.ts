@@ -89,6 +89,9 @@ interface CoreParts {
 /**
  * The composition root (STYLE.md "Plain constructors, one root"): builds the core with plain constructors, starts it
  * in order and stops it in reverse. The Electron main process and the headless server both host exactly this.
+ * Wiring only: each rule lives in the folder it serves (records/event-results, processor/order-events,
+ * drift/drift-targets, ib/client-id-file, allocations/allocations-in-force, stream-hub …) and is handed its
+ * collaborators here.
  */
 export class Runtime {
   readonly runId = randomUUID();

@@ -32,7 +32,7 @@ vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 const MAIN_DIR = '/opt/rebalance-desk/out/main';
 const PAGE_URL = 'app://desk/index.html';
-const fixtures = join(import.meta.dirname, 'fixtures/legacy');
+const fixtures = join(import.meta.dirname, '../core/config/fixtures/legacy');
 
 /** Everything the fakes did, in order. */
 let log: string[] = [];

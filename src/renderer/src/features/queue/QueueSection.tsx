@@ -8,6 +8,7 @@ import { useAccountName } from '../../queries/use-account-names';
 import type { EventAction } from './event-actions';
 import { AwaitingList } from './AwaitingList';
 import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
+import { STATUS_COLORS } from './status-colors';
 
 export const SECTION_TITLES: Record<EventStatus, string> = {
   pending: 'Pending',
@@ -16,15 +17,6 @@ export const SECTION_TITLES: Record<EventStatus, string> = {
   delayed: 'Delayed',
   held: 'Held',
   done: 'Done',
-};
-
-const SECTION_COLORS: Record<EventStatus, string> = {
-  pending: 'gray',
-  awaiting: 'yellow',
-  active: 'blue',
-  delayed: 'yellow',
-  held: 'gray',
-  done: 'green',
 };
 
 const EMPTY_TEXT: Record<EventStatus, string> = {
@@ -93,7 +85,7 @@ export function QueueSection(props: QueueSectionProps) {
       <Group justify="space-between" px="xs" py={6}>
         <Title order={2} size="h5" id={headingId}>
           {title}{' '}
-          <Badge component="span" color={SECTION_COLORS[status]} variant="light" size="sm" className="num">
+          <Badge component="span" color={STATUS_COLORS[status]} variant="light" size="sm" className="num">
             {total}
           </Badge>
         </Title>

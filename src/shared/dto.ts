@@ -460,6 +460,11 @@ export interface RebalanceReport extends TradeReport {
   /** The event's id (open it with `GET /api/queue/events/:id`). */
   eventId: string;
   accountId: string;
+  /**
+   * What the event was: a `rebalance` (full or buy-only) or a `raise-cash` (§27). Absent on reports kept from before
+   * it was recorded, which were all rebalances.
+   */
+  command?: 'rebalance' | 'raise-cash';
   strategy: string | null;
   asOf: string | null;
   finishedAt: string;

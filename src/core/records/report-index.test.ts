@@ -106,6 +106,18 @@ describe('report index (GET /api/reports)', () => {
     expect(await index.reports({ accountId: 'DU9', limit: 100 })).toEqual({ reports: [], total: 0 });
   });
 
+  it('lists a raise-cash report beside the rebalances, each saying which command it was (§27)', async () => {
+    const { finish, index } = setup();
+    const plan = { strategy: 'growth-a', asOf: '2026-11-01' };
+    const rebalance = await finish('DU1', 'rebalance', { plan, report: report(100) }, '2026-11-02T15:00:00Z');
+    const raise = await finish('DU1', 'raise-cash', { plan, report: report(5_000) }, '2026-11-02T15:05:00Z');
+    const { reports } = await index.reports({ limit: 10 });
+    expect(reports.map((r) => [r.eventId, r.command])).toEqual([
+      [raise, 'raise-cash'],
+      [rebalance, 'rebalance'],
+    ]);
+  });
+
   it('finds a rebalance finished after the last read, and one added right after completion', async () => {
     const { q, finish, index } = setup();
     const plan = { strategy: 'growth-a', asOf: '2026-11-01' };

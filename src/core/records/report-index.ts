@@ -56,6 +56,7 @@ export function reportEntryOf(event: EventRecord): RebalanceReport | null {
   return {
     eventId: event.id,
     accountId: event.accountId,
+    command: event.command,
     strategy: event.strategy ?? result.plan?.strategy ?? null,
     asOf: result.plan?.asOf ?? null,
     finishedAt: event.updatedAt,

@@ -58,6 +58,16 @@ describe('Trade log › Reports', () => {
     expect(within(rows[1]!).getByText('event deleted')).toBeInTheDocument();
   });
 
+  it('marks the report of a raise-cash as such, not as a rebalance (§27)', async () => {
+    const raise = { ...report, eventId: 'raise-1', command: 'raise-cash' as const };
+    const rebalance = { ...report, command: 'rebalance' as const };
+    renderWithApi(<ReportsPanel />, createFakeApi({ reports: () => ({ reports: [raise, rebalance], total: 2 }) }));
+    const table = await screen.findByRole('table', { name: 'Rebalance reports' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(within(rows[0]!).getByText('raise cash')).toBeInTheDocument();
+    expect(within(rows[1]!).queryByText('raise cash')).not.toBeInTheDocument();
+  });
+
   it('says what will appear when there is no report yet', async () => {
     renderWithApi(<ReportsPanel />, createFakeApi({ reports: () => ({ reports: [], total: 0 }) }));
     expect(await screen.findByText(/every finished live rebalance adds one here/)).toBeInTheDocument();

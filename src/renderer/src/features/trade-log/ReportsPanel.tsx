@@ -65,7 +65,7 @@ export function reportsCsv(reports: RebalanceReport[]): string {
   );
 }
 
-/** Trade log › Reports (§20): one row per finished live rebalance, its detail on click, CSV export. */
+/** Trade log › Reports (§20): one row per finished live rebalance or raise-cash (marked so, §27), its detail on click, CSV export. */
 export function ReportsPanel({ accountId = null }: { accountId?: string | null }) {
   const reports = useReports();
   const list = (reports.data?.reports ?? []).filter((r) => !accountId || r.accountId === accountId);
@@ -122,7 +122,15 @@ export function ReportsPanel({ accountId = null }: { accountId?: string | null }
                   )}
                 </Table.Td>
                 <Table.Td title={r.accountId}>{nameOf(r.accountId)}</Table.Td>
-                <Table.Td>{r.strategy ?? '—'}</Table.Td>
+                <Table.Td>
+                  {r.strategy ?? '—'}
+                  {r.command === 'raise-cash' && (
+                    <Text span size="xs" c="dimmed" data-testid="raise-cash">
+                      {' '}
+                      raise cash
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td className="num">
                   {r.totals.ordersFilled}/{r.totals.ordersSent}
                 </Table.Td>

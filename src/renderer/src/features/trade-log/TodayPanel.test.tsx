@@ -6,10 +6,18 @@ import { makeEvent } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { TodayPanel } from './TodayPanel';
 
-const report = (eventId: string, finishedAt: string, turnover: number, commissions: number, slippageCost: number) =>
+const report = (
+  eventId: string,
+  finishedAt: string,
+  turnover: number,
+  commissions: number,
+  slippageCost: number,
+  command?: 'rebalance' | 'raise-cash',
+) =>
   ({
     eventId,
     accountId: 'DU123456',
+    ...(command ? { command } : {}),
     strategy: 'etf-blend-200-35',
     asOf: null,
     finishedAt,
@@ -18,18 +26,21 @@ const report = (eventId: string, finishedAt: string, turnover: number, commissio
   }) satisfies RebalanceReport;
 
 describe('Trade log › Today (§25)', () => {
-  it("adds up today's rebalances only: done, failed, turnover, commissions and slippage cost", async () => {
+  it("adds up today's trading only: rebalances and cash raises done (apart), failed, turnover, commissions, slippage", async () => {
     const now = Date.now();
     const today = new Date(now).toISOString();
     const yesterday = new Date(now - 2 * 86_400_000).toISOString();
     const api = createFakeApi({
       reports: () => ({
         reports: [
-          report('a', today, 10_000.5, 2, 3.25),
+          report('a', today, 10_000.5, 2, 3.25, 'rebalance'),
+          // kept from before reports named their command: a rebalance
           report('b', today, 5_000, 1.5, -1),
-          report('c', yesterday, 99_999, 99, 99),
+          report('r', today, 2_000, 0.5, 0.25, 'raise-cash'),
+          report('c', yesterday, 99_999, 99, 99, 'rebalance'),
+          report('d', yesterday, 99_999, 99, 99, 'raise-cash'),
         ],
-        total: 3,
+        total: 5,
       }),
       listEvents: ({ state }) => ({
         events:
@@ -40,6 +51,12 @@ describe('Trade log › Today (§25)', () => {
                   id: 'f2',
                   status: 'delayed',
                   lastError: { kind: 'transient', message: 'x', at: yesterday },
+                }),
+                makeEvent({
+                  id: 'f3',
+                  command: 'raise-cash',
+                  status: 'delayed',
+                  lastError: { kind: 'transient', message: 'x', at: today },
                 }),
                 makeEvent({
                   id: 'p1',
@@ -57,9 +74,10 @@ describe('Trade log › Today (§25)', () => {
     const figure = (label: string) => within(panel).getByText(label).nextElementSibling!;
     await within(panel).findByText('Rebalances done');
     await expect.poll(() => figure('Rebalances done').textContent).toBe('2');
-    await expect.poll(() => figure('Failed').textContent).toBe('1');
-    expect(figure('Turnover')).toHaveTextContent(/USD\s15,000\.50/);
-    expect(figure('Commissions')).toHaveTextContent(/USD\s3\.50/);
-    expect(figure('Slippage cost')).toHaveTextContent(/\+USD\s2\.25/);
+    expect(figure('Cash raises done').textContent).toBe('1');
+    await expect.poll(() => figure('Failed').textContent).toBe('2');
+    expect(figure('Turnover')).toHaveTextContent(/USD\s17,000\.50/);
+    expect(figure('Commissions')).toHaveTextContent(/USD\s4\.00/);
+    expect(figure('Slippage cost')).toHaveTextContent(/\+USD\s2\.50/);
   });
 });

@@ -19,7 +19,7 @@ function Figure({ label, value, title }: { label: string; value: string; title: 
   );
 }
 
-/** §25 Trade log › Today: rebalances done / failed, turnover, commissions and slippage cost since local midnight. */
+/** §25 Trade log › Today: rebalances and cash raises done, failed, turnover, commissions and slippage cost since local midnight. */
 export function TodayPanel() {
   const api = useApi();
   const now = useNow();
@@ -34,16 +34,25 @@ export function TodayPanel() {
         Today
       </Title>
       <Group gap="xl" data-testid="today">
-        <Figure label="Rebalances done" value={String(t.done)} title="Rebalances that finished since midnight" />
+        <Figure
+          label="Rebalances done"
+          value={String(t.rebalancesDone)}
+          title="Rebalances (full or buy-only) that finished since midnight"
+        />
+        <Figure
+          label="Cash raises done"
+          value={String(t.cashRaisesDone)}
+          title="Raise cash… events that finished since midnight"
+        />
         <Figure
           label="Failed"
           value={String(t.failed)}
-          title="Rebalances that failed today and wait for a retry or are held (Queue › Delayed / Held)"
+          title="Rebalances and cash raises that failed today and wait for a retry or are held (Queue › Delayed / Held)"
         />
         <Figure
           label="Turnover"
           value={formatMoney(t.turnover)}
-          title="Σ filled shares × fill price of today's rebalances"
+          title="Σ filled shares × fill price of today's rebalances and cash raises"
         />
         <Figure
           label="Commissions"

@@ -5,6 +5,7 @@ import { AccountsMenuBadge, QueueMenuBadge } from './components/MenuBadge';
 import { StatusStrip } from './components/StatusStrip';
 import { lazy, Suspense, useState } from 'react';
 import { QueuePage } from './features/queue/QueuePage';
+import { FirstRowsGate } from './lib/first-rows';
 import { hrefOf, type Route } from './lib/hash-route';
 import { useOpeningRoute } from './lib/use-opening-route';
 import { useSetupProgress } from './queries/use-queries';
@@ -79,7 +80,7 @@ function GetStartedLink({ route }: { route: Route }) {
 export function App({ choosesPage = false }: { choosesPage?: boolean }) {
   const connection = useStreamSync();
   const route = useOpeningRoute(choosesPage);
-  return (
+  const shell = (
     <AppShell header={{ height: 84 }} navbar={{ width: 168, breakpoint: 0 }} padding="sm">
       <AppShell.Header>
         <Group h="100%" px="sm" wrap="nowrap">
@@ -115,4 +116,6 @@ export function App({ choosesPage = false }: { choosesPage?: boolean }) {
       </AppShell.Main>
     </AppShell>
   );
+  // On the Queue, the reads that only decorate it (names, the Accounts badge) wait for its first rows (§16).
+  return <FirstRowsGate onQueue={route === 'queue'}>{shell}</FirstRowsGate>;
 }

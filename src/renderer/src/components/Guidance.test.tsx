@@ -67,7 +67,10 @@ describe('side menu badges (§26)', () => {
     };
     const api = windowApi(state);
     renderApp(api);
-    await waitFor(() => expect(menuLink('Accounts')).toHaveAccessibleName('Accounts (3 drifted or missed a signal)'));
+    // read once the Queue's first rows are in (§16): a round trip later than the window's first reads
+    await waitFor(() => expect(menuLink('Accounts')).toHaveAccessibleName('Accounts (3 drifted or missed a signal)'), {
+      timeout: 5_000,
+    });
     expect(within(menuLink('Accounts')).getByTestId('accounts-menu-badge')).toHaveTextContent('3');
 
     state.accounts = state.accounts.map((a) => ({ ...a, drifted: false, missedSignal: null }));

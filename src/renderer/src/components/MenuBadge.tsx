@@ -14,9 +14,12 @@ export function QueueMenuBadge() {
   );
 }
 
-/** §26 Accounts' badge: the trading accounts drifted past the alert or that missed a signal. */
+/**
+ * §26 Accounts' badge: the trading accounts drifted past the alert or that missed a signal. Read after the Queue's
+ * first rows when the window opens there (§16).
+ */
 export function AccountsMenuBadge() {
-  const accounts = useAccounts().data?.accounts ?? [];
+  const accounts = useAccounts({ afterFirstRows: true }).data?.accounts ?? [];
   const flagged = accounts.filter((a) => a.active && (a.drifted || a.missedSignal !== null));
   if (flagged.length === 0) return null;
   return (

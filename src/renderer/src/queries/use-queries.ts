@@ -2,6 +2,7 @@ import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query'
 import { EVENT_STATUSES, type EventStatus, type HistoryMetric } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/ApiProvider';
+import { useFirstRowsShown } from '../lib/first-rows';
 import { EVENT_PAGE_SIZE, LOG_LIMIT, TRADE_LIMIT } from './page-sizes';
 import { queryKeys, type LogFilters } from './query-keys';
 
@@ -87,9 +88,19 @@ export const useEventDetail = (id: string | null) =>
  */
 export const MONEY_REFRESH_MS = 60_000;
 
-/** The accounts; `{ money: true }` on a page that shows the money also reads them every {@link MONEY_REFRESH_MS}. */
-export const useAccounts = (options: { money?: boolean } = {}) =>
-  useQuery({ ...queries.accounts(useApi()), ...(options.money ? { refetchInterval: MONEY_REFRESH_MS } : {}) });
+/**
+ * The accounts; `{ money: true }` on a page that shows the money also reads them every {@link MONEY_REFRESH_MS};
+ * `{ afterFirstRows: true }` where they only decorate the Queue (names, a menu badge): not read before the Queue's
+ * first rows are in (§16, `FirstRowsGate`), though answers already cached are shown at once.
+ */
+export const useAccounts = (options: { money?: boolean; afterFirstRows?: boolean } = {}) => {
+  const rowsShown = useFirstRowsShown();
+  return useQuery({
+    ...queries.accounts(useApi()),
+    ...(options.money ? { refetchInterval: MONEY_REFRESH_MS } : {}),
+    ...(options.afterFirstRows ? { enabled: rowsShown } : {}),
+  });
+};
 export const useLogs = (filters: LogFilters) => useQuery(queries.logs(useApi(), filters));
 export const useTrades = () => useQuery(queries.trades(useApi()));
 export const useStrategies = () => useQuery(queries.strategies(useApi()));

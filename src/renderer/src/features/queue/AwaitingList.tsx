@@ -92,7 +92,7 @@ export interface AwaitingListProps {
  * Approve / Reject (Hold and Delete too). Few events wait at a time, so this list is not virtualized.
  */
 export function AwaitingList({ events, now, selected, onToggle, onOpen, onAction }: AwaitingListProps) {
-  const nameOf = useAccountName();
+  const nameOf = useAccountName({ afterFirstRows: true });
   return (
     <Stack gap="xs" p="xs" role="list">
       {events.map((event) => {

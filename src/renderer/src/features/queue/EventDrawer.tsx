@@ -73,7 +73,7 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
   const orders = ordersOf(event.result);
   const report = (event.result as { report?: TradeReport } | null)?.report ?? null;
   const fills = (trades.data?.trades ?? []).filter((t) => t.eventId === event.id);
-  const nameOf = useAccountName();
+  const nameOf = useAccountName({ afterFirstRows: true });
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -214,7 +214,7 @@ export function EventDrawer({
   onAction: (action: EventAction, event: EventRecord) => void;
 }) {
   const detail = useEventDetail(id);
-  const nameOf = useAccountName();
+  const nameOf = useAccountName({ afterFirstRows: true });
   const shown = detail.data?.event;
   const bodyRef = useRef<HTMLDivElement>(null);
   useTabTrap(id !== null, bodyRef);

@@ -5,7 +5,7 @@ import type { EventRecord } from '../../../../shared/dto';
 import { ApiError } from '../../api/api-client';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeAccount, makeEvent, makeTotals } from '../../test/fixtures.test-support';
-import { renderWithApi } from '../../test/render.test-support';
+import { renderApp, renderWithApi } from '../../test/render.test-support';
 import { QueuePage } from './QueuePage';
 
 function queueApi(events: EventRecord[]) {
@@ -84,6 +84,35 @@ describe('Queue page', () => {
     expect(await screen.findByTestId('event-drawer-title', {}, { timeout: 10_000 })).toHaveTextContent(
       /^rebalance — Joint — /,
     );
+  });
+
+  it('asks for the accounts (names, the Accounts badge) only once its first rows are in, then names them (§16)', async () => {
+    const { api } = queueApi(EVENTS);
+    api.handlers.accounts = () => ({
+      accounts: [makeAccount({ accountId: 'DU222222', name: 'Joint' })],
+      totals: makeTotals(),
+    });
+    const list = api.handlers.listEvents!;
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    api.handlers.listEvents = async (input) => {
+      await answered;
+      return list(input);
+    };
+    window.location.hash = '#/queue';
+    renderApp(api);
+    await waitFor(() => expect(api.callsOf('listEvents')).toHaveLength(6));
+    // the status strip's and menu's own reads come and go; the accounts wait for the rows
+    await waitFor(() => expect(api.callsOf('queueStatus').length).toBeGreaterThan(0));
+    expect(api.callsOf('accounts')).toEqual([]);
+
+    answer();
+    await screen.findByRole('heading', { name: /Pending\s*2/ });
+    const cell = within(rowOf('sig-1:DU222222')).getByTestId('event-account');
+    await waitFor(() => expect(cell).toHaveTextContent('Joint'));
+    expect(api.callsOf('accounts')).toHaveLength(1);
   });
 
   it('shows each section with its count and one row per event, marked with its id', async () => {

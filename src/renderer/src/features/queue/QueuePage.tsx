@@ -2,9 +2,10 @@ import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { Pause, Play, Search } from 'lucide-react';
-import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../shared/dto';
 import { useApi } from '../../api/ApiProvider';
+import { useMarkFirstRowsShown } from '../../lib/first-rows';
 import { notifyError } from '../../lib/notify';
 import { useSlashFocus } from '../../lib/use-slash-focus';
 import { queryKeys } from '../../queries/query-keys';
@@ -96,6 +97,13 @@ export function QueuePage() {
       placeholderData: (previous: { events: EventRecord[]; total: number } | undefined) => previous,
     })),
   });
+
+  // The names and badges that decorate the rows are read once the rows are in (§16, FirstRowsGate).
+  const markFirstRowsShown = useMarkFirstRowsShown();
+  const listsAnswered = lists.every((list) => !list.isPending);
+  useEffect(() => {
+    if (listsAnswered) markFirstRowsShown();
+  }, [listsAnswered, markFirstRowsShown]);
 
   const byId = useMemo(() => {
     const map = new Map<string, EventRecord>();

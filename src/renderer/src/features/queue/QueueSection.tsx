@@ -53,7 +53,7 @@ export function QueueSection(props: QueueSectionProps) {
   const title = SECTION_TITLES[status];
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
-  const nameOf = useAccountName();
+  const nameOf = useAccountName({ afterFirstRows: true });
   const virtualizer = useVirtualRows({
     count: events.length,
     scrollRef,

@@ -57,7 +57,7 @@ function describe(event: EventRecord): string {
 export function useEventActions(): (action: EventAction, events: EventRecord[]) => Promise<boolean> {
   const api = useApi();
   const client = useQueryClient();
-  const nameOf = useAccountName();
+  const nameOf = useAccountName({ afterFirstRows: true });
 
   const perform = useCallback(
     async (action: EventAction, events: EventRecord[]): Promise<boolean> => {

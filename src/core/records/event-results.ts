@@ -2,7 +2,7 @@
  * What the core keeps when an event finishes (done, or failed for good), so the Accounts page and the reports show it:
  * - §26 the account's last result (a lookup, print-*, never replaces it), then the window is told;
  * - §20 a done event with a report goes into the reports index;
- * - §25 after a done rebalance on the owning core, its drift after and the NAV IB reports after its fills;
+ * - §25 after a done rebalance (or raise-cash) on the owning core, its drift after and the NAV IB reports after its fills;
  * - §27 after an order command, the cash-flow baseline is taken (the app's own fills are never a cash flow);
  * - §26 the first finished preview (print-rebalance) ticks Get started's "a first preview".
  * Each write that fails is logged, never thrown into the queue listener.
@@ -80,11 +80,12 @@ export class EventResults {
   }
 
   /**
-   * §25: after a finished rebalance with a report, its drift after and the NAV IB reports after its fills. Only the
-   * core that owns processing samples (the one that traded), so several cores do not write one rebalance twice.
+   * §25: after a finished rebalance with a report (a raise-cash too, §27: its sells move the NAV and the weights), its
+   * drift after and the NAV IB reports after its fills. Only the core that owns processing samples (the one that
+   * traded), so several cores do not write one rebalance twice.
    */
   private sampleAfterRebalance(event: EventRecord): void {
-    if (event.command !== 'rebalance' || !this.deps.isOwner()) return;
+    if ((event.command !== 'rebalance' && event.command !== 'raise-cash') || !this.deps.isOwner()) return;
     const report = (event.result as { report?: { totals?: { driftAfter?: unknown } } } | null)?.report;
     const drift = report?.totals?.driftAfter;
     if (typeof drift !== 'number') return;

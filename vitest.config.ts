@@ -17,12 +17,13 @@ export default defineConfig({
           env: { REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server' },
         },
       },
-      // The queue suite once more against real Redis topologies on loopback (§22): a cluster, Sentinel, and one
-      // server reached over rediss:// (TLS, with the tests of redis.tls in src/core/redis/*.topology.test.ts).
+      // The queue suite (and the records beside it, e.g. §25's account history) once more against real Redis
+      // topologies on loopback (§22): a cluster, Sentinel, and one server reached over rediss:// (TLS, with the tests
+      // of redis.tls in src/core/redis/*.topology.test.ts).
       ...(
         [
-          ['cluster', 'src/core/queue/*.topology.test.ts'],
-          ['sentinel', 'src/core/queue/*.topology.test.ts'],
+          ['cluster', 'src/core/{queue,records}/*.topology.test.ts'],
+          ['sentinel', 'src/core/{queue,records}/*.topology.test.ts'],
           ['tls', 'src/core/redis/*.topology.test.ts'],
         ] as const
       ).map(([topology, more]) => ({

@@ -50,4 +50,15 @@ describe('PlanTable', () => {
     expect(screen.queryByText(/Risk limit breached/)).not.toBeInTheDocument();
     expect(screen.queryByLabelText('Fractions left')).not.toBeInTheDocument();
   });
+
+  it('shows the stale-allocation warning above the plan (§25)', async () => {
+    const stale =
+      'allocation is stale: as of 2025-06-24, 529 days old (more than zehnlabs.staleAllocationDays 45); check that ' +
+      'the strategy still publishes before trading on it';
+    renderWithApi(<PlanTable plan={{ ...makePlan(), warnings: [stale] }} />, createFakeApi({}));
+    expect(await screen.findByRole('alert')).toHaveTextContent(stale);
+    expect(screen.getByRole('alert').compareDocumentPosition(screen.getByRole('table', { name: 'Plan' }))).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+  });
 });

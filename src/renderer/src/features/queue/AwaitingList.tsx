@@ -24,13 +24,26 @@ function planOf(event: EventRecord): Plan | null {
   return plan && Array.isArray(plan.rows) ? plan : null;
 }
 
-/** The plan inline: symbol, current %, target %, order and its estimated value. */
+/**
+ * The plan inline: what the trader must know before approving (a risk-limit breach, §23; the plan's warnings, e.g. a
+ * stale allocation, §25), then symbol, current %, target %, order and its estimated value, and the totals.
+ */
 function InlinePlan({ plan }: { plan: Plan }) {
   const orders = plan.rows.filter((r) => r.order);
   const cashLine = planCashLine(plan);
   const total = orders.reduce((sum, r) => sum + Math.abs(r.estimatedValue), 0);
   return (
     <>
+      {(plan.limitBreaches ?? []).map((breach) => (
+        <Text key={breach} size="sm" c="red" fw={600} data-testid="plan-limit-breach">
+          Risk limit breached: {breach}
+        </Text>
+      ))}
+      {plan.warnings.map((warning) => (
+        <Text key={warning} size="sm" c="var(--mantine-color-yellow-text)" data-testid="plan-warning">
+          {warning}
+        </Text>
+      ))}
       <Table withTableBorder fz="sm" verticalSpacing={2} aria-label={`Plan of ${plan.accountId}`}>
         <Table.Thead>
           <Table.Tr>

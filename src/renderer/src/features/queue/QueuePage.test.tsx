@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../../../shared/dto';
+import type { EventRecord, Plan } from '../../../../shared/dto';
 import { ApiError } from '../../api/api-client';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeAccount, makeEvent, makeTotals } from '../../test/fixtures.test-support';
@@ -286,6 +286,28 @@ describe('Queue page', () => {
       expect(within(plan).getAllByText(/6,543\.21/).length).toBe(2); // the order and the total
       expect(within(plan).getByText('GLD')).toBeInTheDocument();
       expect(within(rowOf('sig-9:DU777777')).getByText('waits for your approval')).toBeInTheDocument();
+    });
+
+    it("shows the plan's totals and, before approving, its warnings (a stale allocation) and limit breaches (§25)", async () => {
+      const stale = 'allocation is stale: as of 2025-06-24, 529 days old (more than zehnlabs.staleAllocationDays 45)';
+      const event = waiting('sig-9:DU888888', 'DU888888', null);
+      const plan = (event.result as { plan: Plan }).plan;
+      plan.warnings = [stale];
+      plan.limitBreaches = ['order BUY 12 SPY worth $6,543.21 exceeds limits.maxOrderValue $5,000.00'];
+      const { api } = queueApi([event, ...AWAITING]);
+      renderWithApi(<QueuePage />, api);
+      await screen.findByRole('heading', { name: /Awaiting approval\s*3/ });
+      const row = rowOf('sig-9:DU888888');
+      expect(within(row).getByTestId('plan-warning')).toHaveTextContent(stale);
+      expect(within(row).getByTestId('plan-limit-breach')).toHaveTextContent(
+        'Risk limit breached: order BUY 12 SPY worth $6,543.21 exceeds limits.maxOrderValue $5,000.00',
+      );
+      const totals = within(row).getByTestId('plan-totals');
+      expect(within(totals).getByText(/Total buys/)).toHaveTextContent(/USD\s6,543\.21/);
+      expect(within(totals).getByText(/Total sells/)).toHaveTextContent(/USD\s0\.00/);
+      expect(within(totals).getByText(/Cash after/)).toHaveTextContent(/USD\s3,456\.79/);
+      // a plan without warnings shows none
+      expect(within(rowOf('sig-9:DU666666')).queryByTestId('plan-warning')).not.toBeInTheDocument();
     });
 
     it('approves with the state the trader saw, and rejects only after a confirmation', async () => {

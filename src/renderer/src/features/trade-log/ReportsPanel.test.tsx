@@ -3,7 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { RebalanceReport } from '../../../../shared/dto';
 import { createFakeApi } from '../../test/fake-api.test-support';
+import { makeAccount, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
+import { reportBars } from '../../components/charts/chart-data';
 import { ReportsPanel, reportsCsv } from './ReportsPanel';
 
 const report: RebalanceReport = {
@@ -46,6 +48,24 @@ describe('Trade log › Reports', () => {
     const detail = await screen.findByRole('table', { name: 'Report' });
     expect(within(detail).getByText('5.00 bp')).toBeInTheDocument();
     expect(within(detail).getByText('500.25')).toBeInTheDocument();
+  });
+
+  it("shows a report's intended against achieved shares as a chart named after the account (§25)", async () => {
+    const api = createFakeApi({
+      reports: () => ({ reports: [report], total: 1 }),
+      accounts: () => ({
+        accounts: [makeAccount({ accountId: 'DU123456', name: 'Joint' })],
+        totals: makeTotals(),
+      }),
+    });
+    renderWithApi(<ReportsPanel />, api);
+    const table = await screen.findByRole('table', { name: 'Rebalance reports' });
+    await within(table).findByText('Joint');
+    await userEvent.click(within(table).getByRole('button'));
+    expect(await screen.findByRole('img', { name: 'Intended against achieved of Joint' })).toBeInTheDocument();
+    // the bars: the plan's target shares against what the account holds after the fills
+    const partial = { ...report, rows: [{ ...report.rows[0]!, finalShares: 97, residualShares: 2 }] };
+    expect(reportBars(partial)).toEqual([{ symbol: 'SPY', intended: 99, achieved: 97 }]);
   });
 
   it('marks a report whose event was deleted, and only that one (§24)', async () => {

@@ -8,6 +8,7 @@ import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeAccount, makeEvent, makeHealth, makePlan, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { AccountsPage } from './AccountsPage';
+import { formatExact } from '../../lib/format';
 import { amountProblem, parseAmount } from './CashFlowActions';
 
 const money = (netLiquidation: number): AccountMoney => ({
@@ -262,5 +263,16 @@ describe('Accounts card: Raise cash… and Invest cash (§27)', () => {
     await waitFor(() => expect(api.callsOf('runCommand')).toHaveLength(1));
     finish('manual-1');
     expect(await within(dialog).findByRole('button', { name: 'Submit 1 order (LIVE)' })).toBeInTheDocument();
+  });
+});
+
+describe('the last cash flow on the card (§27)', () => {
+  it('shows the signed amount and when, with the exact time in the one format on hover (§25)', async () => {
+    const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const account = makeAccount({ lastCashFlow: { accountId: 'DU123456', amount: -2_500, at } });
+    renderWithApi(<AccountsPage />, cashApi(account).api);
+    const flow = await screen.findByTestId('last-cash-flow');
+    expect(flow).toHaveTextContent(/^−USD\s2,500\.00 3 h ago$/);
+    expect(within(flow).getByText('3 h ago')).toHaveAttribute('title', formatExact(at));
   });
 });

@@ -7,6 +7,7 @@ import type { Command, Plan } from '../../../../shared/dto';
 import { errorBodyOf, isApiError } from '../../api/api-client';
 import { useApi } from '../../api/ApiProvider';
 import { CommandResultView } from '../../components/CommandResultView';
+import { RelativeTime } from '../../components/RelativeTime';
 import { formatMoney } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
@@ -229,17 +230,20 @@ export function CashFlowActions({ account }: { account: AccountView }) {
   );
 }
 
-/** The newest detected deposit or withdrawal of an account (§27), for its card. */
+/**
+ * The newest detected deposit or withdrawal of an account (§27), for its card: signed amount, then when, relative with
+ * the window's one time format on hover (§25).
+ */
 export function LastCashFlow({ account }: { account: AccountView }) {
   const flow = account.lastCashFlow;
   if (!flow) return <>none</>;
   return (
-    <span data-testid="last-cash-flow" title={new Date(flow.at).toLocaleString()}>
+    <span data-testid="last-cash-flow">
       <Text span size="sm" c={flow.amount > 0 ? 'teal' : 'orange'} className="num">
         {flow.amount > 0 ? '+' : '−'}
         {formatMoney(Math.abs(flow.amount))}
       </Text>{' '}
-      {new Date(flow.at).toLocaleDateString()}
+      <RelativeTime iso={flow.at} />
     </span>
   );
 }

@@ -160,6 +160,18 @@ describe('Check setup in the running core', () => {
     }
     await vi.waitFor(() => expect(stack.runtime.ib.status().accounts).toEqual([ACCOUNT]), { timeout: 5_000 });
   }, 60_000);
+
+  it('fails ib-logged-in on a competing session of the same username (10197), with the fix to log it out', async () => {
+    stack.gateway.setCompetingSession(true);
+    try {
+      await vi.waitFor(() => expect(stack.runtime.ib.status().problem?.code).toBe(10197), { timeout: 5_000 });
+      const check = byId(await stack.runtime.handlers.checkSetup({}), 'ib-logged-in');
+      expect(check.status).toBe('fail');
+      expect(check.fix).toContain('Log out of the other session that uses the same IBKR username');
+    } finally {
+      stack.gateway.setCompetingSession(false);
+    }
+  }, 60_000);
 });
 
 describe('check --config FILE', () => {
@@ -250,5 +262,30 @@ describe('check --config FILE', () => {
     expect(output).toMatch(/^FAIL {2}ib-reachable .*127\.0\.0\.1:1/m);
     expect(output).toContain('tick "Enable ActiveX and Socket Clients", set "Socket port" to 1');
     expect(output).toMatch(/^WARN {2}clock .*not checked: IB Gateway is not reachable/m);
+  }, 60_000);
+
+  it('exits 1 on a realtime key the feed refuses, and on none, each with its fix', async () => {
+    const settings = stack.settingsInput;
+    const wrong = await runWith({ zehnlabs: { ...settings.zehnlabs, realtimeApiKey: 'app.key:wrong' } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toMatch(/^FAIL {2}realtime .*the feed did not connect/m);
+    expect(wrong.output).toContain('fix: Check the realtime API key in Settings › Zehnlabs');
+    const none = await runWith({ zehnlabs: { ...settings.zehnlabs, realtimeApiKey: '' } });
+    expect(none.code).toBe(1);
+    expect(none.output).toMatch(/^FAIL {2}realtime .*no realtime API key is set/m);
+    expect(none.output).toContain('fix: Paste the realtime API key Zehnlabs gave you');
+  }, 60_000);
+
+  it('exits 1 on an account whose type does not match its id (a live id set as paper), with the fix', async () => {
+    const settings = stack.settingsInput;
+    const { code, output } = await runWith({
+      accounts: [
+        ...(settings.accounts ?? []),
+        { accountId: 'U7654321', name: 'Live IRA', type: 'paper', strategy: 'blend' },
+      ],
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/^FAIL {2}ib-accounts .*U7654321 is set as paper but is a live account id/m);
+    expect(output).toContain('Set each account’s type in Settings › Accounts to match its id');
   }, 60_000);
 });

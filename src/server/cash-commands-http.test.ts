@@ -4,7 +4,7 @@
  * through both routes that queue a command, against the demo's simulated gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventList } from '../shared/dto';
+import type { EventList } from '../shared/contract';
 import { startDemo, type Demo } from './demo';
 
 let demo: Demo;

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/shared/dto';
+import type { Notification } from '../../src/core/notify/notifier';
 import { ordersOf } from '../../src/core/domain/planner';
 import { startStack, type Stack } from '../support/stack';
 
@@ -23,13 +24,20 @@ const strategies = {
     ],
   },
 };
-const account = (cashFlow: 'notify' | 'top-up' | 'ignore') => ({
+const account = (cashFlow: 'notify' | 'top-up' | 'ignore', more: Record<string, unknown> = {}) => ({
   accountId: ACCOUNT,
   name: 'Flow',
   strategy: 'flow-a',
   cashReservePercent: 1,
   cashFlow,
+  ...more,
 });
+
+/** A desktop notifier that records what it is asked to show. */
+function recordingNotifier() {
+  const sent: Notification[] = [];
+  return { sent, notifier: { notify: async (n: Notification) => void sent.push(n) } };
+}
 
 describe('cash-flow detection', () => {
   it('records deposits and withdrawals, never a fill or its commission, nothing below the minimum', async () => {
@@ -93,5 +101,61 @@ describe('cash-flow detection', () => {
     expect(ordersOf(plan).length).toBeGreaterThan(0);
     expect(stack.gateway.orders({ accountId: ACCOUNT }).filter((o) => o.action === 'SELL')).toEqual([]);
     expect(await detector.check(ACCOUNT, { settleMs: 0 })).toBeNull();
+  });
+
+  it('notifies a deposit and a withdrawal naming the account ("notify"), and neither records nor notifies with "ignore"', async () => {
+    const { sent, notifier } = recordingNotifier();
+    stack = await startStack({
+      strategies,
+      accounts: [{ accountId: ACCOUNT, cash: 50_000, strategy: 'flow-a' }],
+      settings: { accounts: [account('notify')], notifications: { desktop: true } },
+      notifier,
+    });
+    const detector = stack.runtime.cashFlowDetector;
+    const check = () => detector.check(ACCOUNT, { settleMs: 0 });
+    await check();
+    stack.gateway.setCash(ACCOUNT, 52_500);
+    await check();
+    stack.gateway.setCash(ACCOUNT, 51_500);
+    await check();
+    const flows = sent.filter((n) => n.title.startsWith('Deposit') || n.title.startsWith('Withdrawal'));
+    expect(flows.map((n) => [n.title, n.body])).toEqual([
+      ['Deposit on Flow', '$2,500.00 added to Flow.'],
+      ['Withdrawal from Flow', '$1,000.00 taken out of Flow.'],
+    ]);
+
+    expect(
+      (await stack.runtime.handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 })).cashFlows.map((f) => f.amount),
+    ).toEqual([-1_000, 2_500]);
+    await stack.stop();
+
+    const ignoring = recordingNotifier();
+    stack = await startStack({
+      strategies,
+      accounts: [{ accountId: ACCOUNT, cash: 50_000, strategy: 'flow-a' }],
+      settings: { accounts: [account('ignore')], notifications: { desktop: true } },
+      notifier: ignoring.notifier,
+    });
+    const quiet = () => stack!.runtime.cashFlowDetector.check(ACCOUNT, { settleMs: 0 });
+    await quiet();
+    stack.gateway.setCash(ACCOUNT, 60_000);
+    expect(await quiet()).toBeNull();
+    expect((await stack.runtime.handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 })).cashFlows).toEqual([]);
+    expect(ignoring.sent.filter((n) => n.title.startsWith('Deposit'))).toEqual([]);
+  });
+
+  it('holds a top-up for approval like any other rebalance when the account is set to confirm (§19)', async () => {
+    stack = await startStack({
+      strategies,
+      accounts: [{ accountId: ACCOUNT, cash: 100, strategy: 'flow-a' }],
+      settings: { accounts: [account('top-up', { approval: 'confirm' })] },
+    });
+    const detector = stack.runtime.cashFlowDetector;
+    await detector.check(ACCOUNT, { settleMs: 0 });
+    stack.gateway.setCash(ACCOUNT, 10_100);
+    const flow = await detector.check(ACCOUNT, { settleMs: 0 });
+    const awaiting = await stack.waitFor(flow!.eventId!, 'awaiting', 30_000);
+    expect(awaiting).toMatchObject({ source: 'cash-flow', payload: { mode: 'buy-only' } });
+    expect(stack.gateway.orders({ accountId: ACCOUNT }).filter((o) => !o.whatIf)).toEqual([]);
   });
 });

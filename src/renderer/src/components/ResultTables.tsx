@@ -12,6 +12,7 @@ import {
 } from '../../../shared/dto';
 import {
   formatDecimal,
+  formatAsOf,
   formatExact,
   formatFraction,
   formatInteger,
@@ -54,7 +55,7 @@ export function PlanTable({ plan }: { plan: Plan }) {
         </Text>
         {plan.asOf && (
           <Text size="sm" c="dimmed">
-            allocation as of {formatExact(plan.asOf)}
+            allocation as of {formatAsOf(plan.asOf)}
           </Text>
         )}
       </Group>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatExact, formatSignedMoney } from './format';
+import { formatAsOf, formatClock, formatExact, formatSignedMoney } from './format';
 
 describe('the one time format (§25)', () => {
   it('is the local date and time with its zone, and the clock is its time of day', () => {
@@ -11,6 +11,12 @@ describe('the one time format (§25)', () => {
     expect(exact.split(' ')[1]).toBe(
       [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':'),
     );
+  });
+
+  it("shows an allocation's as_of day as that day, in every zone, and a full timestamp in the one format", () => {
+    expect(formatAsOf('2025-06-24')).toBe('2025-06-24');
+    expect(formatAsOf('2025-06-24T20:00:00Z')).toBe(formatExact('2025-06-24T20:00:00Z'));
+    expect(formatAsOf(null)).toBe('—');
   });
 
   it('says what it cannot read instead of inventing a time', () => {

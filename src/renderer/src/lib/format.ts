@@ -86,6 +86,16 @@ export function formatExact(iso: string | null | undefined): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName ?? ''}`.trimEnd();
 }
 
+/**
+ * An allocation's `as_of`. Zehnlabs answers a calendar day ("2025-06-24"): it is shown as that day, never as a time
+ * (read as UTC midnight it would fall on the day before anywhere west of Greenwich). A full timestamp is shown in the
+ * one format, {@link formatExact}.
+ */
+export function formatAsOf(value: string | null | undefined): string {
+  if (!value) return '—';
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : formatExact(value);
+}
+
 /** The time of day of the same format ("14:05:09"), for dense lines whose date is evident; hover shows formatExact. */
 export function formatClock(iso: string | null | undefined): string {
   if (!iso) return '—';

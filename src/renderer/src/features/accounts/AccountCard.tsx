@@ -7,6 +7,7 @@ import { RelativeTime } from '../../components/RelativeTime';
 import { WeightsChart } from '../../components/charts/Charts';
 import {
   formatCountdown,
+  formatAsOf,
   formatExact,
   formatFraction,
   formatMoney,
@@ -114,7 +115,7 @@ export function AccountCard({ account }: { account: AccountView }) {
             <DriftedBadge account={account} />
             {missed && (
               <Tooltip
-                label={`Allocation as of ${formatExact(missed.asOf)}; last rebalanced to ${formatExact(missed.lastAsOf)}`}
+                label={`Allocation as of ${formatAsOf(missed.asOf)}; last rebalanced to ${formatAsOf(missed.lastAsOf)}`}
               >
                 <Badge color="yellow" variant="filled">
                   missed signal

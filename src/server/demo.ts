@@ -66,7 +66,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   state.accounts.push({ accountId: 'DU1000004', kind: 'cash', cash: 40_000, positions: [] });
   let gateway = await startSimGateway({ accounts: state.accounts, symbols: state.symbols });
   const gatewayPort = gateway.port;
-  const allocations = await startSimAllocations({ strategies: DEMO_STRATEGIES });
+  // The demo's allocations are a few days old, as a strategy that still publishes answers: not the fixed day the tests
+  // know them by, which would mark every demo plan stale (§25) once that day is more than 45 days past.
+  const allocations = await startSimAllocations({ strategies: recentDemoStrategies(Date.now()) });
   const ably = await startFakeAbly();
   const strategies = Object.keys(DEMO_STRATEGIES);
 
@@ -168,4 +170,10 @@ async function seedHistory(host: HeadlessHost, gateway: SimGateway): Promise<voi
     }
   }
   if (accounts.length > 0) await history.recordAll(simulatedHistory({ accounts, now: host.runtime.now().getTime() }));
+}
+
+/** DEMO_STRATEGIES with `asOf` three days before `now` (a calendar day, as Zehnlabs answers it). */
+export function recentDemoStrategies(now: number): typeof DEMO_STRATEGIES {
+  const asOf = new Date(now - 3 * 86_400_000).toISOString().slice(0, 10);
+  return Object.fromEntries(Object.entries(DEMO_STRATEGIES).map(([slug, s]) => [slug, { ...s, asOf }]));
 }

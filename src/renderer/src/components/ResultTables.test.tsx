@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createFakeApi } from '../test/fake-api.test-support';
 import { makePlan } from '../test/fixtures.test-support';
 import { renderWithApi } from '../test/render.test-support';
-import { PlanTable } from './ResultTables';
+import { PlanTable, planSummary } from './ResultTables';
 
 describe('PlanTable', () => {
   it('shows a fractional holding with its decimals and the fraction left for TWS', async () => {
@@ -60,5 +60,21 @@ describe('PlanTable', () => {
     expect(screen.getByRole('alert').compareDocumentPosition(screen.getByRole('table', { name: 'Plan' }))).toBe(
       Node.DOCUMENT_POSITION_FOLLOWING,
     );
+  });
+
+  it('sums the plan up in words that fit its mode: a raise-cash or buy-only plan is never "at its targets" (§27)', async () => {
+    const plan = {
+      ...makePlan(),
+      mode: 'raise-cash' as const,
+      rows: makePlan().rows.map((r) => ({ ...r, order: null })),
+    };
+    renderWithApi(<PlanTable plan={plan} />, createFakeApi({}));
+    expect(await screen.findByText('Nothing to sell; nothing is bought.')).toBeInTheDocument();
+    expect(screen.queryByText(/at its targets/)).not.toBeInTheDocument();
+    expect(planSummary('buy-only', 0)).toBe('Nothing to buy; nothing is sold.');
+    expect(planSummary('buy-only', 6)).toBe('6 orders, buys only.');
+    expect(planSummary('raise-cash', 1)).toBe('1 order, sells only.');
+    expect(planSummary('full', 0)).toBe('No trades needed: the account is at its targets.');
+    expect(planSummary('full', 7)).toBe('7 orders, sells first.');
   });
 });

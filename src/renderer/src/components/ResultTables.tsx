@@ -7,6 +7,7 @@ import {
   type AccountEquity,
   type OrderRecord,
   type Plan,
+  type PlanMode,
   type Position,
   type TradeRecord,
 } from '../../../shared/dto';
@@ -31,6 +32,17 @@ function Num({ children }: { children: React.ReactNode }) {
 
 function NumHead({ children }: { children: React.ReactNode }) {
   return <Table.Th className="num">{children}</Table.Th>;
+}
+
+/**
+ * What the plan comes to, in words that fit its mode: a buy-only plan (§27) never sells and a raise-cash plan never
+ * buys, so "at its targets" would be untrue of an account that is far from them.
+ */
+export function planSummary(mode: PlanMode, orders: number): string {
+  const count = `${orders} order${orders === 1 ? '' : 's'}`;
+  if (mode === 'buy-only') return orders === 0 ? 'Nothing to buy; nothing is sold.' : `${count}, buys only.`;
+  if (mode === 'raise-cash') return orders === 0 ? 'Nothing to sell; nothing is bought.' : `${count}, sells only.`;
+  return orders === 0 ? 'No trades needed: the account is at its targets.' : `${count}, sells first.`;
 }
 
 /** The plan of §8: the same table for a preview and a live rebalance. */
@@ -124,7 +136,7 @@ export function PlanTable({ plan }: { plan: Plan }) {
       </Table>
       <PlanTotalsLine plan={plan} totals={totals} />
       <Text size="xs" c="dimmed">
-        {trades === 0 ? 'No trades needed: the account is at its targets.' : `${trades} order(s), sells first.`}
+        {planSummary(plan.mode ?? 'full', trades)}
       </Text>
       {residuals.length > 0 && (
         <Text size="xs" c="dimmed" aria-label="Fractions left">

@@ -2,6 +2,7 @@
  * `check --config FILE` (PRODUCT.md §29): runs Check setup with connections of its own, prints each check as it
  * finishes and the table at the end; the exit code is 1 when any check failed (warnings pass), 2 for bad usage.
  */
+import { stat } from 'node:fs/promises';
 import type * as Ably from 'ably';
 import type { SetupCheck, SetupCheckReport } from '../shared/contract';
 import { defaultHeadlessDataDir, resolveDataDir } from '../core/config/data-dir';
@@ -31,10 +32,21 @@ export interface CheckCommandOptions {
   createRealtime?: (options: Ably.ClientOptions) => Ably.Realtime;
 }
 
-/** Runs the checks; resolves with the exit code (0 all ok or warnings, 1 on any fail). */
+/**
+ * Runs the checks; resolves with the exit code (0 all ok or warnings, 1 on any fail, 2 when the settings file is not
+ * there: checking the defaults instead would pass or fail a setup that is not the trader's).
+ */
 export async function runCheckCommand(options: CheckCommandOptions): Promise<number> {
   const out = options.out ?? ((line: string) => console.log(line));
   const err = options.err ?? ((line: string) => console.error(line));
+  const found = await stat(options.configFile).then(
+    (s) => (s.isFile() ? null : 'is not a file'),
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'does not exist' : error.message),
+  );
+  if (found) {
+    err(`settings: ${options.configFile} ${found}; pass the settings file the app uses with --config FILE`);
+    return 2;
+  }
   const store = new SettingsStore(options.configFile, new EnvSecretStore());
   const loadOutcome = await store.load();
   if (loadOutcome.error) {

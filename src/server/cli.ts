@@ -13,7 +13,7 @@ import { listeningLine, startHeadless, type HeadlessHost } from './host';
 
 const USAGE = `usage: rebalance-desk serve [--config FILE] [--host HOST] [--port PORT] [--allow-insecure-remote]
        rebalance-desk demo [--host HOST] [--port PORT] [--data-dir DIR]
-       rebalance-desk check [--config FILE]      (Check setup; exit 1 when a check fails)`;
+       rebalance-desk check [--config FILE]      (Check setup; exit 1 when a check fails, 2 without the settings file)`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({

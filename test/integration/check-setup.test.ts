@@ -193,6 +193,22 @@ describe('check --config FILE', () => {
     return { code, output: lines.join('\n') };
   }
 
+  it('exits 2 naming a settings file that is not there, and checks nothing', async () => {
+    const problems: string[] = [];
+    const lines: string[] = [];
+    const missing = join(dir, 'no-such-settings.json');
+    const code = await runCheckCommand({
+      configFile: missing,
+      out: (l) => lines.push(l),
+      err: (l) => problems.push(l),
+    });
+    expect(code).toBe(2);
+    expect(problems).toEqual([
+      `settings: ${missing} does not exist; pass the settings file the app uses with --config FILE`,
+    ]);
+    expect(lines).toEqual([]);
+  });
+
   it('exits 0 when every check is ok or a warning', async () => {
     stack.gateway.configure({ marketDataBySymbol: { TLT: 'delayed-only' } });
     try {

@@ -103,7 +103,7 @@ describe('cash-flow detection', () => {
     expect(await detector.check(ACCOUNT, { settleMs: 0 })).toBeNull();
   });
 
-  it('notifies a deposit and a withdrawal naming the account ("notify"), and neither records nor notifies with "ignore"', async () => {
+  it('notifies a deposit and a withdrawal naming the account ("notify"); "ignore" records it without telling anyone', async () => {
     const { sent, notifier } = recordingNotifier();
     stack = await startStack({
       strategies,
@@ -139,8 +139,12 @@ describe('cash-flow detection', () => {
     const quiet = () => stack!.runtime.cashFlowDetector.check(ACCOUNT, { settleMs: 0 });
     await quiet();
     stack.gateway.setCash(ACCOUNT, 60_000);
-    expect(await quiet()).toBeNull();
-    expect((await stack.runtime.handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 })).cashFlows).toEqual([]);
+    expect(await quiet()).toMatchObject({ amount: 10_000, eventId: null });
+    // kept on the card and in Trade log, told to nobody
+    const kept = await stack.runtime.handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 });
+    expect(kept.cashFlows.map((f) => f.amount)).toEqual([10_000]);
+    const { accounts } = await stack.runtime.handlers.accounts({});
+    expect(accounts.find((a) => a.accountId === ACCOUNT)?.lastCashFlow).toMatchObject({ amount: 10_000 });
     expect(ignoring.sent.filter((n) => n.title.startsWith('Deposit'))).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
 /**
  * §27 cash-flow detection: each enabled account's cash (`TotalCashValue`) is compared with the detector's last
  * reading; what the executions since then (sells add, buys and commissions take) do not explain, from
- * `cashFlows.minAmount` up, is a deposit or withdrawal. It is recorded `{accountId, amount, at}`, notified, and with
- * `cashFlow: "top-up"` a deposit queues a buy-only `rebalance` with `source: "cash-flow"` (through §19 approval like
+ * `cashFlows.minAmount` up, is a deposit or withdrawal. It is recorded `{accountId, amount, at}`, notified (not with
+ * `cashFlow: "ignore"`, which only records it), and with `cashFlow: "top-up"` a deposit queues a buy-only `rebalance` with `source: "cash-flow"` (through §19 approval like
  * any other). A fill is never a cash flow; an account with an event of this app running is not read (its fills and
  * cash may be half way), so the next check sees the whole of it.
  */
@@ -116,7 +116,7 @@ export class CashFlowDetector {
     }
     const amount = detectCashFlow(base.cash, equity.totalCashValue, fresh, settings.cashFlows.minAmount);
     await store.setBaseline(accountId, next);
-    if (amount === null || account.cashFlow === 'ignore') return null;
+    if (amount === null) return null;
 
     const flow: CashFlow = {
       accountId,
@@ -141,6 +141,11 @@ export class CashFlowDetector {
     }
     await store.add(flow);
     log.info({ accountId, amount, eventId: flow.eventId }, `cash flow of ${amount} USD on ${accountId}`);
+    // "ignore": kept on the card and in Trade log like any other, but nobody is told.
+    if (account.cashFlow === 'ignore') {
+      this.options.onRecorded?.(flow);
+      return flow;
+    }
     const name = account.name || accountId;
     const words = amount > 0 ? `${money(amount)} added to` : `${money(-amount)} taken out of`;
     await this.options.notifier

@@ -15,7 +15,7 @@ export function CashFlowsSection() {
   return (
     <Section
       title="Cash flows"
-      description="A change of an account's cash that its fills and commissions do not explain is a deposit or a withdrawal: shown on the card and in Trade log, notified. Invest cash buys without selling; Raise cash sells the most overweight first."
+      description="A change of an account's cash that its fills and commissions do not explain is a deposit or a withdrawal: shown on the card and in Trade log, notified (not when set to ignore). Invest cash buys without selling; Raise cash sells the most overweight first."
     >
       <SimpleGrid cols={3} spacing="xs">
         <NumberField
@@ -38,10 +38,12 @@ export function CashFlowsSection() {
             {accounts.map((account, i) => {
               const base = `accounts.${i}`;
               const id = str(account.accountId) || `account ${i + 1}`;
+              const name = str(account.name);
               return (
                 <Table.Tr key={i}>
                   <Table.Td>
-                    <Text size="xs" className="mono">
+                    {name && <Text size="xs">{name}</Text>}
+                    <Text size="xs" className="mono" c={name ? 'dimmed' : undefined}>
                       {id}
                     </Text>
                   </Table.Td>
@@ -66,7 +68,7 @@ export function CashFlowsSection() {
                       data={[
                         { value: 'notify', label: 'notify' },
                         { value: 'top-up', label: 'top-up (invest a deposit)' },
-                        { value: 'ignore', label: 'ignore' },
+                        { value: 'ignore', label: 'ignore (record, tell no one)' },
                       ]}
                       value={str(account.cashFlow) || 'notify'}
                       onChange={(next) => form.set(`${base}.cashFlow`, next ?? 'notify')}

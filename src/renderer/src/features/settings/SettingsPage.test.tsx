@@ -235,6 +235,18 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(settings.accounts[0]).toMatchObject({ approval: 'timer', approvalMinutes: 0.5 });
   });
 
+  it('names each account in Cash flows and says what ignore does (§25, §27)', async () => {
+    renderWithApi(<SettingsPage />, settingsApi());
+    const table = await screen.findByRole('table', { name: 'Cash flows per account' });
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(within(row).getByText('Paper IRA')).toBeInTheDocument();
+    expect(within(row).getByText('DU123456')).toBeInTheDocument();
+    await userEvent.click(
+      within(row).getByLabelText('On a cash flow of DU123456', { selector: 'input:not([type=hidden])' }),
+    );
+    expect(await screen.findByRole('option', { name: 'ignore (record, tell no one)' })).toBeInTheDocument();
+  });
+
   it('asks before switching to live and then sends confirmLive', async () => {
     const api = settingsApi();
     renderWithApi(<SettingsPage />, api);

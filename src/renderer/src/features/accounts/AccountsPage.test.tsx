@@ -225,7 +225,9 @@ describe('Accounts page', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Rebalance 2 accounts' }));
     await waitFor(() => expect(api.callsOf('runCommandAll').at(-1)).toEqual({ command: 'rebalance' }));
     expect(await screen.findByText('Rebalance all: 1 of 2 queued')).toBeInTheDocument();
-    expect(screen.getByText(/Already queued, not added again: DU222222 \(id sig-3:DU222222\)/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/Already queued, not added again: Paper taxable \(DU222222\) \(id sig-3:DU222222\)/),
+    ).toBeInTheDocument();
   });
 
   it('Rebalance all in live mode asks with the live-trading confirmation', async () => {

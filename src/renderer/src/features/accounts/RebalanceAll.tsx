@@ -92,8 +92,8 @@ export function RebalanceAllButton({
         title: `Rebalance all: ${queued.length} of ${results.length} queued`,
         message:
           waiting.length === 0
-            ? `Queued for ${queued.map((r) => r.accountId).join(', ')}.`
-            : `Already queued, not added again: ${waiting.map((r) => `${r.accountId} (id ${r.existingId})`).join(', ')}.`,
+            ? `Queued for ${queued.map(named).join(', ')}.`
+            : `Already queued, not added again: ${waiting.map((r) => `${named(r)} (id ${r.existingId})`).join(', ')}.`,
         autoClose: 10_000,
       });
       void client.invalidateQueries({ queryKey: queryKeys.events.lists() });
@@ -168,4 +168,9 @@ export function RebalanceAllButton({
 
 function idOf(outcome: AccountCommandOutcome): string {
   return outcome.status === 'queued' ? outcome.event.id : outcome.existingId;
+}
+
+/** §25 an account by its name, the id beside it (the id alone when it has no name). */
+function named(r: { accountId: string; name?: string | null }): string {
+  return r.name ? `${r.name} (${r.accountId})` : r.accountId;
 }

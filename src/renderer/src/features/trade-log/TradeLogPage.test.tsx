@@ -68,6 +68,23 @@ describe('Trade log page', () => {
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
   });
 
+  it('offers each account in the filter by its name, the id beside it (§25)', async () => {
+    const api = createFakeApi({
+      logs: () => ({ lines: [] }),
+      trades: () => ({ trades: [] }),
+      accounts: () => ({
+        accounts: [makeAccount({ name: 'Joint' }), makeAccount({ accountId: 'DU999999', name: '' })],
+        totals: makeTotals(),
+      }),
+      feedLog: () => ({ entries: [] }),
+      reports: () => ({ reports: [], total: 0 }),
+    });
+    renderWithApi(<TradeLogPage />, api);
+    await userEvent.click(await screen.findByLabelText('Account', { selector: 'input:not([type=hidden])' }));
+    expect(await screen.findByRole('option', { name: 'Joint (DU123456)' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: 'DU999999' })).toBeInTheDocument();
+  });
+
   it('narrows the trades to the filtered account and the searched symbol, and exports one CSV row per order', async () => {
     const other: TradeRecord = { ...trade, id: 't2', accountId: 'DU999999', symbol: 'TLT', orderId: 8, permId: 100 };
     const order: TradeRecord = { ...trade, id: 't0', kind: 'order', status: 'Filled', at: '2025-01-02T14:59:59.000Z' };

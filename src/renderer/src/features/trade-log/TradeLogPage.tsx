@@ -89,7 +89,7 @@ export function TradeLogPage() {
   );
   const accountOptions = (accounts.data?.accounts ?? []).map((a) => ({
     value: a.accountId,
-    label: a.name ? `${a.accountId} — ${a.name}` : a.accountId,
+    label: a.name ? `${a.name} (${a.accountId})` : a.accountId,
   }));
 
   const exportTrades = () => downloadText(`trades-${fileStamp()}.csv`, tradesCsv(orders));

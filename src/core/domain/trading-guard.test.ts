@@ -21,4 +21,10 @@ describe('tradingBlockReason', () => {
     expect(tradingBlockReason(off, 'paper', 'print-rebalance')).toBeNull();
     expect(tradingBlockReason(live, 'paper', 'print-positions')).toBeNull();
   });
+
+  it('guards a raise-cash like a rebalance: its sells are orders (§27)', () => {
+    expect(tradingBlockReason(live, 'paper', 'raise-cash')).toMatch(/live account but the app is in paper mode/);
+    expect(tradingBlockReason({ ...paper, enabled: false }, 'paper', 'raise-cash')).toMatch(/disabled/);
+    expect(tradingBlockReason(paper, 'paper', 'raise-cash')).toBeNull();
+  });
 });

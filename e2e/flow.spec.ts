@@ -1,5 +1,6 @@
 import type { EventRecord, QueueStatus } from '../src/shared/dto';
-import { expect, test } from './demo-fixture';
+import type { Page } from '@playwright/test';
+import { expect, test, type DemoServer } from './demo-fixture';
 import { Desk } from './pages/desk';
 
 interface EventList {
@@ -44,6 +45,21 @@ test('a stopped gateway delays the event with its reason and turns the light red
   page,
   demo,
 }) => {
+  // The demo retries a delayed event by itself after 10 s; on a loaded machine that can come before the click this
+  // test is about, so its delay is ten minutes here (set before the event is delayed, restored after).
+  type QueueSettings = { settings: { queue: { retryDelayMs: number } } };
+  const before = (await demo.api<QueueSettings>('GET', '/api/config')).body.settings;
+  const slow = structuredClone(before);
+  slow.queue.retryDelayMs = 600_000;
+  expect((await demo.api('PUT', '/api/config', { settings: slow })).status).toBe(200);
+  try {
+    await stoppedGatewayThenRetry(page, demo);
+  } finally {
+    expect((await demo.api('PUT', '/api/config', { settings: before })).status).toBe(200);
+  }
+});
+
+async function stoppedGatewayThenRetry(page: Page, demo: DemoServer): Promise<void> {
   const desk = new Desk(page, demo);
   await desk.open();
   await desk.go('Accounts');
@@ -71,7 +87,7 @@ test('a stopped gateway delays the event with its reason and turns the light red
   await desk.go('Queue');
   await desk.queue.action(delayed.id, 'Retry');
   await expect(desk.queue.rowIn('done', delayed.id)).toBeVisible({ timeout: 30_000 });
-});
+}
 
 test('Hold and Release move an event between Pending and Held', async ({ page, demo }) => {
   const desk = new Desk(page, demo);

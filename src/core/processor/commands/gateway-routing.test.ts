@@ -36,7 +36,7 @@ function fakeIb(accounts: string[], netLiquidation: number, up = true): IbPort {
     status: () => status,
     whenConnected: () =>
       up ? Promise.resolve() : Promise.reject(IbError.notConnected('connect', 'connect ECONNREFUSED')),
-    getEquity: (accountId) =>
+    getEquity: (accountId: string) =>
       Promise.resolve({ accountId, netLiquidation, totalCashValue: 0, buyingPower: 0, currency: 'USD' }),
   } as unknown as IbPort;
 }

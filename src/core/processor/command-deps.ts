@@ -35,8 +35,11 @@ export interface CommandDeps {
     get(accountId: string): Promise<AccountState>;
     update(accountId: string, change: Partial<AccountState>): Promise<unknown>;
   };
-  /** Links an order placed for an event to it, so its trade records carry the event id. */
-  trackOrder: (orderId: number, eventId: string) => void;
+  /**
+   * Links an order placed for an event to it, so its trade records carry the event id; `gateway` (§28, set per event
+   * by `depsForEvent`) is the gateway whose order id it is.
+   */
+  trackOrder: (orderId: number, eventId: string, gateway?: string) => void;
   trades?: { add(trade: TradeRecord): Promise<void> };
   now: () => Date;
 }
@@ -89,6 +92,7 @@ export function depsForEvent(deps: CommandDeps, event: EventRecord): CommandDeps
     ...deps,
     ib: route.ib,
     ownClientId: () => route.clientId(),
+    trackOrder: (orderId, eventId) => deps.trackOrder(orderId, eventId, route.spec.id),
     gateway: { route, accountId: event.accountId },
   };
 }

@@ -42,7 +42,8 @@ export class Desk {
   }
 
   /** One light of the status strip, e.g. "IB Gateway". */
-  light(label: 'Redis' | 'IB Gateway' | 'Zehnlabs feed' | 'Processor'): Locator {
+  /** A light of the status strip; the demo has two IB logins (§28), so one IB light each: IB default, IB Spouse. */
+  light(label: 'Redis' | 'IB Gateway' | 'IB default' | 'IB Spouse' | 'Zehnlabs feed' | 'Processor'): Locator {
     return this.page.getByRole('status').locator(`[aria-label^="${label}:"]`);
   }
 

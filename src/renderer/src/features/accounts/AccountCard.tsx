@@ -14,6 +14,7 @@ import {
   formatSignedMoney,
 } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import { useHealth } from '../../queries/use-queries';
 import { CashFlowActions, LastCashFlow } from './CashFlowActions';
 import { DriftedBadge, DriftValue } from './DriftFact';
 import { PlanSubmit } from './PlanSubmit';
@@ -78,6 +79,36 @@ function moneyBasis(account: AccountView): string {
     : 'not reported by IB yet (IB Gateway not connected, or the account is not one of its accounts)';
 }
 
+const GATEWAY_COLORS = { green: 'gray', amber: 'yellow', red: 'red' } as const;
+
+/**
+ * §28: with several IB logins, the login the account is on, coloured by that gateway's light (red: its events wait
+ * until the gateway is back), with the light's reason on hover. Nothing with one gateway.
+ */
+function GatewayBadge({ gatewayId }: { gatewayId: string | undefined }) {
+  const gateways = useHealth().data?.gateways;
+  if (!gateways || gateways.length < 2) return null;
+  const gateway = gateways.find((g) => g.id === (gatewayId ?? 'default'));
+  if (!gateway) return null;
+  const down = gateway.state === 'red';
+  return (
+    <Tooltip
+      label={`IB Gateway ${gateway.label}: ${gateway.detail}${down ? '. This account’s events wait until it is back.' : ''}`}
+      multiline
+      maw={360}
+    >
+      <Badge
+        color={GATEWAY_COLORS[gateway.state]}
+        variant={down ? 'filled' : 'light'}
+        data-testid="gateway-badge"
+        data-state={gateway.state}
+      >
+        {down ? `${gateway.label} down` : gateway.label}
+      </Badge>
+    </Tooltip>
+  );
+}
+
 /** One account: its settings and state, and the commands a trader runs on it. */
 export function AccountCard({ account }: { account: AccountView }) {
   const { run, preparePlan, submit, starting, running, finished, dismiss } = useAccountCommands(account);
@@ -112,6 +143,7 @@ export function AccountCard({ account }: { account: AccountView }) {
           </div>
           <Group gap={6} wrap="nowrap">
             <DriftedBadge account={account} />
+            <GatewayBadge gatewayId={account.gateway} />
             {missed && (
               <Tooltip
                 label={`Allocation as of ${formatExact(missed.asOf)}; last rebalanced to ${formatExact(missed.lastAsOf)}`}

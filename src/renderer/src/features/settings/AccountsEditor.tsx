@@ -4,6 +4,7 @@ import type { StrategyOption } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { NumberBox } from './Fields';
 import { useSettingsForm } from './form-context';
+import { draftGateways } from './GatewaysEditor';
 
 interface AccountDraft {
   accountId?: unknown;
@@ -16,6 +17,7 @@ interface AccountDraft {
   replacementSet?: unknown;
   approval?: unknown;
   approvalMinutes?: unknown;
+  gateway?: unknown;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -79,6 +81,17 @@ export function AccountsEditor({
   const form = useSettingsForm();
   const accounts = (Array.isArray(form.get('accounts')) ? form.get('accounts') : []) as AccountDraft[];
   const setAccounts = (next: AccountDraft[]) => form.set('accounts', next);
+  // §28: the gateway picker shows once there are other gateways (or an account still names one).
+  const gatewayIds = draftGateways(form)
+    .map((g) => (typeof g.id === 'string' ? g.id.trim() : ''))
+    .filter((id) => id !== '');
+  const showGateway =
+    gatewayIds.length > 0 || accounts.some((a) => typeof a.gateway === 'string' && a.gateway !== 'default');
+  const gatewayOptions = (current: string) => {
+    // A set: while the trader types an id twice (refused beside the field) the list still offers it once.
+    const ids = [...new Set(['default', ...gatewayIds, ...(current ? [current] : [])])];
+    return ids.map((id) => ({ value: id, label: id === 'default' ? 'default (IB Gateway / TWS)' : id }));
+  };
   const add = () =>
     setAccounts([
       ...accounts,
@@ -203,6 +216,22 @@ export function AccountsEditor({
                     error={form.error(`${base}.replacementSet`)}
                   />
                 </div>
+                {showGateway && (
+                  <div className="settings-cell">
+                    <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                      Gateway
+                    </Text>
+                    <Select
+                      size="xs"
+                      aria-label="Gateway"
+                      data={gatewayOptions(str(account.gateway))}
+                      value={str(account.gateway) || 'default'}
+                      onChange={(next) => form.set(`${base}.gateway`, next ?? 'default')}
+                      allowDeselect={false}
+                      error={form.error(`${base}.gateway`)}
+                    />
+                  </div>
+                )}
                 <div className="settings-cell">
                   <Text size="xs" fw={600} c="dimmed" aria-hidden>
                     Approval

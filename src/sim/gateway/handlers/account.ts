@@ -228,31 +228,46 @@ const onReqPositions: Handler = (ctx, conn) => {
   ctx.send(conn, M.positionEnd());
 };
 
-const onReqPositionsMulti: Handler = (ctx, conn, r) => {
-  r.str();
-  const reqId = r.int();
-  const account = r.str();
-  const modelCode = r.str();
-  conn.positionsMulti.set(reqId, { account, modelCode });
-  for (const id of accountsFor(ctx, account)) {
-    for (const p of ctx.engine.positionEntries(id))
-      ctx.send(conn, M.positionMulti(reqId, id, contractOf(p.symbol), p.quantity, p.avgCost, modelCode));
-  }
-  ctx.send(conn, M.positionMultiEnd(reqId));
-};
+type MultiSubs = Map<number, { account: string; modelCode: string }>;
 
-const onReqAccountUpdatesMulti: Handler = (ctx, conn, r) => {
-  r.str();
-  const reqId = r.int();
-  const account = r.str();
-  const modelCode = r.str();
-  conn.accountUpdatesMulti.set(reqId, { account, modelCode });
-  for (const id of accountsFor(ctx, account)) {
-    for (const [k, v, c] of accountValueRows(ctx, id))
-      ctx.send(conn, M.accountUpdateMulti(reqId, id, modelCode, k, v, c));
-  }
-  ctx.send(conn, M.accountUpdateMultiEnd(reqId));
-};
+/**
+ * reqPositionsMulti / reqAccountUpdatesMulti: keeps the subscription (an account or ALL, a model code), then sends
+ * every covered account's rows and the end marker.
+ */
+function multiRequest(
+  subs: (conn: Conn) => MultiSubs,
+  rows: (ctx: GatewayContext, reqId: number, accountId: string, modelCode: string) => Field[][],
+  end: (reqId: number) => Field[],
+): Handler {
+  return (ctx, conn, r) => {
+    r.str();
+    const reqId = r.int();
+    const account = r.str();
+    const modelCode = r.str();
+    subs(conn).set(reqId, { account, modelCode });
+    for (const id of accountsFor(ctx, account)) for (const row of rows(ctx, reqId, id, modelCode)) ctx.send(conn, row);
+    ctx.send(conn, end(reqId));
+  };
+}
+
+const onReqPositionsMulti = multiRequest(
+  (conn) => conn.positionsMulti,
+  (ctx, reqId, id, modelCode) =>
+    ctx.engine
+      .positionEntries(id)
+      .map((p) => M.positionMulti(reqId, id, contractOf(p.symbol), p.quantity, p.avgCost, modelCode)),
+  M.positionMultiEnd,
+);
+
+function accountUpdateMultiRows(ctx: GatewayContext, reqId: number, id: string, modelCode: string): Field[][] {
+  return accountValueRows(ctx, id).map(([k, v, c]) => M.accountUpdateMulti(reqId, id, modelCode, k, v, c));
+}
+
+const onReqAccountUpdatesMulti = multiRequest(
+  (conn) => conn.accountUpdatesMulti,
+  accountUpdateMultiRows,
+  M.accountUpdateMultiEnd,
+);
 
 /** Accounts: summaries, positions, P&L and account updates, each with its cancel. */
 export const accountHandlers: HandlerTable = {
@@ -318,8 +333,7 @@ export function pushAccount(ctx: GatewayContext, accountId: string, symbols: str
     }
     for (const [reqId, sub] of c.accountUpdatesMulti) {
       if (!accountsFor(ctx, sub.account).includes(accountId)) continue;
-      for (const [k, v, cur] of accountValueRows(ctx, accountId))
-        ctx.send(c, M.accountUpdateMulti(reqId, accountId, sub.modelCode, k, v, cur));
+      for (const row of accountUpdateMultiRows(ctx, reqId, accountId, sub.modelCode)) ctx.send(c, row);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Conn, GatewayContext, Handler, HandlerTable } from '../context';
 import type { SymbolState } from '../engine';
 import * as M from '../messages';
+import { readRequestHead, requestedStock } from './contracts';
 import { COMPETING_SESSION_TEXT } from './session';
 
 type Quote = 'bid' | 'ask' | 'last' | 'close';
@@ -12,11 +13,8 @@ function streamingLines(ctx: GatewayContext): number {
 }
 
 const onReqMktData: Handler = (ctx, conn, r) => {
-  r.str();
-  const reqId = r.int();
-  const conId = r.int();
-  const symbol = r.str();
-  const secType = r.str().trim().toUpperCase();
+  const head = readRequestHead(r);
+  const { reqId, secType } = head;
   r.skip(9); // lastTradeDate … tradingClass
   if (secType === 'BAG') {
     const legs = r.int();
@@ -32,11 +30,8 @@ const onReqMktData: Handler = (ctx, conn, r) => {
     ctx.error(conn, reqId, 322, `Error processing request:-'bc' : cause - Duplicate ticker id`);
     return;
   }
-  const s = secType === '' || secType === 'STK' ? ctx.engine.resolve(conId, symbol) : undefined;
-  if (!s) {
-    ctx.error(conn, reqId, 200, 'No security definition has been found for the request');
-    return;
-  }
+  const s = requestedStock(ctx, conn, reqId, head);
+  if (!s) return;
   ctx.marketDataRequests.set(s.symbol, (ctx.marketDataRequests.get(s.symbol) ?? 0) + 1);
   if (ctx.competingSession) {
     ctx.error(conn, reqId, 10197, COMPETING_SESSION_TEXT);

@@ -3,6 +3,7 @@ import { ListOrdered, PiggyBank, Scale, Wallet, XCircle, Eye, RotateCcw } from '
 import type { AccountView } from '../../../../shared/contract';
 import type { Command } from '../../../../shared/dto';
 import { CommandResultView, planOf } from '../../components/CommandResultView';
+import { LabelledValue } from '../../components/LabelledValue';
 import { RelativeTime } from '../../components/RelativeTime';
 import { WeightsChart } from '../../components/charts/Charts';
 import {
@@ -28,19 +29,6 @@ const BUTTONS: { command: Command; label: string; icon: React.ReactNode }[] = [
   { command: 'print-equity', label: 'Equity', icon: <Wallet size={14} /> },
   { command: 'print-orders', label: 'Orders', icon: <ListOrdered size={14} /> },
 ];
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" truncate="end">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function RunningLine({ item, onDismiss }: { item: TrackedCommand; onDismiss: () => void }) {
   const now = useNow();
@@ -208,12 +196,12 @@ export function AccountCard({ account }: { account: AccountView }) {
           </Alert>
         )}
         <SimpleGrid cols={3} spacing="xs" verticalSpacing={6} data-testid="account-money">
-          <Fact label="Net liquidation">
+          <LabelledValue label="Net liquidation" truncate>
             <span className="num" title={moneyBasis(account)}>
               {formatMoney(account.money?.netLiquidation, account.money?.currency)}
             </span>
-          </Fact>
-          <Fact label="Cash">
+          </LabelledValue>
+          <LabelledValue label="Cash" truncate>
             <span
               className="num"
               title={`${formatMoney(account.money?.cash, account.money?.currency)} — ${moneyBasis(account)}`}
@@ -222,28 +210,30 @@ export function AccountCard({ account }: { account: AccountView }) {
                 ? formatFraction(account.money.cash / account.money.netLiquidation)
                 : '—'}
             </span>
-          </Fact>
-          <Fact label="Day P&L">
+          </LabelledValue>
+          <LabelledValue label="Day P&L" truncate>
             <span
               className="num"
               title={`Unrealized P&L ${formatSignedMoney(account.money?.unrealizedPnl, account.money?.currency)} — ${moneyBasis(account)}`}
             >
               {formatSignedMoney(account.money?.dayPnl, account.money?.currency)}
             </span>
-          </Fact>
+          </LabelledValue>
         </SimpleGrid>
         <SimpleGrid cols={3} spacing="xs" verticalSpacing={6}>
-          <Fact label="Strategy">{account.strategy}</Fact>
-          <Fact label="Cash reserve">
+          <LabelledValue label="Strategy" truncate>
+            {account.strategy}
+          </LabelledValue>
+          <LabelledValue label="Cash reserve" truncate>
             <span className="num">{formatPercentValue(account.cashReservePercent)}</span>
-          </Fact>
-          <Fact label="Drift">
+          </LabelledValue>
+          <LabelledValue label="Drift" truncate>
             <DriftValue account={account} />
-          </Fact>
-          <Fact label="Last rebalanced">
+          </LabelledValue>
+          <LabelledValue label="Last rebalanced" truncate>
             {account.lastRebalance ? <RelativeTime iso={account.lastRebalance.at} /> : 'never'}
-          </Fact>
-          <Fact label="Replacement set">
+          </LabelledValue>
+          <LabelledValue label="Replacement set" truncate>
             {account.replacementSet ? (
               <span title={account.replacements.map((r) => `${r.source} → ${r.target} ×${r.scale}`).join(', ')}>
                 {account.replacementSet}:{' '}
@@ -254,8 +244,8 @@ export function AccountCard({ account }: { account: AccountView }) {
             ) : (
               'none'
             )}
-          </Fact>
-          <Fact label="Next scheduled">
+          </LabelledValue>
+          <LabelledValue label="Next scheduled" truncate>
             {account.nextScheduledRun ? (
               <span
                 data-testid="next-scheduled-run"
@@ -269,11 +259,11 @@ export function AccountCard({ account }: { account: AccountView }) {
             ) : (
               'none'
             )}
-          </Fact>
-          <Fact label="Last cash flow">
+          </LabelledValue>
+          <LabelledValue label="Last cash flow" truncate>
             <LastCashFlow account={account} />
-          </Fact>
-          <Fact label="Last result">
+          </LabelledValue>
+          <LabelledValue label="Last result" truncate>
             {account.lastResult ? (
               <Text
                 span
@@ -286,7 +276,7 @@ export function AccountCard({ account }: { account: AccountView }) {
             ) : (
               '—'
             )}
-          </Fact>
+          </LabelledValue>
         </SimpleGrid>
         {account.drift && Object.keys(account.drift.bySymbol).length > 0 && (
           <WeightsChart name={account.name || account.accountId} drift={account.drift} />

@@ -56,6 +56,7 @@ import {
   installSessionSecurity,
   secureWebPreferences,
 } from './window-security';
+import { askBeforeDiscardingEdits } from './unload-guard';
 import { DEFAULT_SIZE, MIN_SIZE, loadWindowState, trackWindowState } from './window-state';
 
 export const APP_NAME = 'Rebalance Desk';
@@ -178,6 +179,7 @@ export function runDesktopApp(options: DesktopAppOptions): DesktopApp | null {
       webPreferences: secureWebPreferences(preload, { devTools: !app.isPackaged }),
     });
     harden(win.webContents);
+    askBeforeDiscardingEdits(win, (w, options) => dialog.showMessageBoxSync(w, options));
     // Maximized before the first paint only once the page is ready (earlier, some window managers ignore it).
     win.once('ready-to-show', () => {
       if (state.maximized) win.maximize();

@@ -3,8 +3,16 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RemoteSaveResult, RemoteView } from '../../../../shared/remote';
 import type { DeskBridge } from '../../api/ipc-transport';
 import { validateSettings } from './settings-validation';
+import { sectionId } from './settings-sections';
 
 type RemoteBridge = Required<Pick<DeskBridge, 'remoteSettings' | 'saveRemote'>>;
+
+/** Whether this window can show Remote core (the desktop app's preload offers it; a browser does not). */
+export function hasRemoteSection(
+  win: Window | undefined = typeof window === 'undefined' ? undefined : window,
+): boolean {
+  return bridgeOf(win) !== null;
+}
 
 function bridgeOf(win: Window | undefined): RemoteBridge | null {
   const desk = win?.desk;
@@ -105,7 +113,7 @@ export function RemoteSection({ win = typeof window === 'undefined' ? undefined 
     : 'Rebalance Desk restarts with its own core…';
 
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Remote core">
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Remote core" id={sectionId('Remote core')}>
       <Title order={2} size="h5">
         Remote core
       </Title>

@@ -48,7 +48,7 @@ async function retype(box: HTMLElement, text: string): Promise<void> {
 }
 
 const IB = { section: 'IB Gateway / TWS' };
-const ORDERS = { section: 'Orders' };
+const ORDERS = { section: 'Orders and limits' };
 const QUEUE = { section: 'Queue' };
 const MANAGEMENT = { section: 'Management API' };
 
@@ -223,10 +223,13 @@ describe('Settings page', { timeout: 60_000 }, () => {
   it("sets an account's approval to timer with its minutes, fractions allowed (§19)", async () => {
     const api = settingsApi();
     renderWithApi(<SettingsPage />, api);
-    const row = await accountRow(0);
-    await userEvent.click(within(row).getByLabelText('Approval', { selector: 'input:not([type=hidden])' }));
-    await userEvent.click(await screen.findByRole('option', { name: 'timer' }));
-    const minutes = await within(row).findByLabelText('Approval minutes');
+    const section = await screen.findByRole('region', { name: 'Approval and schedules' });
+    const table = within(section).getByRole('table', { name: 'Approval per account' });
+    await userEvent.click(
+      within(table).getByLabelText('Approval of DU123456', { selector: 'input:not([type=hidden])' }),
+    );
+    await userEvent.click(await screen.findByRole('option', { name: /^timer/ }));
+    const minutes = await within(table).findByLabelText('Approval minutes of DU123456');
     await userEvent.clear(minutes);
     await userEvent.type(minutes, '0.5');
     await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));

@@ -108,7 +108,6 @@ export function SchedulesEditor() {
                 label="All accounts of the trading mode"
                 checked={all}
                 onChange={(e) => setRow(i, { accounts: e.currentTarget.checked ? 'all' : [] })}
-                data-settings-path={all ? `${base}.accounts` : undefined}
               />
               {!all && (
                 <MultiSelect

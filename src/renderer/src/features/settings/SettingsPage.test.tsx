@@ -276,6 +276,38 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(await screen.findByText('Settings saved')).toBeInTheDocument();
   });
 
+  it('asks before a save that removes every account, then saves again with dropAllAccounts (§18)', async () => {
+    const api = settingsApi();
+    api.handlers.putConfig = (input) => {
+      if (input.dropAllAccounts !== true) {
+        throw new ApiError({
+          error: 'invalid',
+          message: 'this save would remove every account (DU123456); send dropAllAccounts: true to do so',
+          issues: [{ path: 'accounts', message: 'removing every account needs dropAllAccounts: true' }],
+          reason: 'drops-every-account',
+        });
+      }
+      return makeConfig({ settings: input.settings });
+    };
+    renderWithApi(<SettingsPage />, api);
+    await accountRow(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Remove account DU123456' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Remove every account?' });
+    expect(dialog).toHaveTextContent('DU123456');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Keep the accounts' }));
+    expect(api.callsOf('putConfig')).toHaveLength(1);
+    expect(screen.queryByText('Settings saved')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    dialog = await screen.findByRole('dialog', { name: 'Remove every account?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove every account and save' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(3));
+    expect(api.callsOf('putConfig')[1]!.dropAllAccounts).toBeUndefined();
+    expect(api.callsOf('putConfig')[2]).toMatchObject({ dropAllAccounts: true, settings: { accounts: [] } });
+    expect(await screen.findByText('Settings saved')).toBeInTheDocument();
+  });
+
   it('does not read "confirmLive" in an error message as a request for confirmation', async () => {
     const api = settingsApi();
     api.handlers.putConfig = () => {

@@ -137,7 +137,6 @@ function IssueAlerts({
           color="red"
           title={`${issueList.length} field(s) need fixing — click one to go to it`}
           role="alert"
-          aria-label="Fields that need fixing"
           data-settings-issues
         >
           <List size="xs">

@@ -173,8 +173,15 @@ export function fieldLabel(path: string, settings: unknown): string {
     if (match) return `Storage and Redis › ${what} ${Number(match[1]) + 1}${match[2] ? ` ${words(match[2])}` : ''}`;
   }
   const section = SECTION_OF[head] ?? words(head);
-  const label = FIELD_LABELS[path] ?? (rest.length > 0 ? rest.map(words).join(' › ') : words(head));
-  return section === label ? section : `${section} › ${label}`;
+  // The longest part of the path that has a label, then the rest in words ("Zehnlabs › Realtime client options
+  // (JSON) › key").
+  const parts = path.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const known = FIELD_LABELS[parts.slice(0, n).join('.')];
+    if (known)
+      return [section === known ? null : section, known, ...parts.slice(n).map(words)].filter(Boolean).join(' › ');
+  }
+  return [section, ...rest.map(words)].join(' › ');
 }
 
 /**

@@ -23,7 +23,7 @@ export function ApprovalEditor() {
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Account</Table.Th>
-          <Table.Th w={200}>Approval</Table.Th>
+          <Table.Th w={250}>Approval</Table.Th>
           <Table.Th w={150}>Timer</Table.Th>
         </Table.Tr>
       </Table.Thead>

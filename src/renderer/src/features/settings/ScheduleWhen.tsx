@@ -92,7 +92,7 @@ export function ScheduleWhen({ index, name }: { index: number; name: string }) {
               <Text size="xs" fw={500} id={`schedule-${index}-days`} mb={4}>
                 Days
               </Text>
-              <Group gap={6} role="group" aria-labelledby={`schedule-${index}-days`} wrap="nowrap">
+              <Group gap="sm" role="group" aria-labelledby={`schedule-${index}-days`} wrap="wrap" mt={6}>
                 {WEEK.map(({ day, short, long }) => (
                   <Checkbox
                     key={day}

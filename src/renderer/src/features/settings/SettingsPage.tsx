@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, List, Loader, Stack } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, List, Loader, Stack } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { Save } from 'lucide-react';
@@ -60,7 +60,7 @@ function SectionMenu() {
   // Remote core shows in the desktop app only.
   const remote = hasRemoteSection();
   return (
-    <nav aria-label="Settings sections" style={{ flex: 1, minWidth: 0 }}>
+    <nav aria-label="Settings sections">
       <ul className="settings-menu">
         {SETTINGS_SECTIONS.filter((s) => remote || s.title !== 'Remote core').map((s) => (
           <li key={s.title}>
@@ -244,18 +244,19 @@ function SettingsForm({ view }: { view: ConfigView }) {
   return (
     <SettingsFormContext.Provider value={draft.form}>
       <>
-        <Group
-          justify="space-between"
-          align="flex-start"
-          wrap="nowrap"
-          gap="xs"
-          style={{ position: 'sticky', top: 'var(--app-shell-header-offset, 0rem)', zIndex: 3 }}
+        {/* The actions float right so the menu's links flow beside them and then use the full width. */}
+        <Box
+          style={{
+            position: 'sticky',
+            top: 'var(--app-shell-header-offset, 0rem)',
+            zIndex: 3,
+            borderBottom: '1px solid var(--mantine-color-default-border)',
+          }}
           bg="var(--mantine-color-body)"
           py={4}
           {...{ [STICKY_BAR_ATTRIBUTE]: '' }}
         >
-          <SectionMenu />
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ float: 'right' }} ml="xs">
             {dirty && (
               <>
                 <Badge color="yellow" variant="light" size="sm">
@@ -277,7 +278,9 @@ function SettingsForm({ view }: { view: ConfigView }) {
               Save settings
             </Button>
           </Group>
-        </Group>
+          <SectionMenu />
+          <div style={{ clear: 'both' }} />
+        </Box>
         <div ref={summary}>
           <IssueAlerts view={view} issues={draft.allIssues} settings={draft.form.get('')} />
         </div>

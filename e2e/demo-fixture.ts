@@ -16,9 +16,18 @@ export interface DemoServer {
 }
 
 /** Starts `demo` from the built CLI on a free loopback port, and stops it after the test file. */
-export async function startDemoServer(): Promise<DemoServer> {
+export function startDemoServer(): Promise<DemoServer> {
+  return startCli(['demo']);
+}
+
+/** Starts `serve --config FILE` (a real core, no simulator) from the built CLI on a free loopback port. */
+export function startServeServer(configFile: string): Promise<DemoServer> {
+  return startCli(['serve', '--config', configFile]);
+}
+
+async function startCli(args: string[]): Promise<DemoServer> {
   const cli = join(import.meta.dirname, '../out/main/cli.js');
-  const child = spawn(process.execPath, [cli, 'demo', '--port', '0', '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [cli, ...args, '--port', '0', '--host', '127.0.0.1'], {
     env: { ...process.env, REDISMS_SYSTEM_BINARY: process.env.REDISMS_SYSTEM_BINARY ?? '/usr/bin/redis-server' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -30,8 +39,8 @@ export async function startDemoServer(): Promise<DemoServer> {
   while (!match) {
     match = /listening on (http:\/\/[^\s#]+)#token=(\S+)/.exec(out);
     if (match) break;
-    if (child.exitCode !== null) throw new Error(`demo exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`demo did not start within 30 s:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`${args[0]} exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`${args[0]} did not start within 30 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const url = match[1]!;

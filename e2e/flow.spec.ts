@@ -34,7 +34,8 @@ test('a published signal appears as Pending, is processed to Done, and the Trade
 
   await desk.go('Trade log');
   const trades = desk.tradeLog.trades();
-  await expect(trades.getByText('DU1000001').first()).toBeVisible();
+  // the account by its name (§25), its id on hover
+  await expect(trades.getByTitle('DU1000001').first()).toHaveText('Demo Taxable');
   await expect(trades.getByText(/Filled/).first()).toBeVisible();
   await desk.screenshot('trade-log');
 });

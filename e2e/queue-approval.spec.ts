@@ -54,7 +54,7 @@ test('a signal on a confirm account waits in Awaiting approval with its plan, Ap
   await desk.screenshot('queue-approved-done');
 
   // its report in the event drawer …
-  await desk.queue.rowIn('done', waiting.id).getByText('DU1000004').click();
+  await desk.queue.rowIn('done', waiting.id).getByText('Demo Approval').click();
   const drawer = page.getByRole('dialog');
   const report = drawer.getByRole('table', { name: 'Report', exact: true });
   await expect(report).toBeVisible({ timeout: 15_000 });

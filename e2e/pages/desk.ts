@@ -9,6 +9,7 @@ export class Desk {
   readonly accounts: AccountsPage;
   readonly tradeLog: TradeLogPage;
   readonly settings: SettingsPage;
+  readonly getStarted: GetStartedPage;
 
   constructor(
     readonly page: Page,
@@ -18,6 +19,7 @@ export class Desk {
     this.accounts = new AccountsPage(page);
     this.tradeLog = new TradeLogPage(page);
     this.settings = new SettingsPage(page);
+    this.getStarted = new GetStartedPage(page);
   }
 
   async open(): Promise<void> {
@@ -25,8 +27,18 @@ export class Desk {
     await expect(this.page.getByRole('heading', { name: 'Rebalance Desk' })).toBeVisible();
   }
 
-  async go(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings'): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+  /** Follows a side-menu link; its name may go on with its badge, e.g. "Queue (2 awaiting approval, 1 delayed)". */
+  async go(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings' | 'Get started'): Promise<void> {
+    await this.menuLink(name).click();
+  }
+
+  menuLink(name: 'Queue' | 'Accounts' | 'Trade log' | 'Settings' | 'Get started'): Locator {
+    return this.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: new RegExp(`^${name}`) });
+  }
+
+  /** §26 the banner across the top of every page: the gateway down, or processing paused. */
+  banner(name: 'IB Gateway is down' | 'Processing is paused'): Locator {
+    return this.page.getByRole('region', { name });
   }
 
   /** One light of the status strip, e.g. "IB Gateway". */
@@ -56,6 +68,20 @@ export class QueuePage {
 
   async action(id: string, name: 'Approve' | 'Reject' | 'Retry' | 'Hold' | 'Release' | 'Delete'): Promise<void> {
     await this.row(id).getByRole('button', { name, exact: true }).click();
+  }
+
+  /** Ticks a row's box for the bulk actions. */
+  async select(id: string): Promise<void> {
+    await this.page.getByRole('checkbox', { name: `Select ${id}`, exact: true }).check();
+  }
+
+  /** Clicks a bulk action ("Delete 3 selected") and returns its confirmation dialog, if it asks. */
+  async bulk(action: 'Approve' | 'Retry' | 'Hold' | 'Release' | 'Delete', count: number): Promise<Locator> {
+    await this.page
+      .getByRole('toolbar', { name: 'Bulk actions' })
+      .getByRole('button', { name: `${action} ${count} selected`, exact: true })
+      .click();
+    return this.page.getByRole('dialog');
   }
 
   async pause(): Promise<void> {
@@ -96,6 +122,20 @@ export class AccountsPage {
     return dialog;
   }
 
+  /** Clicks Raise cash… and returns its dialog, with the amount box and Show plan (§27). */
+  async raiseCash(accountId: string, name: string): Promise<RaiseCashDialog> {
+    await this.command(accountId, 'Raise cash…');
+    return new RaiseCashDialog(this.page.getByRole('dialog', { name: `Raise cash — ${name}` }));
+  }
+
+  /** Clicks Invest cash and returns its dialog once the buy-only plan is in (not submitted). */
+  async investCash(accountId: string, name: string): Promise<Locator> {
+    await this.command(accountId, 'Invest cash');
+    const dialog = this.page.getByRole('dialog', { name: `Invest cash — ${name}` });
+    await expect(dialog.getByRole('button', { name: /^(Submit|Nothing to trade)/ })).toBeVisible({ timeout: 30_000 });
+    return dialog;
+  }
+
   async publishSignal(strategy: string, command = 'rebalance'): Promise<void> {
     const panel = this.page.getByLabel('Simulator');
     await panel.getByRole('combobox', { name: 'Strategy' }).click();
@@ -107,6 +147,61 @@ export class AccountsPage {
 
   async gateway(action: 'Stop gateway' | 'Start gateway'): Promise<void> {
     await this.page.getByLabel('Simulator').getByRole('button', { name: action }).click();
+  }
+}
+
+/** The Raise cash… dialog of an account card. */
+export class RaiseCashDialog {
+  readonly amount: Locator;
+  readonly showPlan: Locator;
+  readonly plan: Locator;
+
+  constructor(readonly dialog: Locator) {
+    this.amount = dialog.getByRole('textbox', { name: 'Amount to raise (USD)' });
+    this.showPlan = dialog.getByRole('button', { name: 'Show plan' });
+    this.plan = dialog.getByRole('table', { name: 'Plan' });
+  }
+
+  /** Types `text` over what the box holds, key by key, as a trader would. */
+  async type(text: string): Promise<void> {
+    await this.amount.fill('');
+    await this.amount.pressSequentially(text);
+  }
+
+  /** The message shown beside the amount box (the elements its aria-describedby names). */
+  async messageBeside(): Promise<string> {
+    const ids = ((await this.amount.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+    const page = this.dialog.page();
+    const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
+    return texts.join(' ');
+  }
+
+  /** Shows the plan for the typed amount and returns its Submit button once the plan is in. */
+  async showThePlan(): Promise<Locator> {
+    await this.showPlan.click();
+    const submit = this.dialog.getByRole('button', { name: /^Submit \d+ orders?/ });
+    await expect(submit).toBeVisible({ timeout: 30_000 });
+    return submit;
+  }
+}
+
+/** §26 Get started: the checklist (one item per step, `data-step` / `data-done`) and Check setup. */
+export class GetStartedPage {
+  constructor(readonly page: Page) {}
+
+  heading(): Locator {
+    return this.page.getByRole('heading', { name: 'Get started', exact: true });
+  }
+
+  step(id: 'gateway' | 'keys' | 'accounts' | 'check' | 'preview'): Locator {
+    return this.page.locator(`[data-step="${id}"]`);
+  }
+
+  /** Runs Check setup from the page and waits for its verdict. */
+  async checkSetup(): Promise<void> {
+    const panel = this.page.getByRole('region', { name: 'Check setup' });
+    await panel.getByRole('button', { name: 'Check setup', exact: true }).click();
+    await expect(panel.getByRole('status')).toBeVisible({ timeout: 60_000 });
   }
 }
 

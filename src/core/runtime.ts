@@ -1,48 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Ably from 'ably';
-import { migrateLegacyKeys } from './queue/migrate-keys';
-import { OwnerLease } from './queue/owner-lease';
-import { isCluster, type RedisClient } from './redis/topology';
 import type { Handlers, SetupCheckReport, StreamMessage } from '../shared/contract';
-import type { EventRecord, Health, TradeRecord } from '../shared/dto';
+import type { Health } from '../shared/dto';
 import { AllocationClient } from './allocations/allocation-client';
-import type { AccountSettings, Settings } from './config/schema';
+import { AllocationsInForce } from './allocations/allocations-in-force';
+import { CashFlowDetector } from './cashflow/cash-flow-detector';
+import type { Settings } from './config/schema';
 import type { LoadOutcome, SettingsStore } from './config/settings-store';
 import { secretValues } from './config/secrets';
+import { DriftMonitor } from './drift/drift-monitor';
+import { driftTargets } from './drift/drift-targets';
 import { Feed } from './feed/feed';
 import { collectHealth } from './health';
+import { clientIdFile } from './ib/client-id-file';
 import { IbClient } from './ib/ib-client';
+import { netLiquidationWithin } from './ib/net-liquidation';
 import { createLogger, type Logger, type LogOutput, type LogTail } from './log/logger';
 import { createManagementHandlers } from './management/handlers';
 import type { ManagementPorts, SimulatorHooks } from './management/ports';
-import { CompositeNotifier, NtfyNotifier, type Notifier } from './notify/notifier';
-import { commandHandlers } from './processor/commands';
+import { notifierFor, type Notifier } from './notify/notifier';
 import { classifyFailure } from './processor/classify';
+import { commandHandlers } from './processor/commands';
+import { OrderEvents, tradeRecorder } from './processor/order-events';
 import { Processor } from './processor/processor';
 import { EventQueue } from './queue/event-queue';
+import { migrateLegacyKeys } from './queue/migrate-keys';
+import { OwnerLease } from './queue/owner-lease';
+import { AccountHistory } from './records/account-history';
 import { AccountStateStore } from './records/account-state';
+import { CashFlowStore } from './records/cash-flow-store';
+import { EventResults } from './records/event-results';
 import { RedisOrderIdStore } from './records/order-ids';
 import { ReportIndex } from './records/report-index';
-import { AccountHistory, type HistorySample } from './records/account-history';
-import { Scheduler, type FiringOutcome } from './schedules/scheduler';
-import { WorkstationDay } from './schedules/workstation-day';
-import { DriftMonitor } from './drift/drift-monitor';
-import { targetsFor, weightsByTarget } from './processor/planning';
 import { TradeStore } from './records/trade-store';
-import { CashFlowStore } from './records/cash-flow-store';
-import { CashFlowDetector } from './cashflow/cash-flow-detector';
-import { ORDER_COMMANDS } from './domain/trading-guard';
-import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
+import { SetupRecordStore } from './records/setup-record';
 import { redisFacts } from './redis/redis-facts';
+import { startRedis, type RedisHandle, type StartRedisOptions } from './redis/redis-server';
+import { isCluster, type RedisClient } from './redis/topology';
+import { Scheduler, type FiringOutcome } from './schedules/scheduler';
+import { runWorkstationDay, WorkstationDay } from './schedules/workstation-day';
 import { checkSetup } from './setup/check-setup';
 import { freeBytes } from './setup/disk';
 import { probeRealtime } from './setup/realtime-probe';
-
-/** How long an enqueue of `raise-cash` waits for the account's net liquidation before leaving the check to the run. */
-const NET_LIQUIDATION_WAIT_MS = 3_000;
-import { lastResultOf } from '../shared/result-summary';
+import { HealthPush, StreamHub } from './stream-hub';
 
 export interface RuntimeOptions {
   /** The loaded settings store and what loading it said (file issues are shown in Settings). */
@@ -83,12 +84,16 @@ interface CoreParts {
   driftMonitor: DriftMonitor;
   cashFlows: CashFlowStore;
   cashFlowDetector: CashFlowDetector;
+  setupRecord: SetupRecordStore;
   handlers: Handlers;
 }
 
 /**
  * The composition root (STYLE.md "Plain constructors, one root"): builds the core with plain constructors, starts it
  * in order and stops it in reverse. The Electron main process and the headless server both host exactly this.
+ * Wiring only: each rule lives in the folder it serves (records/event-results, processor/order-events,
+ * drift/drift-targets, ib/client-id-file, allocations/allocations-in-force, stream-hub …) and is handed its
+ * collaborators here.
  */
 export class Runtime {
   readonly runId = randomUUID();
@@ -102,15 +107,13 @@ export class Runtime {
   /** Replaced when Settings change the allocations URL. */
   private allocations: AllocationClient;
   private ownerLease: OwnerLease | null = null;
-  private readonly listeners = new Set<(message: StreamMessage) => void>();
-  private readonly orderEvents = new Map<number, string>();
-  /** Symbols of the allocations read so far: their contracts are looked up ahead of a signal (§16). */
-  private readonly strategySymbols = new Set<string>();
+  private readonly hub: StreamHub;
+  private readonly healthPush: HealthPush;
+  private readonly orderEvents = new OrderEvents();
+  /** What is kept of a finished event (built with the stores). */
+  private results: EventResults | null = null;
   private readonly stops: (() => Promise<void> | void)[] = [];
-  private healthTimer: NodeJS.Timeout | null = null;
   private workstationDay: WorkstationDay | null = null;
-  private awakeCheckSoon = false;
-  private lastHealth = '';
   private redisUp = false;
   readonly now: () => Date;
 
@@ -127,6 +130,8 @@ export class Runtime {
     this.closeLog = close;
     this.now = options.now ?? (() => new Date());
     this.allocations = this.allocationClient(settings);
+    this.hub = new StreamHub(log);
+    this.healthPush = new HealthPush(this.hub, () => this.health(), log);
   }
 
   get settings(): Settings {
@@ -224,13 +229,42 @@ export class Runtime {
     return this.options.simulator !== undefined;
   }
 
+  /**
+   * Builds and starts the core, each step in its own method below, in this order; each step that starts something
+   * pushes its stop, and `stop()` runs them in reverse.
+   */
   async start(): Promise<void> {
+    this.reportLoadIssues();
+    const conn = await this.startRedis();
+    const queue = await this.startQueue(conn);
+    const stores = this.buildStores(conn);
+    const { ib, allocations } = await this.startIb(conn);
+    const feed = this.buildFeed(queue, allocations);
+    const notifier = this.settingsNotifier();
+    const processor = this.buildProcessor(queue, ib, allocations, feed, notifier);
+    this.wireStream(queue, stores.trades);
+    this.parts.handlers = createManagementHandlers(this.managementPorts());
+    await this.startOwnerLease(conn, queue, processor);
+    this.startRestartWindowPush();
+    await feed.start(this.settings);
+    this.stops.push(() => feed.stop());
+    const scheduler = this.startScheduler(queue);
+    this.startWorkstationDay(queue, scheduler, ib, feed);
+    this.startDriftMonitor(queue, ib, allocations, notifier);
+    this.startCashFlowDetector(queue, ib, notifier);
+    this.log.info({ dataDir: this.options.dataDir, redis: this.redisHandle?.kind }, 'rebalance desk started');
+  }
+
+  /** The settings file's problems at start-up (the last good settings are in force) go to the log. */
+  private reportLoadIssues(): void {
+    const error = this.options.loadOutcome.error;
+    if (error) this.log.error({ issues: error.issues }, error.message);
+  }
+
+  /** The embedded or configured Redis and the core's connection to it, whose state feeds the Redis light. */
+  private async startRedis(): Promise<RedisClient> {
     const settings = this.settings;
     const log = this.log;
-    if (this.options.loadOutcome.error) {
-      log.error({ issues: this.options.loadOutcome.error.issues }, this.options.loadOutcome.error.message);
-    }
-
     const redisHandle = await startRedis({
       url: settings.redis.url,
       tls: settings.redis.tls,
@@ -244,21 +278,28 @@ export class Runtime {
     this.redisHandle = redisHandle;
     this.redisUp = true;
     this.stops.push(() => redisHandle.stop());
-    this.conn = redisHandle.client('core');
-    this.conn.on('error', (error: Error) => {
+    const conn = redisHandle.client('core');
+    this.conn = conn;
+    conn.on('error', (error: Error) => {
       if (this.redisUp) log.error({ tag: 'redis', err: error.message }, 'redis connection error');
       this.redisUp = false;
       this.pushHealthSoon();
     });
-    this.conn.on('ready', () => {
+    conn.on('ready', () => {
       this.redisUp = true;
       this.pushHealthSoon();
     });
+    return conn;
+  }
 
+  /** The event queue (§4), after moving keys of an older layout (not on Cluster). */
+  private async startQueue(conn: RedisClient): Promise<EventQueue> {
+    const settings = this.settings;
     const prefix = settings.redis.keyPrefix;
-    if (!isCluster(this.conn)) await migrateLegacyKeys(this.conn, prefix, log.child({ tag: 'queue' }));
+    const log = this.log.child({ tag: 'queue' });
+    if (!isCluster(conn)) await migrateLegacyKeys(conn, prefix, log);
     const queue = new EventQueue({
-      redis: this.conn,
+      redis: conn,
       minReplicas: settings.redis.minReplicas,
       keyPrefix: prefix,
       retryDelayMs: settings.queue.retryDelayMs,
@@ -266,19 +307,26 @@ export class Runtime {
       historyLimit: settings.queue.historyLimit,
       retainDoneDays: settings.queue.retainDoneDays,
       runId: this.runId,
-      log: log.child({ tag: 'queue' }),
+      log,
     });
     this.parts.queue = queue;
     await queue.start();
     this.stops.push(() => queue.stop());
-    const trades = new TradeStore(this.conn, prefix);
+    return queue;
+  }
+
+  /** The records beside the queue: trades, account states, cash flows, the reports index, the account history. */
+  private buildStores(conn: RedisClient): { trades: TradeStore } {
+    const prefix = this.settings.redis.keyPrefix;
+    const log = this.log;
+    const trades = new TradeStore(conn, prefix);
     this.parts.trades = trades;
-    const accountState = new AccountStateStore(this.conn, prefix);
-    this.parts.accountState = accountState;
-    this.parts.cashFlows = new CashFlowStore(this.conn, prefix);
+    this.parts.accountState = new AccountStateStore(conn, prefix);
+    this.parts.cashFlows = new CashFlowStore(conn, prefix);
+    this.parts.setupRecord = new SetupRecordStore(conn, prefix);
     // §20 GET /api/reports: an index of the done rebalances with a report; done events from before it are indexed once.
     const reportIndex = new ReportIndex({
-      redis: this.conn,
+      redis: conn,
       keyPrefix: prefix,
       retainDoneDays: () => this.settings.queue.retainDoneDays,
       log: log.child({ tag: 'queue' }),
@@ -286,15 +334,38 @@ export class Runtime {
     this.parts.reportIndex = reportIndex;
     reportIndex.catchUp().catch((error: Error) => log.warn({ err: error.message }, 'reports not indexed yet'));
     // §25 NAV and drift samples (each drift check, each finished rebalance), kept 400 days.
-    this.parts.history = new AccountHistory({ redis: this.conn, keyPrefix: prefix, now: () => this.now().getTime() });
+    const history = new AccountHistory({ redis: conn, keyPrefix: prefix, now: () => this.now().getTime() });
+    this.parts.history = history;
+    this.results = new EventResults({
+      queue: { get: (id) => this.queue.get(id) },
+      accountState: this.accountState,
+      reports: reportIndex,
+      history,
+      cashFlowCheck: (accountId) => this.parts.cashFlowDetector?.check(accountId),
+      netLiquidation: async (accountId) => (await this.ib.getEquity(accountId)).netLiquidation,
+      isOwner: () => this.isOwner(),
+      accountsChanged: () => this.broadcast({ type: 'accounts' }),
+      previewDone: (preview) =>
+        this.parts.setupRecord?.notePreview(preview).then((first) => first && this.broadcast({ type: 'setup' })),
+      log,
+    });
+    return { trades };
+  }
 
+  /**
+   * The IB client (§9), its trades saved under their events (§24), and the allocations read through the client in
+   * force, whose contracts are looked up ahead of a signal and again on each reconnect (§16).
+   */
+  private async startIb(conn: RedisClient): Promise<{ ib: IbClient; allocations: AllocationsInForce }> {
+    const settings = this.settings;
+    const log = this.log;
     const ib = new IbClient({
       host: settings.ib.host,
       port: settings.ib.port,
       clientId: settings.ib.clientId,
-      clientIdStore: this.clientIdStore(),
+      clientIdStore: clientIdFile(this.options.dataDir),
       // §24: order ids never reused across restarts of the app or of IB Gateway.
-      orderIdStore: new RedisOrderIdStore(this.conn, prefix),
+      orderIdStore: new RedisOrderIdStore(conn, settings.redis.keyPrefix),
       marketDataType: settings.ib.marketDataType,
       connectTimeoutMs: settings.ib.connectTimeoutMs,
       requestTimeoutMs: settings.ib.requestTimeoutMs,
@@ -302,43 +373,53 @@ export class Runtime {
       log: log.child({ tag: 'ib' }),
     });
     this.parts.ib = ib;
-    const recordTrade = (trade: TradeRecord) => {
-      const record = { ...trade, eventId: this.orderEvents.get(trade.orderId ?? -1) ?? trade.eventId };
-      trades.add(record).catch((error: Error) => log.error({ err: error.message }, 'trade record not saved'));
-    };
+    const allocations = new AllocationsInForce(
+      () => this.allocations,
+      (symbols) => ib.contracts.warm(symbols),
+    );
+    const recordTrade = tradeRecorder(this.orderEvents, this.trades, log);
     ib.on('order', recordTrade);
     ib.on('fill', recordTrade);
     ib.on('state', (status) => {
       this.pushHealthSoon();
-      if (status.state === 'connected') ib.warmContracts([...this.strategySymbols]);
+      if (status.state === 'connected') ib.warmContracts([...allocations.symbols]);
     });
     await ib.start();
     this.stops.push(() => ib.stop());
+    return { ib, allocations };
+  }
 
-    // Feed and commands ask through this, so a new allocations URL in Settings applies at once.
-    const allocations = {
-      getAllocations: async (strategy: string) => {
-        const set = await this.allocations.getAllocations(strategy);
-        for (const a of set.allocations) this.strategySymbols.add(a.symbol);
-        ib.contracts.warm(set.allocations.map((a) => a.symbol));
-        return set;
-      },
-    };
-
+  /** The signal feed (§5, §6): events into the queue; its state, log and missed signals go to the window. */
+  private buildFeed(queue: EventQueue, allocations: AllocationsInForce): Feed {
     const feed = new Feed({
       sink: queue,
       allocations,
-      rebalanceMemory: accountState,
-      log: log.child({ tag: 'feed' }),
+      rebalanceMemory: this.accountState,
+      log: this.log.child({ tag: 'feed' }),
       ...(this.options.createRealtime ? { createRealtime: this.options.createRealtime } : {}),
     });
     this.parts.feed = feed;
     feed.on('state', () => this.pushHealthSoon());
     feed.on('log', (entry) => this.broadcast({ type: 'feed', entry }));
     feed.on('missed', () => this.broadcast({ type: 'accounts' }));
+    return feed;
+  }
 
-    // Built per notification from the settings in force, so ntfy / desktop changes apply at once.
-    const notifier: Notifier = { notify: (n) => this.notifier(this.settings).notify(n) };
+  /** Built per notification from the settings in force, so ntfy / desktop changes apply at once. */
+  private settingsNotifier(): Notifier {
+    return { notify: (n) => notifierFor(this.settings.notifications, this.options.notifier, this.log).notify(n) };
+  }
+
+  /** The processor (§8) running the commands (§7); started and stopped by the processing lease. */
+  private buildProcessor(
+    queue: EventQueue,
+    ib: IbClient,
+    allocations: AllocationsInForce,
+    feed: Feed,
+    notifier: Notifier,
+  ): Processor {
+    const settings = this.settings;
+    const accountState = this.accountState;
     const processor = new Processor({
       queue,
       handlers: commandHandlers({
@@ -354,37 +435,45 @@ export class Runtime {
             return state;
           },
         },
-        trackOrder: (orderId, eventId) => this.orderEvents.set(orderId, eventId),
+        trackOrder: (orderId, eventId) => this.orderEvents.track(orderId, eventId),
         now: this.now,
       }),
       concurrency: settings.queue.concurrency,
       leaseMs: settings.queue.leaseMs,
       holdOn: () => this.settings.queue.holdOn,
       retryDelayMs: () => this.settings.queue.retryDelayMs,
-      log: log.child({ tag: 'processor' }),
+      log: this.log.child({ tag: 'processor' }),
       notifier,
       classify: classifyFailure,
       isLive: (event) => this.settings.accounts.find((a) => a.accountId === event.accountId)?.type === 'live',
       runId: this.runId,
     });
     this.parts.processor = processor;
+    return processor;
+  }
 
+  /** The push stream (§11 subscribe): queue changes, log lines and trades; a finished event's result is kept. */
+  private wireStream(queue: EventQueue, trades: TradeStore): void {
     queue.onChange((change) => {
       this.broadcast({ type: 'queue', change });
-      if (change.to === 'done' || change.action === 'failed') this.recordResult(change.id);
+      if (change.to === 'done' || change.action === 'failed') this.results?.record(change.id);
       this.pushHealthSoon();
     });
     this.tail.subscribe((line) => this.broadcast({ type: 'log', line }));
     trades.onTrade((trade) => this.broadcast({ type: 'trade', trade }));
+  }
 
-    this.parts.handlers = createManagementHandlers(this.managementPorts());
-
-    // §22: only the core holding the processing lease claims work; the others stand by (window, API, feed) and take
-    // over within queue.leaseMs of the owner going silent. Events left in processing by the previous owner (an
-    // earlier run of this core, or a dead one elsewhere) return to the queue at once when this core takes over.
-    this.ownerLease = new OwnerLease({
-      redis: this.conn,
-      keyPrefix: prefix,
+  /**
+   * §22: only the core holding the processing lease claims work; the others stand by (window, API, feed) and take
+   * over within queue.leaseMs of the owner going silent. Events left in processing by the previous owner (an earlier
+   * run of this core, or a dead one elsewhere) return to the queue at once when this core takes over.
+   */
+  private async startOwnerLease(conn: RedisClient, queue: EventQueue, processor: Processor): Promise<void> {
+    const settings = this.settings;
+    const log = this.log;
+    const lease = new OwnerLease({
+      redis: conn,
+      keyPrefix: settings.redis.keyPrefix,
       leaseMs: settings.queue.leaseMs,
       runId: this.runId,
       log: log.child({ tag: 'processor' }),
@@ -399,18 +488,22 @@ export class Runtime {
         this.pushHealthSoon();
       },
     });
-    const lease = this.ownerLease;
+    this.ownerLease = lease;
     this.stops.push(() => lease.stop());
     this.stops.push(() => processor.stop(this.options.stopGraceMs ?? 10_000));
     await lease.start();
-    // The IB light follows the restart window in and out without any other change to push it.
+  }
+
+  /** The IB light follows the restart window in and out without any other change to push it. */
+  private startRestartWindowPush(): void {
     const windowTimer = setInterval(() => this.pushHealthSoon(), 15_000);
     windowTimer.unref();
     this.stops.push(() => clearInterval(windowTimer));
-    await feed.start(settings);
-    this.stops.push(() => feed.stop());
+  }
 
-    // Scheduled commands (§21): firings from now on; the same firing from another core is a duplicate by id.
+  /** Scheduled commands (§21): firings from now on; the same firing from another core is a duplicate by id. */
+  private startScheduler(queue: EventQueue): Scheduler {
+    const accountState = this.accountState;
     const scheduler = new Scheduler({
       settings: () => this.settings,
       enqueue: async (event) => {
@@ -420,32 +513,43 @@ export class Runtime {
       },
       now: this.now,
       drift: async (accountId) => (await accountState.get(accountId)).drift?.percent ?? null,
-      log: log.child({ tag: 'schedule' }),
+      log: this.log.child({ tag: 'schedule' }),
     });
     this.parts.scheduler = scheduler;
     scheduler.start();
     this.stops.push(() => scheduler.stop());
-    this.startWorkstationDay(queue, scheduler, ib, feed);
+    return scheduler;
+  }
 
-    // §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there.
+  /** §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there. */
+  private startDriftMonitor(
+    queue: EventQueue,
+    ib: IbClient,
+    allocations: AllocationsInForce,
+    notifier: Notifier,
+  ): void {
+    const accountState = this.accountState;
+    const log = this.log;
     const driftMonitor = new DriftMonitor({
       settings: () => this.settings,
       ib,
-      targets: (account) => this.driftTargets(allocations, account),
+      targets: (account) => driftTargets({ allocations, settings: () => this.settings, accountState, log }, account),
       accountState,
       notifier,
       enqueue: (event) => queue.enqueue(event, 'drift'),
-      isOwner: () => this.ownerLease?.status.role === 'owner',
+      isOwner: () => this.isOwner(),
       now: this.now,
       log: log.child({ tag: 'drift' }),
-      onSample: (sample) => this.sample(sample),
+      onSample: (sample) => this.results?.sample(sample),
       onChecked: () => this.broadcast({ type: 'accounts' }),
     });
     this.parts.driftMonitor = driftMonitor;
     driftMonitor.start();
     this.stops.push(() => driftMonitor.stop());
+  }
 
-    // §27 cash flows: deposits and withdrawals the fills do not explain, on the owning core.
+  /** §27 cash flows: deposits and withdrawals the fills do not explain, on the owning core. */
+  private startCashFlowDetector(queue: EventQueue, ib: IbClient, notifier: Notifier): void {
     const cashFlowDetector = new CashFlowDetector({
       settings: () => this.settings,
       ib,
@@ -453,15 +557,18 @@ export class Runtime {
       notifier,
       enqueue: (event) => queue.enqueue(event, 'cash-flow'),
       busy: async (accountId) => (await queue.list({ state: 'active', accountId, limit: 1 })).total > 0,
-      isOwner: () => this.ownerLease?.status.role === 'owner',
+      isOwner: () => this.isOwner(),
       now: this.now,
-      log: log.child({ tag: 'cash-flow' }),
+      log: this.log.child({ tag: 'cash-flow' }),
       onRecorded: () => this.broadcast({ type: 'accounts' }),
     });
     this.parts.cashFlowDetector = cashFlowDetector;
     cashFlowDetector.start();
     this.stops.push(() => cashFlowDetector.stop());
-    log.info({ dataDir: this.options.dataDir, redis: redisHandle.kind }, 'rebalance desk started');
+  }
+
+  private isOwner(): boolean {
+    return this.ownerLease?.status.role === 'owner';
   }
 
   /** §29: keeps the machine awake while needed (desktop app only), re-decided on queue changes and every minute. */
@@ -482,21 +589,9 @@ export class Runtime {
       log: this.log.child({ tag: 'schedule' }),
     });
     this.workstationDay = day;
-    const evaluateSoon = () => {
-      if (this.awakeCheckSoon) return;
-      this.awakeCheckSoon = true;
-      setTimeout(() => {
-        this.awakeCheckSoon = false;
-        void day.evaluate();
-      }, 500).unref();
-    };
-    const unsubscribe = queue.onChange(evaluateSoon);
-    const timer = setInterval(() => void day.evaluate(), 60_000);
-    timer.unref();
-    void day.evaluate();
+    const stopDay = runWorkstationDay(day, (listener) => queue.onChange(listener));
     this.stops.push(() => {
-      clearInterval(timer);
-      unsubscribe();
+      stopDay();
       this.workstationDay = null;
       keepAwake(false, null);
     });
@@ -514,7 +609,7 @@ export class Runtime {
 
   /** Stops in reverse order: feed, processor (lets the running command finish or hands it back), IB, queue, Redis. */
   async stop(): Promise<void> {
-    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.healthPush.stop();
     while (this.stops.length > 0) {
       const stop = this.stops.pop()!;
       try {
@@ -523,7 +618,7 @@ export class Runtime {
         this.log.error({ err: (error as Error).message }, 'error while stopping');
       }
     }
-    this.listeners.clear();
+    this.hub.clear();
     await this.closeLog();
   }
 
@@ -548,18 +643,11 @@ export class Runtime {
   }
 
   subscribe(listener: (message: StreamMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.hub.subscribe(listener);
   }
 
   broadcast(message: StreamMessage): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(message);
-      } catch (error) {
-        this.log.warn({ err: (error as Error).message }, 'stream listener failed');
-      }
-    }
+    this.hub.broadcast(message);
   }
 
   /** The status strip's lights (§11 `health`), aggregated in health.ts from this core's parts. */
@@ -605,6 +693,12 @@ export class Runtime {
       onCheck: (check) => this.broadcast({ type: 'setup-check', at, check }),
     });
     const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    const warnings = report.checks.filter((c) => c.status === 'warn').length;
+    // §26 Get started ticks "Check setup passed" from the last run.
+    await this.parts.setupRecord
+      ?.noteCheck({ at, failed: [...new Set(failed)], warnings })
+      .then(() => this.broadcast({ type: 'setup' }))
+      .catch((error: Error) => this.log.warn({ err: error.message }, 'check setup result not remembered'));
     this.log.info(
       { tag: 'setup', failed },
       failed.length > 0 ? `check setup: ${failed.join(', ')} failed` : 'check setup: no failure',
@@ -643,127 +737,16 @@ export class Runtime {
       reports: this.reportIndex,
       strategies: () => this.allocations.listStrategies(),
       checkSetup: () => this.checkSetup(),
+      setup: this.part('setupRecord'),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
-      netLiquidation: (accountId) => this.netLiquidationNow(accountId),
+      netLiquidation: (accountId) => netLiquidationWithin(this.ib, accountId),
       cashFlows: this.cashFlows,
     };
   }
 
-  /** §27: the account's net liquidation from the gateway within a few seconds, or null when it cannot say. */
-  private async netLiquidationNow(accountId: string): Promise<number | null> {
-    if (this.ib.status().state !== 'connected') return null;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), NET_LIQUIDATION_WAIT_MS);
-    });
-    try {
-      const equity = this.ib.getEquity(accountId).then(
-        (e) => (Number.isFinite(e.netLiquidation) ? e.netLiquidation : null),
-        () => null,
-      );
-      return await Promise.race([equity, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Debounced health push for the status strip; only sent when something changed. */
   pushHealthSoon(): void {
-    if (this.healthTimer || this.listeners.size === 0) return;
-    this.healthTimer = setTimeout(() => {
-      this.healthTimer = null;
-      this.health().then(
-        (health) => {
-          const text = JSON.stringify(health);
-          if (text === this.lastHealth) return;
-          this.lastHealth = text;
-          this.broadcast({ type: 'health', health });
-        },
-        (error: Error) => this.log.warn({ err: error.message }, 'health check failed'),
-      );
-    }, 150);
-    this.healthTimer.unref();
-  }
-
-  /** Keeps the last result of each account (done or failed) for the Accounts page. */
-  private recordResult(id: string): void {
-    this.queue.get(id).then(
-      (detail) => {
-        const event: EventRecord | undefined = detail?.event;
-        if (!event) return;
-        const ok = event.status === 'done';
-        if (ORDER_COMMANDS.includes(event.command)) {
-          // §27: the cash right after this app's own orders becomes the baseline, so its fills are never a cash flow.
-          this.parts.cashFlowDetector
-            ?.check(event.accountId)
-            .catch((error: Error) => this.log.warn({ err: error.message }, 'cash-flow check failed'));
-        }
-        if (ok) {
-          this.reportIndex
-            .add(event)
-            .catch((error: Error) => this.log.warn({ err: error.message }, 'report not indexed'));
-          this.sampleAfterRebalance(event);
-        }
-        // §26: a lookup (print-*) never replaces the card's last rebalance result.
-        const lastResult = lastResultOf(event);
-        if (!lastResult) return;
-        void this.accountState
-          .update(event.accountId, { lastResult })
-          .then(() => this.broadcast({ type: 'accounts' }))
-          .catch((error: Error) => this.log.warn({ err: error.message }, 'last result not saved'));
-      },
-      () => undefined,
-    );
-  }
-
-  /** Stores a §25 history sample; a failed write is logged, never thrown into the check or the queue listener. */
-  private sample(sample: HistorySample): void {
-    this.history
-      .record(sample)
-      .catch((error: Error) =>
-        this.log.warn({ accountId: sample.accountId, err: error.message }, 'history sample not saved'),
-      );
-  }
-
-  /**
-   * §25: after a finished rebalance with a report, its drift after and the NAV IB reports after its fills. Only the core that owns
-   * processing samples (the one that traded), so several cores do not write one rebalance twice.
-   */
-  private sampleAfterRebalance(event: EventRecord): void {
-    if (event.command !== 'rebalance' || this.ownerLease?.status.role !== 'owner') return;
-    const report = (event.result as { report?: { totals?: { driftAfter?: unknown } } } | null)?.report;
-    const drift = report?.totals?.driftAfter;
-    if (typeof drift !== 'number') return;
-    // getEquity waits for (or renews) a summary that reflects the fills, unlike the money cache.
-    this.ib.getEquity(event.accountId).then(
-      (equity) => this.sample({ accountId: event.accountId, at: event.updatedAt, drift, nav: equity.netLiquidation }),
-      () => this.sample({ accountId: event.accountId, at: event.updatedAt, drift }),
-    );
-  }
-
-  /**
-   * The drift monitor's targets of an account, read as a preview reads them (allocation API, replacement set); when
-   * the API cannot be read, the weights the account was last rebalanced to.
-   */
-  private async driftTargets(
-    allocations: { getAllocations: AllocationClient['getAllocations'] },
-    account: AccountSettings,
-  ): Promise<Record<string, number>> {
-    try {
-      const targets = await targetsFor(
-        { allocations, settings: () => this.settings, accountState: this.accountState },
-        account,
-      );
-      return weightsByTarget(targets.allocations);
-    } catch (error) {
-      const last = (await this.accountState.get(account.accountId)).lastTargetWeights;
-      if (!last) throw error;
-      this.log.warn(
-        { tag: 'drift', accountId: account.accountId, err: (error as Error).message },
-        'allocations not read; drift measured against the last rebalanced-to weights',
-      );
-      return last;
-    }
+    this.healthPush.soon();
   }
 
   private allocationClient(settings: Settings): AllocationClient {
@@ -773,33 +756,5 @@ export class Runtime {
       timeoutMs: settings.ib.requestTimeoutMs,
       log: this.log.child({ tag: 'allocations' }),
     });
-  }
-
-  private notifier(settings: Settings): Notifier {
-    const list: Notifier[] = [];
-    if (this.options.notifier && settings.notifications.desktop) list.push(this.options.notifier);
-    if (settings.notifications.ntfyUrl && settings.notifications.ntfyTopic) {
-      list.push(new NtfyNotifier(settings.notifications.ntfyUrl, settings.notifications.ntfyTopic));
-    }
-    return new CompositeNotifier(list, this.log);
-  }
-
-  /** The client id drawn once per installation (§9), kept in `<dataDir>/ib-client-id.json`. */
-  private clientIdStore() {
-    const file = join(this.options.dataDir, 'ib-client-id.json');
-    return {
-      load: async (): Promise<number | null> => {
-        try {
-          const value = (JSON.parse(await readFile(file, 'utf8')) as { clientId?: unknown }).clientId;
-          return typeof value === 'number' && Number.isInteger(value) ? value : null;
-        } catch {
-          return null;
-        }
-      },
-      save: async (clientId: number): Promise<void> => {
-        await mkdir(this.options.dataDir, { recursive: true });
-        await writeFile(file, `${JSON.stringify({ clientId })}\n`);
-      },
-    };
   }
 }

@@ -32,7 +32,7 @@ vi.mock('electron', () => import('./test/fake-electron.test-support'));
 
 const MAIN_DIR = '/opt/rebalance-desk/out/main';
 const PAGE_URL = 'app://desk/index.html';
-const fixtures = join(import.meta.dirname, 'fixtures/legacy');
+const fixtures = join(import.meta.dirname, '../core/config/fixtures/legacy');
 
 /** Everything the fakes did, in order. */
 let log: string[] = [];
@@ -303,10 +303,10 @@ describe('the window', () => {
     expect(contents.windowOpenHandler?.({ url: 'http://example.com/' })).toEqual({ action: 'deny' });
   });
 
-  it('opens on Settings the first time (no settings file), on the Queue afterwards', async () => {
+  it('opens on Get started the first time (no settings file), on no page in particular afterwards', async () => {
     const first = await launch();
     expect(first.firstRun).toBe(true);
-    expect(theWindow().loaded).toEqual({ url: `${PAGE_URL}#/settings?firstRun=1` });
+    expect(theWindow().loaded).toEqual({ url: `${PAGE_URL}#/get-started` });
     await first.shutdown('test');
 
     resetFakes();

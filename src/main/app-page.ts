@@ -57,7 +57,7 @@ export function isAppPageUrl(page: AppPage, url: string | null | undefined): boo
   );
 }
 
-/** The page's URL with a hash route (`#/settings?firstRun=1`), for `loadURL`. */
+/** The page's URL with a hash route (`#/get-started`), for `loadURL`. */
 export function appPageUrl(page: AppPage, hash = ''): string {
   return hash ? `${page.url.replace(/#.*$/, '')}#${hash.replace(/^#/, '')}` : page.url;
 }

@@ -5,7 +5,7 @@
 import { dialog, type BaseWindow, type MessageBoxOptions } from 'electron';
 import type { Settings } from '../core/config/schema';
 import { parseSettings } from '../core/config/settings-store';
-import { formatIssues, importLegacyFolder, mergeImported, type LegacyImport } from './import-legacy';
+import { formatIssues, importLegacyFolder, mergeImported, type LegacyImport } from '../core/config/import-legacy';
 
 export interface ImportTarget {
   readonly settings: Settings;

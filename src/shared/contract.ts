@@ -213,6 +213,32 @@ export interface SetupCheckReport {
   checks: SetupCheck[];
 }
 
+/** §26 Get started: the checklist's steps, in the order the page lists them. */
+export const SETUP_STEP_IDS = ['gateway', 'keys', 'accounts', 'check', 'preview'] as const;
+export type SetupStepId = (typeof SETUP_STEP_IDS)[number];
+
+/** One step of Get started: whether it is done now and, in words, what was found or what to do. */
+export interface SetupStep {
+  id: SetupStepId;
+  done: boolean;
+  detail: string;
+  /** When it happened, for the steps the core remembers (the last Check setup run, the first preview); else null. */
+  at: string | null;
+}
+
+/**
+ * §26 Get started, worked out by the core from live state (the IB light, the settings) and what it remembers (the
+ * last Check setup run, the first finished preview, the moment every step was first done together).
+ */
+export interface SetupProgress {
+  steps: SetupStep[];
+  /** Every step is done now, or once was all at the same time (`completedAt`): setup stays complete after that. */
+  complete: boolean;
+  completedAt: string | null;
+  /** The window opens on Get started: setup is not complete and this is not the demo (which opens on Queue). */
+  opensOnGetStarted: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 export const operations = {
@@ -326,6 +352,8 @@ export const operations = {
   }),
   /** §29: runs every check (what-ifs only, nothing executes); each result is also pushed as it finishes. */
   checkSetup: op<SetupCheckReport>()({ ...ROUTES.checkSetup, input: empty }),
+  /** §26: the Get started checklist, ticked from live state and what the core remembers. */
+  setupProgress: op<SetupProgress>()({ ...ROUTES.setupProgress, input: empty }),
   publishSignal: op<{ published: string; eventId: string }>()({
     ...ROUTES.publishSignal,
     demoOnly: true,
@@ -403,4 +431,6 @@ export type StreamMessage =
   | { type: 'config' }
   | { type: 'feed'; entry: FeedLogEntry }
   /** §29: one check of the Check setup run that started at `at`, pushed as soon as it finished. */
-  | { type: 'setup-check'; at: string; check: SetupCheck };
+  | { type: 'setup-check'; at: string; check: SetupCheck }
+  /** §26: what the core remembers for Get started changed (a Check setup run, the first preview): re-fetch it. */
+  | { type: 'setup' };

@@ -35,6 +35,13 @@ function order(status: string, filled: number, remaining: number): OrderRecord {
 }
 
 describe('resultSummary', () => {
+  it('says a raise-cash that sold nothing found the cash already there, not that it was at target', () => {
+    expect(resultSummary(event({ command: 'raise-cash', result: { orders: [] } }))).toBe('cash already covers it');
+    expect(resultSummary(event({ command: 'raise-cash', result: { orders: [order('Filled', 3, 0)] } }))).toBe(
+      '1/1 filled',
+    );
+  });
+
   it('counts the filled orders of a rebalance', () => {
     const orders = [order('Filled', 10, 0), order('Filled', 5, 0), order('Cancelled', 0, 3)];
     expect(resultSummary(event({ result: { orders } }))).toBe('2/3 filled');

@@ -30,7 +30,9 @@ export function resultSummary(event: Pick<EventRecord, 'command' | 'result'>): s
       const residuals = arrayOf<{ symbol: string; shares: number }>(result.residuals);
       const left =
         residuals.length > 0 ? `; close in TWS: ${residuals.map((r) => `${r.shares} ${r.symbol}`).join(', ')}` : '';
-      if (orders.length === 0) return `already at target${left}`;
+      // A raise-cash that sells nothing found the cash already there: "at target" would say it did something else.
+      if (orders.length === 0)
+        return `${event.command === 'raise-cash' ? 'cash already covers it' : 'already at target'}${left}`;
       return `${orders.filter(isFilled).length}/${orders.length} filled${left}`;
     }
     case 'print-rebalance': {

@@ -32,6 +32,7 @@ export const ROUTES = {
   getConfig: { method: 'GET', path: '/api/config' },
   putConfig: { method: 'PUT', path: '/api/config' },
   checkSetup: { method: 'POST', path: '/api/setup/check' },
+  setupProgress: { method: 'GET', path: '/api/setup' },
   publishSignal: { method: 'POST', path: '/api/demo/signal' },
   simulatorControl: { method: 'POST', path: '/api/demo/gateway' },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;

@@ -133,3 +133,8 @@ export const NOT_LOGGED_IN_REASON =
 export function gatewayReason(code: number): string | undefined {
   return GATEWAY_REASONS.get(code);
 }
+
+/** The message of anything thrown: an Error's message, anything else as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { FeedLogEntry, MissedSignal } from '../../shared/contract';
 import type { AllocationSet, EnqueueResult, NewEvent } from '../../shared/dto';
 import type { Settings } from '../config/schema';
+import { errorText } from '../domain/errors';
+import { accountEventId } from '../domain/event-id';
 import type { Logger } from '../log/logger';
 import { feedLogEntry } from './feed-state';
 import { accountsInMode } from './subscriptions';
@@ -50,7 +52,7 @@ export function isNewerAsOf(asOf: string, lastAsOf: string | null): boolean {
 export function catchUpEvent(accountId: string, mark: MissedSignal): NewEvent {
   const eventId = `catch-up:${mark.asOf ?? randomUUID()}`;
   return {
-    id: `${eventId}:${accountId}`,
+    id: accountEventId(eventId, accountId),
     eventId,
     accountId,
     command: 'rebalance',
@@ -58,10 +60,6 @@ export function catchUpEvent(accountId: string, mark: MissedSignal): NewEvent {
     source: 'catch-up',
     payload: { exec: 'rebalance', eventId, asOf: mark.asOf, lastAsOf: mark.lastAsOf },
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The feed's catch-up runs and missed-signal marks. */

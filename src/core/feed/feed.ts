@@ -10,6 +10,8 @@ import pino from 'pino';
 import type { FeedLogEntry, MissedSignal } from '../../shared/contract';
 import type { AllocationSet, ComponentHealth, EnqueueResult, NewEvent } from '../../shared/dto';
 import type { Settings } from '../config/schema';
+import { errorText } from '../domain/errors';
+import { accountEventId } from '../domain/event-id';
 import type { Logger } from '../log/logger';
 import { CatchUp, type CatchUpScope } from './catch-up';
 import {
@@ -95,10 +97,6 @@ function peekEventId(data: unknown): string | null {
     if (typeof id === 'string' && id.length <= 200) return id;
   }
   return null;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function clientSignature(settings: Settings): string {
@@ -533,7 +531,7 @@ export class Feed extends EventEmitter<FeedEvents> {
     const failed: { accountId: string; error: string }[] = [];
     for (const account of accounts) {
       const event: NewEvent = {
-        id: `${eventId}:${account.accountId}`,
+        id: accountEventId(eventId, account.accountId),
         eventId,
         accountId: account.accountId,
         command: check.exec,

@@ -7,6 +7,7 @@ import { listAccounts } from './accounts-view';
 import { ApiError } from './api-error';
 import { configView, settingsToSave } from './config-view';
 import type { ManagementPorts } from './ports';
+import { setupProgress } from './setup-progress';
 
 function duplicateError(accountId: string, command: string, existingId: string): ApiError {
   return new ApiError(
@@ -163,6 +164,17 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     checkSetup: async () => {
       if (!ports.checkSetup) throw new ApiError('unavailable', 'Check setup needs the core to be running');
       return ports.checkSetup();
+    },
+    setupProgress: async () => {
+      if (!ports.setup) throw new ApiError('unavailable', 'Get started needs the core to be running');
+      const [health, record] = await Promise.all([ports.health(), ports.setup.read()]);
+      const progress = setupProgress({ health, settings: settings.current(), record, simulated: settings.simulated });
+      if (progress.complete && record.completedAt === null) {
+        const at = new Date().toISOString();
+        await ports.setup.noteComplete(at);
+        return { ...progress, completedAt: at };
+      }
+      return progress;
     },
     publishSignal: async ({ strategy, exec, eventId }) => {
       if (!simulator) throw new ApiError('not-found', 'publishing signals is only available in demo mode');

@@ -13,6 +13,7 @@ import type { AccountState } from '../records/account-state';
 import type { NextScheduledRun } from '../schedules/scheduler';
 import type { ReportIndex } from '../records/report-index';
 import type { CashFlowStore } from '../records/cash-flow-store';
+import type { SetupRecordStore } from '../records/setup-record';
 
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
@@ -90,6 +91,8 @@ export interface ManagementPorts {
   strategies(): Promise<StrategyListing[]>;
   /** §29 Check setup (each result also pushed to the window as it finishes); absent where no core runs the checks. */
   checkSetup?(): Promise<SetupCheckReport>;
+  /** §26 what the core remembers for Get started; absent where no core keeps it. */
+  setup?: Pick<SetupRecordStore, 'read' | 'noteComplete'>;
   simulator?: SimulatorHooks;
   /**
    * §27: the account's net liquidation now, to refuse a `raise-cash` larger than the account at enqueue; null when

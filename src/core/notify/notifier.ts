@@ -57,3 +57,20 @@ export class NtfyNotifier implements Notifier {
     if (!res.ok) throw new Error(`ntfy answered ${res.status}`);
   }
 }
+
+/**
+ * The notifier of the settings in force (§13): the desktop notifier when there is one and `notifications.desktop`
+ * is on, ntfy when its URL and topic are set. Built per notification, so a change in Settings applies at once.
+ */
+export function notifierFor(
+  notifications: { desktop: boolean; ntfyUrl?: string | null; ntfyTopic?: string | null },
+  desktop: Notifier | undefined,
+  log: Logger,
+): Notifier {
+  const list: Notifier[] = [];
+  if (desktop && notifications.desktop) list.push(desktop);
+  if (notifications.ntfyUrl && notifications.ntfyTopic) {
+    list.push(new NtfyNotifier(notifications.ntfyUrl, notifications.ntfyTopic));
+  }
+  return new CompositeNotifier(list, log);
+}

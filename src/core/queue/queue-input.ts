@@ -13,6 +13,7 @@ import {
   type EventStatus,
   type NewEvent,
 } from '../../shared/dto';
+import { accountEventId } from '../domain/event-id';
 import { QueueInvalidError } from './errors';
 import { iso } from './lua-scripts';
 import { encodeRecord } from './record';
@@ -47,7 +48,7 @@ export function newEventRecord(e: NewEvent, now: number): { record: EventRecord;
   }
   if (e.id !== undefined && (typeof e.id !== 'string' || e.id === ''))
     throw new QueueInvalidError('id must be a non-empty string');
-  const id = e.id ?? (e.eventId && e.source === 'zehnlabs' ? `${e.eventId}:${e.accountId}` : randomUUID());
+  const id = e.id ?? (e.eventId && e.source === 'zehnlabs' ? accountEventId(e.eventId, e.accountId) : randomUUID());
   const payload = plainObject(e.payload ?? {}, 'payload');
   const at = iso(now);
   const record: EventRecord = {

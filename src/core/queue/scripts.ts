@@ -13,15 +13,12 @@
  */
 import { createHash } from 'node:crypto';
 import { Cluster, ReplyError, type Redis } from 'ioredis';
+import { errorText } from '../domain/errors';
 import type { RedisClient } from '../redis/topology';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 const LIBRARY_PREFIX = 'rebalance_desk_queue_';
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** A script's text run between bind (KEYS, ARGV) and publish_changes (common.lua). */
 function wrapped(body: string): string {

@@ -102,3 +102,33 @@ export class WorkstationDay {
     return on;
   }
 }
+
+/** How long queue changes are gathered before the keep-awake answer is re-decided, and how often it is anyway. */
+const EVALUATE_AFTER_CHANGE_MS = 500;
+const EVALUATE_EVERY_MS = 60_000;
+
+/**
+ * Runs the day: re-decides keeping the machine awake on queue changes (gathered for a moment) and every minute, and
+ * once now. The returned stop ends both and lets the machine sleep.
+ */
+export function runWorkstationDay(
+  day: WorkstationDay,
+  onQueueChange: (listener: () => void) => () => void,
+): () => void {
+  let evaluateSoon = false;
+  const unsubscribe = onQueueChange(() => {
+    if (evaluateSoon) return;
+    evaluateSoon = true;
+    setTimeout(() => {
+      evaluateSoon = false;
+      void day.evaluate();
+    }, EVALUATE_AFTER_CHANGE_MS).unref();
+  });
+  const timer = setInterval(() => void day.evaluate(), EVALUATE_EVERY_MS);
+  timer.unref();
+  void day.evaluate();
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}

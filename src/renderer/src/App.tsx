@@ -1,9 +1,13 @@
 import { AppShell, Group, Loader, NavLink, Title } from '@mantine/core';
-import { ClipboardList, Landmark, ListChecks, Settings } from 'lucide-react';
+import { ClipboardList, Landmark, ListChecks, Rocket, Settings } from 'lucide-react';
+import { AttentionBanner } from './components/AttentionBanner';
+import { AccountsMenuBadge, QueueMenuBadge } from './components/MenuBadge';
 import { StatusStrip } from './components/StatusStrip';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { QueuePage } from './features/queue/QueuePage';
-import { hrefOf, useRoute, type Route } from './lib/hash-route';
+import { hrefOf, type Route } from './lib/hash-route';
+import { useOpeningRoute } from './lib/use-opening-route';
+import { useSetupProgress } from './queries/use-queries';
 import { useStreamSync } from './queries/use-stream-sync';
 import { withPageStyles } from './styles';
 
@@ -18,10 +22,13 @@ const TradeLogPage = lazy(() =>
 const SettingsPage = lazy(() =>
   withPageStyles(import('./features/settings/SettingsPage')).then((m) => ({ default: m.SettingsPage })),
 );
+const GetStartedPage = lazy(() =>
+  withPageStyles(import('./features/get-started/GetStartedPage')).then((m) => ({ default: m.GetStartedPage })),
+);
 
-const PAGES: { route: Route; label: string; icon: React.ReactNode }[] = [
-  { route: 'queue', label: 'Queue', icon: <ListChecks size={16} /> },
-  { route: 'accounts', label: 'Accounts', icon: <Landmark size={16} /> },
+const PAGES: { route: Route; label: string; icon: React.ReactNode; badge?: React.ReactNode }[] = [
+  { route: 'queue', label: 'Queue', icon: <ListChecks size={16} />, badge: <QueueMenuBadge /> },
+  { route: 'accounts', label: 'Accounts', icon: <Landmark size={16} />, badge: <AccountsMenuBadge /> },
   { route: 'trade-log', label: 'Trade log', icon: <ClipboardList size={16} /> },
   { route: 'settings', label: 'Settings', icon: <Settings size={16} /> },
 ];
@@ -34,15 +41,44 @@ function Page({ route }: { route: Route }) {
       return <TradeLogPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'get-started':
+      return <GetStartedPage />;
     default:
       return <QueuePage />;
   }
 }
 
-/** The window: header with the status strip, navigation, and the page of the current route. */
-export function App() {
+/**
+ * §26: Get started leads the menu, with the steps still to do, while setup is incomplete — and for the rest of that
+ * session, so the trader who just finished it can still look — or while it is shown.
+ */
+function GetStartedLink({ route }: { route: Route }) {
+  const progress = useSetupProgress().data;
+  const [wasIncomplete, setWasIncomplete] = useState(false);
+  if (progress && !progress.complete && !wasIncomplete) setWasIncomplete(true);
+  if (route !== 'get-started' && !wasIncomplete && (!progress || progress.complete)) return null;
+  const left = progress ? progress.steps.filter((s) => !s.done).length : null;
+  return (
+    <NavLink
+      href={hrefOf('get-started')}
+      label="Get started"
+      leftSection={<Rocket size={16} />}
+      description={
+        progress?.complete ? 'complete' : left === null ? undefined : `${left} step${left === 1 ? '' : 's'} left`
+      }
+      active={route === 'get-started'}
+      aria-current={route === 'get-started' ? 'page' : undefined}
+    />
+  );
+}
+
+/**
+ * The window: header with the status strip, navigation, and the page of the current route. `choosesPage`: opened
+ * on no page in particular, the window opens on Get started while setup is incomplete (§26).
+ */
+export function App({ choosesPage = false }: { choosesPage?: boolean }) {
   const connection = useStreamSync();
-  const route = useRoute();
+  const route = useOpeningRoute(choosesPage);
   return (
     <AppShell header={{ height: 84 }} navbar={{ width: 168, breakpoint: 0 }} padding="sm">
       <AppShell.Header>
@@ -58,18 +94,21 @@ export function App() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Pages">
+        <GetStartedLink route={route} />
         {PAGES.map((page) => (
           <NavLink
             key={page.route}
             href={hrefOf(page.route)}
             label={page.label}
             leftSection={page.icon}
+            rightSection={page.badge}
             active={route === page.route}
             aria-current={route === page.route ? 'page' : undefined}
           />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        <AttentionBanner />
         <Suspense fallback={<Loader size="sm" aria-label="Loading page" />}>
           <Page route={route} />
         </Suspense>

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import type { ApiClient } from './api/api-client';
 import { App } from './App';
 import { createQueryClient, Providers } from './providers';
-import { prefetchQueuePage } from './queries/use-queries';
+import { prefetchQueuePage, queries } from './queries/use-queries';
 
 /**
  * How long the first render waits for the Queue page's data. Rendering the shell with "Loading…" and then again
@@ -13,17 +13,23 @@ import { prefetchQueuePage } from './queries/use-queries';
  */
 const FIRST_RENDER_WAIT_MS = 300;
 
-/** Renders the window once the Queue page's data is in (or after FIRST_RENDER_WAIT_MS); main.tsx calls it. */
-export function boot(api: ApiClient, onQueuePage: boolean): void {
+/**
+ * Renders the window once the Queue page's data is in (or after FIRST_RENDER_WAIT_MS); main.tsx calls it.
+ * `choosesPage`: the address named no page, so the window opens on Get started or Queue (§26) as the core says.
+ */
+export function boot(api: ApiClient, onQueuePage: boolean, choosesPage = false): void {
   const queryClient = createQueryClient();
-  const prefetched = onQueuePage ? prefetchQueuePage(api, queryClient) : Promise.resolve();
+  const prefetched = Promise.all([
+    onQueuePage ? prefetchQueuePage(api, queryClient) : null,
+    choosesPage ? queryClient.prefetchQuery(queries.setupProgress(api)) : null,
+  ]);
   const root = document.getElementById('root');
   if (!root) return;
   const render = () => {
     createRoot(root).render(
       <StrictMode>
         <Providers api={api} queryClient={queryClient}>
-          <App />
+          <App choosesPage={choosesPage} />
         </Providers>
       </StrictMode>,
     );

@@ -4,12 +4,19 @@
  * compiled instead of after it (§16 first render). The chunks are asked for first: they are what takes longest.
  */
 import { createApi } from './api/create-api';
-import { withEarlyCalls } from './api/early-calls';
-import { routeOf } from './lib/route-of';
+import { withEarlyCalls, type EarlyCall } from './api/early-calls';
+import { namedRoute } from './lib/route-of';
 import { QUEUE_PAGE_CALLS } from './queries/queue-page-calls';
 
 const booting = import('./boot');
-const onQueuePage = routeOf(window.location.hash) === 'queue';
-const api = withEarlyCalls(createApi(), onQueuePage ? QUEUE_PAGE_CALLS : []);
+// Read before createApi, which takes `#token=…` out of the address and leaves `#/queue` in its place.
+const named = namedRoute(window.location.hash);
+const onQueuePage = named === null || named === 'queue';
+// §26: a window opened on no page in particular opens on Get started while setup is incomplete, Queue otherwise.
+const choosesPage = named === null;
+const api = withEarlyCalls(createApi(), [
+  ...(onQueuePage ? QUEUE_PAGE_CALLS : []),
+  ...(choosesPage ? [['setupProgress'] satisfies EarlyCall] : []),
+]);
 
-void booting.then(({ boot }) => boot(api, onQueuePage));
+void booting.then(({ boot }) => boot(api, onQueuePage, choosesPage));

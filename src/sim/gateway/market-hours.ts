@@ -72,7 +72,13 @@ const TRADING_CLOSE = 20 * 60;
 
 /**
  * Trading and liquid hours in IB's format for the next 7 days (US/Eastern). When `open` the liquid hours
- * always include `now` (stretched if needed); when not, they never do.
+ * always include `now` (stretched if needed) and every later moment up to 03:00 the next day; when not, they never
+ * include `now`.
+ *
+ * An open market's session runs to 03:00 the next day even when asked during the regular session: the gateway keeps
+ * filling orders after 16:00, so hours that ended at 16:00 would tell a client that read them at 15:59 (the core keeps
+ * a contract's hours for the trading day) that the market it is trading in closed — and its rebalances would wait for
+ * the next open, hours away (issue #24: a torture run that crossed 16:00 saw no order for the rest of the run).
  */
 export function tradingSchedule(now: Date, open: boolean): { tradingHours: string; liquidHours: string } {
   const p = easternParts(now);
@@ -94,8 +100,8 @@ export function tradingSchedule(now: Date, open: boolean): { tradingHours: strin
     const next = dayKey(p.year, p.month, p.day, 1).key;
     const stretched = `${key}:${hhmm(Math.max(0, nowMin - 60))}-${next}:0300`;
     if (open) {
-      liquid.push(inLiquid ? normalLiquid : stretched);
-      trading.push(inTrading ? normalTrading : stretched);
+      liquid.push(inLiquid ? `${key}:${hhmm(LIQUID_OPEN)}-${next}:0300` : stretched);
+      trading.push(inTrading ? `${key}:${hhmm(TRADING_OPEN)}-${next}:0300` : stretched);
     } else {
       liquid.push(inLiquid ? `${key}:CLOSED` : normalLiquid);
       trading.push(normalTrading);

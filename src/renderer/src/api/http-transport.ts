@@ -76,6 +76,7 @@ const STREAM_TYPES = {
   config: true,
   feed: true,
   'setup-check': true,
+  setup: true,
 } satisfies Record<StreamMessage['type'], true>;
 
 export interface HttpTransportOptions {

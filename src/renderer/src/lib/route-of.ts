@@ -1,8 +1,13 @@
 /** The window's pages and how a URL fragment names one (no React here: the entry module reads it before React loads). */
-export const ROUTES = ['queue', 'accounts', 'trade-log', 'settings'] as const;
+export const ROUTES = ['queue', 'accounts', 'trade-log', 'settings', 'get-started'] as const;
 export type Route = (typeof ROUTES)[number];
 
-export function routeOf(hash: string): Route {
+/** The page a fragment names, or null when it names none (`''`, `#token=…`): the window then picks (§26). */
+export function namedRoute(hash: string): Route | null {
   const name = hash.replace(/^#\/?/, '').split(/[/?&]/)[0] ?? '';
-  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'queue';
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : null;
+}
+
+export function routeOf(hash: string): Route {
+  return namedRoute(hash) ?? 'queue';
 }

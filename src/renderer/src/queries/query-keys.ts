@@ -31,4 +31,6 @@ export const queryKeys = {
   feedLog: () => ['feed-log'] as const,
   strategies: () => ['strategies'] as const,
   config: () => ['config'] as const,
+  /** §26 Get started: refreshed by the stream's setup, health and config messages. */
+  setupProgress: () => ['setup-progress'] as const,
 };

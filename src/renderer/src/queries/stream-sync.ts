@@ -18,7 +18,7 @@ export function logMatches(line: LogLine, filters: LogFilters): boolean {
  * changes costs a few refetches instead of one per message, and the last change is always fetched.
  */
 export class StreamSync {
-  private readonly pending = new Map<string, QueryKey>();
+  private readonly pending = new Map<string, { queryKey: QueryKey; exact: boolean }>();
   private running = false;
 
   constructor(private readonly client: QueryClient) {}
@@ -38,6 +38,11 @@ export class StreamSync {
       }
       case 'health':
         this.client.setQueryData(queryKeys.health(), message.health);
+        // Get started's "IB Gateway reachable" follows the IB light.
+        this.invalidate(queryKeys.setupProgress());
+        break;
+      case 'setup':
+        this.invalidate(queryKeys.setupProgress());
         break;
       case 'log':
         this.appendLog(message.line);
@@ -45,12 +50,16 @@ export class StreamSync {
         break;
       case 'trade':
         this.invalidate(queryKeys.trades());
+        // A fill moves the account's cash, NAV and day P&L: read the accounts again (not their history or cash
+        // flows, which change only when a rebalance finishes or a cash flow is recorded).
+        this.invalidate(queryKeys.accounts(), { exact: true });
         break;
       case 'accounts':
         this.invalidate(queryKeys.accounts());
         break;
       case 'config':
         this.invalidate(queryKeys.config());
+        this.invalidate(queryKeys.setupProgress());
         this.invalidate(queryKeys.accounts());
         this.invalidate(queryKeys.strategies());
         break;
@@ -77,8 +86,10 @@ export class StreamSync {
     }
   }
 
-  private invalidate(queryKey: QueryKey): void {
-    this.pending.set(JSON.stringify(queryKey), queryKey);
+  /** `exact`: only this key, not the keys under it (a wider invalidation of the same key wins). */
+  private invalidate(queryKey: QueryKey, { exact = false } = {}): void {
+    const id = JSON.stringify(queryKey);
+    this.pending.set(id, { queryKey, exact: exact && (this.pending.get(id)?.exact ?? true) });
     if (!this.running) void this.flush();
   }
 
@@ -88,13 +99,13 @@ export class StreamSync {
    * before this change, and its answer then clears the invalidated mark. Such a key goes round once more, so its
    * answer is always read after the change (e.g. a plan shown as "planning…" although its event is done).
    */
-  private async invalidateNow(queryKey: QueryKey): Promise<void> {
+  private async invalidateNow({ queryKey, exact }: { queryKey: QueryKey; exact: boolean }): Promise<void> {
     const firstFetchUnderWay = this.client
       .getQueryCache()
-      .findAll({ queryKey, fetchStatus: 'fetching' })
+      .findAll({ queryKey, exact, fetchStatus: 'fetching' })
       .some((query) => query.state.data === undefined);
-    await this.client.invalidateQueries({ queryKey });
-    if (firstFetchUnderWay) this.pending.set(JSON.stringify(queryKey), queryKey);
+    await this.client.invalidateQueries({ queryKey, exact });
+    if (firstFetchUnderWay) this.invalidate(queryKey, { exact });
   }
 
   private async flush(): Promise<void> {
@@ -103,7 +114,7 @@ export class StreamSync {
       while (this.pending.size > 0) {
         const batch = [...this.pending.values()];
         this.pending.clear();
-        await Promise.all(batch.map((queryKey) => this.invalidateNow(queryKey)));
+        await Promise.all(batch.map((entry) => this.invalidateNow(entry)));
       }
     } finally {
       this.running = false;

@@ -40,6 +40,9 @@ export const queries = {
   strategies: (api: ApiClient) =>
     queryOptions({ queryKey: queryKeys.strategies(), queryFn: () => api.call('strategies') }),
   config: (api: ApiClient) => queryOptions({ queryKey: queryKeys.config(), queryFn: () => api.call('getConfig') }),
+  /** §26 the Get started checklist (also what decides the page the window opens on). */
+  setupProgress: (api: ApiClient) =>
+    queryOptions({ queryKey: queryKeys.setupProgress(), queryFn: () => api.call('setupProgress') }),
   feedLog: (api: ApiClient) => queryOptions({ queryKey: queryKeys.feedLog(), queryFn: () => api.call('feedLog') }),
   /** §25: an account's NAV or drift samples of the last `days` days (the charts' window). */
   accountHistory: (api: ApiClient, accountId: string, metric: HistoryMetric, days = HISTORY_DAYS) =>
@@ -77,11 +80,21 @@ export const useHealth = () => useQuery(queries.health(useApi()));
 export const useQueueStatus = () => useQuery(queries.queueStatus(useApi()));
 export const useEventDetail = (id: string | null) =>
   useQuery({ ...queries.eventDetail(useApi(), id ?? ''), enabled: id !== null });
-export const useAccounts = () => useQuery(queries.accounts(useApi()));
+/**
+ * How often a page that shows the money (NAV, cash, day P&L) reads the accounts again between pushes. IB re-sends the
+ * account summary only every three minutes and streams P&L; a read a minute re-opens the core's idle summary
+ * subscription (two messages), far inside IB's 50 messages a second.
+ */
+export const MONEY_REFRESH_MS = 60_000;
+
+/** The accounts; `{ money: true }` on a page that shows the money also reads them every {@link MONEY_REFRESH_MS}. */
+export const useAccounts = (options: { money?: boolean } = {}) =>
+  useQuery({ ...queries.accounts(useApi()), ...(options.money ? { refetchInterval: MONEY_REFRESH_MS } : {}) });
 export const useLogs = (filters: LogFilters) => useQuery(queries.logs(useApi(), filters));
 export const useTrades = () => useQuery(queries.trades(useApi()));
 export const useStrategies = () => useQuery(queries.strategies(useApi()));
 export const useConfig = () => useQuery(queries.config(useApi()));
+export const useSetupProgress = () => useQuery(queries.setupProgress(useApi()));
 export const useFeedLog = () => useQuery(queries.feedLog(useApi()));
 export const useReports = () => useQuery(queries.reports(useApi()));
 export const useAccountHistory = (accountId: string, metric: HistoryMetric) =>

@@ -24,13 +24,14 @@ export function renderWithApi(ui: ReactNode, api: FakeApi) {
   return { ...result, queryClient };
 }
 
-export function renderApp(api: FakeApi) {
+/** The whole window; `choosesPage` as when it opens on no page in particular (main.tsx). */
+export function renderApp(api: FakeApi, options: { choosesPage?: boolean } = {}) {
   notifications.clean();
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
   return render(
     <Providers api={api} queryClient={queryClient} env="test">
-      <App />
+      <App choosesPage={options.choosesPage ?? false} />
     </Providers>,
   );
 }

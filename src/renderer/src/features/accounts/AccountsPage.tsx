@@ -8,7 +8,7 @@ import { RebalanceAllButton } from './RebalanceAll';
 
 /** One card per account, with the simulator controls in demo mode. */
 export function AccountsPage() {
-  const accounts = useAccounts();
+  const accounts = useAccounts({ money: true });
   const health = useHealth();
   const list = accounts.data?.accounts ?? [];
   return (

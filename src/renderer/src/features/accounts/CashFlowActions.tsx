@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Modal, NumberInput, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Loader, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Banknote, HandCoins } from 'lucide-react';
 import { useState } from 'react';
@@ -14,12 +14,32 @@ import { queries } from '../../queries/use-queries';
 
 type Flow = { kind: 'invest' } | { kind: 'raise' };
 
-/** Why a typed amount cannot be raised, in words, or null; the core checks it against the account too. */
-export function amountProblem(value: string | number): string | null {
-  if (value === '' || value === null) return 'enter the amount to raise, in USD';
-  const amount = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(amount)) return 'must be a number of USD';
-  if (amount <= 0) return 'must be more than 0 USD';
+/** The amount box's label; every message about the amount names it. */
+export const AMOUNT_LABEL = 'Amount to raise (USD)';
+
+/**
+ * The USD amount a trader typed ("15000", "15,000.50"; thousands separated by commas or not), or null when the text
+ * is not a number (a sign is read, so a negative amount gets its own message rather than "not a number").
+ */
+export function parseAmount(text: string): number | null {
+  const t = text.trim().replace(/^\$\s*/, '');
+  if (!/^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^-?\.\d+$/.test(t)) return null;
+  const n = Number(t.replace(/,/g, ''));
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Why a typed amount cannot be raised, in words naming the box, or null. `netLiquidation` (the card's money, when IB
+ * has reported it) refuses an amount larger than the account; the core checks that again when it is queued.
+ */
+export function amountProblem(text: string, netLiquidation?: number | null): string | null {
+  if (text.trim() === '') return `${AMOUNT_LABEL}: enter the amount to raise`;
+  const amount = parseAmount(text);
+  if (amount === null) return `${AMOUNT_LABEL} must be a number of USD, e.g. 15000 or 15,000.50`;
+  if (amount <= 0) return `${AMOUNT_LABEL} must be more than 0 USD`;
+  if (netLiquidation !== undefined && netLiquidation !== null && amount > netLiquidation) {
+    return `${AMOUNT_LABEL} must not be more than the account's net liquidation, ${formatMoney(netLiquidation)}`;
+  }
   return null;
 }
 
@@ -32,7 +52,7 @@ export function CashFlowActions({ account }: { account: AccountView }) {
   const api = useApi();
   const client = useQueryClient();
   const [flow, setFlow] = useState<Flow | null>(null);
-  const [amount, setAmount] = useState<string | number>('');
+  const [amount, setAmount] = useState('');
   const [previewId, setPreviewId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,7 +60,8 @@ export function CashFlowActions({ account }: { account: AccountView }) {
   const event = preview.data?.event ?? null;
   const plan = event?.status === 'done' ? ((event.result?.plan as Plan | undefined) ?? null) : null;
   const orders = plan ? plan.rows.filter((r) => r.order).length : 0;
-  const problem = flow?.kind === 'raise' ? amountProblem(amount) : null;
+  const problem = flow?.kind === 'raise' ? amountProblem(amount, account.money?.netLiquidation) : null;
+  const raised = parseAmount(amount) ?? 0;
   const name = account.name || account.accountId;
 
   const open = (next: Flow) => {
@@ -64,7 +85,7 @@ export function CashFlowActions({ account }: { account: AccountView }) {
   };
 
   const payloadOf = (f: Flow): Record<string, unknown> =>
-    f.kind === 'invest' ? { mode: 'buy-only' } : { mode: 'raise-cash', amount: Number(amount) };
+    f.kind === 'invest' ? { mode: 'buy-only' } : { mode: 'raise-cash', amount: raised };
 
   async function showPlan(f: Flow) {
     setBusy(true);
@@ -88,12 +109,12 @@ export function CashFlowActions({ account }: { account: AccountView }) {
     setBusy(true);
     try {
       if (flow.kind === 'invest') await call('rebalance', { mode: 'buy-only' });
-      else await call('raise-cash', { amount: Number(amount) });
+      else await call('raise-cash', { amount: raised });
       notifySuccess(
         flow.kind === 'invest' ? `Invest cash queued for ${name}` : `Raise cash queued for ${name}`,
         flow.kind === 'invest'
           ? 'A buy-only rebalance is in the queue.'
-          : `Selling to raise ${formatMoney(Number(amount))} is in the queue.`,
+          : `Selling to raise ${formatMoney(raised)} is in the queue.`,
       );
       close();
     } catch (e) {
@@ -137,21 +158,23 @@ export function CashFlowActions({ account }: { account: AccountView }) {
           )}
           {flow?.kind === 'raise' && (
             <Group align="flex-end">
-              <NumberInput
-                label="Amount to raise (USD)"
+              <TextInput
+                label={AMOUNT_LABEL}
                 description="Sells the most overweight symbols first until cash covers it plus the reserve."
                 value={amount}
-                onChange={(v) => {
-                  setAmount(v);
+                onChange={(e) => {
+                  setAmount(e.currentTarget.value);
                   setPreviewId(null);
                   setError(null);
                 }}
-                error={amount === '' ? undefined : problem}
-                thousandSeparator=","
-                decimalScale={2}
-                allowNegative
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && problem === null && !busy && flow) void showPlan(flow);
+                }}
+                error={amount.trim() === '' ? undefined : problem}
+                inputMode="decimal"
+                autoComplete="off"
                 data-testid="raise-amount"
-                w={260}
+                w={300}
               />
               <Button
                 size="sm"

@@ -1,11 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AccountMoney } from '../../../../shared/dto';
 import { weightBars } from '../../components/charts/chart-data';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeAccount, makeHealth, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
+import { MONEY_REFRESH_MS } from '../../queries/use-queries';
 import { AccountsPage } from './AccountsPage';
 
 const money = (netLiquidation: number, cash: number, dayPnl: number | null): AccountMoney => ({
@@ -89,5 +90,54 @@ describe('weights chart data', () => {
     ]);
     const withCash = { percent: 9.6, at: '2026-12-04T14:00:00Z', bySymbol, cash: { current: 7, target: 1, diff: 6 } };
     expect(weightBars(withCash).at(-1)).toEqual({ symbol: 'Cash', current: 7, target: 1 });
+  });
+});
+
+describe('Accounts page: the money stays current (§25)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** An api whose account's NAV is whatever `nav.value` holds when the window asks. */
+  function movingApi() {
+    const nav = { value: 200_000 };
+    const api = createFakeApi({
+      health: () => makeHealth(),
+      accounts: () => ({
+        accounts: [makeAccount({ money: money(nav.value, 20_000, 0) })],
+        totals: makeTotals({ netLiquidation: nav.value, cash: 20_000, dayPnl: 0, accounts: 1, of: 1 }),
+      }),
+      strategies: () => ({ strategies: [], error: null }),
+      accountHistory: () => ({ points: [] }),
+    });
+    return { api, nav };
+  }
+  const navOnCard = async () =>
+    within(within(await screen.findByLabelText('Account DU123456')).getByTestId('account-money')).getByText(
+      'Net liquidation',
+    ).nextElementSibling;
+
+  it('shows the money after a fill, without waiting for the rebalance to finish', async () => {
+    const { api, nav } = movingApi();
+    renderWithApi(<AccountsPage />, api);
+    expect(await navOnCard()).toHaveTextContent(/USD\s200,000\.00/);
+    nav.value = 195_432.1;
+    api.emit({ type: 'trade', trade: {} as never });
+    await vi.waitFor(async () => expect(await navOnCard()).toHaveTextContent(/USD\s195,432\.10/), { timeout: 5_000 });
+  });
+
+  it('reads the money again every minute with no push at all, and not sooner', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { api, nav } = movingApi();
+    renderWithApi(<AccountsPage />, api);
+    expect(await navOnCard()).toHaveTextContent(/USD\s200,000\.00/);
+    const reads = api.callsOf('accounts').length;
+    nav.value = 201_000;
+    await vi.advanceTimersByTimeAsync(MONEY_REFRESH_MS - 5_000);
+    expect(api.callsOf('accounts')).toHaveLength(reads);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await vi.waitFor(async () => expect(await navOnCard()).toHaveTextContent(/USD\s201,000\.00/), { timeout: 5_000 });
+    expect(screen.getByTestId('household-strip')).toHaveTextContent(/USD\s201,000\.00/);
+    expect(MONEY_REFRESH_MS).toBeGreaterThanOrEqual(30_000); // IB pacing: never a tight poll
   });
 });

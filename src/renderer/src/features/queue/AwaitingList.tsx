@@ -9,6 +9,7 @@ import {
   formatMoney,
   formatPercentValue,
 } from '../../lib/format';
+import { useAccountName } from '../../queries/use-account-names';
 import { EventActions } from './EventActions';
 import type { EventAction } from './event-actions';
 
@@ -91,6 +92,7 @@ export interface AwaitingListProps {
  * Approve / Reject (Hold and Delete too). Few events wait at a time, so this list is not virtualized.
  */
 export function AwaitingList({ events, now, selected, onToggle, onOpen, onAction }: AwaitingListProps) {
+  const nameOf = useAccountName();
   return (
     <Stack gap="xs" p="xs" role="list">
       {events.map((event) => {
@@ -104,7 +106,7 @@ export function AwaitingList({ events, now, selected, onToggle, onOpen, onAction
             role="listitem"
             data-event-id={event.id}
             data-status={event.status}
-            aria-label={`Rebalance of ${event.accountId} awaiting approval`}
+            aria-label={`${event.command === 'raise-cash' ? 'Raise cash' : 'Rebalance'} of ${nameOf(event.accountId)} awaiting approval`}
           >
             <Group justify="space-between" wrap="nowrap" mb={6}>
               <Group gap="sm" wrap="nowrap">
@@ -114,7 +116,9 @@ export function AwaitingList({ events, now, selected, onToggle, onOpen, onAction
                   onChange={() => onToggle(event.id)}
                   aria-label={`Select ${event.id}`}
                 />
-                <Text fw={600}>{event.accountId}</Text>
+                <Text fw={600} title={event.accountId}>
+                  {nameOf(event.accountId)}
+                </Text>
                 <Text size="sm" c="dimmed">
                   {event.strategy ?? '—'} · {event.source}
                 </Text>

@@ -13,15 +13,7 @@ import { useAccountName } from '../../queries/use-account-names';
 import { useEventDetail, useTrades } from '../../queries/use-queries';
 import { EventActions } from './EventActions';
 import type { EventAction } from './event-actions';
-
-const STATUS_COLORS: Record<EventRecord['status'], string> = {
-  pending: 'gray',
-  awaiting: 'yellow',
-  active: 'blue',
-  delayed: 'yellow',
-  held: 'gray',
-  done: 'green',
-};
+import { STATUS_COLORS } from './status-colors';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (

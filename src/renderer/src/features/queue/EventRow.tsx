@@ -98,6 +98,8 @@ export interface EventRowProps {
   now: number;
   selected: boolean;
   top: number;
+  /** §25: the account's name (its id when it has none), the id on hover. */
+  accountName: string;
   onToggle: (id: string) => void;
   onOpen: (id: string) => void;
   onAction: (action: EventAction, event: EventRecord) => void;
@@ -109,6 +111,7 @@ export const EventRow = memo(function EventRow({
   now,
   selected,
   top,
+  accountName,
   onToggle,
   onOpen,
   onAction,
@@ -120,7 +123,7 @@ export const EventRow = memo(function EventRow({
       data-status={event.status}
       role="row"
       tabIndex={0}
-      aria-label={`${event.command} for ${event.accountId}, ${event.status}`}
+      aria-label={`${event.command} for ${accountName}, ${event.status}`}
       style={{
         height: ROW_HEIGHT,
         position: 'absolute',
@@ -146,7 +149,9 @@ export const EventRow = memo(function EventRow({
       <span role="cell" className="mono" title={event.id}>
         {shortId(event.id)}
       </span>
-      <span role="cell">{event.accountId}</span>
+      <span role="cell" title={event.accountId} data-testid="event-account">
+        {accountName}
+      </span>
       <span role="cell">{event.command}</span>
       <span role="cell" className="col-opt" title={event.strategy ?? undefined}>
         {event.strategy ?? '—'}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../../shared/dto';
 import { ApiError } from '../../api/api-client';
 import { createFakeApi } from '../../test/fake-api.test-support';
-import { makeEvent } from '../../test/fixtures.test-support';
+import { makeAccount, makeEvent, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { QueuePage } from './QueuePage';
 
@@ -55,6 +55,37 @@ const EVENTS = [
 ];
 
 describe('Queue page', () => {
+  it("names each row's account (the id on hover), and the drawer's title names command, account and time (§25)", async () => {
+    const { api } = queueApi(EVENTS);
+    api.handlers.accounts = () => ({
+      accounts: [
+        makeAccount({ accountId: 'DU222222', name: 'Joint' }),
+        makeAccount({ accountId: 'DU111111', name: '' }),
+      ],
+      totals: makeTotals(),
+    });
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Pending\s*2/ });
+    const named = await waitFor(
+      () => {
+        const cell = within(rowOf('sig-1:DU222222')).getByTestId('event-account');
+        expect(cell).toHaveTextContent('Joint');
+        return cell;
+      },
+      { timeout: 5_000 },
+    );
+    expect(named).toHaveAttribute('title', 'DU222222');
+    expect(rowOf('sig-1:DU222222')).toHaveAccessibleName('rebalance for Joint, pending');
+    // no name configured: the id stands
+    expect(within(rowOf('sig-1:DU111111')).getByTestId('event-account')).toHaveTextContent('DU111111');
+
+    await userEvent.click(named);
+    // the drawer is loaded lazily: on a loaded machine that can take more than the default second
+    expect(await screen.findByTestId('event-drawer-title', {}, { timeout: 10_000 })).toHaveTextContent(
+      /^rebalance — Joint — /,
+    );
+  });
+
   it('shows each section with its count and one row per event, marked with its id', async () => {
     const { api } = queueApi(EVENTS);
     renderWithApi(<QueuePage />, api);

@@ -4,9 +4,11 @@ import type { EventRecord, EventStatus } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { useNow } from '../../lib/use-now';
 import { useVirtualRows } from '../../lib/use-virtual-rows';
+import { useAccountName } from '../../queries/use-account-names';
 import type { EventAction } from './event-actions';
 import { AwaitingList } from './AwaitingList';
 import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
+import { STATUS_COLORS } from './status-colors';
 
 export const SECTION_TITLES: Record<EventStatus, string> = {
   pending: 'Pending',
@@ -15,15 +17,6 @@ export const SECTION_TITLES: Record<EventStatus, string> = {
   delayed: 'Delayed',
   held: 'Held',
   done: 'Done',
-};
-
-const SECTION_COLORS: Record<EventStatus, string> = {
-  pending: 'gray',
-  awaiting: 'yellow',
-  active: 'blue',
-  delayed: 'yellow',
-  held: 'gray',
-  done: 'green',
 };
 
 const EMPTY_TEXT: Record<EventStatus, string> = {
@@ -60,6 +53,7 @@ export function QueueSection(props: QueueSectionProps) {
   const title = SECTION_TITLES[status];
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
+  const nameOf = useAccountName();
   const virtualizer = useVirtualRows({
     count: events.length,
     scrollRef,
@@ -91,7 +85,7 @@ export function QueueSection(props: QueueSectionProps) {
       <Group justify="space-between" px="xs" py={6}>
         <Title order={2} size="h5" id={headingId}>
           {title}{' '}
-          <Badge component="span" color={SECTION_COLORS[status]} variant="light" size="sm" className="num">
+          <Badge component="span" color={STATUS_COLORS[status]} variant="light" size="sm" className="num">
             {total}
           </Badge>
         </Title>
@@ -145,6 +139,7 @@ export function QueueSection(props: QueueSectionProps) {
                     event={event}
                     now={now}
                     top={item.start}
+                    accountName={nameOf(event.accountId)}
                     selected={selected.has(event.id)}
                     onToggle={props.onToggle}
                     onOpen={props.onOpen}

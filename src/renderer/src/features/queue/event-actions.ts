@@ -1,13 +1,15 @@
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { createElement, useCallback } from 'react';
 import type { EventRecord, EventStatus } from '../../../../shared/dto';
 import { errorBodyOf } from '../../api/api-client';
 import { useApi } from '../../api/ApiProvider';
 import { shortId } from '../../lib/format';
 import { adviceFor, notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
+import { useAccountName } from '../../queries/use-account-names';
+import { DeleteList } from './DeleteList';
 
 export type EventAction = 'approve' | 'reject' | 'retry' | 'hold' | 'release' | 'delete';
 
@@ -55,6 +57,7 @@ function describe(event: EventRecord): string {
 export function useEventActions(): (action: EventAction, events: EventRecord[]) => Promise<boolean> {
   const api = useApi();
   const client = useQueryClient();
+  const nameOf = useAccountName();
 
   const perform = useCallback(
     async (action: EventAction, events: EventRecord[]): Promise<boolean> => {
@@ -130,14 +133,15 @@ export function useEventActions(): (action: EventAction, events: EventRecord[]) 
           title: one ? 'Delete this event?' : `Delete ${applicable.length} events?`,
           children: one
             ? `The ${describe(one)} (${one.status}) is removed from the queue and its history; this cannot be undone.`
-            : `${applicable.length} selected events are removed from the queue and their history; this cannot be undone.`,
+            : createElement(DeleteList, { events: applicable, nameOf }),
           labels: { confirm: one ? 'Delete event' : `Delete ${applicable.length} events`, cancel: 'Cancel' },
           confirmProps: { color: 'red' },
+          size: one ? 'md' : 'lg',
           onConfirm: () => void perform('delete', applicable).then(resolve),
           onCancel: () => resolve(false),
         });
       });
     },
-    [perform, confirmReject],
+    [perform, confirmReject, nameOf],
   );
 }

@@ -3,12 +3,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiProvider';
 import { EmptyState } from '../../components/EmptyState';
 import { formatExact, formatMoney } from '../../lib/format';
+import { useAccountName } from '../../queries/use-account-names';
 import { queries } from '../../queries/use-queries';
 
 /** Trade log › Cash flows (§27): every detected deposit and withdrawal, newest first. */
 export function CashFlowsPanel() {
   const flows = useQuery(queries.cashFlows(useApi()));
   const list = flows.data?.cashFlows ?? [];
+  const nameOf = useAccountName();
   return (
     <Paper withBorder p="sm" radius="sm" component="section" aria-label="Cash flows">
       <Title order={2} size="h5" mb="xs">
@@ -34,7 +36,7 @@ export function CashFlowsPanel() {
             {list.map((f) => (
               <Table.Tr key={`${f.accountId}:${f.at}`}>
                 <Table.Td>{formatExact(f.at)}</Table.Td>
-                <Table.Td>{f.accountId}</Table.Td>
+                <Table.Td title={f.accountId}>{nameOf(f.accountId)}</Table.Td>
                 <Table.Td className="num">
                   <Text span size="sm" c={f.amount > 0 ? 'teal' : 'orange'}>
                     {f.amount > 0 ? '+' : '−'}

@@ -27,6 +27,21 @@ const trade: TradeRecord = {
 };
 
 describe('Trade log page', () => {
+  it("names each trade's account, the id on hover (§25)", async () => {
+    const api = createFakeApi({
+      logs: () => ({ lines: [] }),
+      trades: () => ({ trades: [trade] }),
+      accounts: () => ({ accounts: [makeAccount({ name: 'Paper IRA' })], totals: makeTotals() }),
+      feedLog: () => ({ entries: [] }),
+      reports: () => ({ reports: [], total: 0 }),
+    });
+    renderWithApi(<TradeLogPage />, api);
+    const table = await screen.findByRole('table', { name: 'Trades' });
+    const cell = await within(table).findByText('Paper IRA');
+    expect(cell).toHaveAttribute('title', 'DU123456');
+    expect(within(table).queryByText('DU123456')).not.toBeInTheDocument();
+  });
+
   it('shows log lines, appends streamed ones at the bottom, and lists trades', async () => {
     const api = createFakeApi({
       logs: () => ({ lines: [{ time: '2025-01-02T15:00:00Z', level: 'info', msg: 'connected to IB Gateway' }] }),

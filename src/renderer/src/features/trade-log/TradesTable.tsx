@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { formatDecimal, formatExact, formatInteger, formatMoney, formatRelative, shortId } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useVirtualRows } from '../../lib/use-virtual-rows';
+import { useAccountName } from '../../queries/use-account-names';
 import type { OrderRow } from './order-rows';
 
 const ROW = 30;
@@ -30,6 +31,7 @@ export function TradesTable({
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
+  const nameOf = useAccountName();
   const virtualizer = useVirtualRows({
     count: orders.length,
     scrollRef,
@@ -98,7 +100,9 @@ export function TradesTable({
                 <span role="cell" title={formatExact(o.at)}>
                   {formatRelative(o.at, now)}
                 </span>
-                <span role="cell">{o.accountId}</span>
+                <span role="cell" title={o.accountId}>
+                  {nameOf(o.accountId)}
+                </span>
                 <span role="cell">{o.symbol}</span>
                 <span role="cell">{o.side}</span>
                 <span

@@ -43,8 +43,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { Settings } from '../core/config/schema';
-import { ACCOUNT_ID_PATTERN } from '../shared/dto';
+import type { Settings } from './schema';
+import { ACCOUNT_ID_PATTERN } from '../../shared/dto';
 
 export const LEGACY_FILES = {
   accounts: 'accounts.yaml',

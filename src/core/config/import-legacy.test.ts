@@ -2,8 +2,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings } from '../core/config/schema';
-import { parseSettings } from '../core/config/settings-store';
+import { defaultSettings } from './schema';
+import { parseSettings } from './settings-store';
 import { formatIssues, importLegacyFolder, mergeImported, strategySlug } from './import-legacy';
 
 const fixtures = join(import.meta.dirname, 'fixtures/legacy');

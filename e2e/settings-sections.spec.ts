@@ -35,6 +35,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await desk.open();
     await desk.go('Settings');
     const settings = desk.settings;
+    await settings.loaded();
     await expect(settings.menu().getByRole('link')).toHaveText([...SETTINGS_MENU]);
 
     // The sections on the page in the menu's order.
@@ -81,6 +82,7 @@ test('leaving Settings with unsaved edits asks: Stay keeps them, Discard changes
   await desk.open();
   await desk.go('Settings');
   const settings = desk.settings;
+  await settings.loaded();
   const retry = settings.field('Queue', 'Retry delay');
   const before = await retry.inputValue();
   await settings.type(retry, '7000');
@@ -126,6 +128,7 @@ test('leaving Settings with unsaved edits asks: Stay keeps them, Discard changes
     'page',
   );
   await desk.go('Settings');
+  await settings.loaded();
   await expect(retry).toHaveValue(before);
   expect(puts).toEqual([]);
 

@@ -287,6 +287,11 @@ export class SettingsPage {
     await this.page.getByRole('button', { name: 'Save settings' }).click();
   }
 
+  /** Waits for the page to show its form (the page's code and the settings load first; slow on a loaded machine). */
+  async loaded(): Promise<void> {
+    await expect(this.page.getByRole('button', { name: 'Save settings' })).toBeVisible({ timeout: 20_000 });
+  }
+
   /** The section menu (§26), in the bar that stays on top with Save. */
   menu(): Locator {
     return this.page.getByRole('navigation', { name: 'Settings sections' });

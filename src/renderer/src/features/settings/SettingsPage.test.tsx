@@ -1,11 +1,16 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-client';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeConfig } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
+import { useRoute } from '../../lib/hash-route';
 import { SettingsPage } from './SettingsPage';
+
+function RouteShown() {
+  return <p data-testid="route">{useRoute()}</p>;
+}
 
 function settingsApi() {
   return createFakeApi({
@@ -319,6 +324,48 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(await screen.findByText('The settings were not saved')).toBeInTheDocument();
     expect(screen.queryByRole('dialog', { name: 'Confirm live trading' })).not.toBeInTheDocument();
     expect(api.callsOf('putConfig')).toHaveLength(1);
+  });
+
+  it('asks before leaving with unsaved edits: Stay keeps what was typed, Discard changes drops it and goes on', async () => {
+    window.location.hash = '#/settings';
+    const api = settingsApi();
+    // The window follows the route (as App does), which is what asks the page holding it.
+    renderWithApi(
+      <>
+        <RouteShown />
+        <SettingsPage />
+      </>,
+      api,
+    );
+    const retry = await field(QUEUE, 'Retry delay');
+    const saved = (retry as HTMLInputElement).value;
+    await retype(retry, '7000');
+    const goTo = async (hash: string) => {
+      await act(async () => {
+        const changed = new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
+        window.location.hash = hash;
+        await changed;
+      });
+    };
+
+    await goTo('#/queue');
+    let question = await screen.findByRole('dialog', { name: 'Discard unsaved settings?' });
+    expect(question).toHaveTextContent('Go to Queue and discard them');
+    expect(window.location.hash).toBe('#/settings');
+    await userEvent.click(within(question).getByRole('button', { name: 'Stay on Settings' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(retry).toHaveValue('7000');
+    expect(screen.getByTestId('route')).toHaveTextContent('settings');
+
+    await goTo('#/accounts');
+    question = await screen.findByRole('dialog', { name: 'Discard unsaved settings?' });
+    await userEvent.click(within(question).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(screen.getByTestId('route')).toHaveTextContent('accounts'));
+    // The page is still mounted here (as when Suspense keeps it while the next page loads): the edit is gone from it.
+    await waitFor(() => expect(retry).toHaveValue(saved));
+    expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
+    expect(api.callsOf('putConfig')).toHaveLength(0);
+    window.location.hash = '';
   });
 
   it('shows the problems of the settings file found at start-up', async () => {

@@ -168,7 +168,7 @@ function SettingsForm({ view }: { view: ConfigView }) {
   const summary = useRef<HTMLDivElement>(null);
   const { base, dirty } = draft;
   const switchingToLive = draft.form.get('tradingMode') === 'live' && base.settings.tradingMode !== 'live';
-  useUnsavedGuard(dirty);
+  useUnsavedGuard(dirty, draft.discard);
 
   const save = (given: Confirmations) => {
     const confirmLive = given.confirmLive === true || (switchingToLive && draft.liveConfirmed);

@@ -1,5 +1,5 @@
 import { modals } from '@mantine/modals';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { holdRoute } from '../../lib/hash-route';
 
 /** The page names of the side menu, for the question. */
@@ -14,8 +14,15 @@ const PAGE_NAMES: Record<string, string> = {
  * §26: while Settings holds edits not saved, the app asks before discarding them — on moving to another page (an
  * in-app question; Stay keeps every typed value) and on reload or closing the window (`beforeunload`: the browser's
  * own question; in the desktop app the main process asks, src/main/unload-guard.ts).
+ *
+ * `discard` drops the edits before the page is left: a page that is still loading keeps Settings mounted (hidden by
+ * Suspense), and a trader who comes back before it shows would otherwise find the discarded edits again.
  */
-export function useUnsavedGuard(dirty: boolean): void {
+export function useUnsavedGuard(dirty: boolean, discard: () => void): void {
+  const discardRef = useRef(discard);
+  useEffect(() => {
+    discardRef.current = discard;
+  });
   useEffect(() => {
     if (!dirty) return;
     const release = holdRoute(({ to, leave, stay }) => {
@@ -24,7 +31,10 @@ export function useUnsavedGuard(dirty: boolean): void {
         children: `Settings has changes that are not saved. Go to ${PAGE_NAMES[to] ?? to} and discard them, or stay and save them.`,
         labels: { confirm: 'Discard changes', cancel: 'Stay on Settings' },
         confirmProps: { color: 'red' },
-        onConfirm: leave,
+        onConfirm: () => {
+          discardRef.current();
+          leave();
+        },
         onCancel: stay,
         // Escape or a click outside also stays (onCancel is not called then).
         onClose: stay,

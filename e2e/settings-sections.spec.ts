@@ -3,6 +3,7 @@
  * on top; and unsaved edits are never lost without a question — moving to another page asks (Stay keeps them,
  * Discard changes drops them), and so does closing or reloading the page.
  */
+import type { Locator } from '@playwright/test';
 import { expect, test } from './demo-fixture';
 import { Desk, SETTINGS_MENU } from './pages/desk';
 
@@ -45,6 +46,30 @@ for (const colorScheme of ['light', 'dark'] as const) {
       .evaluateAll((sections) => sections.map((s) => s.getAttribute('aria-label')));
     expect(titles).toEqual(SETTINGS_MENU.map((label) => MENU_TO_SECTION[label]));
     await page.screenshot({ path: `e2e/artifacts/settings-1024-${colorScheme}.png` });
+
+    // Settings › Accounts: each account's Strategy box and its Approval select have room and lie inside the window
+    // (once the Strategy column was 0 px wide and Approval cut off at this size).
+    const inWindow = async (box: Locator, what: string, minWidth: number) => {
+      await box.scrollIntoViewIfNeeded();
+      const b = await box.boundingBox();
+      expect(b, what).not.toBeNull();
+      expect(b!.width, `${what} is too narrow`).toBeGreaterThanOrEqual(minWidth);
+      expect(b!.x, what).toBeGreaterThanOrEqual(0);
+      expect(b!.x + b!.width, `${what} is cut off on the right`).toBeLessThanOrEqual(1024);
+      // What the box shows fits in it (no text cut by the box).
+      expect(await box.evaluate((el) => el.scrollWidth - el.clientWidth), what).toBeLessThanOrEqual(0);
+    };
+    const rows = page.locator('[data-account-row]');
+    await expect(rows.first()).toBeVisible();
+    for (const row of await rows.all()) {
+      const n = await row.getAttribute('data-account-row');
+      await inWindow(row.getByLabel('Strategy', { exact: true }), `account ${n}: Strategy`, 200);
+    }
+    const approvals = page.locator('[data-approval-row]').getByRole('combobox', { name: /^Approval of / });
+    expect(await approvals.count()).toBe(await rows.count());
+    for (const select of await approvals.all()) {
+      await inWindow(select, (await select.getAttribute('aria-label')) ?? 'Approval', 180);
+    }
 
     for (const label of SETTINGS_MENU) {
       await settings.jumpTo(label);

@@ -71,6 +71,20 @@ for (const size of SIZES) {
       await page.emulateMedia({ colorScheme });
       const desk = new Desk(page, demo);
       await desk.open();
+      // The status strip's reasons stay readable: each has room for words (once they shrank to "not …"), and the
+      // whole reason shows on hover.
+      for (const label of ['Redis', 'IB Gateway', 'Zehnlabs feed', 'Processor'] as const) {
+        const light = desk.light(label);
+        const reason = light.locator('p');
+        await expect(reason).not.toBeEmpty();
+        const box = await reason.boundingBox();
+        expect(box!.width, `${label}'s reason is squeezed`).toBeGreaterThanOrEqual(90);
+        const detail = ((await light.getAttribute('aria-label')) ?? '').replace(/^[^:]+: \w+, /, '');
+        await light.hover();
+        await expect(page.getByRole('tooltip')).toHaveText(`${label}: ${detail}`);
+        await page.mouse.move(0, size.height - 1);
+        await expect(page.getByRole('tooltip')).toHaveCount(0);
+      }
       for (const name of PAGES) {
         await desk.go(name);
         await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name })).toHaveAttribute(

@@ -15,8 +15,6 @@ interface AccountDraft {
   strategy?: unknown;
   cashReservePercent?: unknown;
   replacementSet?: unknown;
-  approval?: unknown;
-  approvalMinutes?: unknown;
   gateway?: unknown;
 }
 
@@ -50,6 +48,7 @@ function StrategyInput({
         allowDeselect={false}
         nothingFoundMessage="No such strategy"
         error={form.error(path)}
+        data-settings-path={path}
       />
     );
   }
@@ -61,6 +60,7 @@ function StrategyInput({
       value={value}
       onChange={(e) => form.set(path, e.currentTarget.value)}
       error={form.error(path)}
+      data-settings-path={path}
       title={strategiesError ? `The strategy list could not be had (${strategiesError}); type the slug.` : undefined}
     />
   );
@@ -132,6 +132,7 @@ export function AccountsEditor({
                     value={str(account.accountId)}
                     onChange={(e) => form.set(`${base}.accountId`, e.currentTarget.value)}
                     error={form.error(`${base}.accountId`)}
+                    data-settings-path={`${base}.accountId`}
                   />
                 </div>
                 <div className="settings-cell">
@@ -144,6 +145,7 @@ export function AccountsEditor({
                     value={str(account.name)}
                     onChange={(e) => form.set(`${base}.name`, e.currentTarget.value)}
                     error={form.error(`${base}.name`)}
+                    data-settings-path={`${base}.name`}
                   />
                 </div>
                 <div className="settings-cell">
@@ -158,6 +160,7 @@ export function AccountsEditor({
                     onChange={(next) => form.set(`${base}.type`, next ?? 'paper')}
                     allowDeselect={false}
                     error={form.error(`${base}.type`)}
+                    data-settings-path={`${base}.type`}
                   />
                 </div>
                 <div className="settings-cell settings-cell-check">
@@ -169,6 +172,7 @@ export function AccountsEditor({
                     aria-label="Enabled"
                     checked={account.enabled !== false}
                     onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
+                    data-settings-path={`${base}.enabled`}
                   />
                 </div>
                 <div
@@ -183,6 +187,7 @@ export function AccountsEditor({
                     aria-label="PDT guard"
                     checked={account.pdtGuard !== false}
                     onChange={(e) => form.set(`${base}.pdtGuard`, e.currentTarget.checked)}
+                    data-settings-path={`${base}.pdtGuard`}
                   />
                 </div>
                 <div className="settings-cell settings-cell-wide">
@@ -214,6 +219,7 @@ export function AccountsEditor({
                     onChange={(next) => form.set(`${base}.replacementSet`, next ? next : null)}
                     allowDeselect={false}
                     error={form.error(`${base}.replacementSet`)}
+                    data-settings-path={`${base}.replacementSet`}
                   />
                 </div>
                 {showGateway && (
@@ -232,29 +238,6 @@ export function AccountsEditor({
                     />
                   </div>
                 )}
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Approval
-                  </Text>
-                  <Select
-                    size="xs"
-                    aria-label="Approval"
-                    data={[
-                      { value: 'auto', label: 'auto' },
-                      { value: 'confirm', label: 'confirm' },
-                      { value: 'timer', label: 'timer' },
-                    ]}
-                    value={str(account.approval) || 'auto'}
-                    onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
-                    allowDeselect={false}
-                    error={form.error(`${base}.approval`)}
-                  />
-                  {account.approval === 'timer' && (
-                    <div style={{ marginTop: 4 }} title="Minutes before the plan trades by itself (0.1 = 6 s)">
-                      <NumberBox path={`${base}.approvalMinutes`} ariaLabel="Approval minutes" unit="min" />
-                    </div>
-                  )}
-                </div>
                 <div className="settings-cell-remove">
                   <ActionIcon
                     variant="subtle"

@@ -3,6 +3,14 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RemoteSaveResult, RemoteView } from '../../../../shared/remote';
 import { callDesktop, type DeskBridge } from '../../api/ipc-transport';
 import { validateSettings } from './settings-validation';
+import { sectionId } from './settings-sections';
+
+/** Whether this window can show Remote core (the desktop app's preload offers it; a browser does not). */
+export function hasRemoteSection(
+  win: Window | undefined = typeof window === 'undefined' ? undefined : window,
+): boolean {
+  return bridgeOf(win) !== null;
+}
 
 /** The preload's bridge: present only in the desktop app, whose main process answers the desktop operations. */
 function bridgeOf(win: Window | undefined): DeskBridge | null {
@@ -104,7 +112,7 @@ export function RemoteSection({ win = typeof window === 'undefined' ? undefined 
     : 'Rebalance Desk restarts with its own core…';
 
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Remote core">
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Remote core" id={sectionId('Remote core')}>
       <Title order={2} size="h5">
         Remote core
       </Title>

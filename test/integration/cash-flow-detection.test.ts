@@ -3,7 +3,7 @@
  * `setCash`) are recorded, listed and on the account; this app's own fills and their commissions never are; a change
  * below `cashFlows.minAmount` is not; `cashFlow: "top-up"` queues a buy-only rebalance with `source: "cash-flow"`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Plan } from '../../src/shared/dto';
 import { ordersOf } from '../../src/core/domain/planner';
 import { startStack, type Stack } from '../support/stack';
@@ -31,6 +31,23 @@ const account = (cashFlow: 'notify' | 'top-up' | 'ignore') => ({
   cashFlow,
 });
 
+/**
+ * Sets the simulated account's cash and waits until the core's IB client shows it: the simulator pushes the new
+ * account summary over the socket, and a check that reads before the push arrives compares the old cash.
+ */
+async function setCashSeen(cash: number): Promise<void> {
+  stack!.gateway.setCash(ACCOUNT, cash);
+  await cashSeen(cash);
+}
+
+/** Waits until the core's IB client shows `cash` for the account (checks here run with no settle time). */
+async function cashSeen(cash: number): Promise<void> {
+  await vi.waitFor(
+    async () => expect((await stack!.runtime.ib.getEquity(ACCOUNT)).totalCashValue).toBeCloseTo(cash, 2),
+    { timeout: 10_000, interval: 50 },
+  );
+}
+
 describe('cash-flow detection', () => {
   it('records deposits and withdrawals, never a fill or its commission, nothing below the minimum', async () => {
     stack = await startStack({
@@ -43,18 +60,19 @@ describe('cash-flow detection', () => {
     const check = () => detector.check(ACCOUNT, { settleMs: 0 });
     expect(await check()).toBeNull(); // the first reading is the baseline
 
-    stack.gateway.setCash(ACCOUNT, 55_000);
+    await setCashSeen(55_000);
     expect(await check()).toMatchObject({ accountId: ACCOUNT, amount: 5_000 });
 
     // A rebalance buys SPY and TLT with ~54 000: fills and commissions move the cash, no cash flow.
     await stack.waitFor(await stack.run(ACCOUNT, 'rebalance'), 'done', 30_000);
     expect(stack.gateway.fills({ accountId: ACCOUNT }).length).toBeGreaterThan(0);
+    await cashSeen(stack.gateway.cash(ACCOUNT));
     expect(await check()).toBeNull();
 
     const cash = stack.gateway.cash(ACCOUNT);
-    stack.gateway.setCash(ACCOUNT, cash - 2_000);
+    await setCashSeen(cash - 2_000);
     expect(await check()).toMatchObject({ amount: -2_000 });
-    stack.gateway.setCash(ACCOUNT, cash - 2_000 + 0.5);
+    await setCashSeen(cash - 2_000 + 0.5);
     expect(await check()).toBeNull();
 
     const handlers = stack.runtime.handlers;
@@ -82,7 +100,7 @@ describe('cash-flow detection', () => {
     });
     const detector = stack.runtime.cashFlowDetector;
     await detector.check(ACCOUNT, { settleMs: 0 });
-    stack.gateway.setCash(ACCOUNT, 20_100);
+    await setCashSeen(20_100);
     const flow = await detector.check(ACCOUNT, { settleMs: 0 });
     expect(flow).toMatchObject({ amount: 20_000 });
     expect(flow?.eventId).toBeTruthy();

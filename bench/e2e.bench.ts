@@ -8,7 +8,8 @@
  * contract request per symbol, account data and positions once for all accounts) ÷ 40/s. first_order_ms is the
  * publish until the first (non-what-if) order reaches the simulator. After the timed window, a fresh preview of
  * every account must plan nothing beyond one share, or the run fails. BENCH_E2E_TRACE=1 prints the messages sent, by
- * type, as they go during the first three seconds.
+ * type, as they go during the first three seconds. `e2eRun` is shared with e2e-two-gateways.bench.ts (§28: the same
+ * work with the accounts split over two simulated gateways, each with its own pacing budget).
  */
 import { startFakeAbly, type FakeAbly } from '../src/sim/ably/fake-ably';
 import { remainingOrders, startStack, type Stack } from '../test/support/stack';
@@ -76,7 +77,24 @@ function whenAllDone(stack: Stack, ids: string[], timeoutMs: number): Promise<vo
   });
 }
 
-export default async function run(): Promise<BenchResult[]> {
+/** What one e2e run measured; per gateway when the accounts are split over several (§28). */
+export interface E2eRun {
+  wallMs: number;
+  /** IB messages sent in the window, all gateways together. */
+  messages: number;
+  /** Per gateway id: messages sent in the window and pacing violations the simulator saw. */
+  byGateway: Record<string, { messages: number; pacingViolations: number; orders: number }>;
+  orders: number;
+  symbols: number;
+  firstOrderMs: number;
+  stats: string;
+}
+
+/**
+ * One signal for ACCOUNTS accounts, timed from the publish until every rebalance is done. `gatewayOf(i)` puts account
+ * i on a gateway ("default" or another id, each a simulator and a connection of its own).
+ */
+export async function e2eRun(gatewayOf: (i: number) => string = () => 'default'): Promise<E2eRun> {
   let fake: FakeAbly | null = null;
   let stack: Stack | null = null;
   try {
@@ -96,6 +114,7 @@ export default async function run(): Promise<BenchResult[]> {
               ]
             : [],
         strategy: STRATEGY,
+        ...(gatewayOf(i) === 'default' ? {} : { gateway: gatewayOf(i) }),
       })),
       settings: {
         zehnlabs: {
@@ -109,8 +128,10 @@ export default async function run(): Promise<BenchResult[]> {
       },
     });
     const gateway = stack.gateway;
+    const sims = Object.entries(stack.gateways);
+    const ibs = stack.runtime.gateways.list();
     const feedReady = Date.now() + 15_000;
-    while (!fake.attachedChannels().includes(STRATEGY) || stack.runtime.ib.state !== 'connected') {
+    while (!fake.attachedChannels().includes(STRATEGY) || ibs.some((g) => g.ib.state !== 'connected')) {
       if (Date.now() > feedReady) throw new Error('feed or gateway not ready');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -120,7 +141,7 @@ export default async function run(): Promise<BenchResult[]> {
 
     const eventId = `bench-${Date.now()}`;
     const ids = Array.from({ length: ACCOUNTS }, (_, i) => `${eventId}:${accountIdOf(i)}`);
-    const messagesBefore = gateway.messageStats().total;
+    const before = new Map(sims.map(([id, sim]) => [id, sim.messageStats()]));
     const allDone = whenAllDone(stack, ids, 300_000);
     const started = performance.now();
     const publishedAt = Date.now();
@@ -136,72 +157,91 @@ export default async function run(): Promise<BenchResult[]> {
     }
     await allDone;
     const wallMs = performance.now() - started;
-    const messages = gateway.messageStats().total - messagesBefore;
-    const floorMs = (messages / RATE_LIMIT_PER_SEC) * 1000;
-    const stats = gateway.messageStats();
+    const byGateway: E2eRun['byGateway'] = {};
+    for (const [id, sim] of sims) {
+      const now = sim.messageStats();
+      byGateway[id] = {
+        messages: now.total - (before.get(id)?.total ?? 0),
+        pacingViolations: now.pacingViolations - (before.get(id)?.pacingViolations ?? 0),
+        orders: sim.orders().filter((o) => !o.whatIf && o.orderRef.startsWith(`rd:${eventId}`)).length,
+      };
+    }
+    const messages = Object.values(byGateway).reduce((sum, g) => sum + g.messages, 0);
+    const stats = sims.map(([id, sim]) => `${id} ${JSON.stringify(sim.messageStats().byMsgId)}`).join('; ');
 
     for (let i = 0; i < ACCOUNTS; i++) {
       const off = (await remainingOrders(stack, accountIdOf(i))).filter((r) => Math.abs(r.delta) > 1);
       if (off.length > 0) throw new Error(`${accountIdOf(i)} is not at target: ${JSON.stringify(off)}`);
     }
-    const placed = gateway.orders().filter((o) => !o.whatIf && o.orderRef.startsWith(`rd:${eventId}`));
+    const placed = sims.flatMap(([, sim]) =>
+      sim.orders().filter((o) => !o.whatIf && o.orderRef.startsWith(`rd:${eventId}`)),
+    );
     const orders = placed.length;
     const firstOrderMs = Math.min(...placed.map((o) => o.placedAt)) - publishedAt;
     const symbols = new Set(placed.map((o) => o.symbol)).size;
-    const minMessages = 2 * orders + 2 * symbols + 4;
-    const minMs = (minMessages / RATE_LIMIT_PER_SEC) * 1000;
-    console.log(
-      `e2e: ${ACCOUNTS} accounts × ${SYMBOLS.length} symbols: ${orders} orders, ${messages} IB messages ` +
-        `(${JSON.stringify(stats.byMsgId)} overall), wall ${Math.round(wallMs)} ms, floor ${Math.round(floorMs)} ms, ` +
-        `pacing violations ${stats.pacingViolations}; min ${minMessages} messages (${symbols} symbols) = ` +
-        `${Math.round(minMs)} ms; first order after ${firstOrderMs} ms`,
-    );
-    return [
-      {
-        key: 'e2e.wall_ms',
-        value: wallMs,
-        unit: 'ms',
-        label: `signal → ${ACCOUNTS} accounts at target (${SYMBOLS.length} symbols)`,
-      },
-      {
-        key: 'e2e.pacing_floor_ms',
-        value: floorMs,
-        unit: 'ms',
-        label: `pacing floor (${messages} IB messages ÷ 40/s)`,
-      },
-      {
-        key: 'e2e.ratio_to_floor',
-        value: wallMs / floorMs,
-        unit: '×',
-        label: 'signal → filled vs pacing floor',
-        target: '≤ 1.25',
-      },
-      { key: 'e2e.ib_messages', value: messages, unit: 'messages', label: 'IB messages sent in the window' },
-      { key: 'e2e.orders', value: orders, unit: 'orders', label: 'orders placed (what-ifs not counted)' },
-      { key: 'e2e.symbols', value: symbols, unit: 'symbols', label: 'distinct symbols traded' },
-      {
-        key: 'e2e.min_messages',
-        value: minMessages,
-        unit: 'messages',
-        label: 'fewest messages the work needs (2 × orders + 2 × symbols + 4)',
-      },
-      {
-        key: 'e2e.ratio_to_min',
-        value: wallMs / minMs,
-        unit: '×',
-        label: 'signal → filled vs min_messages ÷ 40/s',
-        target: '≤ 1.15',
-      },
-      {
-        key: 'e2e.first_order_ms',
-        value: firstOrderMs,
-        unit: 'ms',
-        label: 'signal published → first order at the gateway',
-        target: '≤ 1000',
-      },
-    ];
+    return { wallMs, messages, byGateway, orders, symbols, firstOrderMs, stats };
   } finally {
     await stack?.stop();
     await fake?.stop();
   }
 }
+
+export default async function run(): Promise<BenchResult[]> {
+  const { wallMs, messages, byGateway, orders, symbols, firstOrderMs, stats } = await e2eRun();
+  const floorMs = (messages / RATE_LIMIT_PER_SEC) * 1000;
+  const pacingViolations = byGateway.default?.pacingViolations ?? 0;
+  const minMessages = 2 * orders + 2 * symbols + 4;
+  const minMs = (minMessages / RATE_LIMIT_PER_SEC) * 1000;
+  console.log(
+    `e2e: ${ACCOUNTS} accounts × ${SYMBOLS.length} symbols: ${orders} orders, ${messages} IB messages ` +
+      `(${stats} overall), wall ${Math.round(wallMs)} ms, floor ${Math.round(floorMs)} ms, ` +
+      `pacing violations ${pacingViolations}; min ${minMessages} messages (${symbols} symbols) = ` +
+      `${Math.round(minMs)} ms; first order after ${firstOrderMs} ms`,
+  );
+  return [
+    {
+      key: 'e2e.wall_ms',
+      value: wallMs,
+      unit: 'ms',
+      label: `signal → ${ACCOUNTS} accounts at target (${SYMBOLS.length} symbols)`,
+    },
+    {
+      key: 'e2e.pacing_floor_ms',
+      value: floorMs,
+      unit: 'ms',
+      label: `pacing floor (${messages} IB messages ÷ 40/s)`,
+    },
+    {
+      key: 'e2e.ratio_to_floor',
+      value: wallMs / floorMs,
+      unit: '×',
+      label: 'signal → filled vs pacing floor',
+      target: '≤ 1.25',
+    },
+    { key: 'e2e.ib_messages', value: messages, unit: 'messages', label: 'IB messages sent in the window' },
+    { key: 'e2e.orders', value: orders, unit: 'orders', label: 'orders placed (what-ifs not counted)' },
+    { key: 'e2e.symbols', value: symbols, unit: 'symbols', label: 'distinct symbols traded' },
+    {
+      key: 'e2e.min_messages',
+      value: minMessages,
+      unit: 'messages',
+      label: 'fewest messages the work needs (2 × orders + 2 × symbols + 4)',
+    },
+    {
+      key: 'e2e.ratio_to_min',
+      value: wallMs / minMs,
+      unit: '×',
+      label: 'signal → filled vs min_messages ÷ 40/s',
+      target: '≤ 1.15',
+    },
+    {
+      key: 'e2e.first_order_ms',
+      value: firstOrderMs,
+      unit: 'ms',
+      label: 'signal published → first order at the gateway',
+      target: '≤ 1000',
+    },
+  ];
+}
+
+export { ACCOUNTS, RATE_LIMIT_PER_SEC, SYMBOLS };

@@ -20,6 +20,7 @@
  * batching: calls made together share one script call, so a slower Redis sees fewer, larger calls.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -266,16 +267,46 @@ async function aofSize(redis: RedisHandle): Promise<number> {
   }
 }
 
+/**
+ * MONITOR on a plain socket: ioredis's `monitor()` sends its ready check on the monitoring connection, and a MONITOR
+ * line arriving before that reply now and then fails the run with "Command queue state error" (ioredis#1981,
+ * bullmq#2505). Each line is `+<time> [<db> <client>|lua] "<command>" …`; `onLine` gets whether a script ran it.
+ * Answers once Redis has said OK to MONITOR, and the function that closes it.
+ */
+async function rawMonitor(url: string, onLine: (fromLua: boolean) => void): Promise<() => void> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  socket.setEncoding('utf8');
+  let rest = '';
+  let ready: () => void = () => undefined;
+  let failed: (e: Error) => void = () => undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  socket.on('error', (e) => failed(e));
+  socket.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\r\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line === '+OK') ready();
+      else if (line.startsWith('-')) failed(new Error(`MONITOR refused: ${line}`));
+      else if (line.startsWith('+')) onLine(/^\+\S+ \[\d+ lua\]/.test(line));
+    }
+  });
+  socket.write('MONITOR\r\n');
+  await started;
+  return () => socket.destroy();
+}
+
 /** Runs `run` (of `count` events) watched by MONITOR: answers calls, commands and AOF bytes per event. */
 async function countCalls(redis: RedisHandle, count: number, run: () => Promise<unknown>): Promise<CallCounts> {
   await resetRedis(redis);
-  const watcher = redis.connect('bench-monitor');
-  const monitor = await watcher.monitor();
   let calls = 0;
   let commands = 0;
-  monitor.on('monitor', (_time: string, _args: string[], source: string) => {
+  const close = await rawMonitor(redis.url, (fromLua) => {
     commands++;
-    if (source !== 'lua') calls++;
+    if (!fromLua) calls++;
   });
   const aof0 = await aofSize(redis);
   await run();
@@ -285,8 +316,7 @@ async function countCalls(redis: RedisHandle, count: number, run: () => Promise<
   await sync.ping();
   sync.disconnect();
   await new Promise((r) => setTimeout(r, 100));
-  monitor.disconnect();
-  watcher.disconnect();
+  close();
   return { calls: calls / count, commands: commands / count, aofBytes: aofBytes / count };
 }
 

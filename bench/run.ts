@@ -12,6 +12,7 @@ const MODULES: string[] = [
   './core.bench.ts',
   './ui.bench.ts',
   './e2e.bench.ts',
+  './e2e-two-gateways.bench.ts',
 ];
 
 function format(value: number): string {

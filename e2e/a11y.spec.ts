@@ -70,6 +70,14 @@ test('the event drawer keeps the focus inside, and Escape returns it to the row;
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
   await expect(row).toBeFocused();
+  // The focused row is plain to see: a ring of at least 2 px in the theme's colour, not the browser's faint default.
+  const ring = await row.evaluate((el) => {
+    const style = el.ownerDocument.defaultView!.getComputedStyle(el);
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
+  });
+  expect(ring.style).toBe('solid');
+  expect(ring.width).toBeGreaterThanOrEqual(2);
+  expect(ring.color).not.toMatch(/rgba\(\d+, \d+, \d+, 0\)/);
   await desk.screenshot('queue-row-focused');
   await desk.queue.resume();
 });

@@ -18,7 +18,8 @@ test('a signal on a confirm account waits in Awaiting approval with its plan, Ap
 }) => {
   const desk = new Desk(page, demo);
   await desk.open();
-  await expect(desk.light('IB Gateway')).toHaveAttribute('aria-label', /IB Gateway: green/);
+  await expect(desk.light('IB default')).toHaveAttribute('aria-label', /IB default: green/);
+  await expect(desk.light('IB Spouse')).toHaveAttribute('aria-label', /IB Spouse: green/);
   await desk.go('Accounts');
   await desk.accounts.publishSignal('etf-blend-101-15');
   await desk.go('Queue');

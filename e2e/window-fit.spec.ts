@@ -71,6 +71,20 @@ for (const size of SIZES) {
       await page.emulateMedia({ colorScheme });
       const desk = new Desk(page, demo);
       await desk.open();
+      // The status strip's reasons stay readable: each has room for words (once they shrank to "not …"), and the
+      // whole reason shows on hover.
+      for (const label of ['Redis', 'IB Gateway', 'Zehnlabs feed', 'Processor'] as const) {
+        const light = desk.light(label);
+        const reason = light.locator('p');
+        await expect(reason).not.toBeEmpty();
+        const box = await reason.boundingBox();
+        expect(box!.width, `${label}'s reason is squeezed`).toBeGreaterThanOrEqual(90);
+        const detail = ((await light.getAttribute('aria-label')) ?? '').replace(/^[^:]+: \w+, /, '');
+        await light.hover();
+        await expect(page.getByRole('tooltip')).toHaveText(`${label}: ${detail}`);
+        await page.mouse.move(0, size.height - 1);
+        await expect(page.getByRole('tooltip')).toHaveCount(0);
+      }
       for (const name of PAGES) {
         await desk.go(name);
         await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name })).toHaveAttribute(
@@ -108,6 +122,46 @@ for (const size of SIZES) {
     });
   }
 }
+
+test('at 1024 × 700 the status strip fits one IB light per gateway (the demo has two logins, §28)', async ({
+  page,
+  demo,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const desk = new Desk(page, demo);
+  await desk.open();
+  const labels = ['Redis', 'IB default', 'IB Spouse', 'Zehnlabs feed', 'Processor'];
+  for (const label of ['IB default', 'IB Spouse']) {
+    await expect(page.getByTestId(`status-${label}`)).toHaveAttribute('data-state', 'green', { timeout: 20_000 });
+  }
+  await expect(page.getByTestId('status-IB Gateway')).toHaveCount(0);
+  const boxes = [];
+  for (const label of labels) {
+    const light = page.getByTestId(`status-${label}`);
+    await expect(light).toBeVisible();
+    // Its name is whole (not cut) and its reason shows at least one line.
+    const badge = light.locator('.mantine-Badge-root');
+    await expect(badge).toHaveText(label);
+    const cut = await badge.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(cut, `the ${label} badge is cut`).toBeLessThanOrEqual(0);
+    const reason = await light.locator('p').boundingBox();
+    expect(reason?.height ?? 0, `the reason of ${label} is not shown`).toBeGreaterThan(0);
+    boxes.push({ label, box: (await light.boundingBox())! });
+  }
+  // Side by side in the window, none over another, the last one within 1024 px.
+  for (const [i, { label, box }] of boxes.entries()) {
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${label} is off screen`).toBeLessThanOrEqual(1024);
+    const next = boxes[i + 1];
+    if (next) expect(box.x + box.width, `${label} overlaps ${next.label}`).toBeLessThanOrEqual(next.box.x);
+  }
+  const { scrollWidth, clientWidth } = await horizontalOverflow(page);
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  await page.screenshot({
+    path: 'e2e/artifacts/fit-status-strip-two-gateways-1024.png',
+    clip: { x: 0, y: 0, width: 1024, height: 120 },
+  });
+});
 
 // The demo server is shared by the specs that follow: hand it back with processing running.
 test.afterAll(async ({ demo }) => {

@@ -42,7 +42,8 @@ export class Desk {
   }
 
   /** One light of the status strip, e.g. "IB Gateway". */
-  light(label: 'Redis' | 'IB Gateway' | 'Zehnlabs feed' | 'Processor'): Locator {
+  /** A light of the status strip; the demo has two IB logins (§28), so one IB light each: IB default, IB Spouse. */
+  light(label: 'Redis' | 'IB Gateway' | 'IB default' | 'IB Spouse' | 'Zehnlabs feed' | 'Processor'): Locator {
     return this.page.getByRole('status').locator(`[aria-label^="${label}:"]`);
   }
 
@@ -213,15 +214,43 @@ export class TradeLogPage {
   }
 }
 
+/** The sections of Settings, in the page's order (src/renderer/src/features/settings/settings-sections.ts). */
 export type SettingsSection =
-  | 'IB Gateway / TWS'
-  | 'Zehnlabs'
+  | 'Trading mode'
   | 'Accounts'
   | 'Replacement sets'
-  | 'Orders'
+  | 'Approval and schedules'
+  | 'Orders and limits'
+  | 'Drift monitor'
+  | 'Cash flows'
+  | 'Notifications and logging'
+  | 'IB Gateway / TWS'
+  | 'Zehnlabs'
+  | 'Storage and Redis'
   | 'Queue'
   | 'Management API'
-  | 'Notifications and logging';
+  | 'This computer'
+  | 'Remote core'
+  | 'Check setup';
+
+/** The section menu's links, as it names the sections (a browser has no Remote core). */
+export const SETTINGS_MENU = [
+  'Trading mode',
+  'Accounts',
+  'Replacement sets',
+  'Approval and schedules',
+  'Orders and limits',
+  'Drift',
+  'Cash flows',
+  'Notifications',
+  'IB Gateway',
+  'Zehnlabs',
+  'Storage and Redis',
+  'Queue',
+  'Management API',
+  'This computer',
+  'Check setup',
+] as const;
 
 export class SettingsPage {
   constructor(readonly page: Page) {}
@@ -257,5 +286,35 @@ export class SettingsPage {
 
   async save(): Promise<void> {
     await this.page.getByRole('button', { name: 'Save settings' }).click();
+  }
+
+  /** Waits for the page to show its form (the page's code and the settings load first; slow on a loaded machine). */
+  async loaded(): Promise<void> {
+    await expect(this.page.getByRole('button', { name: 'Save settings' })).toBeVisible({ timeout: 20_000 });
+  }
+
+  /** The section menu (§26), in the bar that stays on top with Save. */
+  menu(): Locator {
+    return this.page.getByRole('navigation', { name: 'Settings sections' });
+  }
+
+  /** Jumps to a section with the menu, e.g. jumpTo('Drift'). */
+  async jumpTo(label: (typeof SETTINGS_MENU)[number]): Promise<void> {
+    await this.menu().getByRole('link', { name: label, exact: true }).click();
+  }
+
+  /** The bar on top: the menu, Unsaved changes, Discard changes and Save settings. */
+  bar(): Locator {
+    return this.page.locator('[data-settings-bar]');
+  }
+
+  /** The error summary: each field that needs fixing, by its label, a button that goes to it. */
+  summary(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: 'field(s) need fixing' });
+  }
+
+  /** The question asked when leaving Settings with unsaved edits. */
+  discardQuestion(): Locator {
+    return this.page.getByRole('dialog', { name: 'Discard unsaved settings?' });
   }
 }

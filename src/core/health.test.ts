@@ -81,3 +81,66 @@ describe('health', () => {
     }
   });
 });
+
+describe('health with two gateways (§28)', () => {
+  const status = (port: number, state: 'connected' | 'disconnected') => ({
+    state,
+    reason: state === 'connected' ? 'connected as client id 7' : 'connect ECONNREFUSED',
+    clientId: 7,
+    host: '127.0.0.1',
+    port,
+    since: '2026-12-02T14:00:00.000Z',
+    accounts: [],
+    problem: null,
+  });
+  const spec = (id: string, label: string, port: number, restartWindow: string | null = null) => ({
+    id,
+    label,
+    host: '127.0.0.1',
+    port,
+    clientId: null,
+    restartWindow,
+  });
+
+  it('has one light per gateway, and the IB light is the worst of them, naming each', async () => {
+    const health = await collectHealth(
+      sources({
+        gateways: () => [
+          { spec: spec('default', 'default', 4002), status: status(4002, 'connected') },
+          { spec: spec('spouse', 'Spouse', 4012), status: status(4012, 'disconnected') },
+        ],
+      }),
+    );
+    expect(health.gateways).toEqual([
+      { id: 'default', label: 'default', state: 'green', detail: 'connected to 127.0.0.1:4002 (client id 7)' },
+      {
+        id: 'spouse',
+        label: 'Spouse',
+        state: 'red',
+        detail: 'not connected to 127.0.0.1:4012: connect ECONNREFUSED',
+      },
+    ]);
+    expect(health.ib.state).toBe('red');
+    expect(health.ib.detail).toBe(
+      'default: connected to 127.0.0.1:4002 (client id 7); Spouse: not connected to 127.0.0.1:4012: connect ECONNREFUSED',
+    );
+    expect(health.status).toBe('degraded');
+  });
+
+  it("shows each gateway's own restart window", async () => {
+    const health = await collectHealth(
+      sources({
+        now: () => new Date('2026-12-03T04:50:00Z'), // 23:50 in New York
+        gateways: () => [
+          { spec: spec('default', 'default', 4002), status: status(4002, 'connected') },
+          {
+            spec: spec('spouse', 'Spouse', 4012, '23:40-00:15 America/New_York'),
+            status: status(4012, 'connected'),
+          },
+        ],
+      }),
+    );
+    expect(health.gateways?.map((g) => g.state)).toEqual(['green', 'amber']);
+    expect(health.gateways?.[1]?.detail).toContain('IB Gateway daily restart window until 00:15');
+  });
+});

@@ -2,7 +2,8 @@
  * The status strip's lights (§11 `health`, §12): each part's state with a one-line reason, and the overall status.
  * The Runtime hands in narrow sources; the hosts use `coreDownHealth` while there is no core to ask.
  */
-import type { ComponentHealth, Health, QueueStatus } from '../shared/dto';
+import type { ComponentHealth, GatewayHealth, Health, Light, QueueStatus } from '../shared/dto';
+import type { GatewaySpec } from '../shared/gateways';
 import { parseRestartWindow, restartWindowError } from './domain/restart-window';
 import type { IbStatus } from './ib/connection';
 import type { ProcessorState } from './processor/processor';
@@ -14,6 +15,8 @@ export interface HealthSources {
   redis: { ping(): Promise<unknown>; description: string } | null;
   ib(): IbStatus;
   restartWindow: string | null;
+  /** §28: every gateway with its status; when given, `ib` and `restartWindow` are not read. */
+  gateways?: () => { spec: GatewaySpec; status: IbStatus }[];
   now(): Date;
   feed(): ComponentHealth;
   queueStatus(): Promise<QueueStatus>;
@@ -27,7 +30,12 @@ export interface HealthSources {
 
 export async function collectHealth(sources: HealthSources): Promise<Health> {
   const redis = await redisHealth(sources.redis);
-  const ib = ibHealth(sources.ib(), sources.restartWindow, sources.now());
+  const gateways = sources.gateways?.().map(({ spec, status }): GatewayHealth => ({
+    id: spec.id,
+    label: spec.label,
+    ...ibHealth(status, spec.restartWindow, sources.now()),
+  }));
+  const ib = gateways ? gatewaysTogether(gateways) : ibHealth(sources.ib(), sources.restartWindow, sources.now());
   const feed = sources.feed();
   let paused = false;
   let queue: ComponentHealth = { state: 'red', detail: 'queue unavailable' };
@@ -63,6 +71,7 @@ export async function collectHealth(sources: HealthSources): Promise<Health> {
     status: redis.state === 'red' ? 'down' : lights.every((l) => l === 'green') ? 'ok' : 'degraded',
     redis,
     ib,
+    ...(gateways ? { gateways } : {}),
     feed,
     processor,
     queue,
@@ -114,6 +123,16 @@ export function ibHealth(status: IbStatus, restartWindow: string | null, now: Da
   }
   if (status.state === 'connecting') return { state: 'amber', detail: `connecting to ${status.host}:${status.port}…` };
   return { state: 'red', detail: `not connected to ${status.host}:${status.port}: ${status.reason}` };
+}
+
+const RANK: Record<Light, number> = { green: 0, amber: 1, red: 2 };
+
+/** §28: the gateways' lights as one: the worst state; one gateway's own reason, or each named by its label. */
+export function gatewaysTogether(gateways: readonly GatewayHealth[]): ComponentHealth {
+  const [only] = gateways;
+  if (gateways.length === 1 && only) return { state: only.state, detail: only.detail };
+  const state = gateways.reduce<Light>((worst, g) => (RANK[g.state] > RANK[worst] ? g.state : worst), 'green');
+  return { state, detail: gateways.map((g) => `${g.label}: ${g.detail}`).join('; ') };
 }
 
 /**

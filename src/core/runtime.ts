@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type * as Ably from 'ably';
 import type { Handlers, SetupCheckReport, StreamMessage } from '../shared/contract';
 import type { Health } from '../shared/dto';
+import { gatewayName, type GatewaySpec } from '../shared/gateways';
 import { AllocationClient } from './allocations/allocation-client';
 import { AllocationsInForce } from './allocations/allocations-in-force';
 import { CashFlowDetector } from './cashflow/cash-flow-detector';
@@ -14,6 +15,7 @@ import { driftTargets } from './drift/drift-targets';
 import { Feed } from './feed/feed';
 import { collectHealth } from './health';
 import { clientIdFile } from './ib/client-id-file';
+import { gatewayListChanged, IbGateways } from './ib/gateways';
 import { IbClient } from './ib/ib-client';
 import { netLiquidationWithin } from './ib/net-liquidation';
 import { createLogger, type Logger, type LogOutput, type LogTail } from './log/logger';
@@ -77,7 +79,10 @@ interface CoreParts {
   accountState: AccountStateStore;
   reportIndex: ReportIndex;
   history: AccountHistory;
+  /** The "default" gateway's IB client (the `ib` block). */
   ib: IbClient;
+  /** §28: every gateway's IB client, "default" first. */
+  gateways: IbGateways;
   feed: Feed;
   processor: Processor;
   scheduler: Scheduler;
@@ -164,8 +169,14 @@ export class Runtime {
     return this.part('accountState');
   }
 
+  /** The "default" gateway's IB client (the `ib` block); `gateways` has every gateway's. */
   get ib(): IbClient {
     return this.part('ib');
+  }
+
+  /** §28: one IB client per gateway. */
+  get gateways(): IbGateways {
+    return this.part('gateways');
   }
 
   get feed(): Feed {
@@ -238,10 +249,10 @@ export class Runtime {
     const conn = await this.startRedis();
     const queue = await this.startQueue(conn);
     const stores = this.buildStores(conn);
-    const { ib, allocations } = await this.startIb(conn);
+    const { gateways, allocations } = await this.startIb(conn);
     const feed = this.buildFeed(queue, allocations);
     const notifier = this.settingsNotifier();
-    const processor = this.buildProcessor(queue, ib, allocations, feed, notifier);
+    const processor = this.buildProcessor(queue, gateways, allocations, feed, notifier);
     this.wireStream(queue, stores.trades);
     this.parts.handlers = createManagementHandlers(this.managementPorts());
     await this.startOwnerLease(conn, queue, processor);
@@ -249,9 +260,9 @@ export class Runtime {
     await feed.start(this.settings);
     this.stops.push(() => feed.stop());
     const scheduler = this.startScheduler(queue);
-    this.startWorkstationDay(queue, scheduler, ib, feed);
-    this.startDriftMonitor(queue, ib, allocations, notifier);
-    this.startCashFlowDetector(queue, ib, notifier);
+    this.startWorkstationDay(queue, scheduler, gateways, feed);
+    this.startDriftMonitor(queue, gateways, allocations, notifier);
+    this.startCashFlowDetector(queue, gateways, notifier);
     this.log.info({ dataDir: this.options.dataDir, redis: this.redisHandle?.kind }, 'rebalance desk started');
   }
 
@@ -342,7 +353,8 @@ export class Runtime {
       reports: reportIndex,
       history,
       cashFlowCheck: (accountId) => this.parts.cashFlowDetector?.check(accountId),
-      netLiquidation: async (accountId) => (await this.ib.getEquity(accountId)).netLiquidation,
+      netLiquidation: async (accountId) =>
+        (await this.gateways.forAccount(this.settings, accountId).ib.getEquity(accountId)).netLiquidation,
       isOwner: () => this.isOwner(),
       accountsChanged: () => this.broadcast({ type: 'accounts' }),
       previewDone: (preview) =>
@@ -353,40 +365,51 @@ export class Runtime {
   }
 
   /**
-   * The IB client (§9), its trades saved under their events (§24), and the allocations read through the client in
-   * force, whose contracts are looked up ahead of a signal and again on each reconnect (§16).
+   * The IB clients (§9), one per gateway (§28: each with its own client id file, order ids, market data, pacing budget
+   * and reconnect loop), their trades saved under their events (§24), and the allocations read through the client in
+   * force, whose contracts are looked up ahead of a signal on every gateway and again on each gateway's reconnect (§16).
    */
-  private async startIb(conn: RedisClient): Promise<{ ib: IbClient; allocations: AllocationsInForce }> {
+  private async startIb(conn: RedisClient): Promise<{ gateways: IbGateways; allocations: AllocationsInForce }> {
     const settings = this.settings;
     const log = this.log;
-    const ib = new IbClient({
-      host: settings.ib.host,
-      port: settings.ib.port,
-      clientId: settings.ib.clientId,
-      clientIdStore: clientIdFile(this.options.dataDir),
-      // §24: order ids never reused across restarts of the app or of IB Gateway.
-      orderIdStore: new RedisOrderIdStore(conn, settings.redis.keyPrefix),
+    const gateways = new IbGateways(settings, (spec) => this.ibClient(spec, conn));
+    this.parts.gateways = gateways;
+    this.parts.ib = gateways.default.ib;
+    const allocations = new AllocationsInForce(
+      () => this.allocations,
+      (symbols) => gateways.warmContracts(symbols),
+    );
+    for (const { spec, ib } of gateways.list()) {
+      const recordTrade = tradeRecorder(this.orderEvents, this.trades, log, spec.id);
+      ib.on('order', recordTrade);
+      ib.on('fill', recordTrade);
+      ib.on('state', (status) => {
+        this.pushHealthSoon();
+        if (status.state === 'connected') ib.warmContracts([...allocations.symbols]);
+      });
+    }
+    await gateways.start();
+    this.stops.push(() => gateways.stop());
+    return { gateways, allocations };
+  }
+
+  /** The IB client of one gateway; the `ib` block's timeouts and market data type apply to every gateway. */
+  private ibClient(spec: GatewaySpec, conn: RedisClient): IbClient {
+    const settings = this.settings;
+    return new IbClient({
+      host: spec.host,
+      port: spec.port,
+      clientId: spec.clientId,
+      // "default" keeps ib-client-id.json; another gateway its own ib-client-id.<id>.json.
+      clientIdStore: clientIdFile(this.options.dataDir, spec.id),
+      // §24: order ids never reused across restarts of the app or of IB Gateway; kept apart per gateway (§28).
+      orderIdStore: new RedisOrderIdStore(conn, settings.redis.keyPrefix, spec.id),
       marketDataType: settings.ib.marketDataType,
       connectTimeoutMs: settings.ib.connectTimeoutMs,
       requestTimeoutMs: settings.ib.requestTimeoutMs,
       reconnectDelayMs: settings.ib.reconnectDelayMs,
-      log: log.child({ tag: 'ib' }),
+      log: this.log.child(spec.id === 'default' ? { tag: 'ib' } : { tag: 'ib', gateway: spec.id }),
     });
-    this.parts.ib = ib;
-    const allocations = new AllocationsInForce(
-      () => this.allocations,
-      (symbols) => ib.contracts.warm(symbols),
-    );
-    const recordTrade = tradeRecorder(this.orderEvents, this.trades, log);
-    ib.on('order', recordTrade);
-    ib.on('fill', recordTrade);
-    ib.on('state', (status) => {
-      this.pushHealthSoon();
-      if (status.state === 'connected') ib.warmContracts([...allocations.symbols]);
-    });
-    await ib.start();
-    this.stops.push(() => ib.stop());
-    return { ib, allocations };
   }
 
   /** The signal feed (§5, §6): events into the queue; its state, log and missed signals go to the window. */
@@ -413,7 +436,7 @@ export class Runtime {
   /** The processor (§8) running the commands (§7); started and stopped by the processing lease. */
   private buildProcessor(
     queue: EventQueue,
-    ib: IbClient,
+    gateways: IbGateways,
     allocations: AllocationsInForce,
     feed: Feed,
     notifier: Notifier,
@@ -423,10 +446,12 @@ export class Runtime {
     const processor = new Processor({
       queue,
       handlers: commandHandlers({
-        ib,
+        ib: gateways.default.ib,
+        // §28: each event runs against its account's gateway (restart window, client id, connection).
+        gatewayFor: (accountId) => gateways.routeFor(this.settings, accountId),
         allocations,
         settings: () => this.settings,
-        ownClientId: () => ib.clientId,
+        ownClientId: () => gateways.default.ib.clientId,
         accountState: {
           get: (accountId) => accountState.get(accountId),
           update: async (accountId, change) => {
@@ -435,7 +460,7 @@ export class Runtime {
             return state;
           },
         },
-        trackOrder: (orderId, eventId) => this.orderEvents.track(orderId, eventId),
+        trackOrder: (orderId, eventId, gateway) => this.orderEvents.track(orderId, eventId, gateway),
         now: this.now,
       }),
       concurrency: settings.queue.concurrency,
@@ -524,7 +549,7 @@ export class Runtime {
   /** §20 drift monitor: read-only checks on the owning core; the crossing's notification and rebalance from there. */
   private startDriftMonitor(
     queue: EventQueue,
-    ib: IbClient,
+    gateways: IbGateways,
     allocations: AllocationsInForce,
     notifier: Notifier,
   ): void {
@@ -532,7 +557,11 @@ export class Runtime {
     const log = this.log;
     const driftMonitor = new DriftMonitor({
       settings: () => this.settings,
-      ib,
+      ib: gateways.default.ib,
+      gatewayOf: (accountId) => {
+        const { spec, ib } = gateways.forAccount(this.settings, accountId);
+        return { id: spec.id, name: gateways.several ? gatewayName(spec) : 'IB Gateway', ib };
+      },
       targets: (account) => driftTargets({ allocations, settings: () => this.settings, accountState, log }, account),
       accountState,
       notifier,
@@ -549,10 +578,11 @@ export class Runtime {
   }
 
   /** §27 cash flows: deposits and withdrawals the fills do not explain, on the owning core. */
-  private startCashFlowDetector(queue: EventQueue, ib: IbClient, notifier: Notifier): void {
+  private startCashFlowDetector(queue: EventQueue, gateways: IbGateways, notifier: Notifier): void {
     const cashFlowDetector = new CashFlowDetector({
       settings: () => this.settings,
-      ib,
+      ib: gateways.default.ib,
+      ibOf: (accountId) => gateways.forAccount(this.settings, accountId).ib,
       store: this.cashFlows,
       notifier,
       enqueue: (event) => queue.enqueue(event, 'cash-flow'),
@@ -572,7 +602,7 @@ export class Runtime {
   }
 
   /** §29: keeps the machine awake while needed (desktop app only), re-decided on queue changes and every minute. */
-  private startWorkstationDay(queue: EventQueue, scheduler: Scheduler, ib: IbClient, feed: Feed): void {
+  private startWorkstationDay(queue: EventQueue, scheduler: Scheduler, gateways: IbGateways, feed: Feed): void {
     const keepAwake = this.options.keepAwake;
     if (!keepAwake) return;
     const day = new WorkstationDay({
@@ -581,7 +611,7 @@ export class Runtime {
       activeEvents: async () => (await queue.status()).counts.active,
       keepAwake,
       reconnect: () => {
-        ib.reconnectNow('the computer woke from sleep: reconnecting');
+        gateways.reconnectNow('the computer woke from sleep: reconnecting');
         feed.resumed();
       },
       catchUp: () => undefined, // feed.resumed() runs the catch-up with its reconnect
@@ -622,7 +652,10 @@ export class Runtime {
     await this.closeLog();
   }
 
-  /** Applies saved settings at run time: log level, feed channels and accounts; IB address changes reconnect. */
+  /**
+   * Applies saved settings at run time: log level, feed channels and accounts, each account's gateway (§28) and the
+   * gateways' labels and restart windows; a changed IB address or gateway list takes effect at the next start.
+   */
   async applySettings(previous: Settings, next: Settings): Promise<void> {
     this.log.level = next.logLevel;
     if (previous.zehnlabs.allocationsUrl !== next.zehnlabs.allocationsUrl)
@@ -630,12 +663,8 @@ export class Runtime {
     await this.feed.update(next);
     this.scheduler.settingsChanged();
     this.driftMonitor.settingsChanged();
-    if (
-      previous.ib.host !== next.ib.host ||
-      previous.ib.port !== next.ib.port ||
-      previous.ib.clientId !== next.ib.clientId
-    ) {
-      this.log.warn('IB Gateway address changed: restart the app to connect to the new address');
+    if (gatewayListChanged(previous, next)) {
+      this.log.warn('IB Gateway address or gateway list changed: restart the app to connect to the new address');
     }
     this.broadcast({ type: 'config' });
     this.broadcast({ type: 'accounts' });
@@ -658,6 +687,7 @@ export class Runtime {
       redis: conn && handle ? { ping: () => conn.ping(), description: handle.description } : null,
       ib: () => this.ib.status(),
       restartWindow: this.settings.ib.restartWindow,
+      gateways: () => this.gateways.statuses(this.settings),
       now: this.now,
       feed: () => this.feed.health(),
       queueStatus: () => this.queue.status(),
@@ -685,7 +715,7 @@ export class Runtime {
         if (!this.redisUp) return Promise.reject(new Error(`${handle.description} does not answer`));
         return redisFacts(conn, handle.description);
       },
-      gateways: [{ id: 'default', ib: this.ib }],
+      gateways: this.gateways.list().map(({ spec, ib }) => ({ id: spec.id, ib })),
       allocations: this.allocations,
       realtime: () => probeRealtime(this.settings, this.options.createRealtime),
       freeBytes,
@@ -724,7 +754,7 @@ export class Runtime {
       health: () => this.health(),
       processing: { wake: () => this.processor.wakeAll(), healthChanged: () => this.pushHealthSoon() },
       accountStates: this.accountState,
-      money: (accountIds) => this.ib.money(accountIds),
+      money: (accountIds) => this.gateways.money(this.settings, accountIds),
       history: this.history,
       nextScheduledRun: (accountId) => this.parts.scheduler?.nextRun(accountId) ?? null,
       feed: {
@@ -739,7 +769,10 @@ export class Runtime {
       checkSetup: () => this.checkSetup(),
       setup: this.part('setupRecord'),
       ...(this.options.simulator ? { simulator: this.options.simulator } : {}),
-      netLiquidation: (accountId) => netLiquidationWithin(this.ib, accountId),
+      netLiquidation: async (accountId) => {
+        const gateway = this.gateways.find(this.settings, accountId);
+        return gateway ? netLiquidationWithin(gateway.ib, accountId) : null;
+      },
       cashFlows: this.cashFlows,
     };
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../core/management/api-error';
-import type { Handlers, StreamMessage } from '../shared/contract';
+import { operations, type Handlers, type StreamMessage } from '../shared/contract';
+import { DESKTOP_OPERATION_NAMES } from '../shared/remote';
 import { isAppPageUrl, type AppPage } from './app-page';
 import { createCallHandler, forwardStream, registerIpc } from './ipc';
 
@@ -112,6 +113,27 @@ describe('desk:call', () => {
     expect(result).toMatchObject({ ok: true, value: { id: 'e1' } });
     remove();
     expect(handlers.size).toBe(0);
+  });
+
+  it('answers the desktop operations (§22) from their own handlers, which no contract operation shadows', async () => {
+    const remoteProblem = vi.fn(() => 'refused: because');
+    const call = createCallHandler({
+      handlers: fakeHandlers,
+      isAppUrl,
+      desktop: {
+        remoteConnection: () => null,
+        remoteSettings: () => ({ url: null, ca: null, tokenSet: false, attached: false }),
+        saveRemote: () => ({ ok: false, issues: [] }),
+        remoteProblem,
+      },
+    });
+    expect(await call(own, 'remoteProblem', {})).toEqual({ ok: true, value: 'refused: because' });
+    expect(await call({ senderFrame: { url: 'https://evil.example/' } }, 'remoteProblem', {})).toMatchObject({
+      ok: false,
+      error: { error: 'forbidden' },
+    });
+    expect(remoteProblem).toHaveBeenCalledOnce();
+    expect(DESKTOP_OPERATION_NAMES.filter((name) => Object.hasOwn(operations, name))).toEqual([]);
   });
 });
 

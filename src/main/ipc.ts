@@ -2,14 +2,16 @@
  * IPC generated from the contract (PRODUCT.md §11): one `desk:call` channel that checks the sender frame, then hands
  * the call to `invokeOperation` (the pipeline the HTTP server uses too: exactly the operations of the table, input
  * validated with the operation's schema) and answers its `CallResult` — the same `{error, message}` bodies and JSON
- * serialisation as the HTTP server, as results rather than thrown errors. Stream messages go to the app's windows on
- * `desk:stream`.
+ * serialisation as the HTTP server, as results rather than thrown errors. The desktop app's own operations (§22
+ * `remote`, src/shared/remote.ts) go through the same channel and sender check. Stream messages go to the app's
+ * windows on `desk:stream`.
  */
 import type { IpcMain } from 'electron';
 import { ApiError, toErrorBody } from '../core/management/api-error';
 import { invokeOperation } from '../core/management/invoke';
 import type { CallResult, Handlers, StreamMessage } from '../shared/contract';
 import { CALL_CHANNEL, STREAM_CHANNEL } from '../shared/ipc-channels';
+import { isDesktopOperation, type DesktopHandlers } from '../shared/remote';
 
 /** The part of an IPC event this module reads (`IpcMainInvokeEvent`). */
 export interface CallEvent {
@@ -23,6 +25,8 @@ export interface CallHandlerOptions {
   isAppUrl: (url: string) => boolean;
   /** Demo-only operations are answered only in demo mode (never in the desktop app). */
   demo?: boolean;
+  /** The desktop operations' answers; null while the settings could not be read (they are then `unavailable`). */
+  desktop?: DesktopHandlers | null;
 }
 
 /** JSON round trip: what the window receives is exactly what the HTTP API would send (dates as ISO strings …). */
@@ -40,6 +44,10 @@ export function createCallHandler(options: CallHandlerOptions) {
           'forbidden',
           `calls are only accepted from the app's own page, not from ${url || 'an unknown frame'}`,
         );
+      }
+      if (isDesktopOperation(name)) {
+        if (!options.desktop) throw new ApiError('unavailable', `${name}: the desktop settings could not be read`);
+        return asJson({ ok: true, value: await options.desktop[name](input ?? {}) });
       }
       const result = await invokeOperation(name, input, { handlers: options.handlers(), demo: options.demo });
       return asJson(result);

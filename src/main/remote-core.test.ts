@@ -1,7 +1,7 @@
 /**
  * §22 remote window, main-process side: the `remote` setting's checks, the certificate check that trusts
- * `remote.ca` for the remote host only (with real certificates made by openssl), and the IPC the preload and
- * Settings use.
+ * `remote.ca` for the remote host only (with real certificates made by openssl), and the desktop operations the
+ * window and Settings call over `desk:call`.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,17 +10,18 @@ import { makeTestCerts, type TestCerts } from '../../test/support/tls-certs';
 import { defaultSettings, settingsSchema, type Settings } from '../core/config/schema';
 import { maskSecrets } from '../core/config/secrets';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import type { Handlers } from '../shared/contract';
 import type { RemoteSaveResult } from '../shared/remote';
+import { createCallHandler } from './ipc';
 import {
   applyRemoteInput,
   chainProblem,
-  registerRemoteIpc,
   remoteCertificateCheck,
+  remoteHandlers,
   remotePolicy,
   remoteTargetOf,
   type VerifyRequest,
 } from './remote-core';
-import { ipcMain, resetFakes } from './test/fake-electron.test-support';
 
 let certs: TestCerts;
 const pem = (file: string) => readFileSync(file, 'utf8');
@@ -161,64 +162,73 @@ describe('the certificate check', () => {
   });
 });
 
-describe('the remote IPC', () => {
+describe('the desktop operations over desk:call', () => {
   const APP = 'app://desk/index.html';
   const isAppUrl = (url: string) => url.startsWith('app://desk/');
 
   function setUp(settings: Settings, attached = remoteTargetOf(settings)) {
-    resetFakes();
     let current = settings;
     const restart = vi.fn();
     const save = vi.fn(async (next: Settings) => {
       current = next;
     });
-    const close = registerRemoteIpc({
-      ipcMain: ipcMain as never,
-      isAppUrl,
+    const desktop = remoteHandlers({
       attached,
       settings: () => current,
       save,
       problem: () => 'the certificate was refused: because',
       restart,
     });
-    const invoke = (channel: string, url: string, ...args: unknown[]) =>
-      ipcMain.handlers.get(channel)!({ senderFrame: { url } }, ...args) as Promise<unknown>;
-    return { restart, save, close, invoke, current: () => current };
+    const call = createCallHandler({ handlers: () => ({}) as Handlers, isAppUrl, desktop });
+    /** The operation's value, or null when the call was refused (another frame). */
+    const invoke = async (name: string, url: string, input: unknown = {}): Promise<unknown> => {
+      const result = await call({ senderFrame: { url } }, name, input);
+      return result.ok ? result.value : null;
+    };
+    return { restart, save, invoke, current: () => current };
   }
 
-  it('tells the app page (and only it) the connection, token included', () => {
-    setUp(withRemote({ url: 'https://desk.example:8765', token: 'r3mote' }));
-    expect(ipcMain.sendSync('desk:remote-connection', APP)).toEqual({
+  it('tells the app page (and only it) the connection, token included', async () => {
+    const { invoke } = setUp(withRemote({ url: 'https://desk.example:8765', token: 'r3mote' }));
+    expect(await invoke('remoteConnection', APP)).toEqual({
       url: 'https://desk.example:8765',
       host: 'desk.example:8765',
       token: 'r3mote',
     });
-    expect(ipcMain.sendSync('desk:remote-connection', 'https://evil.example/')).toBeNull();
+    expect(await invoke('remoteConnection', 'https://evil.example/')).toBeNull();
   });
 
-  it('answers null when the core runs here', () => {
-    setUp(defaultSettings());
-    expect(ipcMain.sendSync('desk:remote-connection', APP)).toBeNull();
+  it('answers null when the core runs here', async () => {
+    const { invoke } = setUp(defaultSettings());
+    expect(await invoke('remoteConnection', APP)).toBeNull();
+  });
+
+  it('are unavailable, with the reason, while the desktop settings could not be read', async () => {
+    const call = createCallHandler({ handlers: () => ({}) as Handlers, isAppUrl, desktop: null });
+    expect(await call({ senderFrame: { url: APP } }, 'remoteSettings', {})).toEqual({
+      ok: false,
+      error: { error: 'unavailable', message: 'remoteSettings: the desktop settings could not be read' },
+    });
   });
 
   it('shows the setting without its token, and the certificate problem', async () => {
     const { invoke } = setUp(withRemote({ url: 'https://desk.example', token: 'r3mote', ca: '/ca.pem' }));
-    const view = await invoke('desk:remote-settings', APP);
+    const view = await invoke('remoteSettings', APP);
     expect(view).toEqual({ url: 'https://desk.example', ca: '/ca.pem', tokenSet: true, attached: true });
     expect(JSON.stringify(view)).not.toContain('r3mote');
-    expect(await invoke('desk:remote-problem', APP)).toMatch(/because/);
-    expect(await invoke('desk:remote-settings', 'https://evil.example/')).toBeNull();
+    expect(await invoke('remoteProblem', APP)).toMatch(/because/);
+    expect(await invoke('remoteSettings', 'https://evil.example/')).toBeNull();
   });
 
   it('saves a valid remote and restarts to attach; refuses a bad one naming the field, saving nothing', async () => {
     vi.useFakeTimers();
     try {
       const { invoke, save, restart, current } = setUp(defaultSettings());
-      const bad = (await invoke('desk:remote-save', APP, { url: 'http://desk.example' })) as RemoteSaveResult;
+      const bad = (await invoke('saveRemote', APP, { url: 'http://desk.example' })) as RemoteSaveResult;
       expect(bad.ok).toBe(false);
       expect(!bad.ok && bad.issues[0]?.path).toBe('remote.url');
       expect(save).not.toHaveBeenCalled();
-      const good = (await invoke('desk:remote-save', APP, {
+      const good = (await invoke('saveRemote', APP, {
         url: 'https://desk.example:8765',
         token: 'r3mote',
         ca: '',
@@ -232,8 +242,9 @@ describe('the remote IPC', () => {
       expect(restart).not.toHaveBeenCalled();
       await vi.runAllTimersAsync();
       expect(restart).toHaveBeenCalledOnce();
-      const refused = (await invoke('desk:remote-save', 'https://evil.example/', { url: null })) as RemoteSaveResult;
-      expect(refused.ok).toBe(false);
+      const refused = await invoke('saveRemote', 'https://evil.example/', { url: null });
+      expect(refused).toBeNull();
+      expect(current().remote.url).toBe('https://desk.example:8765');
     } finally {
       vi.useRealTimers();
     }
@@ -242,15 +253,12 @@ describe('the remote IPC', () => {
   it('clearing the remote while attached restarts with the core here', async () => {
     vi.useFakeTimers();
     try {
-      const { invoke, restart, current, close } = setUp(withRemote({ url: 'https://desk.example', token: 't' }));
-      const result = (await invoke('desk:remote-save', APP, { url: null })) as RemoteSaveResult;
+      const { invoke, restart, current } = setUp(withRemote({ url: 'https://desk.example', token: 't' }));
+      const result = (await invoke('saveRemote', APP, { url: null })) as RemoteSaveResult;
       expect(result.ok && result.restarting).toBe(true);
       expect(current().remote.url).toBeNull();
       await vi.runAllTimersAsync();
       expect(restart).toHaveBeenCalledOnce();
-      close();
-      expect(ipcMain.handlers.has('desk:remote-save')).toBe(false);
-      expect(ipcMain.listeners.has('desk:remote-connection')).toBe(false);
     } finally {
       vi.useRealTimers();
     }

@@ -3,22 +3,19 @@
  * Redis is started; the window talks to the remote core over HTTPS + SSE with its HTTP transport. This module gives
  * the main process what that needs: the target from the settings, the page's CSP widened to exactly that origin, a
  * certificate check that trusts `remote.ca` for that host only (every other host keeps Chromium's own verdict), and
- * the IPC the preload uses to learn the connection and Settings uses to change or clear `remote`.
+ * the desktop operations the window calls to learn the connection and Settings calls to change or clear `remote`.
  */
 import { X509Certificate } from 'node:crypto';
 import { issuerProblem, subjectOf } from './cert-chain';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { Certificate, IpcMain } from 'electron';
+import type { Certificate } from 'electron';
 import type { Settings } from '../core/config/schema';
 import { keepUnchangedSecrets } from '../core/config/secrets';
 import { parseSettings } from '../core/config/settings-store';
 import { contentSecurityPolicy } from '../shared/csp';
 import {
-  REMOTE_CONNECTION_CHANNEL,
-  REMOTE_PROBLEM_CHANNEL,
-  REMOTE_SAVE_CHANNEL,
-  REMOTE_SETTINGS_CHANNEL,
+  type DesktopHandlers,
   type RemoteConnection,
   type RemoteInput,
   type RemoteSaveResult,
@@ -175,10 +172,7 @@ export function remoteCertificateCheck(
   };
 }
 
-export interface RemoteIpcOptions {
-  ipcMain: Pick<IpcMain, 'on' | 'removeAllListeners' | 'handle' | 'removeHandler'>;
-  /** True for the app's own page; other frames get nothing. */
-  isAppUrl: (url: string) => boolean;
+export interface RemoteHandlersOptions {
   /** The remote the window is attached to, or null. */
   attached: RemoteTarget | null;
   /** The desktop's own settings (the local file, also while attached). */
@@ -214,43 +208,34 @@ export function applyRemoteInput(
 }
 
 /**
- * The remote channels: the connection (sync, read once by the preload), the setting for Settings, its save (then a
- * restart when the window must attach, detach or reconnect) and the certificate problem. Returns the remover.
+ * The desktop operations (§22), answered over `desk:call` (the call handler checks the sender first): the connection
+ * (read once by the window at start), the setting for Settings, its save (then a restart when the window must
+ * attach, detach or reconnect) and the certificate problem.
  */
-export function registerRemoteIpc(options: RemoteIpcOptions): () => void {
-  const fromApp = (event: { senderFrame?: { url: string } | null }) => options.isAppUrl(event.senderFrame?.url ?? '');
-  const connection = (): RemoteConnection | null =>
-    options.attached ? { url: options.attached.url, host: options.attached.host, token: options.attached.token } : null;
-  options.ipcMain.on(REMOTE_CONNECTION_CHANNEL, (event) => {
-    event.returnValue = fromApp(event) ? connection() : null;
-  });
-  options.ipcMain.handle(REMOTE_SETTINGS_CHANNEL, (event) =>
-    fromApp(event) ? remoteViewOf(options.settings(), options.attached) : null,
-  );
-  options.ipcMain.handle(REMOTE_PROBLEM_CHANNEL, (event) => (fromApp(event) ? options.problem() : null));
-  options.ipcMain.handle(REMOTE_SAVE_CHANNEL, async (event, input: unknown): Promise<RemoteSaveResult> => {
-    if (!fromApp(event))
-      return { ok: false, issues: [{ path: 'remote', message: "only the app's own page may change it" }] };
-    const current = options.settings();
-    const next = applyRemoteInput(current, input);
-    if (!next.ok) return next;
-    try {
-      await options.save(next.settings);
-    } catch (error) {
-      return { ok: false, issues: [{ path: 'remote', message: (error as Error).message }] };
-    }
-    const before = current.remote;
-    const after = next.settings.remote;
-    const changed = before.url !== after.url || before.ca !== after.ca || before.token !== after.token;
-    // Attached, any change reconnects; local, only a new url attaches.
-    const restarting = options.attached ? changed : after.url !== null;
-    if (restarting) setTimeout(options.restart, 0);
-    return { ok: true, view: remoteViewOf(next.settings, options.attached), restarting };
-  });
-  return () => {
-    options.ipcMain.removeAllListeners(REMOTE_CONNECTION_CHANNEL);
-    options.ipcMain.removeHandler(REMOTE_SETTINGS_CHANNEL);
-    options.ipcMain.removeHandler(REMOTE_PROBLEM_CHANNEL);
-    options.ipcMain.removeHandler(REMOTE_SAVE_CHANNEL);
+export function remoteHandlers(options: RemoteHandlersOptions): DesktopHandlers {
+  return {
+    remoteConnection: () =>
+      options.attached
+        ? { url: options.attached.url, host: options.attached.host, token: options.attached.token }
+        : null,
+    remoteSettings: () => remoteViewOf(options.settings(), options.attached),
+    remoteProblem: () => options.problem(),
+    saveRemote: async (input: unknown): Promise<RemoteSaveResult> => {
+      const current = options.settings();
+      const next = applyRemoteInput(current, input);
+      if (!next.ok) return next;
+      try {
+        await options.save(next.settings);
+      } catch (error) {
+        return { ok: false, issues: [{ path: 'remote', message: (error as Error).message }] };
+      }
+      const before = current.remote;
+      const after = next.settings.remote;
+      const changed = before.url !== after.url || before.ca !== after.ca || before.token !== after.token;
+      // Attached, any change reconnects; local, only a new url attaches.
+      const restarting = options.attached ? changed : after.url !== null;
+      if (restarting) setTimeout(options.restart, 0);
+      return { ok: true, view: remoteViewOf(next.settings, options.attached), restarting };
+    },
   };
 }

@@ -145,8 +145,11 @@ describe('attached to a remote core', () => {
     const ours = vi.fn();
     verify?.({ hostname: 'desk.example', certificate: { data: '' }, verificationResult: 'x', errorCode: -202 }, ours);
     expect(ours).toHaveBeenCalledWith(-2);
-    const why = await ipcMain.handlers.get('desk:remote-problem')?.({ senderFrame: { url: PAGE } });
-    expect(why).toMatch(/certificate of desk\.example:8765 was refused: remote\.ca: cannot read \/etc\/rd\/ca\.pem/);
+    const why = await ipcMain.call(PAGE, 'remoteProblem');
+    expect(why).toMatchObject({ ok: true });
+    expect((why as { value: string }).value).toMatch(
+      /certificate of desk\.example:8765 was refused: remote\.ca: cannot read \/etc\/rd\/ca\.pem/,
+    );
   });
 
   it('names the remote in the title instead of a trading mode it does not know, and the tray says why it cannot pause', async () => {
@@ -162,10 +165,9 @@ describe('attached to a remote core', () => {
 
   it('tells its own page where to connect and with which token', async () => {
     await launch({ remote });
-    expect(ipcMain.sendSync('desk:remote-connection', PAGE)).toEqual({
-      url: 'https://desk.example:8765',
-      host: 'desk.example:8765',
-      token: 'r3mote-token',
+    expect(await ipcMain.call(PAGE, 'remoteConnection')).toEqual({
+      ok: true,
+      value: { url: 'https://desk.example:8765', host: 'desk.example:8765', token: 'r3mote-token' },
     });
   });
 
@@ -173,7 +175,7 @@ describe('attached to a remote core', () => {
     await launch();
     expect(started).toEqual(['runtime.start']);
     expect(session.defaultSession.certificateVerifyProc).toBeNull();
-    expect(ipcMain.sendSync('desk:remote-connection', PAGE)).toBeNull();
+    expect(await ipcMain.call(PAGE, 'remoteConnection')).toEqual({ ok: true, value: null });
   });
 });
 
@@ -181,12 +183,12 @@ describe('Settings attaching the app to a remote core', () => {
   it('stores the token in the keychain, never in settings.json, and restarts attached', async () => {
     vi.spyOn(app, 'exit').mockImplementation(() => undefined);
     await launch();
-    const save = ipcMain.handlers.get('desk:remote-save');
-    const result = (await save?.(
-      { senderFrame: { url: PAGE } },
-      { url: 'https://desk.example:8765', token: 'typed-token', ca: '/etc/rd/ca.pem' },
-    )) as RemoteSaveResult;
-    expect(result).toMatchObject({ ok: true, restarting: true });
+    const answer = (await ipcMain.call(PAGE, 'saveRemote', {
+      url: 'https://desk.example:8765',
+      token: 'typed-token',
+      ca: '/etc/rd/ca.pem',
+    })) as { ok: true; value: RemoteSaveResult };
+    expect(answer.value).toMatchObject({ ok: true, restarting: true });
     const onDisk = await readFile(join(userData, 'settings.json'), 'utf8');
     expect(JSON.parse(onDisk).remote).toEqual({ url: 'https://desk.example:8765', token: '', ca: '/etc/rd/ca.pem' });
     expect(onDisk).not.toContain('typed-token');

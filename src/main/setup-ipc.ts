@@ -1,19 +1,19 @@
 /**
  * The window's IPC: `call` answered by the local core's handlers (every operation `unavailable`, health down, while
- * there is none), and the remote window's channels (§22) once the settings were read. Returns the close of both.
+ * there is none), and the desktop operations (§22 `remote`) once the settings were read. Returns its close.
  */
 import { app, ipcMain } from 'electron';
 import type { SettingsStore } from '../core/config/settings-store';
 import { unavailableHandlers, type CoreHost } from './core-host';
 import { registerIpc } from './ipc';
-import { registerRemoteIpc, type RemoteCertificateCheck, type RemoteTarget } from './remote-core';
+import { remoteHandlers, type RemoteCertificateCheck, type RemoteTarget } from './remote-core';
 
 export interface IpcSetup {
   isAppUrl: (url: string) => boolean;
   host: () => CoreHost | null;
   /** Why there is no core yet (the settings could not be read, or it is starting). */
   startupError: string | null;
-  /** The settings store, when the settings were read: the remote window's channels read and save through it. */
+  /** The settings store, when the settings were read: the desktop operations read and save `remote` through it. */
   store: Pick<SettingsStore, 'settings' | 'save'> | null;
   remote: RemoteTarget | null;
   certificates: RemoteCertificateCheck | null;
@@ -29,11 +29,8 @@ export function setupIpc(setup: IpcSetup): () => void {
     () => fallbackReason,
     () => 'paper',
   );
-  const closeCallIpc = registerIpc(ipcMain, { handlers: () => host()?.handlers ?? fallback, isAppUrl: setup.isAppUrl });
-  const closeRemoteIpc = store
-    ? registerRemoteIpc({
-        ipcMain,
-        isAppUrl: setup.isAppUrl,
+  const desktop = store
+    ? remoteHandlers({
         attached: remote,
         settings: () => host()?.settings ?? store.settings,
         save: (next) => host()?.saveSettings(next) ?? store.save(next),
@@ -43,9 +40,6 @@ export function setupIpc(setup: IpcSetup): () => void {
           void setup.shutdown(remote ? 'remote core changed' : 'attaching to a remote core');
         },
       })
-    : () => undefined;
-  return () => {
-    closeCallIpc();
-    closeRemoteIpc();
-  };
+    : null;
+  return registerIpc(ipcMain, { handlers: () => host()?.handlers ?? fallback, isAppUrl: setup.isAppUrl, desktop });
 }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, screen, shell, type WebContents } from 'electron';
 import { appPageUrl, isAppPageUrl, type AppPage } from './app-page';
+import { askBeforeDiscardingEdits } from './unload-guard';
 import { hardenWebContents, secureWebPreferences } from './window-security';
 import { DEFAULT_SIZE, MIN_SIZE, loadWindowState, trackWindowState } from './window-state';
 
@@ -70,6 +71,8 @@ export function setupWindow(setup: WindowSetup): MainWindow {
       webPreferences: secureWebPreferences(setup.preload, { devTools: !app.isPackaged }),
     });
     harden(win.webContents);
+    // §26: a reload or close with unsaved settings asks first (the page vetoes the unload).
+    askBeforeDiscardingEdits(win, (w, options) => dialog.showMessageBoxSync(w, options));
     // Maximized before the first paint only once the page is ready (earlier, some window managers ignore it).
     win.once('ready-to-show', () => {
       if (state.maximized) win.maximize();

@@ -6,8 +6,6 @@ vi.mock('electron', () => import('../main/test/fake-electron.test-support'));
 interface Desk {
   call(name: string, input?: unknown): Promise<unknown>;
   subscribe(listener: (message: unknown) => void): () => void;
-  remote(): unknown;
-  saveRemote(input: unknown): Promise<unknown>;
 }
 
 let desk: Desk;
@@ -18,16 +16,9 @@ beforeAll(async () => {
 });
 
 describe('preload', () => {
-  it('exposes exactly window.desk with call and subscribe (and the remote window’s four), nothing else', () => {
+  it('exposes exactly window.desk with call and subscribe, nothing else', () => {
     expect([...contextBridge.exposed.keys()]).toEqual(['desk']);
-    expect(Object.keys(desk).sort()).toEqual([
-      'call',
-      'remote',
-      'remoteProblem',
-      'remoteSettings',
-      'saveRemote',
-      'subscribe',
-    ]);
+    expect(Object.keys(desk).sort()).toEqual(['call', 'subscribe']);
     expect(typeof desk.call).toBe('function');
     expect(typeof desk.subscribe).toBe('function');
     // No ipcRenderer or event emitter leaks through the bridge object.
@@ -66,16 +57,11 @@ describe('preload', () => {
     expect(() => desk.subscribe('nope' as never)).toThrow(TypeError);
   });
 
-  it('asks main once for the remote connection, synchronously, and sends remote saves on their channel', async () => {
-    ipcRenderer.syncAnswers.set('desk:remote-connection', {
-      url: 'https://desk.example:8765',
-      host: 'desk.example:8765',
-      token: 't',
-    });
-    expect(desk.remote()).toEqual({ url: 'https://desk.example:8765', host: 'desk.example:8765', token: 't' });
-    expect(desk.remote()).toEqual({ url: 'https://desk.example:8765', host: 'desk.example:8765', token: 't' });
-    expect(ipcRenderer.invoked.filter((c) => c[0] === 'sync')).toEqual([['sync', 'desk:remote-connection']]);
-    await desk.saveRemote({ url: null });
-    expect(ipcRenderer.invoked.at(-1)).toEqual(['desk:remote-save', { url: null }]);
+  it('sends the desktop operations (§22 remote) on desk:call like the contract’s, never synchronously', async () => {
+    await desk.call('remoteConnection');
+    expect(ipcRenderer.invoked.at(-1)).toEqual(['desk:call', 'remoteConnection', {}]);
+    await desk.call('saveRemote', { url: null });
+    expect(ipcRenderer.invoked.at(-1)).toEqual(['desk:call', 'saveRemote', { url: null }]);
+    expect(ipcRenderer.invoked.every((c) => c[0] === 'desk:call')).toBe(true);
   });
 });

@@ -31,9 +31,9 @@ describe('GET /api/accounts: money and totals (§25) against the simulated gatew
       .toBe(4);
     const { status, body } = await get<AccountsAnswer>('/api/accounts');
     expect(status).toBe(200);
-    const gateway = demo.gateway();
     for (const account of body.accounts) {
-      const sim = gateway.money(account.accountId);
+      // §28: each account's money as its own gateway (two simulated logins in the demo) reports it.
+      const sim = demo.gatewayOf(account.accountId).money(account.accountId);
       const money = account.money!;
       expect(Math.abs(money.netLiquidation - sim.netLiquidation)).toBeLessThanOrEqual(0.01);
       expect(Math.abs(money.cash - sim.cash)).toBeLessThanOrEqual(0.01);
@@ -60,11 +60,12 @@ describe('GET /api/accounts: money and totals (§25) against the simulated gatew
     expect(body.totals).toMatchObject({ currency: 'USD', accounts: active.length, of: active.length });
   }, 60_000);
 
-  it('subscribes to P&L once per account, however often the accounts are read', async () => {
-    const before = demo.gateway().messageStats().byMsgId[92] ?? 0;
+  it('subscribes to P&L once per account, at its own gateway, however often the accounts are read', async () => {
+    const pnlRequests = () => demo.gateways().map((g) => g.messageStats().byMsgId[92] ?? 0);
+    const before = pnlRequests();
     for (let i = 0; i < 5; i++) await get<AccountsAnswer>('/api/accounts');
-    expect(demo.gateway().messageStats().byMsgId[92] ?? 0).toBe(before);
-    expect(before).toBe(4);
+    expect(pnlRequests()).toEqual(before);
+    expect(before).toEqual([3, 1]);
   });
 });
 
@@ -84,7 +85,7 @@ describe('GET /api/accounts/:accountId/history (§25)', () => {
   }, 30_000);
 
   it('has 90 days of seeded NAV and drift history for every demo account on the first start', async () => {
-    for (const accountId of demo.gateway().accounts()) {
+    for (const accountId of demo.gateways().flatMap((g) => g.accounts())) {
       for (const metric of ['nav', 'drift']) {
         const since = new Date(Date.now() - 91 * 86_400_000).toISOString();
         const { body } = await get<{ points: HistoryPoint[] }>(

@@ -8,13 +8,19 @@ afterEach(async () => {
   demo = null;
 });
 
+/** The light of one gateway (§28: the demo has two; the Simulator panel troubles "default"). */
+async function light(d: Demo, id: string) {
+  const gateway = (await d.runtime.health()).gateways?.find((g) => g.id === id);
+  return gateway ? { state: gateway.state, detail: gateway.detail } : { state: 'red', detail: `no light for ${id}` };
+}
+
 async function ibLight(d: Demo, test: (detail: string) => boolean) {
   for (let i = 0; i < 200; i++) {
-    const { ib } = await d.runtime.health();
+    const ib = await light(d, 'default');
     if (test(ib.detail)) return ib;
     await new Promise((r) => setTimeout(r, 25));
   }
-  return (await d.runtime.health()).ib;
+  return light(d, 'default');
 }
 
 describe("demo: the simulated gateway's daily troubles (§21)", () => {
@@ -29,6 +35,12 @@ describe("demo: the simulated gateway's daily troubles (§21)", () => {
       state: 'red',
       detail: NOT_LOGGED_IN_REASON,
     });
+    // The other login is not touched: its light stays green and the IB light together is red, naming each.
+    expect((await light(demo, 'spouse')).state).toBe('green');
+    const together = (await demo.runtime.health()).ib;
+    expect(together.state).toBe('red');
+    expect(together.detail).toContain(`default: ${NOT_LOGGED_IN_REASON}`);
+    expect(together.detail).toContain('Spouse: connected');
     await call({ action: 'log-in' });
     expect((await ibLight(demo, (d) => d.startsWith('connected'))).state).toBe('green');
 

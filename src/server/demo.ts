@@ -36,7 +36,12 @@ export interface DemoOptions {
 }
 
 export interface Demo extends HeadlessHost {
+  /** The "default" gateway's simulator (the one the Simulator panel stops, starts and troubles). */
   gateway: () => SimGateway;
+  /** §28: the simulator of the gateway `accountId` is on ("Demo IRA" is on the second gateway, "spouse"). */
+  gatewayOf: (accountId: string) => SimGateway;
+  /** Every simulated gateway, "default" first. */
+  gateways: () => SimGateway[];
   allocations: SimAllocations;
   ably: FakeAbly;
   dataDir: string;
@@ -44,10 +49,16 @@ export interface Demo extends HeadlessHost {
 
 const DEMO_KEY = 'demo.app:demo-secret';
 
+/** §28: the demo's second IB login, a spouse's, with one account on it (the IRA). */
+const SECOND_GATEWAY = { id: 'spouse', label: 'Spouse' } as const;
+const ON_SECOND_GATEWAY = new Set(['DU1000003']);
+
 /**
  * `npm run demo`: embedded Redis in a temporary data dir, the simulated IB Gateway with a few paper accounts and
  * positions, a simulated allocation API with two strategies and a simulated Zehnlabs feed (the real Ably SDK against
- * a local endpoint), all behind the real core and UI. Nothing here needs an account or the internet.
+ * a local endpoint), all behind the real core and UI. Nothing here needs an account or the internet. §28: two
+ * simulated gateways (two IB logins), the IRA on the second ("spouse"); its strategy is shared with an account on the
+ * first, so one signal trades through both.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rebalance-desk-demo-')));
@@ -64,8 +75,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   });
   // A fourth account on approval `confirm` (§19): its rebalances wait in Queue › Awaiting approval for the trader.
   state.accounts.push({ accountId: 'DU1000004', kind: 'cash', cash: 40_000, positions: [] });
-  let gateway = await startSimGateway({ accounts: state.accounts, symbols: state.symbols });
+  let gateway = await startSimGateway({
+    accounts: state.accounts.filter((a) => !ON_SECOND_GATEWAY.has(a.accountId)),
+    symbols: state.symbols,
+  });
   const gatewayPort = gateway.port;
+  const second = await startSimGateway({
+    accounts: state.accounts.filter((a) => ON_SECOND_GATEWAY.has(a.accountId)),
+    symbols: state.symbols,
+  });
   // The demo's allocations are a few days old, as a strategy that still publishes answers: not the fixed day the tests
   // know them by, which would mark every demo plan stale (§25) once that day is more than 45 days past.
   const allocations = await startSimAllocations({ strategies: recentDemoStrategies(Date.now()) });
@@ -77,6 +95,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     dataDir,
     // The simulated gateway never restarts, so its daily restart window is off (Settings can turn it on).
     ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000, restartWindow: null },
+    gateways: [{ ...SECOND_GATEWAY, host: '127.0.0.1', port: second.port, clientId: null, restartWindow: null }],
     zehnlabs: {
       realtimeApiKey: DEMO_KEY,
       allocationsApiKey: 'demo-allocations-key',
@@ -93,6 +112,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       cashReservePercent: 1,
       replacementSet: i === 2 ? 'ira' : null,
       ...(i === 3 ? { approval: 'confirm' as const } : {}),
+      ...(ON_SECOND_GATEWAY.has(a.accountId) ? { gateway: SECOND_GATEWAY.id } : {}),
     })),
     replacementSets: { ira: [{ source: 'DBC', target: 'PDBC', scale: 1 }] },
     orders: { fillTimeoutMs: 30_000 },
@@ -146,27 +166,36 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot }),
   });
-  await seedHistory(host, gateway);
+  await seedHistory(host, [gateway, second]);
   return {
     ...host,
     gateway: () => gateway,
+    gatewayOf: (accountId) => (ON_SECOND_GATEWAY.has(accountId) ? second : gateway),
+    gateways: () => [gateway, second],
     allocations,
     ably,
     dataDir,
     async stop() {
       await host.stop();
-      await Promise.allSettled([running ? gateway.stop() : Promise.resolve(), allocations.stop(), ably.stop()]);
+      await Promise.allSettled([
+        running ? gateway.stop() : Promise.resolve(),
+        second.stop(),
+        allocations.stop(),
+        ably.stop(),
+      ]);
     },
   };
 }
 
 /** §25: a made-up 90-day past for accounts without any history yet (a demo restarted on its data dir keeps its own). */
-async function seedHistory(host: HeadlessHost, gateway: SimGateway): Promise<void> {
+async function seedHistory(host: HeadlessHost, gateways: readonly SimGateway[]): Promise<void> {
   const history = host.runtime.history;
   const accounts = [];
-  for (const accountId of gateway.accounts()) {
-    if (!(await history.has(accountId, 'nav'))) {
-      accounts.push({ accountId, netLiquidation: gateway.money(accountId).netLiquidation });
+  for (const gateway of gateways) {
+    for (const accountId of gateway.accounts()) {
+      if (!(await history.has(accountId, 'nav'))) {
+        accounts.push({ accountId, netLiquidation: gateway.money(accountId).netLiquidation });
+      }
     }
   }
   if (accounts.length > 0) await history.recordAll(simulatedHistory({ accounts, now: host.runtime.now().getTime() }));

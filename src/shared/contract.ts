@@ -140,6 +140,8 @@ export interface AccountView {
   lastCashFlow?: CashFlow | null;
   cashFlow?: 'notify' | 'top-up' | 'ignore';
   rebalanceMode?: 'full' | 'buy-only';
+  /** §28: the id of the IB Gateway login the account is on ("default" = the `ib` block). */
+  gateway?: string;
 }
 
 /** One account's answer to `runCommandAll`: its new event, or the event of that command it already has queued. */

@@ -383,10 +383,19 @@ export interface ComponentHealth {
   detail: string;
 }
 
+/** §28: the light of one IB Gateway login. */
+export interface GatewayHealth extends ComponentHealth {
+  id: string;
+  label: string;
+}
+
 export interface Health {
   status: 'ok' | 'degraded' | 'down';
   redis: ComponentHealth;
+  /** Every gateway together: the worst light, each one's reason (the one gateway's light when there is one). */
   ib: ComponentHealth;
+  /** §28: one light per gateway, "default" first; absent from an older core. */
+  gateways?: GatewayHealth[];
   feed: ComponentHealth;
   processor: ComponentHealth;
   queue: ComponentHealth;

@@ -1,17 +1,8 @@
 /**
  * The desktop app attached to a remote core (PRODUCT.md §22): what the preload, the main process and the window share
- * about it. The window then talks to that core over HTTPS + SSE itself (the HTTP transport); these channels only tell
- * it where, and let Settings change or clear the desktop's own `remote` setting.
+ * about it. The window then talks to that core over HTTPS + SSE itself (the HTTP transport); the desktop operations
+ * below only tell it where, and let Settings change or clear the desktop's own `remote` setting.
  */
-
-/** Sync: the connection the window should use, or null when the core runs in this app. */
-export const REMOTE_CONNECTION_CHANNEL = 'desk:remote-connection';
-/** The desktop's `remote` setting as Settings shows it. */
-export const REMOTE_SETTINGS_CHANNEL = 'desk:remote-settings';
-/** Saves the desktop's `remote` setting (validated); the app then restarts attached or local. */
-export const REMOTE_SAVE_CHANNEL = 'desk:remote-save';
-/** Why the last connection to the remote failed at the certificate check, or null. */
-export const REMOTE_PROBLEM_CHANNEL = 'desk:remote-problem';
 
 export interface RemoteConnection {
   /** The remote core's origin, e.g. `https://desk.example:8765`. */
@@ -40,3 +31,39 @@ export interface RemoteInput {
 
 export type RemoteSaveResult =
   { ok: true; view: RemoteView; restarting: boolean } | { ok: false; issues: { path: string; message: string }[] };
+
+/**
+ * The desktop app's own operations (§22): answered by its main process over the same `desk:call` as the contract's
+ * operations, from the app's own page only, as `CallResult`s. They are not in the contract, so no HTTP route serves
+ * them and `serve` does not know them.
+ */
+export interface DesktopOperations {
+  /** The connection the window should use, or null when the core runs in this app (asked once, at start). */
+  remoteConnection: { input: Record<string, never>; output: RemoteConnection | null };
+  /** The desktop's `remote` setting as Settings shows it (never the token). */
+  remoteSettings: { input: Record<string, never>; output: RemoteView };
+  /** Saves the desktop's `remote` setting (validated); the app then restarts attached or local when it must. */
+  saveRemote: { input: RemoteInput; output: RemoteSaveResult };
+  /** Why the last connection to the remote failed at the certificate check, or null. */
+  remoteProblem: { input: Record<string, never>; output: string | null };
+}
+
+export type DesktopOperationName = keyof DesktopOperations;
+
+export const DESKTOP_OPERATION_NAMES = [
+  'remoteConnection',
+  'remoteSettings',
+  'saveRemote',
+  'remoteProblem',
+] as const satisfies readonly DesktopOperationName[];
+
+export function isDesktopOperation(name: unknown): name is DesktopOperationName {
+  return typeof name === 'string' && (DESKTOP_OPERATION_NAMES as readonly string[]).includes(name);
+}
+
+/** The main process' answers to the desktop operations; the input is unchecked (it comes from the page). */
+export type DesktopHandlers = {
+  [N in DesktopOperationName]: (
+    input: unknown,
+  ) => DesktopOperations[N]['output'] | Promise<DesktopOperations[N]['output']>;
+};

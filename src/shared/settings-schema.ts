@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, COMMANDS, HOLD_ON_KINDS, LOG_LEVELS } from './dto';
+import { DEFAULT_GATEWAY, GATEWAY_ID_MESSAGE, GATEWAY_ID_PATTERN } from './gateways';
 import { restartWindowProblem } from './restart-window';
 import { cronProblem, timeZoneProblem } from './schedule-times';
 
@@ -59,6 +60,8 @@ export const accountSchema = z.object(
     cashFlow: z
       .enum(['notify', 'top-up', 'ignore'], { error: 'must be "notify", "top-up" or "ignore"' })
       .default('notify'),
+    /** §28: the id of the IB Gateway login that manages this account; left out (or "default") is the `ib` block. */
+    gateway: text(GATEWAY_ID_MESSAGE).trim().regex(GATEWAY_ID_PATTERN, { error: GATEWAY_ID_MESSAGE }).optional(),
   },
   { error: 'must be an account: an object with accountId and strategy' },
 );
@@ -159,19 +162,30 @@ const redisSchema = z
     }
   });
 
+const restartWindowField = () =>
+  text('must be "HH:MM-HH:MM Time/Zone", e.g. "23:40-00:15 America/New_York", or empty for none')
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = restartWindowProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .nullable();
+
+const gatewayPort = () => numberField('must be a port between 1 and 65535', { whole: true, min: 1, max: 65_535 });
+const gatewayClientId = () =>
+  numberField('must be a whole number from 0 to 2147483647, or empty to draw one', {
+    whole: true,
+    min: 0,
+    max: 2_147_483_647,
+  }).nullable();
+
 const ibSchema = z.object(
   {
     host: text('must be a host name or address, e.g. 127.0.0.1')
       .min(1, { error: 'must be a host name or address, e.g. 127.0.0.1' })
       .default('127.0.0.1'),
-    port: numberField('must be a port between 1 and 65535', { whole: true, min: 1, max: 65_535 }).default(4002),
-    clientId: numberField('must be a whole number from 0 to 2147483647, or empty to draw one', {
-      whole: true,
-      min: 0,
-      max: 2_147_483_647,
-    })
-      .nullable()
-      .default(null),
+    port: gatewayPort().default(4002),
+    clientId: gatewayClientId().default(null),
     marketDataType: z
       .literal([1, 2, 3, 4], { error: 'must be 1 (live), 2 (frozen), 3 (delayed) or 4 (delayed frozen)' })
       .default(1),
@@ -179,16 +193,29 @@ const ibSchema = z.object(
     requestTimeoutMs: positiveMs.default(10_000),
     reconnectDelayMs: positiveMs.default(5_000),
     /** IB Gateway's daily restart (§21): `"HH:MM-HH:MM Time/Zone"`; null turns the guard off. */
-    restartWindow: text('must be "HH:MM-HH:MM Time/Zone", e.g. "23:40-00:15 America/New_York", or empty for none')
-      .trim()
-      .superRefine((value, ctx) => {
-        const problem = restartWindowProblem(value);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .nullable()
-      .default('23:40-00:15 America/New_York'),
+    restartWindow: restartWindowField().default('23:40-00:15 America/New_York'),
   },
   { error: 'must be an object of IB Gateway settings' },
+);
+
+/**
+ * §28 one more IB Gateway login (a spouse's or a parent's): its own connection, client id, pacing budget, market data
+ * and restart window. The `ib` block stays the gateway "default"; its other settings (market data type, timeouts) apply
+ * to every gateway. `restartWindow` left out follows `ib.restartWindow`; null turns the guard off for this gateway.
+ */
+export const gatewaySchema = z.object(
+  {
+    id: text(GATEWAY_ID_MESSAGE).trim().regex(GATEWAY_ID_PATTERN, { error: GATEWAY_ID_MESSAGE }),
+    label: text('must be text').trim().default(''),
+    host: text('must be a host name or address, e.g. 127.0.0.1')
+      .trim()
+      .min(1, { error: 'must be a host name or address, e.g. 127.0.0.1' })
+      .default('127.0.0.1'),
+    port: gatewayPort(),
+    clientId: gatewayClientId().default(null),
+    restartWindow: restartWindowField().optional(),
+  },
+  { error: 'must be a gateway: an object with id, label, host and port' },
 );
 
 const orderType = z.enum(['MKT', 'LMT'], { error: 'must be MKT (market) or LMT (limit)' });
@@ -440,6 +467,8 @@ export const settingsSchema = z
       .default(null),
     redis: redisSchema.prefault({}),
     ib: ibSchema.prefault({}),
+    /** §28: IB Gateway logins beside the `ib` block's ("default"); each account names its own in `gateway`. */
+    gateways: z.array(gatewaySchema, { error: 'must be a list of gateways' }).optional(),
     zehnlabs: zehnlabsSchema.prefault({}),
     accounts: z.array(accountSchema, { error: 'must be a list of accounts' }).default([]),
     replacementSets: z
@@ -468,8 +497,38 @@ export const settingsSchema = z
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((s, ctx) => {
+    const gatewayIds = new Set<string>([DEFAULT_GATEWAY]);
+    const addresses = new Map<string, string>([[`${s.ib.host}:${s.ib.port}`, `${DEFAULT_GATEWAY} (the ib block)`]]);
+    (s.gateways ?? []).forEach((g, i) => {
+      if (g.id === DEFAULT_GATEWAY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'id'],
+          message: 'gateway id "default" is the ib block\'s: give this gateway another id',
+        });
+      } else if (gatewayIds.has(g.id)) {
+        ctx.addIssue({ code: 'custom', path: ['gateways', i, 'id'], message: `gateway id ${g.id} is used twice` });
+      }
+      gatewayIds.add(g.id);
+      const address = `${g.host}:${g.port}`;
+      const other = addresses.get(address);
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'port'],
+          message: `${address} is already gateway ${other}: each login has its own gateway port`,
+        });
+      } else addresses.set(address, g.id);
+    });
     const seen = new Set<string>();
     s.accounts.forEach((a, i) => {
+      if (a.gateway !== undefined && !gatewayIds.has(a.gateway)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', i, 'gateway'],
+          message: `gateway "${a.gateway}" is not defined: add it under gateways, or use "default" (the ib block)`,
+        });
+      }
       if (seen.has(a.accountId)) {
         ctx.addIssue({ code: 'custom', path: ['accounts', i, 'accountId'], message: `${a.accountId} is listed twice` });
       }
@@ -516,6 +575,7 @@ export type QueueSettings = Settings['queue'];
 export type ScheduleSettings = z.infer<typeof scheduleSchema>;
 export type DriftSettings = Settings['drift'];
 export type RemoteSettings = Settings['remote'];
+export type GatewaySettings = z.infer<typeof gatewaySchema>;
 
 /** The secret fields (§14): write-only in the UI, masked on read, never logged. */
 export const SECRET_PATHS = [

@@ -3,7 +3,7 @@
  * `setCash`) are recorded, listed and on the account; this app's own fills and their commissions never are; a change
  * below `cashFlows.minAmount` is not; `cashFlow: "top-up"` queues a buy-only rebalance with `source: "cash-flow"`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Plan } from '../../src/shared/dto';
 import type { Notification } from '../../src/core/notify/notifier';
 import { ordersOf } from '../../src/core/domain/planner';
@@ -39,6 +39,23 @@ function recordingNotifier() {
   return { sent, notifier: { notify: async (n: Notification) => void sent.push(n) } };
 }
 
+/**
+ * Sets the simulated account's cash and waits until the core's IB client shows it: the simulator pushes the new
+ * account summary over the socket, and a check that reads before the push arrives compares the old cash.
+ */
+async function setCashSeen(cash: number): Promise<void> {
+  stack!.gateway.setCash(ACCOUNT, cash);
+  await cashSeen(cash);
+}
+
+/** Waits until the core's IB client shows `cash` for the account (checks here run with no settle time). */
+async function cashSeen(cash: number): Promise<void> {
+  await vi.waitFor(
+    async () => expect((await stack!.runtime.ib.getEquity(ACCOUNT)).totalCashValue).toBeCloseTo(cash, 2),
+    { timeout: 10_000, interval: 50 },
+  );
+}
+
 describe('cash-flow detection', () => {
   it('records deposits and withdrawals, never a fill or its commission, nothing below the minimum', async () => {
     stack = await startStack({
@@ -51,18 +68,19 @@ describe('cash-flow detection', () => {
     const check = () => detector.check(ACCOUNT, { settleMs: 0 });
     expect(await check()).toBeNull(); // the first reading is the baseline
 
-    stack.gateway.setCash(ACCOUNT, 55_000);
+    await setCashSeen(55_000);
     expect(await check()).toMatchObject({ accountId: ACCOUNT, amount: 5_000 });
 
     // A rebalance buys SPY and TLT with ~54 000: fills and commissions move the cash, no cash flow.
     await stack.waitFor(await stack.run(ACCOUNT, 'rebalance'), 'done', 30_000);
     expect(stack.gateway.fills({ accountId: ACCOUNT }).length).toBeGreaterThan(0);
+    await cashSeen(stack.gateway.cash(ACCOUNT));
     expect(await check()).toBeNull();
 
     const cash = stack.gateway.cash(ACCOUNT);
-    stack.gateway.setCash(ACCOUNT, cash - 2_000);
+    await setCashSeen(cash - 2_000);
     expect(await check()).toMatchObject({ amount: -2_000 });
-    stack.gateway.setCash(ACCOUNT, cash - 2_000 + 0.5);
+    await setCashSeen(cash - 2_000 + 0.5);
     expect(await check()).toBeNull();
 
     const handlers = stack.runtime.handlers;
@@ -90,7 +108,7 @@ describe('cash-flow detection', () => {
     });
     const detector = stack.runtime.cashFlowDetector;
     await detector.check(ACCOUNT, { settleMs: 0 });
-    stack.gateway.setCash(ACCOUNT, 20_100);
+    await setCashSeen(20_100);
     const flow = await detector.check(ACCOUNT, { settleMs: 0 });
     expect(flow).toMatchObject({ amount: 20_000 });
     expect(flow?.eventId).toBeTruthy();
@@ -114,9 +132,9 @@ describe('cash-flow detection', () => {
     const detector = stack.runtime.cashFlowDetector;
     const check = () => detector.check(ACCOUNT, { settleMs: 0 });
     await check();
-    stack.gateway.setCash(ACCOUNT, 52_500);
+    await setCashSeen(52_500);
     await check();
-    stack.gateway.setCash(ACCOUNT, 51_500);
+    await setCashSeen(51_500);
     await check();
     const flows = sent.filter((n) => n.title.startsWith('Deposit') || n.title.startsWith('Withdrawal'));
     expect(flows.map((n) => [n.title, n.body])).toEqual([
@@ -138,7 +156,7 @@ describe('cash-flow detection', () => {
     });
     const quiet = () => stack!.runtime.cashFlowDetector.check(ACCOUNT, { settleMs: 0 });
     await quiet();
-    stack.gateway.setCash(ACCOUNT, 60_000);
+    await setCashSeen(60_000);
     expect(await quiet()).toMatchObject({ amount: 10_000, eventId: null });
     // kept on the card and in Trade log, told to nobody
     const kept = await stack.runtime.handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 });
@@ -156,7 +174,7 @@ describe('cash-flow detection', () => {
     });
     const detector = stack.runtime.cashFlowDetector;
     await detector.check(ACCOUNT, { settleMs: 0 });
-    stack.gateway.setCash(ACCOUNT, 10_100);
+    await setCashSeen(10_100);
     const flow = await detector.check(ACCOUNT, { settleMs: 0 });
     const awaiting = await stack.waitFor(flow!.eventId!, 'awaiting', 30_000);
     expect(awaiting).toMatchObject({ source: 'cash-flow', payload: { mode: 'buy-only' } });

@@ -1,6 +1,7 @@
 /**
  * Test support: the whole core (embedded Redis, queue, processor, IB client, allocation client) against the simulated
- * gateway and allocation API, all on free loopback ports, in a temporary data dir.
+ * gateway and allocation API, all on free loopback ports, in a temporary data dir. §28: accounts that name a
+ * `gateway` other than "default" are on a simulated gateway of their own (one per id), in the settings' `gateways`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ export interface StackOptions {
     enabled?: boolean;
     approval?: 'auto' | 'confirm' | 'timer';
     approvalMinutes?: number;
+    /** §28: the gateway the account is on; each id other than "default" is a simulator of its own. */
+    gateway?: string;
   })[];
   strategies: Record<string, { allocations: Allocation[]; asOf?: string }>;
   gateway?: Omit<SimGatewayOptions, 'accounts' | 'symbols'>;
@@ -37,7 +40,14 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** The "default" gateway's simulator. */
   gateway: SimGateway;
+  /** §28: every gateway's simulator by id ("default" first); a stopped one stays listed until started again. */
+  gateways: Record<string, SimGateway>;
+  /** Stops the simulator of gateway `id` (its accounts' state is kept for `startGateway`). */
+  stopGateway(id: string): Promise<void>;
+  /** Starts gateway `id`'s simulator again on its port, with the cash and positions it had when stopped. */
+  startGateway(id: string): Promise<SimGateway>;
   allocations: SimAllocations;
   runtime: Runtime;
   dataDir: string;
@@ -57,6 +67,7 @@ export function testSettings(
   gateway: SimGateway,
   allocations: SimAllocations,
   dataDir: string,
+  others: Record<string, SimGateway> = {},
 ): SettingsInput {
   const base: SettingsInput = {
     tradingMode: 'paper',
@@ -81,7 +92,19 @@ export function testSettings(
       replacementSet: a.replacementSet ?? null,
       ...(a.approval ? { approval: a.approval } : {}),
       ...(a.approvalMinutes === undefined ? {} : { approvalMinutes: a.approvalMinutes }),
+      ...(a.gateway === undefined ? {} : { gateway: a.gateway }),
     })),
+    ...(Object.keys(others).length === 0
+      ? {}
+      : {
+          gateways: Object.entries(others).map(([id, g]) => ({
+            id,
+            label: id,
+            host: '127.0.0.1',
+            port: g.port,
+            restartWindow: null,
+          })),
+        }),
     orders: { fillTimeoutMs: 5_000 },
     queue: { retryDelayMs: 500, leaseMs: 3_000, concurrency: 4 },
     notifications: { desktop: false },
@@ -99,22 +122,36 @@ export function testSettings(
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'rd-stack-')));
-  const gateway = await startSimGateway({
-    ...opts.gateway,
-    accounts: opts.accounts.map(({ accountId, cash, positions, kind }) => ({
+  const simAccounts = (accounts: StackOptions['accounts']) =>
+    accounts.map(({ accountId, cash, positions, kind }) => ({
       accountId,
       cash,
       positions: positions ?? [],
       ...(kind ? { kind } : {}),
-    })),
+    }));
+  const gatewayIdOf = (a: { gateway?: string }) => a.gateway ?? 'default';
+  const gateway = await startSimGateway({
+    ...opts.gateway,
+    accounts: simAccounts(opts.accounts.filter((a) => gatewayIdOf(a) === 'default')),
     symbols: demoSymbols(),
   });
+  const others: Record<string, SimGateway> = {};
+  for (const id of new Set(opts.accounts.map(gatewayIdOf))) {
+    if (id === 'default') continue;
+    others[id] = await startSimGateway({
+      ...opts.gateway,
+      accounts: simAccounts(opts.accounts.filter((a) => gatewayIdOf(a) === id)),
+      symbols: demoSymbols(),
+    });
+  }
+  const gateways: Record<string, SimGateway> = { default: gateway, ...others };
+  const stopped = new Set<string>();
   const strategies: Record<string, SimStrategy> = {};
   for (const [slug, s] of Object.entries(opts.strategies)) {
     strategies[slug] = { name: slug, allocations: s.allocations, asOf: s.asOf ?? '2026-11-20' };
   }
   const allocations = await startSimAllocations({ strategies, apiKey: 'test-key' });
-  const settingsInput = testSettings(opts, gateway, allocations, dataDir);
+  const settingsInput = testSettings(opts, gateway, allocations, dataDir, others);
   const secrets = new MemorySecretStore();
 
   async function makeRuntime(): Promise<Runtime> {
@@ -136,7 +173,35 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let runtime = await makeRuntime();
   let runtimeStopped = false;
   const stack: Stack = {
-    gateway,
+    get gateway() {
+      return gateways.default!;
+    },
+    gateways,
+    async stopGateway(id) {
+      const sim = gateways[id];
+      if (!sim) throw new Error(`no gateway ${id}`);
+      if (stopped.has(id)) return;
+      stopped.add(id);
+      await sim.stop();
+    },
+    async startGateway(id) {
+      const sim = gateways[id];
+      if (!sim) throw new Error(`no gateway ${id}`);
+      if (!stopped.has(id)) return sim;
+      const started = await startSimGateway({
+        ...opts.gateway,
+        port: sim.port,
+        accounts: sim.accounts().map((accountId) => ({
+          accountId,
+          cash: sim.cash(accountId),
+          positions: sim.positions(accountId),
+        })),
+        symbols: demoSymbols(),
+      });
+      gateways[id] = started;
+      stopped.delete(id);
+      return started;
+    },
     allocations,
     get runtime() {
       return runtime;
@@ -173,7 +238,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     async stop() {
       await stack.stopRuntime();
-      await Promise.allSettled([gateway.stop(), allocations.stop()]);
+      await Promise.allSettled([
+        ...Object.entries(gateways).map(([id, g]) => (stopped.has(id) ? Promise.resolve() : g.stop())),
+        allocations.stop(),
+      ]);
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -15,13 +15,19 @@ import type { FillRecord } from '../ib/orders';
 import type { Notifier } from '../notify/notifier';
 import type { CashBaseline, CashFlowStore } from '../records/cash-flow-store';
 
+/** What the detector reads of one IB Gateway. */
+export interface CashFlowIb {
+  status(): { state: string };
+  getEquity(accountId: string): Promise<AccountEquity>;
+  executions(query: { accountId: string; since: string }): Promise<FillRecord[]>;
+}
+
 export interface CashFlowDetectorOptions {
   settings: () => Settings;
-  ib: {
-    status(): { state: string };
-    getEquity(accountId: string): Promise<AccountEquity>;
-    executions(query: { accountId: string; since: string }): Promise<FillRecord[]>;
-  };
+  /** The one gateway's IB client (every account's, unless `ibOf` says otherwise). */
+  ib: CashFlowIb;
+  /** §28: the IB client of an account's gateway (throws when it has none); an account is read through its own. */
+  ibOf?: (accountId: string) => CashFlowIb;
   store: Pick<CashFlowStore, 'add' | 'baseline' | 'setBaseline'>;
   notifier: Notifier;
   enqueue(event: NewEvent): Promise<EnqueueResult>;
@@ -64,14 +70,29 @@ export class CashFlowDetector {
     await this.running;
   }
 
+  private ibOf(accountId: string): CashFlowIb {
+    return this.options.ibOf ? this.options.ibOf(accountId) : this.options.ib;
+  }
+
   /** Checks every enabled account once (one check at a time; a call during one waits for it). */
   checkAll(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
       try {
         if (this.options.isOwner && !this.options.isOwner()) return;
-        if (this.options.ib.status().state !== 'connected') return;
         for (const account of this.options.settings().accounts.filter((a) => a.enabled)) {
+          // §28: a gateway that is down skips only its own accounts.
+          let ib: CashFlowIb;
+          try {
+            ib = this.ibOf(account.accountId);
+          } catch (error) {
+            this.options.log.warn(
+              { accountId: account.accountId, err: (error as Error).message },
+              'cash-flow check failed',
+            );
+            continue;
+          }
+          if (ib.status().state !== 'connected') continue;
           await this.check(account.accountId).catch((error: Error) =>
             this.options.log.warn({ accountId: account.accountId, err: error.message }, 'cash-flow check failed'),
           );
@@ -88,10 +109,11 @@ export class CashFlowDetector {
    * reading with executions newer than `settleMs` is left for a later check (the cash may not show them yet).
    */
   async check(accountId: string, opts: { settleMs?: number } = {}): Promise<CashFlow | null> {
-    const { ib, store, log } = this.options;
+    const { store, log } = this.options;
     const settings = this.options.settings();
     const account = settings.accounts.find((a) => a.accountId === accountId);
     if (!account || (await this.options.busy(accountId))) return null;
+    const ib = this.ibOf(accountId);
     const now = this.options.now();
     const day = wallClock('America/New_York', now.getTime()).date;
     const executions = await ib.executions({ accountId, since: `${day} 00:00:00 US/Eastern` });

@@ -9,7 +9,8 @@
  * - Liquid hours: an account is checked while at least one of its symbols is in its liquid hours (market-hours code
  *   of the domain on IB's contract details); with none open nothing is read or priced.
  * - IB down, or this core standing by (§22, another core owns the processing lease): the check is skipped, logged
- *   once per outage rather than every time.
+ *   once per outage rather than every time. §28: with several gateways each gateway's accounts are read and priced
+ *   through their own; a gateway that is down skips only its own accounts.
  * - A failed read of one account is logged and shown (kept as the account's `driftError`, on its card) and does not
  *   stop the others; its last reading stays.
  * - Above `drift.alertPercent`: ONE notification per crossing ("NAME drifted X.X % from target"); the alert re-arms
@@ -29,9 +30,18 @@ import { NoContractError } from '../ib/ib-errors';
 import type { Notifier } from '../notify/notifier';
 import type { AccountState } from '../records/account-state';
 
+/** What a drift check reads of one IB Gateway. */
+export type DriftIb = Pick<IbPort, 'status' | 'getEquity' | 'getPositions' | 'getQuotes' | 'resolveContract'>;
+
 export interface DriftMonitorOptions {
   settings: () => Settings;
-  ib: Pick<IbPort, 'status' | 'getEquity' | 'getPositions' | 'getQuotes' | 'resolveContract'>;
+  /** The one gateway's IB client (every account's, unless `gatewayOf` says otherwise). */
+  ib: DriftIb;
+  /**
+   * §28: the gateway of an account (its id, how the log names it, its IB client); throws when the account's gateway
+   * has no connection. Accounts are read and priced per gateway; a gateway that is down skips only its accounts.
+   */
+  gatewayOf?: (accountId: string) => { id: string; name: string; ib: DriftIb };
   /** Symbol → target weight 0..1 of an account, replacement set applied (as a preview plans to). */
   targets: (account: AccountSettings) => Promise<Record<string, number>>;
   accountState: {
@@ -132,16 +142,87 @@ export class DriftMonitor {
   }
 
   private async checkNow(): Promise<DriftCheck> {
-    const { settings: settingsOf, ib, log } = this.options;
+    const { settings: settingsOf, log } = this.options;
     const settings = settingsOf();
     if (!(settings.drift.checkMinutes > 0)) return { outcome: 'off' };
     if (!this.options.isOwner()) return this.skip('standby', 'this core stands by; the owning core checks drift');
-    const ibStatus = ib.status();
-    if (ibStatus.state !== 'connected') return this.skip('ib-down', `IB Gateway is ${ibStatus.state}`);
-    if (ibStatus.problem?.blocking) return this.skip('ib-down', `IB Gateway: ${ibStatus.problem.reason}`);
     const accounts = settings.accounts.filter((a) => a.enabled && a.type === settings.tradingMode);
+    if (accounts.length === 0 && !this.options.gatewayOf) {
+      const down = this.downReason('IB Gateway', this.options.ib.status());
+      if (down) return this.skip('ib-down', down);
+    }
     if (accounts.length === 0) return { outcome: 'no-accounts' };
 
+    // §28: each gateway's accounts are read and priced through their own gateway; a gateway that is down skips
+    // only its own accounts.
+    const results: AccountCheck[] = [];
+    const groups = new Map<string, { name: string; ib: DriftIb; accounts: AccountSettings[] }>();
+    for (const account of accounts) {
+      let gateway: { id: string; name: string; ib: DriftIb };
+      try {
+        gateway = this.options.gatewayOf?.(account.accountId) ?? {
+          id: 'default',
+          name: 'IB Gateway',
+          ib: this.options.ib,
+        };
+      } catch (error) {
+        results.push(await this.failed(account, error));
+        continue;
+      }
+      const group = groups.get(gateway.id) ?? { name: gateway.name, ib: gateway.ib, accounts: [] };
+      group.accounts.push(account);
+      groups.set(gateway.id, group);
+    }
+    const up: { ib: DriftIb; accounts: AccountSettings[] }[] = [];
+    const downReasons: string[] = [];
+    for (const group of groups.values()) {
+      const down = this.downReason(group.name, group.ib.status());
+      if (!down) {
+        up.push(group);
+        continue;
+      }
+      downReasons.push(down);
+      for (const a of group.accounts) results.push({ accountId: a.accountId, outcome: 'skipped', reason: down });
+    }
+    if (up.length === 0 && results.every((r) => r.outcome === 'skipped')) {
+      return this.skip('ib-down', downReasons.join('; '));
+    }
+    if (downReasons.length > 0) {
+      const reason = downReasons.join('; ');
+      if (this.lastSkip !== reason) log.info(`drift check skipped for some accounts: ${reason}`);
+      this.lastSkip = reason;
+    }
+
+    const now = this.options.now();
+    let anyDue = false;
+    for (const group of up) {
+      const checked = await this.checkGroup(group.ib, group.accounts, settings, now);
+      anyDue ||= checked.anyDue;
+      results.push(...checked.results);
+    }
+    if (!anyDue && results.every((r) => r.outcome === 'skipped')) {
+      return this.skip('closed', 'outside the liquid hours of every symbol');
+    }
+    if (downReasons.length === 0) this.lastSkip = null;
+    this.options.onChecked?.();
+    return { outcome: 'checked', accounts: results };
+  }
+
+  /** Why a gateway cannot be read now (not connected, or a blocking problem), or null. */
+  private downReason(name: string, status: ReturnType<DriftIb['status']>): string | null {
+    if (status.state !== 'connected') return `${name} is ${status.state}`;
+    if (status.problem?.blocking) return `${name}: ${status.problem.reason}`;
+    return null;
+  }
+
+  /** Reads, prices and stores the drift of the accounts of one gateway (its own quotes and contract details). */
+  private async checkGroup(
+    ib: DriftIb,
+    accounts: readonly AccountSettings[],
+    settings: Settings,
+    now: Date,
+  ): Promise<{ results: AccountCheck[]; anyDue: boolean }> {
+    const log = this.options.log;
     // Accounts read side by side; one strategy's targets are read once per check.
     const targetsOf = new Map<string, Promise<Record<string, number>>>();
     const reads = await Promise.allSettled(
@@ -172,7 +253,6 @@ export class DriftMonitor {
     }
 
     // Liquid hours, from each symbol's contract details (cached by the IB client for the day).
-    const now = this.options.now();
     const allSymbols = [...new Set(ok.flatMap((r) => r.symbols))];
     const open = new Map<string, boolean>();
     await Promise.all(
@@ -192,12 +272,10 @@ export class DriftMonitor {
         results.push({ accountId: r.account.accountId, outcome: 'skipped', reason: 'outside liquid hours' });
       }
     }
-    if (due.length === 0 && results.every((r) => r.outcome === 'skipped')) {
-      return this.skip('closed', 'outside the liquid hours of every symbol');
-    }
-    this.lastSkip = null;
+    const anyDue = due.length > 0;
+    if (!anyDue) return { results, anyDue };
 
-    // ONE quote request per symbol for the whole check, shared by every account.
+    // ONE quote request per symbol for the whole check, shared by every account of this gateway.
     const symbols = [...new Set(due.flatMap((r) => r.symbols))];
     let quotes = new Map<string, Quote>();
     if (symbols.length > 0) {
@@ -209,13 +287,13 @@ export class DriftMonitor {
         const rest = unknown ? symbols.filter((s) => !unknown.has(s)) : [];
         const broken = unknown ? due.filter((r) => r.symbols.some((s) => unknown.has(s))) : due;
         for (const r of broken) results.push(await this.failed(r.account, error));
-        if (!unknown || broken.length === due.length) return { outcome: 'checked', accounts: results };
+        if (!unknown || broken.length === due.length) return { results, anyDue };
         due = due.filter((r) => !broken.includes(r));
         try {
           quotes = rest.length > 0 ? await ib.getQuotes(rest, { allowMissing: true }) : quotes;
         } catch (again) {
           for (const r of due) results.push(await this.failed(r.account, again));
-          return { outcome: 'checked', accounts: results };
+          return { results, anyDue };
         }
       }
     }
@@ -249,8 +327,7 @@ export class DriftMonitor {
         results.push(await this.failed(r.account, error));
       }
     }
-    this.options.onChecked?.();
-    return { outcome: 'checked', accounts: results };
+    return { results, anyDue };
   }
 
   /** Logs a failed read and keeps its reason on the account (the card shows it); the last reading stays. */

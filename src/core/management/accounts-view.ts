@@ -42,6 +42,7 @@ export async function listAccounts(
       lastCashFlow: cashFlows.get(a.accountId) ?? null,
       cashFlow: a.cashFlow,
       rebalanceMode: a.rebalanceMode,
+      gateway: a.gateway ?? 'default',
     };
   });
   return { accounts, totals: moneyTotals(accounts.filter((a) => a.active).map((a) => a.money)) };

@@ -11,16 +11,25 @@ import type { RedisClient } from '../redis/topology';
 export class RedisOrderIdStore {
   readonly key: string;
 
+  /**
+   * `gateway` (§28): another gateway's order ids are its own (the same client id at two logins are two clients), so
+   * a gateway other than "default" keeps its ids under members `gateway:clientId`; "default" keeps the plain member.
+   */
   constructor(
     private readonly redis: RedisClient,
     keyPrefix = '',
+    private readonly gateway = 'default',
   ) {
     this.key = appKey(keyPrefix, 'rebalance_order_ids');
   }
 
+  private member(clientId: number): string {
+    return this.gateway === 'default' ? String(clientId) : `${this.gateway}:${clientId}`;
+  }
+
   /** The highest order id used by `clientId`, or null when none was recorded. */
   async highest(clientId: number): Promise<number | null> {
-    const score = await this.redis.zscore(this.key, String(clientId));
+    const score = await this.redis.zscore(this.key, this.member(clientId));
     const value = score === null ? Number.NaN : Number(score);
     return Number.isSafeInteger(value) ? value : null;
   }
@@ -29,6 +38,6 @@ export class RedisOrderIdStore {
   async used(clientId: number, orderId: number): Promise<void> {
     if (!Number.isSafeInteger(orderId) || orderId <= 0)
       throw new Error(`order id ${orderId} is not a positive integer`);
-    await this.redis.zadd(this.key, 'GT', orderId, String(clientId));
+    await this.redis.zadd(this.key, 'GT', orderId, this.member(clientId));
   }
 }

@@ -2,8 +2,8 @@
  * §29 Check setup: every first-run mistake named with its fix, before money should move. One small function per
  * check id; `checkSetup` runs them (independent ones side by side), hands each result to `onCheck` as it finishes and
  * answers them in the order of `SETUP_CHECK_IDS`. Orders are what-if orders only (IB answers them with an order
- * state and never executes them). The IB checks run per gateway (`SetupGateway`, one entry "default" until §28's
- * `gateways` lands) so several logins only add entries to the list.
+ * state and never executes them). The IB checks run per gateway (`SetupGateway`: "default" is the `ib` block, §28's
+ * `gateways` add one each); a gateway's account checks cover the accounts that name it.
  */
 import {
   SETUP_CHECK_IDS,
@@ -21,6 +21,7 @@ import type { IbStatus } from '../ib/connection';
 import type { MarketDataProbe } from '../ib/market-data';
 import type { PlaceOrderRequest, WhatIfResult } from '../ib/orders';
 import { FIX, isPrecautionRefusal } from './fixes';
+import { gatewayIdOf, gatewaysOf } from '../../shared/gateways';
 
 /** What a check needs of one IB Gateway login. */
 export interface SetupIbPort {
@@ -38,6 +39,17 @@ export interface SetupGateway {
   /** "default" for the `ib` block (§28). */
   id: string;
   ib: SetupIbPort;
+}
+
+/** Where a gateway of the settings listens (§28): the `ib` block for "default", else its `gateways` entry. */
+function addressOf(gateway: SetupGateway, settings: Settings): { host: string; port: number } {
+  const spec = gatewaysOf(settings).find((g) => g.id === gateway.id);
+  return spec ?? { host: settings.ib.host, port: settings.ib.port };
+}
+
+/** The traded accounts on this gateway (§28: each account names its gateway; none named = "default"). */
+function accountsOn(gateway: SetupGateway, settings: Settings): AccountSettings[] {
+  return tradedAccounts(settings).filter((a) => gatewayIdOf(a) === gateway.id);
 }
 
 /** What `INFO` says of the Redis in use (or, for the embedded one not running, of its binary). */
@@ -159,7 +171,8 @@ export async function checkRedis(deps: Pick<SetupDeps, 'redis'>): Promise<SetupC
 
 /** ib-reachable: connected (nextValidId received) within the connect timeout. */
 export async function checkIbReachable(gateway: SetupGateway, settings: Settings): Promise<SetupCheck> {
-  const where = `${settings.ib.host}:${settings.ib.port}`;
+  const address = addressOf(gateway, settings);
+  const where = `${address.host}:${address.port}`;
   try {
     await gateway.ib.whenConnected(settings.ib.connectTimeoutMs);
   } catch {
@@ -168,7 +181,7 @@ export async function checkIbReachable(gateway: SetupGateway, settings: Settings
       'ib-reachable',
       'fail',
       `no API connection to IB Gateway at ${where}: ${status.reason}`,
-      FIX.ibUnreachable(settings.ib.port),
+      FIX.ibUnreachable(address.port),
       gateway.id,
     );
   }
@@ -196,13 +209,14 @@ export function checkIbLoggedIn(gateway: SetupGateway): SetupCheck {
 }
 
 export function checkIbAccounts(gateway: SetupGateway, settings: Settings): SetupCheck {
-  const accounts = tradedAccounts(settings);
+  const accounts = accountsOn(gateway, settings);
   const managed = new Set(gateway.ib.status().accounts.map((a) => a.toUpperCase()));
   if (accounts.length === 0) {
+    const onThis = gatewaysOf(settings).length > 1 ? ` on gateway ${gateway.id}` : ' in Settings';
     return result(
       'ib-accounts',
       'warn',
-      `no enabled ${settings.tradingMode} account in Settings: nothing would trade`,
+      `no enabled ${settings.tradingMode} account${onThis}: nothing would trade`,
       FIX.noAccounts(settings.tradingMode),
       gateway.id,
     );
@@ -211,7 +225,8 @@ export function checkIbAccounts(gateway: SetupGateway, settings: Settings): Setu
   const fixes = new Set<string>();
   for (const a of accounts) {
     if (!managed.has(a.accountId.toUpperCase())) {
-      problems.push(`${a.accountId} (${a.name}) is not managed by this login (it manages ${[...managed].join(', ')})`);
+      const login = gatewaysOf(settings).length > 1 ? `gateway ${gateway.id}` : 'this login';
+      problems.push(`${a.accountId} (${a.name}) is not managed by ${login} (it manages ${[...managed].join(', ')})`);
       fixes.add(FIX.unmanaged);
     }
     const paperId = isPaperAccountId(a.accountId);
@@ -240,7 +255,7 @@ function whatIfRequest(accountId: string, symbol: string, side: 'BUY' | 'SELL', 
 /** The account the read-only what-if is sent for: the first traded account the login manages, else its first. */
 function probeAccount(gateway: SetupGateway, settings: Settings): string | null {
   const managed = gateway.ib.status().accounts;
-  const traded = tradedAccounts(settings).find((a) => managed.includes(a.accountId));
+  const traded = accountsOn(gateway, settings).find((a) => managed.includes(a.accountId));
   return traded?.accountId ?? managed[0] ?? null;
 }
 
@@ -250,7 +265,9 @@ export async function checkIbReadOnly(
   symbols: readonly string[],
 ): Promise<SetupCheck> {
   const accountId = probeAccount(gateway, settings);
-  if (!accountId) return result('ib-read-only', 'warn', 'not checked: the login manages no account', FIX.notLoggedIn);
+  if (!accountId) {
+    return result('ib-read-only', 'warn', 'not checked: the login manages no account', FIX.notLoggedIn, gateway.id);
+  }
   const symbol = symbols[0] ?? FALLBACK_SYMBOL;
   const what = `a what-if BUY of 1 ${symbol} for ${accountId}`;
   try {
@@ -366,7 +383,7 @@ export async function checkIbPrecautions(
   allocations: ReadonlyMap<string, AllocationSet>,
 ): Promise<SetupCheck> {
   const managed = gateway.ib.status().accounts;
-  const accounts = tradedAccounts(settings).filter((a) => managed.includes(a.accountId));
+  const accounts = accountsOn(gateway, settings).filter((a) => managed.includes(a.accountId));
   if (accounts.length === 0) {
     return result(
       'ib-precautions',

@@ -201,21 +201,11 @@ export const ipcMain = {
   removeHandler(channel: string) {
     this.handlers.delete(channel);
   },
-  /** `ipcMain.on` listeners (sync channels: the listener sets `event.returnValue`). */
-  listeners: new Map<string, Listener>(),
-  on(channel: string, listener: Listener) {
-    this.listeners.set(channel, listener);
-  },
-  removeAllListeners(channel: string) {
-    this.listeners.delete(channel);
-  },
-  /** Test helper: what `ipcRenderer.sendSync` from a frame at `url` would get back. */
-  sendSync(channel: string, url: string, ...args: unknown[]): unknown {
-    const listener = this.listeners.get(channel);
-    if (!listener) throw new Error(`nothing listens on ${channel}`);
-    const event = { senderFrame: { url }, returnValue: undefined as unknown };
-    listener(event, ...args);
-    return event.returnValue;
+  /** Test helper: what the window's `desk.call(name, input)` from a frame at `url` gets back (a `CallResult`). */
+  call(url: string, name: string, input: unknown = {}): Promise<unknown> {
+    const handler = this.handlers.get('desk:call');
+    if (!handler) throw new Error('nothing handles desk:call');
+    return Promise.resolve(handler({ senderFrame: { url } }, name, input));
   },
 };
 
@@ -224,12 +214,6 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   invoke(...args: unknown[]) {
     ipcRenderer.invoked.push(args);
     return Promise.resolve({ ok: true, value: { echoed: args } });
-  },
-  /** What `sendSync` answers, per channel (tests set it). */
-  syncAnswers: new Map<string, unknown>(),
-  sendSync(channel: string, ...args: unknown[]) {
-    ipcRenderer.invoked.push(['sync', channel, ...args]);
-    return ipcRenderer.syncAnswers.get(channel) ?? null;
   },
 });
 
@@ -460,8 +444,6 @@ export function resetFakes(): void {
   session.defaultSession.permissionRequestHandler = null;
   session.defaultSession.permissionCheckHandler = null;
   session.defaultSession.certificateVerifyProc = null;
-  ipcMain.listeners.clear();
-  ipcRenderer.syncAnswers.clear();
   shell.opened = [];
   shell.paths = [];
   protocol.privileged = [];

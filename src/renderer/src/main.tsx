@@ -14,9 +14,12 @@ const named = namedRoute(window.location.hash);
 const onQueuePage = named === null || named === 'queue';
 // §26: a window opened on no page in particular opens on Get started while setup is incomplete, Queue otherwise.
 const choosesPage = named === null;
-const api = withEarlyCalls(createApi(), [
+const early: EarlyCall[] = [
   ...(onQueuePage ? QUEUE_PAGE_CALLS : []),
   ...(choosesPage ? [['setupProgress'] satisfies EarlyCall] : []),
-]);
+];
 
-void booting.then(({ boot }) => boot(api, onQueuePage, choosesPage));
+void createApi().then((client) => {
+  const api = withEarlyCalls(client, early);
+  return booting.then(({ boot }) => boot(api, onQueuePage, choosesPage));
+});

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SimGatewayServer } from './server';
+import { createSimGateway } from './index';
 import type { SimAccount, SimSymbol } from './types';
 
 function loadState(file: string): { accounts?: SimAccount[]; symbols?: SimSymbol[] } {
@@ -29,7 +29,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
   const state = values.state ? loadState(values.state) : {};
-  const gw = new SimGatewayServer({
+  const gw = createSimGateway({
     host: values.host,
     port,
     accounts: state.accounts,

@@ -1,5 +1,7 @@
-import type { CommandHandler, CommandHandlers } from '../processor';
-import type { CommandDeps } from '../command-deps';
+import type { CommandHandler, CommandHandlers, CommandRun } from '../processor';
+import { depsForEvent, type CommandDeps } from '../command-deps';
+import { gatewayName } from '../../../shared/gateways';
+import { IbError } from '../../ib/ib-errors';
 import type { Plan } from '../../../shared/dto';
 import { DeskError, partialError, toDeskError } from '../../domain/errors';
 import { parseTradingHours } from '../../domain/market-hours';
@@ -14,17 +16,25 @@ import { rebalance } from './rebalance';
 
 /** One handler per command of §7; a missing one is a compile error. */
 export function commandHandlers(deps: CommandDeps): CommandHandlers {
+  // §28: each event runs against its own account's gateway.
+  const of = (run: CommandRun) => depsForEvent(deps, run.event);
   const handlers: CommandHandlers = {
-    rebalance: (run) => rebalance(deps, run).then((result) => endPartialIfPdtHeld(deps, result)),
-    'print-rebalance': (run) => printRebalance(deps, run),
-    'print-positions': (run) => printPositions(deps, run),
-    'print-equity': (run) => printEquity(deps, run),
-    'print-orders': (run) => printOrders(deps, run),
-    'cancel-orders': (run) => cancelOrders(deps, run),
-    'raise-cash': (run) => raiseCash(deps, run).then((result) => endPartialIfPdtHeld(deps, result)),
+    rebalance: (run) => {
+      const d = of(run);
+      return rebalance(d, run).then((result) => endPartialIfPdtHeld(d, result));
+    },
+    'print-rebalance': (run) => printRebalance(of(run), run),
+    'print-positions': (run) => printPositions(of(run), run),
+    'print-equity': (run) => printEquity(of(run), run),
+    'print-orders': (run) => printOrders(of(run), run),
+    'cancel-orders': (run) => cancelOrders(of(run), run),
+    'raise-cash': (run) => {
+      const d = of(run);
+      return raiseCash(d, run).then((result) => endPartialIfPdtHeld(d, result));
+    },
   };
   for (const command of Object.keys(handlers) as (keyof CommandHandlers)[]) {
-    handlers[command] = withGatewayReason(deps, handlers[command]);
+    handlers[command] = withGatewayName(deps, withGatewayReason(deps, handlers[command]));
   }
   return handlers;
 }
@@ -65,10 +75,36 @@ function withGatewayReason(deps: CommandDeps, handler: CommandHandler): CommandH
     try {
       return await handler(run);
     } catch (error) {
-      const problem = deps.ib.status().problem;
+      const problem = depsForEvent(deps, run.event).ib.status().problem;
       const failure = toDeskError(error);
       if (!problem || failure.kind !== 'transient' || failure.message.includes(problem.reason)) throw error;
       throw new DeskError('transient', `${failure.message}: ${problem.reason}`, {
+        ...(failure.code === undefined ? {} : { code: failure.code }),
+        ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }),
+        cause: error,
+      });
+    }
+  };
+}
+
+/**
+ * §28: with several gateways, an event's IB error names its gateway ("IB Gateway spouse (127.0.0.1:4012): …"), so
+ * the trader knows which login to look at. IB errors are the IB client's, those with an IB code, and the gateway's
+ * own troubles (restart window, not logged in); an allocation or planning error stays as it is.
+ */
+function withGatewayName(deps: CommandDeps, handler: CommandHandler): CommandHandler {
+  if (!deps.gatewayFor) return handler;
+  return async (run) => {
+    try {
+      return await handler(run);
+    } catch (error) {
+      const route = deps.gatewayFor?.(run.event.accountId);
+      const failure = toDeskError(error);
+      if (!route?.several) throw error;
+      const name = gatewayName(route.spec);
+      const fromIb = error instanceof IbError || failure.code !== undefined || failure.message.includes('IB Gateway');
+      if (!fromIb || failure.message.includes(`IB Gateway ${route.spec.id}`)) throw error;
+      throw new DeskError(failure.kind, `${name}: ${failure.message}`, {
         ...(failure.code === undefined ? {} : { code: failure.code }),
         ...(failure.retryAt === undefined ? {} : { retryAt: failure.retryAt }),
         cause: error,

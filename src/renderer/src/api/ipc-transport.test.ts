@@ -21,27 +21,27 @@ describe('IPC transport', () => {
   it('is chosen when the preload exposes window.desk, HTTP otherwise', async () => {
     const call = vi.fn().mockResolvedValue({ ok: true, value: { accounts: [] } });
     const win = { desk: { call, subscribe: () => () => {} } } as unknown as Window;
-    await createApi(win).call('accounts');
+    await (await createApi(win)).call('accounts');
     expect(call).toHaveBeenCalledWith('accounts', {});
   });
 
   it('talks HTTP to the remote core when the preload says the app is attached to one (§22)', async () => {
-    const call = vi.fn();
+    // The main process answers the desktop operations; nothing else may go over IPC.
+    const desktop: Record<string, unknown> = {
+      remoteConnection: { url: 'https://desk.example:8765', host: 'desk.example:8765', token: 'r3mote' },
+      remoteProblem: 'the certificate of desk.example:8765 was refused: it is for other.example',
+    };
+    const call = vi.fn(async (name: string) =>
+      name in desktop ? { ok: true, value: desktop[name] } : { ok: false, error: { error: 'internal', message: name } },
+    );
     const fetch = vi.fn(async () => new Response(JSON.stringify({ accounts: [] }), { status: 200 }));
     vi.stubGlobal('fetch', fetch);
     try {
-      const win = {
-        desk: {
-          call,
-          subscribe: () => () => {},
-          remote: () => ({ url: 'https://desk.example:8765', host: 'desk.example:8765', token: 'r3mote' }),
-          remoteProblem: async () => 'the certificate of desk.example:8765 was refused: it is for other.example',
-        },
-      } as unknown as Window;
-      const api = createApi(win);
+      const win = { desk: { call, subscribe: () => () => {} } } as unknown as Window;
+      const api = await createApi(win);
       expect(api.remote).toEqual({ url: 'https://desk.example:8765', host: 'desk.example:8765' });
       await api.call('accounts');
-      expect(call).not.toHaveBeenCalled();
+      expect(call).not.toHaveBeenCalledWith('accounts', expect.anything());
       expect(fetch).toHaveBeenCalledWith('https://desk.example:8765/api/accounts', {
         method: 'GET',
         headers: { Accept: 'application/json', Authorization: 'Bearer r3mote' },
@@ -58,8 +58,19 @@ describe('IPC transport', () => {
     }
   });
 
-  it('stays on IPC when the preload has no remote connection', () => {
-    const win = { desk: { call: vi.fn(), subscribe: () => () => {}, remote: () => null } } as unknown as Window;
-    expect(createApi(win).remote).toBeUndefined();
+  it('stays on IPC when the preload has no remote connection', async () => {
+    const call = vi.fn(async () => ({ ok: true, value: null }));
+    const win = { desk: { call, subscribe: () => () => {} } } as unknown as Window;
+    expect((await createApi(win)).remote).toBeUndefined();
+    expect(call).toHaveBeenCalledWith('remoteConnection', {});
+  });
+
+  it('stays on IPC when the desktop settings could not be read (the local core then says why it is down)', async () => {
+    const call = vi.fn(async () => ({
+      ok: false,
+      error: { error: 'unavailable', message: 'remoteConnection: the desktop settings could not be read' },
+    }));
+    const win = { desk: { call, subscribe: () => () => {} } } as unknown as Window;
+    expect((await createApi(win)).remote).toBeUndefined();
   });
 });

@@ -1,22 +1,32 @@
 import type { CallResult, InputOf, OperationName, OutputOf, StreamMessage } from '../../../shared/contract';
-import type { RemoteConnection, RemoteInput, RemoteSaveResult, RemoteView } from '../../../shared/remote';
+import type { DesktopOperationName, DesktopOperations } from '../../../shared/remote';
 import { ApiError, type ApiClient, type CallArgs } from './api-client';
 
-/** What the Electron preload exposes as `window.desk` (and nothing else). */
+/** What the Electron preload exposes as `window.desk` (and nothing else): the contract's operations, and the desktop's. */
 export interface DeskBridge {
   call<N extends OperationName>(name: N, input: InputOf<N>): Promise<CallResult<OutputOf<N>>>;
+  call<N extends DesktopOperationName>(
+    name: N,
+    input: DesktopOperations[N]['input'],
+  ): Promise<CallResult<DesktopOperations[N]['output']>>;
   subscribe(listener: (message: StreamMessage) => void): () => void;
-  /** §22 (desktop app only): the remote core this window is attached to, or null. */
-  remote?(): RemoteConnection | null;
-  remoteSettings?(): Promise<RemoteView | null>;
-  saveRemote?(input: RemoteInput): Promise<RemoteSaveResult>;
-  remoteProblem?(): Promise<string | null>;
 }
 
 declare global {
   interface Window {
     desk?: DeskBridge;
   }
+}
+
+/** A desktop operation (§22, desktop app only) over the preload's `call`: its value, or an `ApiError`. */
+export async function callDesktop<N extends DesktopOperationName>(
+  bridge: DeskBridge,
+  name: N,
+  input: DesktopOperations[N]['input'],
+): Promise<DesktopOperations[N]['output']> {
+  const result = await bridge.call(name, input);
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value;
 }
 
 /** The IPC transport: results come back as `CallResult` envelopes and are turned into values or `ApiError`s here. */

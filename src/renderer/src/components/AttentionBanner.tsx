@@ -86,12 +86,28 @@ export function AttentionBanner() {
   const gatewayDown = health?.ib.state === 'red';
   const paused = status?.paused === true;
   if (!gatewayDown && !paused) return null;
+  // §28: with several IB logins, the banner names the ones down; the others' accounts trade as usual.
+  const several = (health?.gateways?.length ?? 0) > 1;
+  const down = several ? (health?.gateways ?? []).filter((g) => g.state === 'red') : [];
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 6, marginBottom: 'var(--mantine-spacing-sm)' }}>
-      {gatewayDown && (
+      {gatewayDown && !several && (
         <Banner tone="red" icon={<Unplug size={18} />} title="IB Gateway is down" testId="gateway-banner">
           {health.ib.detail}. Nothing reaches IB until it is back: events that need it wait in Delayed and retry by
           themselves. Start IB Gateway (or TWS) and log in; its address is in <a href={hrefOf('settings')}>Settings</a>.
+        </Banner>
+      )}
+      {gatewayDown && several && (
+        <Banner
+          tone="red"
+          icon={<Unplug size={18} />}
+          title={`IB Gateway ${down.map((g) => g.label).join(', ')} ${down.length > 1 ? 'are' : 'is'} down`}
+          testId="gateway-banner"
+        >
+          {down.map((g) => `${g.label}: ${g.detail}`).join('; ')}. Nothing reaches IB for the accounts on{' '}
+          {down.length > 1 ? 'these logins' : 'this login'} until it is back: their events wait in Delayed and retry by
+          themselves; accounts on the other gateways trade as usual. Start that IB Gateway and log in; its address is in{' '}
+          <a href={hrefOf('settings')}>Settings</a>.
         </Banner>
       )}
       {paused && (

@@ -1,6 +1,7 @@
 import { Alert, Badge, Group, SimpleGrid, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import { useMemo, useState } from 'react';
+import { LabelledValue } from './LabelledValue';
 import {
   planCashLine,
   planCashUsd,
@@ -313,6 +314,8 @@ export function FillsTable({ trades }: { trades: TradeRecord[] }) {
   );
 }
 
+const EQUITY_FIGURE = { size: 'lg', className: 'num', ta: 'left' } as const;
+
 export function EquityView({ equity }: { equity: AccountEquity }) {
   const items: [string, number | null][] = [
     ['Net liquidation', equity.netLiquidation],
@@ -323,14 +326,9 @@ export function EquityView({ equity }: { equity: AccountEquity }) {
   return (
     <SimpleGrid cols={2} spacing="xs" aria-label="Equity">
       {items.map(([label, value]) => (
-        <div key={label}>
-          <Text size="xs" c="dimmed">
-            {label}
-          </Text>
-          <Text size="lg" className="num" ta="left">
-            {formatMoney(value, equity.currency)}
-          </Text>
-        </div>
+        <LabelledValue key={label} label={label} valueProps={EQUITY_FIGURE}>
+          {formatMoney(value, equity.currency)}
+        </LabelledValue>
       ))}
     </SimpleGrid>
   );

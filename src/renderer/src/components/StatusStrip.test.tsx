@@ -37,6 +37,26 @@ describe('status strip', () => {
     expect(screen.getByTestId('status-Processor')).toHaveAttribute('data-state', 'green');
   });
 
+  it('shows one IB light per gateway login, each with its own state and reason (§28)', async () => {
+    renderApp(
+      baseApi(
+        makeHealth({
+          status: 'degraded',
+          ib: { state: 'red', detail: 'Mine: connected; Spouse: not connected' },
+          gateways: [
+            { id: 'default', label: 'Mine', state: 'green', detail: 'connected to 127.0.0.1:4002 (client id 7)' },
+            { id: 'spouse', label: 'Spouse', state: 'red', detail: 'not connected to 127.0.0.1:4012: refused' },
+          ],
+        }),
+      ),
+    );
+    const spouse = await screen.findByTestId('status-IB Spouse');
+    expect(spouse).toHaveAttribute('data-state', 'red');
+    expect(within(spouse).getByText('not connected to 127.0.0.1:4012: refused')).toBeInTheDocument();
+    expect(screen.getByTestId('status-IB Mine')).toHaveAttribute('data-state', 'green');
+    expect(screen.queryByTestId('status-IB Gateway')).not.toBeInTheDocument();
+  });
+
   it('shows PAPER calmly, and no SIMULATED badge outside demo mode', async () => {
     renderApp(baseApi());
     const badge = await screen.findByTestId('mode-badge');

@@ -91,7 +91,8 @@ function RemoteBadge({ remote, problem }: { remote: { url: string; host: string 
 }
 
 /**
- * Redis, IB Gateway, Zehnlabs feed and Processor lights with their reasons, and the trading mode. Two rows: the
+ * Redis, IB Gateway (one light per gateway with several logins, §28), Zehnlabs feed and Processor lights with their
+ * reasons, and the trading mode. Two rows: the
  * badges beside `leading` (the window's title), then the four lights across the whole width, each reason wrapping
  * to two lines and whole on hover — readable from a 1024 px window (§26).
  */
@@ -125,9 +126,14 @@ export function StatusStrip({ connection, leading }: { connection: ConnectionSta
         )}
       </Group>
       <Group gap="md" wrap="nowrap" miw={0} align="flex-start">
-        {COMPONENTS.map(([key, label]) => (
-          <StatusLight key={key} label={label} health={(health?.[key] as ComponentHealth | undefined) ?? fallback} />
-        ))}
+        {COMPONENTS.map(([key, label]) =>
+          key === 'ib' && health?.gateways && health.gateways.length > 1 ? (
+            // §28: one IB light per gateway login, named by its label.
+            health.gateways.map((g) => <StatusLight key={`ib-${g.id}`} label={`IB ${g.label}`} health={g} />)
+          ) : (
+            <StatusLight key={key} label={label} health={(health?.[key] as ComponentHealth | undefined) ?? fallback} />
+          ),
+        )}
       </Group>
     </Stack>
   );

@@ -3,6 +3,7 @@ import { ListOrdered, PiggyBank, Scale, Wallet, XCircle, Eye, RotateCcw } from '
 import type { AccountView } from '../../../../shared/contract';
 import type { Command } from '../../../../shared/dto';
 import { CommandResultView, planOf } from '../../components/CommandResultView';
+import { LabelledValue } from '../../components/LabelledValue';
 import { RelativeTime } from '../../components/RelativeTime';
 import { WeightsChart } from '../../components/charts/Charts';
 import {
@@ -15,6 +16,7 @@ import {
   formatSignedMoney,
 } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import { useHealth } from '../../queries/use-queries';
 import { CashFlowActions, LastCashFlow } from './CashFlowActions';
 import { DriftedBadge, DriftValue } from './DriftFact';
 import { PlanSubmit } from './PlanSubmit';
@@ -28,19 +30,6 @@ const BUTTONS: { command: Command; label: string; icon: React.ReactNode }[] = [
   { command: 'print-equity', label: 'Equity', icon: <Wallet size={14} /> },
   { command: 'print-orders', label: 'Orders', icon: <ListOrdered size={14} /> },
 ];
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" truncate="end">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function RunningLine({ item, onDismiss }: { item: TrackedCommand; onDismiss: () => void }) {
   const now = useNow();
@@ -79,6 +68,36 @@ function moneyBasis(account: AccountView): string {
     : 'not reported by IB yet (IB Gateway not connected, or the account is not one of its accounts)';
 }
 
+const GATEWAY_COLORS = { green: 'gray', amber: 'yellow', red: 'red' } as const;
+
+/**
+ * §28: with several IB logins, the login the account is on, coloured by that gateway's light (red: its events wait
+ * until the gateway is back), with the light's reason on hover. Nothing with one gateway.
+ */
+function GatewayBadge({ gatewayId }: { gatewayId: string | undefined }) {
+  const gateways = useHealth().data?.gateways;
+  if (!gateways || gateways.length < 2) return null;
+  const gateway = gateways.find((g) => g.id === (gatewayId ?? 'default'));
+  if (!gateway) return null;
+  const down = gateway.state === 'red';
+  return (
+    <Tooltip
+      label={`IB Gateway ${gateway.label}: ${gateway.detail}${down ? '. This account’s events wait until it is back.' : ''}`}
+      multiline
+      maw={360}
+    >
+      <Badge
+        color={GATEWAY_COLORS[gateway.state]}
+        variant={down ? 'filled' : 'light'}
+        data-testid="gateway-badge"
+        data-state={gateway.state}
+      >
+        {down ? `${gateway.label} down` : gateway.label}
+      </Badge>
+    </Tooltip>
+  );
+}
+
 /** One account: its settings and state, and the commands a trader runs on it. */
 export function AccountCard({ account }: { account: AccountView }) {
   const { run, preparePlan, submit, starting, running, finished, dismiss } = useAccountCommands(account);
@@ -113,6 +132,7 @@ export function AccountCard({ account }: { account: AccountView }) {
           </div>
           <Group gap={6} wrap="nowrap">
             <DriftedBadge account={account} />
+            <GatewayBadge gatewayId={account.gateway} />
             {missed && (
               <Tooltip
                 label={`Allocation as of ${formatAsOf(missed.asOf)}; last rebalanced to ${formatAsOf(missed.lastAsOf)}`}
@@ -177,12 +197,12 @@ export function AccountCard({ account }: { account: AccountView }) {
           </Alert>
         )}
         <SimpleGrid cols={3} spacing="xs" verticalSpacing={6} data-testid="account-money">
-          <Fact label="Net liquidation">
+          <LabelledValue label="Net liquidation" truncate>
             <span className="num" title={moneyBasis(account)}>
               {formatMoney(account.money?.netLiquidation, account.money?.currency)}
             </span>
-          </Fact>
-          <Fact label="Cash">
+          </LabelledValue>
+          <LabelledValue label="Cash" truncate>
             <span
               className="num"
               title={`${formatMoney(account.money?.cash, account.money?.currency)} — ${moneyBasis(account)}`}
@@ -191,28 +211,30 @@ export function AccountCard({ account }: { account: AccountView }) {
                 ? formatFraction(account.money.cash / account.money.netLiquidation)
                 : '—'}
             </span>
-          </Fact>
-          <Fact label="Day P&L">
+          </LabelledValue>
+          <LabelledValue label="Day P&L" truncate>
             <span
               className="num"
               title={`Unrealized P&L ${formatSignedMoney(account.money?.unrealizedPnl, account.money?.currency)} — ${moneyBasis(account)}`}
             >
               {formatSignedMoney(account.money?.dayPnl, account.money?.currency)}
             </span>
-          </Fact>
+          </LabelledValue>
         </SimpleGrid>
         <SimpleGrid cols={3} spacing="xs" verticalSpacing={6}>
-          <Fact label="Strategy">{account.strategy}</Fact>
-          <Fact label="Cash reserve">
+          <LabelledValue label="Strategy" truncate>
+            {account.strategy}
+          </LabelledValue>
+          <LabelledValue label="Cash reserve" truncate>
             <span className="num">{formatPercentValue(account.cashReservePercent)}</span>
-          </Fact>
-          <Fact label="Drift">
+          </LabelledValue>
+          <LabelledValue label="Drift" truncate>
             <DriftValue account={account} />
-          </Fact>
-          <Fact label="Last rebalanced">
+          </LabelledValue>
+          <LabelledValue label="Last rebalanced" truncate>
             {account.lastRebalance ? <RelativeTime iso={account.lastRebalance.at} /> : 'never'}
-          </Fact>
-          <Fact label="Replacement set">
+          </LabelledValue>
+          <LabelledValue label="Replacement set" truncate>
             {account.replacementSet ? (
               <span title={account.replacements.map((r) => `${r.source} → ${r.target} ×${r.scale}`).join(', ')}>
                 {account.replacementSet}:{' '}
@@ -223,8 +245,8 @@ export function AccountCard({ account }: { account: AccountView }) {
             ) : (
               'none'
             )}
-          </Fact>
-          <Fact label="Next scheduled">
+          </LabelledValue>
+          <LabelledValue label="Next scheduled" truncate>
             {account.nextScheduledRun ? (
               <span
                 data-testid="next-scheduled-run"
@@ -238,11 +260,11 @@ export function AccountCard({ account }: { account: AccountView }) {
             ) : (
               'none'
             )}
-          </Fact>
-          <Fact label="Last cash flow">
+          </LabelledValue>
+          <LabelledValue label="Last cash flow" truncate>
             <LastCashFlow account={account} />
-          </Fact>
-          <Fact label="Last result">
+          </LabelledValue>
+          <LabelledValue label="Last result" truncate>
             {account.lastResult ? (
               <Text
                 span
@@ -255,7 +277,7 @@ export function AccountCard({ account }: { account: AccountView }) {
             ) : (
               '—'
             )}
-          </Fact>
+          </LabelledValue>
         </SimpleGrid>
         {account.drift && Object.keys(account.drift.bySymbol).length > 0 && (
           <WeightsChart name={account.name || account.accountId} drift={account.drift} />

@@ -57,6 +57,40 @@ describe('Accounts page', () => {
     expect(within(screen.getByLabelText('Account DU123456')).queryByTestId('approval-badge')).not.toBeInTheDocument();
   });
 
+  it("with several IB logins, names each account's gateway, and says so when that gateway is down (§28)", async () => {
+    const health = makeHealth({
+      ib: { state: 'red', detail: 'default: connected; Spouse: not connected' },
+      gateways: [
+        { id: 'default', label: 'default', state: 'green', detail: 'connected to 127.0.0.1:4002' },
+        { id: 'spouse', label: 'Spouse', state: 'red', detail: 'not connected to 127.0.0.1:4012: ECONNREFUSED' },
+      ],
+    });
+    const api = createFakeApi({
+      health: () => health,
+      accounts: () => ({
+        accounts: [makeAccount({ gateway: 'default' }), makeAccount({ accountId: 'DU222222', gateway: 'spouse' })],
+        totals: makeTotals(),
+      }),
+      strategies: () => ({ strategies: [], error: null }),
+    });
+    renderWithApi(<AccountsPage />, api);
+    const spouse = await screen.findByLabelText('Account DU222222');
+    const down = await within(spouse).findByTestId('gateway-badge');
+    expect(down).toHaveTextContent('Spouse down');
+    expect(down).toHaveAttribute('data-state', 'red');
+    const mine = within(screen.getByLabelText('Account DU123456')).getByTestId('gateway-badge');
+    expect(mine).toHaveTextContent('default');
+    expect(mine).toHaveAttribute('data-state', 'green');
+  });
+
+  it('shows no gateway on the cards with one IB login', async () => {
+    const { api } = accountsApi([makeAccount({ gateway: 'default' })]);
+    renderWithApi(<AccountsPage />, api);
+    const card = await screen.findByLabelText('Account DU123456');
+    expect(within(card).getByText('PAPER')).toBeInTheDocument();
+    expect(within(card).queryByTestId('gateway-badge')).not.toBeInTheDocument();
+  });
+
   it('previews: queues print-rebalance, waits for the event, then shows the plan table', async () => {
     const { api, store } = accountsApi([makeAccount()]);
     renderWithApi(<AccountsPage />, api);

@@ -102,7 +102,10 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
             Publish signal
           </Button>
         </Group>
-        <Group gap="xs">
+        <Group
+          gap="xs"
+          title="The demo's first IB login (gateway default); the Spouse gateway, with Demo IRA, keeps running"
+        >
           <Button
             size="xs"
             variant="default"

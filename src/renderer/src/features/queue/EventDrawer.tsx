@@ -4,6 +4,7 @@ import type { EventRecord, LogLine, TradeReport } from '../../../../shared/dto';
 import { resultSummary } from '../../../../shared/result-summary';
 import { ordersOf, planOf } from '../../components/CommandResultView';
 import { EmptyState } from '../../components/EmptyState';
+import { LabelledValue } from '../../components/LabelledValue';
 import { FillsTable, OrdersTable, PlanTable } from '../../components/ResultTables';
 import { RelativeTime } from '../../components/RelativeTime';
 import { ReportTable } from '../../components/ReportTable';
@@ -14,19 +15,6 @@ import { useEventDetail, useTrades } from '../../queries/use-queries';
 import { EventActions } from './EventActions';
 import type { EventAction } from './event-actions';
 import { STATUS_COLORS } from './status-colors';
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -90,31 +78,31 @@ function Details({ event, onAction }: { event: EventRecord; onAction: (a: EventA
         <EventActions event={event} onAction={onAction} size="xs" />
       </Group>
       <SimpleGrid cols={4} spacing="xs" verticalSpacing="xs">
-        <Field label="Account">
+        <LabelledValue label="Account">
           {nameOf(event.accountId)}{' '}
           <Text span size="xs" c="dimmed" className="mono">
             {event.accountId}
           </Text>
-        </Field>
-        <Field label="Command">{event.command}</Field>
-        <Field label="Strategy">{event.strategy ?? '—'}</Field>
-        <Field label="Source">{event.source}</Field>
-        <Field label="Times queued">
+        </LabelledValue>
+        <LabelledValue label="Command">{event.command}</LabelledValue>
+        <LabelledValue label="Strategy">{event.strategy ?? '—'}</LabelledValue>
+        <LabelledValue label="Source">{event.source}</LabelledValue>
+        <LabelledValue label="Times queued">
           <span className="num">{event.timesQueued}</span>
-        </Field>
-        <Field label="Created">
+        </LabelledValue>
+        <LabelledValue label="Created">
           <RelativeTime iso={event.createdAt} />
-        </Field>
-        <Field label="Updated">
+        </LabelledValue>
+        <LabelledValue label="Updated">
           <RelativeTime iso={event.updatedAt} />
-        </Field>
-        <Field label="Next attempt">
+        </LabelledValue>
+        <LabelledValue label="Next attempt">
           {event.status === 'delayed' && event.nextAttemptAt ? (
             <span title={formatExact(event.nextAttemptAt)}>retry in {formatCountdown(event.nextAttemptAt, now)}</span>
           ) : (
             '—'
           )}
-        </Field>
+        </LabelledValue>
       </SimpleGrid>
       {event.status === 'done' && (
         <Alert color={event.result?.rejectedByTrader === true ? 'gray' : 'green'} variant="light" title="Result">

@@ -210,6 +210,63 @@ describe('Queue page', () => {
     expect(api.callsOf('getEvent')).toEqual([{ id: 'sig-0:DU555555' }]);
   });
 
+  it('shows what a finished event came to in a Result column, never the error it met on the way (§26)', async () => {
+    const filled = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        orderId: i + 1,
+        symbol: `S${i}`,
+        side: 'BUY',
+        quantity: 1,
+        status: 'Filled',
+        filled: 1,
+        remaining: 0,
+      }));
+    const stale = {
+      kind: 'transient' as const,
+      message: 'waiting for the connection to IB Gateway',
+      at: '2025-01-02T15:01:00.000Z',
+    };
+    const done = [
+      makeEvent({
+        id: 'sig-2:DU111111',
+        accountId: 'DU111111',
+        status: 'done',
+        timesQueued: 2,
+        lastError: stale,
+        result: { orders: filled(8) },
+      }),
+      makeEvent({
+        id: 'sig-2:DU222222',
+        accountId: 'DU222222',
+        status: 'done',
+        result: { orders: [], plan: { rows: [] } },
+      }),
+      makeEvent({
+        id: 'sig-2:DU333333',
+        accountId: 'DU333333',
+        status: 'done',
+        result: { rejectedByTrader: true, plan: { rows: [] } },
+      }),
+    ];
+    const { api } = queueApi(done);
+    renderWithApi(<QueuePage />, api);
+    await screen.findByRole('heading', { name: /Done\s*3/ });
+    const section = document.querySelector('section[data-section="done"]') as HTMLElement;
+    expect(within(section).getByRole('columnheader', { name: 'Result' })).toBeInTheDocument();
+    expect(within(section).queryByRole('columnheader', { name: 'Last error' })).not.toBeInTheDocument();
+    expect(within(rowOf('sig-2:DU111111')).getByTestId('event-result')).toHaveTextContent('8/8 filled');
+    expect(within(rowOf('sig-2:DU222222')).getByTestId('event-result')).toHaveTextContent('already at target');
+    expect(within(rowOf('sig-2:DU333333')).getByTestId('event-result')).toHaveTextContent('rejected by trader');
+    expect(screen.queryByText(/waiting for the connection/)).not.toBeInTheDocument();
+
+    // The drawer too: the result, and the errors on the way left to its history.
+    await userEvent.click(within(rowOf('sig-2:DU111111')).getByTestId('event-result'));
+    const dialog = await screen.findByRole('dialog', {}, { timeout: 10_000 });
+    expect(await within(dialog).findByText(/8\/8 filled — after 2 attempts/)).toBeInTheDocument();
+    expect(within(dialog).queryByText(/Last error/)).not.toBeInTheDocument();
+    expect(within(dialog).queryByText(/waiting for the connection/)).not.toBeInTheDocument();
+  });
+
   it('shows 10 000 events in one section, fetching a page at a time and rendering only the rows in view', async () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
       makeEvent({ id: `bulk-${i}:DU${String(100000 + i)}`, accountId: `DU${100000 + i}`, status: 'done' }),

@@ -4,6 +4,7 @@ import type { StrategyOption } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { NumberBox } from './Fields';
 import { useSettingsForm } from './form-context';
+import { draftGateways } from './GatewaysEditor';
 
 interface AccountDraft {
   accountId?: unknown;
@@ -14,8 +15,7 @@ interface AccountDraft {
   strategy?: unknown;
   cashReservePercent?: unknown;
   replacementSet?: unknown;
-  approval?: unknown;
-  approvalMinutes?: unknown;
+  gateway?: unknown;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -48,6 +48,7 @@ function StrategyInput({
         allowDeselect={false}
         nothingFoundMessage="No such strategy"
         error={form.error(path)}
+        data-settings-path={path}
       />
     );
   }
@@ -59,6 +60,7 @@ function StrategyInput({
       value={value}
       onChange={(e) => form.set(path, e.currentTarget.value)}
       error={form.error(path)}
+      data-settings-path={path}
       title={strategiesError ? `The strategy list could not be had (${strategiesError}); type the slug.` : undefined}
     />
   );
@@ -79,6 +81,17 @@ export function AccountsEditor({
   const form = useSettingsForm();
   const accounts = (Array.isArray(form.get('accounts')) ? form.get('accounts') : []) as AccountDraft[];
   const setAccounts = (next: AccountDraft[]) => form.set('accounts', next);
+  // §28: the gateway picker shows once there are other gateways (or an account still names one).
+  const gatewayIds = draftGateways(form)
+    .map((g) => (typeof g.id === 'string' ? g.id.trim() : ''))
+    .filter((id) => id !== '');
+  const showGateway =
+    gatewayIds.length > 0 || accounts.some((a) => typeof a.gateway === 'string' && a.gateway !== 'default');
+  const gatewayOptions = (current: string) => {
+    // A set: while the trader types an id twice (refused beside the field) the list still offers it once.
+    const ids = [...new Set(['default', ...gatewayIds, ...(current ? [current] : [])])];
+    return ids.map((id) => ({ value: id, label: id === 'default' ? 'default (IB Gateway / TWS)' : id }));
+  };
   const add = () =>
     setAccounts([
       ...accounts,
@@ -119,6 +132,7 @@ export function AccountsEditor({
                     value={str(account.accountId)}
                     onChange={(e) => form.set(`${base}.accountId`, e.currentTarget.value)}
                     error={form.error(`${base}.accountId`)}
+                    data-settings-path={`${base}.accountId`}
                   />
                 </div>
                 <div className="settings-cell">
@@ -131,6 +145,7 @@ export function AccountsEditor({
                     value={str(account.name)}
                     onChange={(e) => form.set(`${base}.name`, e.currentTarget.value)}
                     error={form.error(`${base}.name`)}
+                    data-settings-path={`${base}.name`}
                   />
                 </div>
                 <div className="settings-cell">
@@ -145,6 +160,7 @@ export function AccountsEditor({
                     onChange={(next) => form.set(`${base}.type`, next ?? 'paper')}
                     allowDeselect={false}
                     error={form.error(`${base}.type`)}
+                    data-settings-path={`${base}.type`}
                   />
                 </div>
                 <div className="settings-cell settings-cell-check">
@@ -156,6 +172,7 @@ export function AccountsEditor({
                     aria-label="Enabled"
                     checked={account.enabled !== false}
                     onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
+                    data-settings-path={`${base}.enabled`}
                   />
                 </div>
                 <div
@@ -170,6 +187,7 @@ export function AccountsEditor({
                     aria-label="PDT guard"
                     checked={account.pdtGuard !== false}
                     onChange={(e) => form.set(`${base}.pdtGuard`, e.currentTarget.checked)}
+                    data-settings-path={`${base}.pdtGuard`}
                   />
                 </div>
                 <div className="settings-cell settings-cell-wide">
@@ -201,31 +219,25 @@ export function AccountsEditor({
                     onChange={(next) => form.set(`${base}.replacementSet`, next ? next : null)}
                     allowDeselect={false}
                     error={form.error(`${base}.replacementSet`)}
+                    data-settings-path={`${base}.replacementSet`}
                   />
                 </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Approval
-                  </Text>
-                  <Select
-                    size="xs"
-                    aria-label="Approval"
-                    data={[
-                      { value: 'auto', label: 'auto' },
-                      { value: 'confirm', label: 'confirm' },
-                      { value: 'timer', label: 'timer' },
-                    ]}
-                    value={str(account.approval) || 'auto'}
-                    onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
-                    allowDeselect={false}
-                    error={form.error(`${base}.approval`)}
-                  />
-                  {account.approval === 'timer' && (
-                    <div style={{ marginTop: 4 }} title="Minutes before the plan trades by itself (0.1 = 6 s)">
-                      <NumberBox path={`${base}.approvalMinutes`} ariaLabel="Approval minutes" unit="min" />
-                    </div>
-                  )}
-                </div>
+                {showGateway && (
+                  <div className="settings-cell">
+                    <Text size="xs" fw={600} c="dimmed" aria-hidden>
+                      Gateway
+                    </Text>
+                    <Select
+                      size="xs"
+                      aria-label="Gateway"
+                      data={gatewayOptions(str(account.gateway))}
+                      value={str(account.gateway) || 'default'}
+                      onChange={(next) => form.set(`${base}.gateway`, next ?? 'default')}
+                      allowDeselect={false}
+                      error={form.error(`${base}.gateway`)}
+                    />
+                  </div>
+                )}
                 <div className="settings-cell-remove">
                   <ActionIcon
                     variant="subtle"

@@ -59,6 +59,7 @@ export function CashFlowsSection() {
                       onChange={(next) => form.set(`${base}.rebalanceMode`, next ?? 'full')}
                       allowDeselect={false}
                       error={form.error(`${base}.rebalanceMode`)}
+                      data-settings-path={`${base}.rebalanceMode`}
                     />
                   </Table.Td>
                   <Table.Td>
@@ -74,6 +75,7 @@ export function CashFlowsSection() {
                       onChange={(next) => form.set(`${base}.cashFlow`, next ?? 'notify')}
                       allowDeselect={false}
                       error={form.error(`${base}.cashFlow`)}
+                      data-settings-path={`${base}.cashFlow`}
                     />
                   </Table.Td>
                 </Table.Tr>

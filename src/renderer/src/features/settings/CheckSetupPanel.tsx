@@ -9,6 +9,7 @@ import {
 } from '../../../../shared/contract';
 import { errorBodyOf } from '../../api/api-client';
 import { useApi } from '../../api/ApiProvider';
+import { sectionId } from './settings-sections';
 
 const COLOR: Record<SetupCheckStatus, string> = { ok: 'green', warn: 'yellow', fail: 'red' };
 const LABEL: Record<SetupCheckStatus, string> = { ok: 'OK', warn: 'Warning', fail: 'Failed' };
@@ -68,7 +69,7 @@ export function CheckSetupPanel() {
   const warned = rows.filter((c) => c.status === 'warn').length;
 
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Check setup">
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Check setup" id={sectionId('Check setup')}>
       <Group justify="space-between" wrap="wrap" gap="xs">
         <div>
           <Title order={2} size="h5">

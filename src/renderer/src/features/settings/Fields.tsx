@@ -30,6 +30,7 @@ export function TextField({
         form.setTyped(path, text, nullable && text.trim() === '' ? null : text);
       }}
       error={form.error(path)}
+      data-settings-path={path}
     />
   );
 }
@@ -85,6 +86,7 @@ export function NumberBox({
       rightSectionWidth={unit ? 20 + unit.length * 6 : undefined}
       rightSectionPointerEvents="none"
       error={form.error(path)}
+      data-settings-path={path}
       styles={{ input: { fontVariantNumeric: 'tabular-nums', textAlign: 'right' } }}
       data-number-field={path}
     />
@@ -112,6 +114,7 @@ export function SwitchField({ path, label, description }: FieldProps) {
       checked={form.get(path) === true}
       onChange={(e) => form.set(path, e.currentTarget.checked)}
       error={form.error(path)}
+      data-settings-path={path}
     />
   );
 }
@@ -147,6 +150,7 @@ export function SelectField({
       onChange={(next) => form.set(path, next === null || next === UNSET ? null : numeric ? Number(next) : next)}
       allowDeselect={false}
       error={form.error(path)}
+      data-settings-path={path}
     />
   );
 }
@@ -164,6 +168,7 @@ export function MultiSelectField({ path, label, description, data }: FieldProps 
       onChange={(next) => form.set(path, next)}
       clearable
       error={form.error(path)}
+      data-settings-path={path}
     />
   );
 }
@@ -196,6 +201,7 @@ export function SecretField({
       value={value}
       onChange={(e) => onChange(e.currentTarget.value)}
       error={form.error(path)}
+      data-settings-path={path}
       data-secret={path}
     />
   );

@@ -1,5 +1,6 @@
 import { SimpleGrid } from '@mantine/core';
 import { NumberField, SelectField, TextField } from './Fields';
+import { GatewaysEditor } from './GatewaysEditor';
 import { Section } from './Section';
 
 const MARKET_DATA_TYPES = [
@@ -28,6 +29,7 @@ export function IbSection() {
           description="HH:MM-HH:MM Time/Zone; work waits until its end"
         />
       </SimpleGrid>
+      <GatewaysEditor />
     </Section>
   );
 }

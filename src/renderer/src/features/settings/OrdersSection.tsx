@@ -1,10 +1,12 @@
 import { SimpleGrid } from '@mantine/core';
 import { NumberField, SelectField, SwitchField } from './Fields';
+import { RiskLimits } from './RiskLimits';
 import { Section } from './Section';
 
+/** How orders are placed (`orders`) and the limits every rebalance is checked against (`limits`). */
 export function OrdersSection() {
   return (
-    <Section title="Orders">
+    <Section title="Orders and limits">
       <SimpleGrid cols={4} spacing="xs">
         <SelectField path="orders.type" label="Order type" data={['MKT', 'LMT']} />
         <SelectField
@@ -26,6 +28,7 @@ export function OrdersSection() {
         <SwitchField path="orders.outsideRth" label="Trade outside regular hours" />
         <SwitchField path="orders.whatIf" label="What-if check before sending" />
       </SimpleGrid>
+      <RiskLimits />
     </Section>
   );
 }

@@ -101,6 +101,7 @@ function SentinelPassword() {
         form.set(path, text === '' ? (isSet ? MASK : null) : text);
       }}
       error={form.error(path)}
+      data-settings-path={path}
       data-secret={path}
     />
   );

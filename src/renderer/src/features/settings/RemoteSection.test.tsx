@@ -25,7 +25,7 @@ function settingsApi(reachable = true) {
   });
 }
 
-/** The preload's remote half, as the desktop app exposes it on window.desk. */
+/** The desktop app's window.desk, its main process answering the remote desktop operations over `call`. */
 function desktop(view: RemoteView, answer?: (input: RemoteInput) => RemoteSaveResult) {
   const saveRemote = vi.fn(
     async (input: RemoteInput): Promise<RemoteSaveResult> =>
@@ -35,12 +35,12 @@ function desktop(view: RemoteView, answer?: (input: RemoteInput) => RemoteSaveRe
         view: { url: input.url, ca: input.ca ?? null, tokenSet: true, attached: view.attached },
       },
   );
-  const bridge = {
-    call: vi.fn(),
-    subscribe: () => () => {},
-    remoteSettings: async () => view,
-    saveRemote,
-  } as unknown as DeskBridge;
+  const call = async (name: string, input: unknown) => {
+    if (name === 'remoteSettings') return { ok: true, value: view };
+    if (name === 'saveRemote') return { ok: true, value: await saveRemote(input as RemoteInput) };
+    return { ok: false, error: { error: 'not-found', message: `no operation ${name} here` } };
+  };
+  const bridge = { call, subscribe: () => () => {} } as unknown as DeskBridge;
   window.desk = bridge;
   return { saveRemote };
 }

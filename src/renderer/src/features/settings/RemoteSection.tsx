@@ -1,16 +1,21 @@
 import { Alert, Button, Group, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { RemoteSaveResult, RemoteView } from '../../../../shared/remote';
-import type { DeskBridge } from '../../api/ipc-transport';
+import { callDesktop, type DeskBridge } from '../../api/ipc-transport';
 import { validateSettings } from './settings-validation';
+import { sectionId } from './settings-sections';
 
-type RemoteBridge = Required<Pick<DeskBridge, 'remoteSettings' | 'saveRemote'>>;
+/** Whether this window can show Remote core (the desktop app's preload offers it; a browser does not). */
+export function hasRemoteSection(
+  win: Window | undefined = typeof window === 'undefined' ? undefined : window,
+): boolean {
+  return bridgeOf(win) !== null;
+}
 
-function bridgeOf(win: Window | undefined): RemoteBridge | null {
+/** The preload's bridge: present only in the desktop app, whose main process answers the desktop operations. */
+function bridgeOf(win: Window | undefined): DeskBridge | null {
   const desk = win?.desk;
-  return desk && typeof desk.remoteSettings === 'function' && typeof desk.saveRemote === 'function'
-    ? (desk as RemoteBridge)
-    : null;
+  return desk && typeof desk.call === 'function' ? desk : null;
 }
 
 interface Draft {
@@ -52,13 +57,15 @@ export function RemoteSection({ win = typeof window === 'undefined' ? undefined 
   useEffect(() => {
     if (!bridge) return;
     let live = true;
-    bridge.remoteSettings().then(
+    callDesktop(bridge, 'remoteSettings', {}).then(
       (answer) => {
-        if (!live || !answer) return;
+        if (!live) return;
         setView(answer);
         setDraft(fromView(answer));
       },
-      (error: unknown) => live && setFailure(`the remote setting could not be read: ${String(error)}`),
+      (error: unknown) =>
+        live &&
+        setFailure(`the remote setting could not be read: ${error instanceof Error ? error.message : String(error)}`),
     );
     return () => {
       live = false;
@@ -80,7 +87,7 @@ export function RemoteSection({ win = typeof window === 'undefined' ? undefined 
     setFailure(null);
     let result: RemoteSaveResult;
     try {
-      result = await bridge.saveRemote(input);
+      result = await callDesktop(bridge, 'saveRemote', input);
     } catch (error) {
       setState('idle');
       setFailure(`not saved: ${error instanceof Error ? error.message : String(error)}`);
@@ -105,7 +112,7 @@ export function RemoteSection({ win = typeof window === 'undefined' ? undefined 
     : 'Rebalance Desk restarts with its own core…';
 
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Remote core">
+    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Remote core" id={sectionId('Remote core')}>
       <Title order={2} size="h5">
         Remote core
       </Title>

@@ -69,6 +69,7 @@ export function ReplacementSetsEditor() {
                     value={typeof row.source === 'string' ? row.source : ''}
                     onChange={(e) => form.set(`${base}.${i}.source`, e.currentTarget.value)}
                     error={form.error(`${base}.${i}.source`)}
+                    data-settings-path={`${base}.${i}.source`}
                   />
                   <Text size="sm" mt={4}>
                     →
@@ -81,6 +82,7 @@ export function ReplacementSetsEditor() {
                     value={typeof row.target === 'string' ? row.target : ''}
                     onChange={(e) => form.set(`${base}.${i}.target`, e.currentTarget.value)}
                     error={form.error(`${base}.${i}.target`)}
+                    data-settings-path={`${base}.${i}.target`}
                   />
                   <Text size="sm" mt={4}>
                     ×

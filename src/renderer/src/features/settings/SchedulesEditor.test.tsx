@@ -6,20 +6,21 @@ import { createFakeApi } from '../../test/fake-api.test-support';
 import { renderWithApi } from '../../test/render.test-support';
 import { SettingsFormContext, type SettingsFormApi } from './form-context';
 import { SchedulesEditor } from './SchedulesEditor';
+import { getAt, setAt } from './settings-paths';
 import { validateSettings } from './settings-validation';
 
-/** The editor inside a bare settings form: the draft in state, validated as typed by the settings schema. */
+/** The editor inside a bare settings form: the draft in state (read and written by dotted path), validated as typed by the settings schema. */
 function Harness({ initial }: { initial: Record<string, unknown> }) {
   const [draft, setDraft] = useState<Record<string, unknown>>(initial);
   const [typedText, setTypedText] = useState<Record<string, string>>({});
   const issues = validateSettings(draft);
   const form: SettingsFormApi = {
-    get: (path) => draft[path],
-    set: (path, value) => setDraft((old) => ({ ...old, [path]: value })),
+    get: (path) => getAt(draft, path),
+    set: (path, value) => setDraft((old) => setAt(old, path, value)),
     typed: (path) => typedText[path],
     setTyped: (path, text, value) => {
       setTypedText((old) => ({ ...old, [path]: text }));
-      setDraft((old) => ({ ...old, [path]: value }));
+      setDraft((old) => setAt(old, path, value));
     },
     error: (path) => issues[path],
   };
@@ -27,6 +28,7 @@ function Harness({ initial }: { initial: Record<string, unknown> }) {
     <SettingsFormContext.Provider value={form}>
       <SchedulesEditor />
       <pre data-testid="draft">{JSON.stringify(draft.schedules)}</pre>
+      <pre data-testid="draft-issues">{JSON.stringify(issues)}</pre>
     </SettingsFormContext.Provider>
   );
 }
@@ -35,6 +37,10 @@ const ACCOUNTS = [
   { accountId: 'DU123456', strategy: 'growth-a' },
   { accountId: 'DU654321', strategy: 'growth-a' },
 ];
+
+function draftSchedules(): Record<string, unknown>[] {
+  return JSON.parse(screen.getByTestId('draft').textContent ?? '') as Record<string, unknown>[];
+}
 
 function renderEditor(schedules: unknown[]) {
   renderWithApi(<Harness initial={{ accounts: ACCOUNTS, schedules }} />, createFakeApi({}));
@@ -57,9 +63,89 @@ describe('Schedules editor', () => {
     expect(screen.getByTestId('schedule-next-firings').textContent).toMatch(/^Next: .+ · .+ · .+$/);
   });
 
-  it('checks the cron as typed: the message beside the field, and the next three firings once it is valid', async () => {
+  it('writes the cron for the days and time picked, in the time zone picked', async () => {
     renderEditor([
       { id: 'open', cron: '35 9 * * 1-5', timezone: 'America/New_York', accounts: 'all', command: 'rebalance' },
+    ]);
+    const row = document.querySelector<HTMLElement>('[data-schedule-index="0"]')!;
+    // The cron shown as its days and time.
+    for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])
+      expect(within(row).getByRole('checkbox', { name: day })).toBeChecked();
+    expect(within(row).getByRole('checkbox', { name: 'Saturday' })).not.toBeChecked();
+    expect(within(row).getByLabelText('Time')).toHaveValue('09:35');
+
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Tuesday' }));
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Thursday' }));
+    fireEvent.change(within(row).getByLabelText('Time'), { target: { value: '15:50' } });
+    expect(draftSchedules()[0]).toMatchObject({ cron: '50 15 * * 1,3,5' });
+
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Saturday' }));
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Sunday' }));
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Tuesday' }));
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Thursday' }));
+    expect(draftSchedules()[0]).toMatchObject({ cron: '50 15 * * *' });
+
+    const zone = within(row).getByRole('combobox', { name: 'Time zone' });
+    fireEvent.change(zone, { target: { value: 'Europe/Zurich' } });
+    expect(draftSchedules()[0]).toMatchObject({ cron: '50 15 * * *', timezone: 'Europe/Zurich' });
+    expect(screen.getByTestId('schedule-next-firings').textContent).toMatch(/^Next: .+ · .+ · .+$/);
+  });
+
+  it('says what is missing when no day or no time is picked, and Save waits', async () => {
+    renderEditor([{ id: 'open', cron: '0 10 * * 3', timezone: 'UTC', accounts: 'all', command: 'rebalance' }]);
+    const row = document.querySelector<HTMLElement>('[data-schedule-index="0"]')!;
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Wednesday' }));
+    const time = within(row).getByLabelText('Time');
+    expect(time).toHaveAccessibleDescription('pick at least one day');
+    // Nothing fires on no day: the draft holds no cron, which the schema refuses (Save waits).
+    expect(draftSchedules()[0]).toMatchObject({ cron: '' });
+    expect(screen.getByTestId('draft-issues').textContent).toContain('schedules.0.cron');
+
+    await userEvent.click(within(row).getByRole('checkbox', { name: 'Friday' }));
+    expect(draftSchedules()[0]).toMatchObject({ cron: '0 10 * * 5' });
+    fireEvent.change(time, { target: { value: '' } });
+    expect(time).toHaveAccessibleDescription(/type a time of day as hh:mm/);
+    expect(draftSchedules()[0]).toMatchObject({ cron: '' });
+    fireEvent.change(time, { target: { value: '07:05' } });
+    expect(draftSchedules()[0]).toMatchObject({ cron: '5 7 * * 5' });
+    expect(time).not.toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('keeps a raw cron exactly as typed through the builder and back', async () => {
+    renderEditor([
+      { id: 'open', cron: '0 16 * * MON,WED,FRI', timezone: 'UTC', accounts: 'all', command: 'rebalance' },
+    ]);
+    const row = document.querySelector<HTMLElement>('[data-schedule-index="0"]')!;
+    // Shown as days and time, not rewritten by being shown.
+    expect(within(row).getByRole('checkbox', { name: 'Wednesday' })).toBeChecked();
+    expect(within(row).getByLabelText('Time')).toHaveValue('16:00');
+    expect(draftSchedules()[0]).toMatchObject({ cron: '0 16 * * MON,WED,FRI' });
+
+    await userEvent.click(within(row).getByRole('radio', { name: 'Cron' }));
+    const cron = within(row).getByRole('textbox', { name: 'Cron' });
+    expect(cron).toHaveValue('0 16 * * MON,WED,FRI');
+    fireEvent.change(cron, { target: { value: '30 8 * * 0,6' } });
+    await userEvent.click(within(row).getByRole('radio', { name: 'Days and time' }));
+    expect(within(row).getByRole('checkbox', { name: 'Saturday' })).toBeChecked();
+    expect(within(row).getByRole('checkbox', { name: 'Sunday' })).toBeChecked();
+    expect(within(row).getByRole('checkbox', { name: 'Monday' })).not.toBeChecked();
+    expect(within(row).getByLabelText('Time')).toHaveValue('08:30');
+    expect(draftSchedules()[0]).toMatchObject({ cron: '30 8 * * 0,6' });
+  });
+
+  it('shows a cron the builder cannot show as cron, saying so, and keeps it', async () => {
+    renderEditor([{ id: 'often', cron: '*/15 9-16 * * 1-5', timezone: 'UTC', accounts: 'all', command: 'rebalance' }]);
+    const row = document.querySelector<HTMLElement>('[data-schedule-index="0"]')!;
+    expect(within(row).getByRole('textbox', { name: 'Cron' })).toHaveValue('*/15 9-16 * * 1-5');
+    expect(within(row).getByRole('radio', { name: 'Days and time' })).toBeDisabled();
+    expect(within(row).getByText(/not one time on some weekdays: edit it as cron/)).toBeInTheDocument();
+    expect(within(row).queryByRole('checkbox', { name: 'Monday' })).not.toBeInTheDocument();
+    expect(draftSchedules()[0]).toMatchObject({ cron: '*/15 9-16 * * 1-5' });
+  });
+
+  it('names what is wrong with a cron typed as cron, beside it and in the next firings', async () => {
+    renderEditor([
+      { id: 'open', cron: '*/30 * * * *', timezone: 'America/New_York', accounts: 'all', command: 'rebalance' },
     ]);
     const cron = screen.getByRole('textbox', { name: 'Cron' });
     fireEvent.change(cron, { target: { value: '35 9 * *' } });
@@ -81,7 +167,7 @@ describe('Schedules editor', () => {
     renderEditor([
       { id: 'open', cron: '35 9 * * 1-5', timezone: 'America/New_York', accounts: 'all', command: 'rebalance' },
     ]);
-    const zone = screen.getByRole('textbox', { name: 'Time zone' });
+    const zone = screen.getByRole('combobox', { name: 'Time zone' });
     fireEvent.change(zone, { target: { value: 'Atlantis/Capital' } });
     expect(zone).toHaveAccessibleDescription(/unknown time zone "Atlantis\/Capital"/);
   });

@@ -5,6 +5,7 @@ import { COMMANDS } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
 import { formatExact } from '../../lib/format';
 import { NumberBox } from './Fields';
+import { ScheduleWhen } from './ScheduleWhen';
 import { useSettingsForm } from './form-context';
 
 interface ScheduleDraft {
@@ -22,14 +23,14 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 function preview(draft: ScheduleDraft): { firings: Date[] } | { problem: string } {
   const cron = text(draft.cron).trim();
   const timezone = text(draft.timezone).trim() || 'America/New_York';
-  if (cron === '') return { problem: 'type a cron pattern, e.g. "35 9 * * 1-5" (minute hour day month weekday)' };
+  if (cron === '') return { problem: 'pick days and a time, or type a cron pattern, e.g. "35 9 * * 1-5"' };
   const problem = cronProblem(cron, timezone);
   if (problem) return { problem };
   const firings = nextFirings(cron, timezone, new Date(), 3);
   return firings.length === 0 ? { problem: 'this pattern never fires again' } : { firings };
 }
 
-/** Scheduled commands (§21): a cron pattern in a time zone, for chosen accounts or all, with the next firings. */
+/** Scheduled commands (§21): days and a time (or a cron pattern) in a time zone, for chosen accounts or all, with the next firings. */
 export function SchedulesEditor() {
   const form = useSettingsForm();
   const raw = form.get('schedules');
@@ -65,24 +66,7 @@ export function SchedulesEditor() {
                 value={text(s.id)}
                 onChange={(e) => setRow(i, { id: e.currentTarget.value })}
                 error={form.error(`${base}.id`)}
-              />
-              <TextInput
-                size="xs"
-                label="Cron"
-                placeholder="35 9 * * 1-5"
-                w={150}
-                className="mono"
-                value={text(s.cron)}
-                onChange={(e) => setRow(i, { cron: e.currentTarget.value })}
-                error={form.error(`${base}.cron`)}
-              />
-              <TextInput
-                size="xs"
-                label="Time zone"
-                w={170}
-                value={text(s.timezone)}
-                onChange={(e) => setRow(i, { timezone: e.currentTarget.value })}
-                error={form.error(`${base}.timezone`)}
+                data-settings-path={`${base}.id`}
               />
               <Select
                 size="xs"
@@ -92,6 +76,7 @@ export function SchedulesEditor() {
                 value={text(s.command) || null}
                 onChange={(value) => setRow(i, { command: value ?? '' })}
                 error={form.error(`${base}.command`)}
+                data-settings-path={`${base}.command`}
                 allowDeselect={false}
               />
               <NumberBox
@@ -116,6 +101,7 @@ export function SchedulesEditor() {
                 <Trash2 size={14} />
               </ActionIcon>
             </Group>
+            <ScheduleWhen index={i} name={text(s.id) || String(i + 1)} />
             <Group gap="xs" align="flex-end" mt={4}>
               <Switch
                 size="xs"
@@ -132,6 +118,7 @@ export function SchedulesEditor() {
                   value={Array.isArray(s.accounts) ? (s.accounts as unknown[]).map(text) : []}
                   onChange={(value) => setRow(i, { accounts: value })}
                   error={form.error(`${base}.accounts`)}
+                  data-settings-path={`${base}.accounts`}
                   miw={220}
                 />
               )}

@@ -1,11 +1,16 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-client';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeConfig } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
+import { useRoute } from '../../lib/hash-route';
 import { SettingsPage } from './SettingsPage';
+
+function RouteShown() {
+  return <p data-testid="route">{useRoute()}</p>;
+}
 
 function settingsApi() {
   return createFakeApi({
@@ -48,7 +53,7 @@ async function retype(box: HTMLElement, text: string): Promise<void> {
 }
 
 const IB = { section: 'IB Gateway / TWS' };
-const ORDERS = { section: 'Orders' };
+const ORDERS = { section: 'Orders and limits' };
 const QUEUE = { section: 'Queue' };
 const MANAGEMENT = { section: 'Management API' };
 
@@ -223,10 +228,13 @@ describe('Settings page', { timeout: 60_000 }, () => {
   it("sets an account's approval to timer with its minutes, fractions allowed (§19)", async () => {
     const api = settingsApi();
     renderWithApi(<SettingsPage />, api);
-    const row = await accountRow(0);
-    await userEvent.click(within(row).getByLabelText('Approval', { selector: 'input:not([type=hidden])' }));
-    await userEvent.click(await screen.findByRole('option', { name: 'timer' }));
-    const minutes = await within(row).findByLabelText('Approval minutes');
+    const section = await screen.findByRole('region', { name: 'Approval and schedules' });
+    const table = within(section).getByRole('table', { name: 'Approval per account' });
+    await userEvent.click(
+      within(table).getByLabelText('Approval of DU123456', { selector: 'input:not([type=hidden])' }),
+    );
+    await userEvent.click(await screen.findByRole('option', { name: /^timer/ }));
+    const minutes = await within(table).findByLabelText('Approval minutes of DU123456');
     await userEvent.clear(minutes);
     await userEvent.type(minutes, '0.5');
     await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
@@ -285,6 +293,38 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(await screen.findByText('Settings saved')).toBeInTheDocument();
   });
 
+  it('asks before a save that removes every account, then saves again with dropAllAccounts (§18)', async () => {
+    const api = settingsApi();
+    api.handlers.putConfig = (input) => {
+      if (input.dropAllAccounts !== true) {
+        throw new ApiError({
+          error: 'invalid',
+          message: 'this save would remove every account (DU123456); send dropAllAccounts: true to do so',
+          issues: [{ path: 'accounts', message: 'removing every account needs dropAllAccounts: true' }],
+          reason: 'drops-every-account',
+        });
+      }
+      return makeConfig({ settings: input.settings });
+    };
+    renderWithApi(<SettingsPage />, api);
+    await accountRow(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Remove account DU123456' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Remove every account?' });
+    expect(dialog).toHaveTextContent('DU123456');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Keep the accounts' }));
+    expect(api.callsOf('putConfig')).toHaveLength(1);
+    expect(screen.queryByText('Settings saved')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    dialog = await screen.findByRole('dialog', { name: 'Remove every account?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove every account and save' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(3));
+    expect(api.callsOf('putConfig')[1]!.dropAllAccounts).toBeUndefined();
+    expect(api.callsOf('putConfig')[2]).toMatchObject({ dropAllAccounts: true, settings: { accounts: [] } });
+    expect(await screen.findByText('Settings saved')).toBeInTheDocument();
+  });
+
   it('does not read "confirmLive" in an error message as a request for confirmation', async () => {
     const api = settingsApi();
     api.handlers.putConfig = () => {
@@ -296,6 +336,48 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(await screen.findByText('The settings were not saved')).toBeInTheDocument();
     expect(screen.queryByRole('dialog', { name: 'Confirm live trading' })).not.toBeInTheDocument();
     expect(api.callsOf('putConfig')).toHaveLength(1);
+  });
+
+  it('asks before leaving with unsaved edits: Stay keeps what was typed, Discard changes drops it and goes on', async () => {
+    window.location.hash = '#/settings';
+    const api = settingsApi();
+    // The window follows the route (as App does), which is what asks the page holding it.
+    renderWithApi(
+      <>
+        <RouteShown />
+        <SettingsPage />
+      </>,
+      api,
+    );
+    const retry = await field(QUEUE, 'Retry delay');
+    const saved = (retry as HTMLInputElement).value;
+    await retype(retry, '7000');
+    const goTo = async (hash: string) => {
+      await act(async () => {
+        const changed = new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
+        window.location.hash = hash;
+        await changed;
+      });
+    };
+
+    await goTo('#/queue');
+    let question = await screen.findByRole('dialog', { name: 'Discard unsaved settings?' });
+    expect(question).toHaveTextContent('Go to Queue and discard them');
+    expect(window.location.hash).toBe('#/settings');
+    await userEvent.click(within(question).getByRole('button', { name: 'Stay on Settings' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(retry).toHaveValue('7000');
+    expect(screen.getByTestId('route')).toHaveTextContent('settings');
+
+    await goTo('#/accounts');
+    question = await screen.findByRole('dialog', { name: 'Discard unsaved settings?' });
+    await userEvent.click(within(question).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(screen.getByTestId('route')).toHaveTextContent('accounts'));
+    // The page is still mounted here (as when Suspense keeps it while the next page loads): the edit is gone from it.
+    await waitFor(() => expect(retry).toHaveValue(saved));
+    expect(screen.queryByText('Unsaved changes')).not.toBeInTheDocument();
+    expect(api.callsOf('putConfig')).toHaveLength(0);
+    window.location.hash = '';
   });
 
   it('shows the problems of the settings file found at start-up', async () => {

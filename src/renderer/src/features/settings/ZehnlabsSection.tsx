@@ -41,6 +41,7 @@ function RealtimeOptions() {
         form.setTyped(path, next, value);
       }}
       error={syntax ?? form.error(path)}
+      data-settings-path={path}
     />
   );
 }

@@ -1,7 +1,8 @@
-import { Paper, Table, Text, Title } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiProvider';
 import { EmptyState } from '../../components/EmptyState';
+import { Panel } from '../../components/Panel';
 import { formatExact, formatMoney } from '../../lib/format';
 import { useAccountName } from '../../queries/use-account-names';
 import { queries } from '../../queries/use-queries';
@@ -12,10 +13,7 @@ export function CashFlowsPanel() {
   const list = flows.data?.cashFlows ?? [];
   const nameOf = useAccountName();
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Cash flows">
-      <Title order={2} size="h5" mb="xs">
-        Cash flows
-      </Title>
+    <Panel title="Cash flows" region>
       {list.length === 0 ? (
         <EmptyState>
           {flows.isPending
@@ -49,6 +47,6 @@ export function CashFlowsPanel() {
           </Table.Tbody>
         </Table>
       )}
-    </Paper>
+    </Panel>
   );
 }

@@ -1,9 +1,9 @@
 import { useAccountName } from '../../queries/use-account-names';
-import { Button, Group, Paper, Table, Text, Title, UnstyledButton } from '@mantine/core';
-import { Download } from 'lucide-react';
+import { Table, Text, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
 import type { RebalanceReport } from '../../../../shared/dto';
 import { EmptyState } from '../../components/EmptyState';
+import { ExportButton, Panel } from '../../components/Panel';
 import { ReportTable } from '../../components/ReportTable';
 import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact, formatMoney } from '../../lib/format';
@@ -73,21 +73,18 @@ export function ReportsPanel({ accountId = null }: { accountId?: string | null }
   const shown = list.find((r) => r.eventId === open) ?? null;
   const nameOf = useAccountName();
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Reports">
-      <Group justify="space-between" mb="xs">
-        <Title order={2} size="h5">
-          Reports
-        </Title>
-        <Button
-          size="xs"
-          variant="default"
-          leftSection={<Download size={14} />}
+    <Panel
+      title="Reports"
+      region
+      actions={
+        <ExportButton
           disabled={list.length === 0}
           onClick={() => downloadText(`reports-${fileStamp()}.csv`, reportsCsv(list))}
         >
           Export reports CSV
-        </Button>
-      </Group>
+        </ExportButton>
+      }
+    >
       {list.length === 0 ? (
         <EmptyState>
           {reports.isPending
@@ -156,6 +153,6 @@ export function ReportsPanel({ accountId = null }: { accountId?: string | null }
           <ReportTable report={shown} name={nameOf(shown.accountId)} />
         </div>
       )}
-    </Paper>
+    </Panel>
   );
 }

@@ -1,21 +1,20 @@
-import { Group, Paper, Text, Title } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiProvider';
+import { LabelledValue } from '../../components/LabelledValue';
+import { Panel } from '../../components/Panel';
 import { formatMoney, formatSignedMoney } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { EVENT_PAGE_SIZE, queries, useReports } from '../../queries/use-queries';
 import { todaySummary } from './today';
 
+const FIGURE = { size: 'md', fw: 600, className: 'num' } as const;
+
 function Figure({ label, value, title }: { label: string; value: string; title: string }) {
   return (
-    <div title={title}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="md" fw={600} className="num" component="div">
-        {value}
-      </Text>
-    </div>
+    <LabelledValue label={label} title={title} valueProps={FIGURE}>
+      {value}
+    </LabelledValue>
   );
 }
 
@@ -29,10 +28,7 @@ export function TodayPanel() {
   const waiting = [...(delayed.data?.events ?? []), ...(held.data?.events ?? [])];
   const t = todaySummary(reports.data?.reports ?? [], waiting, now);
   return (
-    <Paper withBorder p="sm" radius="sm" component="section" aria-label="Today">
-      <Title order={2} size="h5" mb="xs">
-        Today
-      </Title>
+    <Panel title="Today" region>
       <Group gap="xl" data-testid="today">
         <Figure
           label="Rebalances done"
@@ -70,6 +66,6 @@ export function TodayPanel() {
           Reports not read: {reports.error.message}
         </Text>
       )}
-    </Paper>
+    </Panel>
   );
 }

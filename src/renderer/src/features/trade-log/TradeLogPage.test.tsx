@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { TradeRecord } from '../../../../shared/dto';
+import type { RebalanceReport, TradeRecord } from '../../../../shared/dto';
 import { createFakeApi } from '../../test/fake-api.test-support';
 import { makeAccount, makeTotals } from '../../test/fixtures.test-support';
 import { renderWithApi } from '../../test/render.test-support';
@@ -111,5 +111,61 @@ describe('Trade log page', () => {
     expect(lines[1]).toContain(
       ',2025-01-02T14:59:59.000Z,DU123456,SPY,BUY,1200,1200,501.25,601500.00,1.50,MKT,Filled,',
     );
+  });
+
+  it('narrows Log, Trades and Reports alike to the account picked (§26)', async () => {
+    const other: TradeRecord = { ...trade, id: 't2', eventId: 'sig-1:DU999999', accountId: 'DU999999', symbol: 'TLT' };
+    const reportOf = (accountId: string): RebalanceReport => ({
+      eventId: `sig-1:${accountId}`,
+      accountId,
+      strategy: 'etf-blend-200-35',
+      asOf: '2026-11-20',
+      finishedAt: '2026-11-21T15:00:00.000Z',
+      rows: [],
+      totals: {
+        ordersSent: 1,
+        ordersFilled: 1,
+        turnover: 1,
+        commissions: 1,
+        slippageCost: 0,
+        driftBefore: 5,
+        driftAfter: 0,
+      },
+    });
+    const api = createFakeApi({
+      logs: (filters) => ({
+        lines: [
+          {
+            time: '2025-01-02T15:00:00Z',
+            level: 'info',
+            msg: filters?.accountId ? `only ${filters.accountId}` : 'every account',
+          },
+        ],
+      }),
+      trades: () => ({ trades: [trade, other] }),
+      accounts: () => ({
+        accounts: [makeAccount({ name: 'Taxable' }), makeAccount({ accountId: 'DU999999', name: 'IRA' })],
+        totals: makeTotals(),
+      }),
+      feedLog: () => ({ entries: [] }),
+      reports: () => ({ reports: [reportOf('DU123456'), reportOf('DU999999')], total: 2 }),
+    });
+    renderWithApi(<TradeLogPage />, api);
+    const trades = await screen.findByRole('table', { name: 'Trades' });
+    const reports = await screen.findByRole('table', { name: 'Rebalance reports' });
+    await waitFor(() => expect(within(trades).getAllByRole('row')).toHaveLength(3));
+    expect(within(reports).getAllByRole('row')).toHaveLength(3);
+    const log = screen.getByRole('log', { name: 'Log lines' });
+    expect(await within(log).findByText(/every account/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByPlaceholderText('all accounts'));
+    await userEvent.click(await screen.findByRole('option', { name: 'DU999999 — IRA' }));
+
+    expect(await within(log).findByText(/only DU999999/)).toBeInTheDocument();
+    await waitFor(() => expect(within(trades).getAllByRole('row')).toHaveLength(2));
+    expect(within(trades).getByText('TLT')).toBeInTheDocument();
+    expect(within(trades).queryByText('SPY')).not.toBeInTheDocument();
+    const reportRows = within(reports).getAllByRole('row').slice(1);
+    expect(reportRows.map((r) => r.getAttribute('data-event-id'))).toEqual(['sig-1:DU999999']);
   });
 });

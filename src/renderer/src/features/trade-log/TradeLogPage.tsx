@@ -1,8 +1,9 @@
-import { Button, Group, Paper, Select, Stack, TextInput, Title } from '@mantine/core';
+import { Group, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { Download, Search } from 'lucide-react';
+import { Search } from 'lucide-react';
 import { useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS } from '../../../../shared/dto';
+import { ExportButton, Panel } from '../../components/Panel';
 import { downloadText, fileStamp, toCsv } from '../../lib/csv';
 import { formatExact } from '../../lib/format';
 import { useSlashFocus } from '../../lib/use-slash-focus';
@@ -15,6 +16,9 @@ import { TodayPanel } from './TodayPanel';
 import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
 import { matchesSearch, orderRows, type OrderRow } from './order-rows';
+
+/** The Log panel's header: its filters are labelled, so the title sits on their baseline and wraps under them. */
+const LOG_HEADER = { align: 'flex-end', wrap: 'wrap' } as const;
 
 /** Trades CSV (§26): one row per order, its local and UTC time, filled shares, average price, value and commission. */
 export function tradesCsv(orders: OrderRow[]): string {
@@ -130,11 +134,10 @@ export function TradeLogPage() {
           onChange={(e) => setSearch(e.currentTarget.value)}
         />
       </Group>
-      <Paper withBorder p="sm" radius="sm">
-        <Group justify="space-between" mb="xs" align="flex-end" wrap="wrap">
-          <Title order={2} size="h5">
-            Log
-          </Title>
+      <Panel
+        title="Log"
+        headerProps={LOG_HEADER}
+        actions={
           <Group gap="xs" align="flex-end">
             <Select
               label="Level"
@@ -154,17 +157,12 @@ export function TradeLogPage() {
               value={eventInput}
               onChange={(e) => setEventInput(e.currentTarget.value)}
             />
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<Download size={14} />}
-              onClick={exportLog}
-              disabled={lines.length === 0}
-            >
+            <ExportButton onClick={exportLog} disabled={lines.length === 0}>
               Export log CSV
-            </Button>
+            </ExportButton>
           </Group>
-        </Group>
+        }
+      >
         <LogView
           lines={lines}
           emptyText={
@@ -175,35 +173,25 @@ export function TradeLogPage() {
                 : 'No log lines yet — they stream in here as the app connects and works events.'
           }
         />
-      </Paper>
-      <Paper withBorder p="sm" radius="sm">
-        <Group justify="space-between" mb="xs">
-          <Title order={2} size="h5">
-            Trades
-          </Title>
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={<Download size={14} />}
-            onClick={exportTrades}
-            disabled={orders.length === 0}
-          >
+      </Panel>
+      <Panel
+        title="Trades"
+        actions={
+          <ExportButton onClick={exportTrades} disabled={orders.length === 0}>
             Export CSV
-          </Button>
-        </Group>
+          </ExportButton>
+        }
+      >
         <TradesTable
           orders={orders}
           emptyText={allOrders.length > 0 ? 'No orders match the account filter or the search.' : undefined}
         />
-      </Paper>
+      </Panel>
       <ReportsPanel accountId={accountId} />
       <CashFlowsPanel />
-      <Paper withBorder p="sm" radius="sm">
-        <Title order={2} size="h5" mb="xs">
-          Zehnlabs feed
-        </Title>
+      <Panel title="Zehnlabs feed">
         <FeedLog />
-      </Paper>
+      </Panel>
     </Stack>
   );
 }

@@ -1,13 +1,17 @@
-import { SimpleGrid } from '@mantine/core';
+import { SimpleGrid, Text, Title } from '@mantine/core';
 import { NumberField } from './Fields';
-import { Section } from './Section';
 
-export function RiskLimitsSection() {
+/** The risk limits (`limits`), shown in Orders and limits under their own heading. */
+export function RiskLimits() {
   return (
-    <Section
-      title="Risk limits"
-      description="Checked before any order; a rebalance that breaks one is refused (needs attention) and sends nothing. Empty = no limit."
-    >
+    <>
+      <Title order={3} size="h6" mt="sm">
+        Risk limits
+      </Title>
+      <Text size="xs" c="dimmed" mb="xs">
+        Checked before any order; a rebalance that breaks one is refused (needs attention) and sends nothing. Empty = no
+        limit.
+      </Text>
       <SimpleGrid cols={3} spacing="xs">
         <NumberField path="limits.maxOrderValue" label="Largest order" unit="USD" nullable />
         <NumberField
@@ -25,6 +29,6 @@ export function RiskLimitsSection() {
           nullable
         />
       </SimpleGrid>
-    </Section>
+    </>
   );
 }

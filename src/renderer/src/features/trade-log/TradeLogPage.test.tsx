@@ -159,7 +159,7 @@ describe('Trade log page', () => {
     expect(await within(log).findByText(/every account/)).toBeInTheDocument();
 
     await userEvent.click(screen.getByPlaceholderText('all accounts'));
-    await userEvent.click(await screen.findByRole('option', { name: 'DU999999 — IRA' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'IRA (DU999999)' }));
 
     expect(await within(log).findByText(/only DU999999/)).toBeInTheDocument();
     await waitFor(() => expect(within(trades).getAllByRole('row')).toHaveLength(2));

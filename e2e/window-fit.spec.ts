@@ -72,8 +72,8 @@ for (const size of SIZES) {
       const desk = new Desk(page, demo);
       await desk.open();
       // The status strip's reasons stay readable: each has room for words (once they shrank to "not …"), and the
-      // whole reason shows on hover.
-      for (const label of ['Redis', 'IB Gateway', 'Zehnlabs feed', 'Processor'] as const) {
+      // whole reason shows on hover. The demo has two IB logins (§28), so two IB lights.
+      for (const label of ['Redis', 'IB default', 'IB Spouse', 'Zehnlabs feed', 'Processor'] as const) {
         const light = desk.light(label);
         const reason = light.locator('p');
         await expect(reason).not.toBeEmpty();

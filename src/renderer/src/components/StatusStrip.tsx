@@ -13,14 +13,19 @@ const COMPONENTS = [
   ['processor', 'Processor'],
 ] as const satisfies readonly (readonly [keyof Health, string])[];
 
-function StatusLight({ label, health }: { label: string; health: ComponentHealth }) {
+/**
+ * One light: its name, then its reason. `stacked` (more lights than fit side by side with their reasons, e.g. two IB
+ * logins at 1024 px) puts the reason under the name, so it gets the light's whole width instead of what the name
+ * leaves.
+ */
+function StatusLight({ label, health, stacked }: { label: string; health: ComponentHealth; stacked: boolean }) {
   return (
     <Tooltip label={`${label}: ${health.detail}`} multiline maw={360} openDelay={300}>
       <Group
-        gap={6}
+        gap={stacked ? 2 : 6}
         wrap="nowrap"
         miw={0}
-        style={{ flex: '1 1 0' }}
+        style={{ flex: '1 1 0', ...(stacked ? { flexDirection: 'column', alignItems: 'flex-start' } : {}) }}
         data-testid={`status-${label}`}
         data-state={health.state}
         aria-label={`${label}: ${health.state}, ${health.detail}`}
@@ -35,7 +40,7 @@ function StatusLight({ label, health }: { label: string; health: ComponentHealth
         >
           {label}
         </Badge>
-        <Text size="xs" c="dimmed" lineClamp={2} lh={1.25} miw={0} style={{ wordBreak: 'break-word' }}>
+        <Text size="xs" c="dimmed" lineClamp={2} lh={1.25} miw={0} maw="100%" style={{ wordBreak: 'break-word' }}>
           {health.detail}
         </Text>
       </Group>
@@ -103,6 +108,9 @@ export function StatusStrip({ connection, leading }: { connection: ConnectionSta
   const awaiting = useQueueStatus().data?.counts.awaiting ?? 0;
   const waiting: ComponentHealth = { state: 'amber', detail: 'checking…' };
   const fallback = isPending ? waiting : remoteProblem ? { state: 'red' as const, detail: remoteProblem } : UNKNOWN;
+  const logins = health?.gateways ?? [];
+  // Four lights fit side by side with their reasons from 1024 px; with more, each reason goes under its name.
+  const stacked = COMPONENTS.length - 1 + Math.max(1, logins.length) > COMPONENTS.length;
   return (
     <Stack gap={4} miw={0} style={{ flex: 1 }} aria-label="Status" role="status">
       <Group gap="md" wrap="nowrap" miw={0}>
@@ -127,11 +135,16 @@ export function StatusStrip({ connection, leading }: { connection: ConnectionSta
       </Group>
       <Group gap="md" wrap="nowrap" miw={0} align="flex-start">
         {COMPONENTS.map(([key, label]) =>
-          key === 'ib' && health?.gateways && health.gateways.length > 1 ? (
+          key === 'ib' && logins.length > 1 ? (
             // §28: one IB light per gateway login, named by its label.
-            health.gateways.map((g) => <StatusLight key={`ib-${g.id}`} label={`IB ${g.label}`} health={g} />)
+            logins.map((g) => <StatusLight key={`ib-${g.id}`} label={`IB ${g.label}`} health={g} stacked={stacked} />)
           ) : (
-            <StatusLight key={key} label={label} health={(health?.[key] as ComponentHealth | undefined) ?? fallback} />
+            <StatusLight
+              key={key}
+              label={label}
+              health={(health?.[key] as ComponentHealth | undefined) ?? fallback}
+              stacked={stacked}
+            />
           ),
         )}
       </Group>

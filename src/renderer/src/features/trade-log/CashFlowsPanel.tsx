@@ -8,9 +8,11 @@ import { useAccountName } from '../../queries/use-account-names';
 import { queries } from '../../queries/use-queries';
 
 /** Trade log › Cash flows (§27): every detected deposit and withdrawal, newest first. */
-export function CashFlowsPanel() {
+export function CashFlowsPanel({ accountId = null }: { accountId?: string | null }) {
   const flows = useQuery(queries.cashFlows(useApi()));
-  const list = flows.data?.cashFlows ?? [];
+  const all = flows.data?.cashFlows ?? [];
+  // The Trade log's account filter narrows this list as it does Log, Trades and Reports.
+  const list = accountId ? all.filter((f) => f.accountId === accountId) : all;
   const nameOf = useAccountName();
   return (
     <Panel title="Cash flows" region>
@@ -18,7 +20,9 @@ export function CashFlowsPanel() {
         <EmptyState>
           {flows.isPending
             ? 'Loading…'
-            : 'No cash flows yet — a deposit or withdrawal of at least cashFlows.minAmount shows here.'}
+            : accountId && all.length > 0
+              ? 'No cash flows on this account.'
+              : 'No cash flows yet — a deposit or withdrawal of at least cashFlows.minAmount shows here.'}
         </EmptyState>
       ) : (
         <Table striped withTableBorder fz="sm" verticalSpacing={2} aria-label="Cash flows">

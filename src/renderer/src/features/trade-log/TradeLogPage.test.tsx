@@ -113,7 +113,7 @@ describe('Trade log page', () => {
     );
   });
 
-  it('narrows Log, Trades and Reports alike to the account picked (§26)', async () => {
+  it('narrows Log, Trades, Reports and Cash flows alike to the account picked (§26)', async () => {
     const other: TradeRecord = { ...trade, id: 't2', eventId: 'sig-1:DU999999', accountId: 'DU999999', symbol: 'TLT' };
     const reportOf = (accountId: string): RebalanceReport => ({
       eventId: `sig-1:${accountId}`,
@@ -149,8 +149,16 @@ describe('Trade log page', () => {
       }),
       feedLog: () => ({ entries: [] }),
       reports: () => ({ reports: [reportOf('DU123456'), reportOf('DU999999')], total: 2 }),
+      listCashFlows: () => ({
+        cashFlows: [
+          { accountId: 'DU123456', amount: 5_000, at: '2026-11-21T15:00:00.000Z', eventId: null },
+          { accountId: 'DU999999', amount: -2_000, at: '2026-11-20T15:00:00.000Z', eventId: null },
+        ],
+      }),
     });
     renderWithApi(<TradeLogPage />, api);
+    const flows = await screen.findByRole('table', { name: 'Cash flows' });
+    await waitFor(() => expect(within(flows).getAllByRole('row')).toHaveLength(3));
     const trades = await screen.findByRole('table', { name: 'Trades' });
     const reports = await screen.findByRole('table', { name: 'Rebalance reports' });
     await waitFor(() => expect(within(trades).getAllByRole('row')).toHaveLength(3));
@@ -167,5 +175,11 @@ describe('Trade log page', () => {
     expect(within(trades).queryByText('SPY')).not.toBeInTheDocument();
     const reportRows = within(reports).getAllByRole('row').slice(1);
     expect(reportRows.map((r) => r.getAttribute('data-event-id'))).toEqual(['sig-1:DU999999']);
+    const flowRows = within(screen.getByRole('table', { name: 'Cash flows' }))
+      .getAllByRole('row')
+      .slice(1);
+    expect(flowRows).toHaveLength(1);
+    expect(flowRows[0]).toHaveTextContent('IRA');
+    expect(flowRows[0]).not.toHaveTextContent('Taxable');
   });
 });

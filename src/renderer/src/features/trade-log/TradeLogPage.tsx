@@ -63,8 +63,8 @@ export function tradesCsv(orders: OrderRow[]): string {
 }
 
 /**
- * The live log (filtered by level / event), the orders and the reports — all three narrowed by the page's account
- * filter, the orders also by the search (symbol, order id or event) — each exportable as CSV.
+ * The live log (filtered by level / event), the orders, the reports and the cash flows — all narrowed by the page's
+ * account filter, the orders also by the search (symbol, order id or event) — each exportable as CSV.
  */
 export function TradeLogPage() {
   const [level, setLevel] = useState<LogFilters['level'] | null>(null);
@@ -188,7 +188,7 @@ export function TradeLogPage() {
         />
       </Panel>
       <ReportsPanel accountId={accountId} />
-      <CashFlowsPanel />
+      <CashFlowsPanel accountId={accountId} />
       <Panel title="Zehnlabs feed">
         <FeedLog />
       </Panel>

@@ -13,8 +13,10 @@ describe('soak', () => {
     expect(result.lost).toEqual([]);
     expect(result.doubled).toEqual([]);
     expect(result.approved).toBe(1);
-    // Every account traded: at least one order each, and every order the gateway took was filled.
-    expect(result.eventsDone).toBe(4);
+    // Every account traded: at least one order each, and every order the gateway took was filled. The soak's schedule
+    // fires print-positions for every account each minute on the system clock, so a half day that crosses a minute
+    // also has those four done (they once made this 8 in CI); `lost` above already says every event ended done.
+    expect(result.eventsDone - result.scheduled).toBe(4);
     expect(result.fills).toBeGreaterThanOrEqual(4);
     expect(result.maxListeners).toBeLessThanOrEqual(10);
     expect(result.maxListenersWarnings).toBe(0);

@@ -1,8 +1,8 @@
-import { ActionIcon, Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantine/core';
-import { Plus, Trash2 } from 'lucide-react';
+import { Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Plus } from 'lucide-react';
 import type { StrategyOption } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
-import { NumberBox } from './Fields';
+import { NumberBox, RemoveRowButton, RowCell } from './Fields';
 import { useSettingsForm } from './form-context';
 import { draftGateways } from './GatewaysEditor';
 
@@ -121,10 +121,7 @@ export function AccountsEditor({
             const base = `accounts.${i}`;
             return (
               <div key={i} role="listitem" data-account-row={i} className="settings-row">
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Account id
-                  </Text>
+                <RowCell label="Account id">
                   <TextInput
                     size="xs"
                     aria-label="Account id"
@@ -134,11 +131,8 @@ export function AccountsEditor({
                     error={form.error(`${base}.accountId`)}
                     data-settings-path={`${base}.accountId`}
                   />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Name
-                  </Text>
+                </RowCell>
+                <RowCell label="Name">
                   <TextInput
                     size="xs"
                     aria-label="Name"
@@ -147,11 +141,8 @@ export function AccountsEditor({
                     error={form.error(`${base}.name`)}
                     data-settings-path={`${base}.name`}
                   />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Type
-                  </Text>
+                </RowCell>
+                <RowCell label="Type">
                   <Select
                     size="xs"
                     aria-label="Type"
@@ -162,11 +153,8 @@ export function AccountsEditor({
                     error={form.error(`${base}.type`)}
                     data-settings-path={`${base}.type`}
                   />
-                </div>
-                <div className="settings-cell settings-cell-check">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Enabled
-                  </Text>
+                </RowCell>
+                <RowCell label="Enabled" kind="check">
                   <Checkbox
                     mt={4}
                     aria-label="Enabled"
@@ -174,14 +162,12 @@ export function AccountsEditor({
                     onChange={(e) => form.set(`${base}.enabled`, e.currentTarget.checked)}
                     data-settings-path={`${base}.enabled`}
                   />
-                </div>
-                <div
-                  className="settings-cell settings-cell-check"
+                </RowCell>
+                <RowCell
+                  label="PDT guard"
+                  kind="check"
                   title="Never sell today what was bought today under $25 000 with no day trades left"
                 >
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    PDT guard
-                  </Text>
                   <Checkbox
                     mt={4}
                     aria-label="PDT guard"
@@ -189,28 +175,19 @@ export function AccountsEditor({
                     onChange={(e) => form.set(`${base}.pdtGuard`, e.currentTarget.checked)}
                     data-settings-path={`${base}.pdtGuard`}
                   />
-                </div>
-                <div className="settings-cell settings-cell-wide">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Strategy
-                  </Text>
+                </RowCell>
+                <RowCell label="Strategy" kind="wide">
                   <StrategyInput
                     path={`${base}.strategy`}
                     value={str(account.strategy)}
                     strategies={strategies}
                     strategiesError={strategiesError}
                   />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Reserve %
-                  </Text>
+                </RowCell>
+                <RowCell label="Reserve %">
                   <NumberBox path={`${base}.cashReservePercent`} ariaLabel="Cash reserve %" unit="%" />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Replacement set
-                  </Text>
+                </RowCell>
+                <RowCell label="Replacement set">
                   <Select
                     size="xs"
                     aria-label="Replacement set"
@@ -221,12 +198,9 @@ export function AccountsEditor({
                     error={form.error(`${base}.replacementSet`)}
                     data-settings-path={`${base}.replacementSet`}
                   />
-                </div>
+                </RowCell>
                 {showGateway && (
-                  <div className="settings-cell">
-                    <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                      Gateway
-                    </Text>
+                  <RowCell label="Gateway">
                     <Select
                       size="xs"
                       aria-label="Gateway"
@@ -236,18 +210,12 @@ export function AccountsEditor({
                       allowDeselect={false}
                       error={form.error(`${base}.gateway`)}
                     />
-                  </div>
+                  </RowCell>
                 )}
-                <div className="settings-cell-remove">
-                  <ActionIcon
-                    variant="subtle"
-                    color="red"
-                    aria-label={`Remove account ${str(account.accountId) || i + 1}`}
-                    onClick={() => setAccounts(accounts.filter((_, j) => j !== i))}
-                  >
-                    <Trash2 size={14} />
-                  </ActionIcon>
-                </div>
+                <RemoveRowButton
+                  label={`Remove account ${str(account.accountId) || i + 1}`}
+                  onClick={() => setAccounts(accounts.filter((_, j) => j !== i))}
+                />
               </div>
             );
           })}

@@ -1,4 +1,5 @@
-import { MultiSelect, PasswordInput, Select, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, MultiSelect, PasswordInput, Select, Switch, Text, TextInput } from '@mantine/core';
+import { Trash2 } from 'lucide-react';
 import { useSettingsForm } from './form-context';
 import { numberFromText } from './settings-paths';
 
@@ -204,5 +205,41 @@ export function SecretField({
       data-settings-path={path}
       data-secret={path}
     />
+  );
+}
+
+/**
+ * One cell of an editor row (an account, a gateway): its column name above its box, shown for the eye only — the
+ * box carries its own accessible name. `kind` widens it or lays out a checkbox.
+ */
+export function RowCell({
+  label,
+  kind,
+  title,
+  children,
+}: {
+  label: string;
+  kind?: 'wide' | 'check';
+  title?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className={kind ? `settings-cell settings-cell-${kind}` : 'settings-cell'} title={title}>
+      <Text size="xs" fw={600} c="dimmed" aria-hidden>
+        {label}
+      </Text>
+      {children}
+    </div>
+  );
+}
+
+/** The red bin at the end of an editor row; `label` names what it removes ("Remove account DU1"). */
+export function RemoveRowButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <div className="settings-cell-remove">
+      <ActionIcon variant="subtle" color="red" aria-label={label} onClick={onClick}>
+        <Trash2 size={14} />
+      </ActionIcon>
+    </div>
   );
 }

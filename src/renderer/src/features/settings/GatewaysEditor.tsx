@@ -1,6 +1,6 @@
-import { ActionIcon, Button, Group, Stack, Text, TextInput } from '@mantine/core';
-import { Plus, Trash2 } from 'lucide-react';
-import { NumberBox } from './Fields';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Plus } from 'lucide-react';
+import { NumberBox, RemoveRowButton, RowCell } from './Fields';
 import { useSettingsForm } from './form-context';
 
 interface GatewayDraft {
@@ -57,10 +57,7 @@ export function GatewaysEditor() {
             const name = str(gateway.id) || `${i + 1}`;
             return (
               <div key={i} role="listitem" data-gateway-row={i} className="settings-row">
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Id
-                  </Text>
+                <RowCell label="Id">
                   <TextInput
                     size="xs"
                     aria-label="Gateway id"
@@ -69,11 +66,8 @@ export function GatewaysEditor() {
                     onChange={(e) => form.set(`${base}.id`, e.currentTarget.value)}
                     error={form.error(`${base}.id`)}
                   />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Label
-                  </Text>
+                </RowCell>
+                <RowCell label="Label">
                   <TextInput
                     size="xs"
                     aria-label="Gateway label"
@@ -82,11 +76,8 @@ export function GatewaysEditor() {
                     onChange={(e) => form.set(`${base}.label`, e.currentTarget.value)}
                     error={form.error(`${base}.label`)}
                   />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Host
-                  </Text>
+                </RowCell>
+                <RowCell label="Host">
                   <TextInput
                     size="xs"
                     aria-label="Gateway host"
@@ -94,29 +85,17 @@ export function GatewaysEditor() {
                     onChange={(e) => form.set(`${base}.host`, e.currentTarget.value)}
                     error={form.error(`${base}.host`)}
                   />
-                </div>
-                <div className="settings-cell">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Port
-                  </Text>
+                </RowCell>
+                <RowCell label="Port">
                   <NumberBox path={`${base}.port`} ariaLabel="Gateway port" />
-                </div>
-                <div className="settings-cell" title="Empty: drawn once for this gateway and kept">
-                  <Text size="xs" fw={600} c="dimmed" aria-hidden>
-                    Client id
-                  </Text>
+                </RowCell>
+                <RowCell label="Client id" title="Empty: drawn once for this gateway and kept">
                   <NumberBox path={`${base}.clientId`} ariaLabel="Gateway client id" nullable />
-                </div>
-                <div className="settings-cell-remove">
-                  <ActionIcon
-                    variant="subtle"
-                    color="red"
-                    aria-label={`Remove gateway ${name}`}
-                    onClick={() => setGateways(gateways.filter((_, j) => j !== i))}
-                  >
-                    <Trash2 size={14} />
-                  </ActionIcon>
-                </div>
+                </RowCell>
+                <RemoveRowButton
+                  label={`Remove gateway ${name}`}
+                  onClick={() => setGateways(gateways.filter((_, j) => j !== i))}
+                />
               </div>
             );
           })}

@@ -109,8 +109,9 @@ export function StatusStrip({ connection, leading }: { connection: ConnectionSta
   const waiting: ComponentHealth = { state: 'amber', detail: 'checking…' };
   const fallback = isPending ? waiting : remoteProblem ? { state: 'red' as const, detail: remoteProblem } : UNKNOWN;
   const logins = health?.gateways ?? [];
-  // Four lights fit side by side with their reasons from 1024 px; with more, each reason goes under its name.
-  const stacked = COMPONENTS.length - 1 + Math.max(1, logins.length) > COMPONENTS.length;
+  // Four lights fit side by side with their reasons from 1024 px; a second IB login makes five, and then each reason
+  // goes under its name.
+  const stacked = logins.length > 1;
   return (
     <Stack gap={4} miw={0} style={{ flex: 1 }} aria-label="Status" role="status">
       <Group gap="md" wrap="nowrap" miw={0}>

@@ -5,6 +5,7 @@
  */
 import { createApi } from './api/create-api';
 import { withEarlyCalls, type EarlyCall } from './api/early-calls';
+import { warmFormats } from './lib/format';
 import { namedRoute } from './lib/route-of';
 import { QUEUE_PAGE_CALLS } from './queries/queue-page-calls';
 
@@ -21,5 +22,7 @@ const early: EarlyCall[] = [
 
 void createApi().then((client) => {
   const api = withEarlyCalls(client, early);
+  // the requests are out; the boot chunk is still on its way: the page's time to load its locale data
+  warmFormats();
   return booting.then(({ boot }) => boot(api, onQueuePage, choosesPage));
 });

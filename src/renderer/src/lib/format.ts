@@ -1,32 +1,37 @@
 /** Formatting for the window: tabular numbers, money with currency, percentages to two decimals, relative times. */
 
-const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const percent = new Intl.NumberFormat(undefined, {
-  style: 'percent',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
+/**
+ * A formatter built on its first use: the first Intl formatter of a page loads the locale data, tens of milliseconds
+ * the Queue page's first render (§16) would otherwise spend on formats it does not show.
+ */
+function lazyNumberFormat(options: Intl.NumberFormatOptions): () => Intl.NumberFormat {
+  let format: Intl.NumberFormat | null = null;
+  return () => (format ??= new Intl.NumberFormat(undefined, options));
+}
+
+const integer = lazyNumberFormat({ maximumFractionDigits: 0 });
+const decimal = lazyNumberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const percent = lazyNumberFormat({ style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 export function formatInteger(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : integer.format(value);
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : integer().format(value);
 }
 
-const shareFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4 });
+const shareFormat = lazyNumberFormat({ maximumFractionDigits: 4 });
 
 /** A share count: whole shares plain, a fractional holding (dividend reinvestment) with up to 4 decimals. */
 export function formatShares(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : shareFormat.format(value);
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : shareFormat().format(value);
 }
 
 export function formatDecimal(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : decimal.format(value);
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : decimal().format(value);
 }
 
 /** A fraction 0..1 as a percentage with two decimals ("12.34%"). */
 export function formatFraction(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : percent.format(value);
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : percent().format(value);
 }
 
 /** A number that already is a percentage (e.g. a cash reserve of 1 → "1.00%"). */
@@ -41,7 +46,7 @@ export function formatMoney(value: number | null | undefined, currency = 'USD'):
     try {
       format = new Intl.NumberFormat(undefined, { style: 'currency', currency, currencyDisplay: 'code' });
     } catch {
-      format = decimal;
+      format = decimal();
     }
     moneyFormats.set(currency, format);
   }
@@ -55,23 +60,47 @@ export function formatSignedMoney(value: number | null | undefined, currency = '
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
-/** One formatter for every time the window shows (toLocaleString with options builds a new one per call: slow). */
-let timeFormat: Intl.DateTimeFormat | null = null;
+/** The system's short names of its zone, by UTC offset (minutes): "CET" for -60, "CEST" for -120 in Berlin. */
+const zoneNames = new Map<number, string>();
 
-function timeParts(date: Date): Record<string, string> {
-  timeFormat ??= new Intl.DateTimeFormat(undefined, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  });
-  const parts: Record<string, string> = {};
-  for (const part of timeFormat.formatToParts(date)) parts[part.type] = part.value;
-  return parts;
+/**
+ * The parts of one time in the system's zone. The digits come from Date's local getters; only the zone's short name
+ * needs Intl, and it depends on the offset alone, so it is looked up once per offset (a formatToParts per row cost
+ * the Queue page's first render about 10 ms). Each lookup builds its formatter then, so a zone changed while the
+ * window is open (a trader who travels) is named as the system now names it.
+ */
+function timeParts(
+  date: Date,
+): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'timeZoneName', string> {
+  const offset = date.getTimezoneOffset();
+  let zone = zoneNames.get(offset);
+  if (zone === undefined) {
+    zone =
+      new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
+        .formatToParts(date)
+        .find((part) => part.type === 'timeZoneName')?.value ?? '';
+    zoneNames.set(offset, zone);
+  }
+  const two = (n: number) => String(n).padStart(2, '0');
+  return {
+    year: String(date.getFullYear()).padStart(4, '0'),
+    month: two(date.getMonth() + 1),
+    day: two(date.getDate()),
+    hour: two(date.getHours()),
+    minute: two(date.getMinutes()),
+    second: two(date.getSeconds()),
+    timeZoneName: zone,
+  };
+}
+
+/**
+ * Loads the locale and zone data the window's times and numbers need, by naming this moment's zone once. The first
+ * Intl formatter of a page takes 60–80 ms on a slow machine; the entry module calls this while the boot chunk is still
+ * downloading, when the page has nothing else to do, instead of during the Queue page's first render (§16).
+ */
+export function warmFormats(now: Date = new Date()): void {
+  timeParts(now);
+  integer();
 }
 
 /**
@@ -83,7 +112,7 @@ export function formatExact(iso: string | null | undefined): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const p = timeParts(date);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName ?? ''}`.trimEnd();
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`.trimEnd();
 }
 
 /**

@@ -28,6 +28,79 @@ function cspMetaWithoutFrameAncestors(): Plugin {
   };
 }
 
+const ENTRY_MODULE = resolve(__dirname, 'src/renderer/src/main.tsx');
+const BOOT_MODULE = resolve(__dirname, 'src/renderer/src/boot.tsx');
+
+/** The modules `from` imports statically (its whole static graph). */
+function staticGraph(from: string, ctx: { getModuleInfo(id: string): { importedIds: readonly string[] } | null }) {
+  const graph = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (graph.has(next)) continue;
+    graph.add(next);
+    stack.push(...(ctx.getModuleInfo(next)?.importedIds ?? []));
+  }
+  return graph;
+}
+
+/** What goes in the boot chunk, computed once per build. */
+let bootModules: Set<string> | null = null;
+
+/**
+ * §16 first render: everything the first frame needs goes in ONE chunk, `boot`. Left to itself the bundler splits
+ * the modules the boot shares with the lazy pages into a dozen small chunks, and over HTTP/1.1 (the headless host,
+ * six connections per origin) those queue behind each other and ahead of the first frame's API requests. The lazy
+ * pages then import what they share from `boot`. What the entry module imports itself stays out of it, so the entry
+ * runs (and starts the Queue page's requests) without waiting for the boot chunk.
+ */
+function bootChunkName(id: string, ctx: { getModuleInfo(id: string): { importedIds: readonly string[] } | null }) {
+  if (!bootModules) {
+    const entry = staticGraph(ENTRY_MODULE, ctx);
+    bootModules = new Set([...staticGraph(BOOT_MODULE, ctx)].filter((m) => !entry.has(m)));
+  }
+  return bootModules.has(id) ? 'boot' : null;
+}
+
+/**
+ * §16 first render: the page asks for the boot chunk and its stylesheet while it parses, instead of after the entry
+ * module has loaded and run (the entry imports `boot` dynamically, to start the Queue page's requests first). The
+ * browser then downloads them beside the entry, and the import finds them in its cache.
+ */
+function preloadBoot(): Plugin {
+  return {
+    name: 'preload-boot',
+    // a watch rebuild computes the boot chunk's modules again
+    buildStart: () => {
+      bootModules = null;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {});
+        const boot = chunks.find((c) => c.type === 'chunk' && c.name === 'boot');
+        if (!boot || boot.type !== 'chunk') return [];
+        const css = [...(boot.viteMetadata?.importedCss ?? [])];
+        return [
+          ...css.map((href) => ({
+            tag: 'link',
+            attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${href}` },
+            injectTo: 'head' as const,
+          })),
+          ...[
+            boot.fileName,
+            ...boot.imports.filter((f) => !chunks.some((c) => c.type === 'chunk' && c.isEntry && c.fileName === f)),
+          ].map((href) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${href}` },
+            injectTo: 'head' as const,
+          })),
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -54,8 +127,11 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     build: {
       minify: true,
-      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+      rollupOptions: {
+        input: resolve(__dirname, 'src/renderer/index.html'),
+        output: { codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: bootChunkName }] } },
+      },
     },
-    plugins: [react(), cspMetaWithoutFrameAncestors()],
+    plugins: [react(), cspMetaWithoutFrameAncestors(), preloadBoot()],
   },
 });

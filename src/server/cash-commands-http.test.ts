@@ -40,7 +40,7 @@ describe('raise-cash and buy-only: bad input is a 400 naming the field, nothing 
     [
       'more than the account',
       1e12,
-      /payload\.amount \$1,000,000,000,000\.00 is more than the account's net liquidation \$[\d,]+\.\d\d/,
+      /payload\.amount USD 1,000,000,000,000\.00 is more than the account's net liquidation USD [\d,]+\.\d\d/,
     ],
   ])('refuses %s on both routes', async (_what, amount, words) => {
     const before = await queued();

@@ -138,8 +138,8 @@ describe('cash-flow detection', () => {
     await check();
     const flows = sent.filter((n) => n.title.startsWith('Deposit') || n.title.startsWith('Withdrawal'));
     expect(flows.map((n) => [n.title, n.body])).toEqual([
-      ['Deposit on Flow', '$2,500.00 added to Flow.'],
-      ['Withdrawal from Flow', '$1,000.00 taken out of Flow.'],
+      ['Deposit on Flow', 'USD 2,500.00 added to Flow.'],
+      ['Withdrawal from Flow', 'USD 1,000.00 taken out of Flow.'],
     ]);
 
     expect(

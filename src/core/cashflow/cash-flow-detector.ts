@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { AccountEquity, CashFlow, EnqueueResult, NewEvent } from '../../shared/dto';
+import { moneyText as money } from '../../shared/money-text';
 import type { Settings } from '../config/schema';
 import { detectCashFlow } from '../domain/cash-flow';
 import { wallClock } from '../domain/market-hours';
@@ -182,8 +183,4 @@ export class CashFlowDetector {
     this.options.onRecorded?.(flow);
     return flow;
   }
-}
-
-function money(value: number): string {
-  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }

@@ -5,7 +5,8 @@
  */
 import type { Plan } from '../../shared/dto';
 import { closeCashBook, minimumShares, openCashBook } from './cash-plan-book';
-import { money, SHARE_EPSILON, type PlanInput, type Working } from './planner';
+import { moneyText as money } from '../../shared/money-text';
+import { SHARE_EPSILON, type PlanInput, type Working } from './planner';
 
 /**
  * Plans a buy-only rebalance in the `Plan` shape of `planRebalance`. Buy budget = cash − NAV × reserve/100 − the cost

@@ -120,7 +120,7 @@ describe('planBuyOnly', () => {
 
   it('checks the §23 limits over its orders', () => {
     const plan = planBuyOnly(input({ cash: 10_000, positions: { A: 450, B: 450 }, limits: { maxOrderValue: 4_000 } }));
-    expect(plan.limitBreaches?.[0]).toMatch(/BUY 50 A worth \$5,000.00 exceeds limits.maxOrderValue/);
+    expect(plan.limitBreaches?.[0]).toMatch(/BUY 50 A worth USD 5,000.00 exceeds limits.maxOrderValue/);
   });
 
   it('has no order in the sells step of a live run', () => {
@@ -199,7 +199,7 @@ describe('planRaiseCash', () => {
       raise(1_040, { allocations: weights({ A: 1 }), netLiquidation: 1_040, positions: { A: 10.4 } }),
     );
     expect(orderLines(plan)).toEqual(['SELL 10 A']);
-    expect(plan.warnings.join(' ')).toMatch(/short of the \$1,040.00 needed/);
+    expect(plan.warnings.join(' ')).toMatch(/short of the USD 1,040.00 needed/);
   });
 
   it('leaves out a sell the PDT guard holds, with its note, and sells the next symbol', () => {

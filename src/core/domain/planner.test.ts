@@ -496,8 +496,8 @@ describe('planRebalance risk limits (§23)', () => {
       name: 'maxOrderValue just below the orders',
       limits: { maxOrderValue: 49_999.99 },
       breaches: [
-        'order SELL 500 A worth $50,000.00 exceeds limits.maxOrderValue $49,999.99',
-        'order BUY 500 B worth $50,000.00 exceeds limits.maxOrderValue $49,999.99',
+        'order SELL 500 A worth USD 50,000.00 exceeds limits.maxOrderValue USD 49,999.99',
+        'order BUY 500 B worth USD 50,000.00 exceeds limits.maxOrderValue USD 49,999.99',
       ],
     },
     { name: 'maxTurnoverPercent at the turnover', limits: { maxTurnoverPercent: 100 }, breaches: [] },
@@ -505,7 +505,7 @@ describe('planRebalance risk limits (§23)', () => {
       name: 'maxTurnoverPercent just under the turnover',
       limits: { maxTurnoverPercent: 99.99 },
       breaches: [
-        'turnover $100,000.00 is 100.00 % of net liquidation $100,000.00, above limits.maxTurnoverPercent 99.99 %',
+        'turnover USD 100,000.00 is 100.00 % of net liquidation USD 100,000.00, above limits.maxTurnoverPercent 99.99 %',
       ],
     },
     { name: 'no limits', limits: {}, breaches: [] },
@@ -519,7 +519,7 @@ describe('planRebalance risk limits (§23)', () => {
 
   it('notes the breaching order on its row', () => {
     const plan = swap({ maxOrderValue: 10_000 });
-    expect(row(plan, 'A')?.note).toBe('exceeds limits.maxOrderValue $10,000.00');
+    expect(row(plan, 'A')?.note).toBe('exceeds limits.maxOrderValue USD 10,000.00');
   });
 
   it.each([
@@ -558,7 +558,7 @@ describe('planRebalance risk limits (§23)', () => {
     };
     const buys = planRebalance(input({ ...base, cash: 100_000, phase: 'buys' }));
     expect(buys.limitBreaches).toEqual([
-      'turnover $100,000.00 is 100.00 % of net liquidation $100,000.00, above limits.maxTurnoverPercent 40 %',
+      'turnover USD 100,000.00 is 100.00 % of net liquidation USD 100,000.00, above limits.maxTurnoverPercent 40 %',
     ]);
   });
 });

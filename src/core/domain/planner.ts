@@ -3,6 +3,7 @@
  * weights into a `Plan`. `print-rebalance` shows its output and the live run sends exactly the orders it contains.
  */
 import type { Allocation, OrderSide, Plan, PlanRow } from '../../shared/dto';
+import { moneyText as money } from '../../shared/money-text';
 import { cashLeftWarning, formatPercent, FULLY_INVESTED_TOTAL } from './allocations';
 import { cashLineOf, effectiveTargets, type EffectiveTargets } from './effective-targets';
 import { invalidError, transientError } from './errors';
@@ -142,9 +143,6 @@ function cents(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function money(value: number): string {
-  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
 
 /** A share count as a trader reads it: whole shares plain, fractions to at most 4 decimals ("0.4", "10.1234"). */
 function shareText(value: number): string {

@@ -6,7 +6,8 @@
 import type { Plan } from '../../shared/dto';
 import { closeCashBook, minimumShares, openCashBook } from './cash-plan-book';
 import { invalidError } from './errors';
-import { money, SHARE_EPSILON, type PlanInput, type Working } from './planner';
+import { moneyText as money } from '../../shared/money-text';
+import { SHARE_EPSILON, type PlanInput, type Working } from './planner';
 
 export interface RaiseCashInput extends PlanInput {
   /** USD to have in cash above the reserve once the sells fill; > 0 and not above the net liquidation. */

@@ -130,7 +130,7 @@ describe('raise-cash and buy-only at enqueue (§27)', () => {
     [{ amount: 0 }, /payload\.amount: payload\.amount must be more than 0/],
     [{ amount: 'lots' }, /payload\.amount: payload\.amount must be a number/],
     [{}, /payload\.amount: payload\.amount must be a number/],
-    [{ amount: 100_001 }, /more than the account's net liquidation \$100,000.00/],
+    [{ amount: 100_001 }, /more than the account's net liquidation USD 100,000.00/],
   ])('refuses raise-cash %j with a 400 naming payload.amount and queues nothing', async (payload, words) => {
     const { ports, asked } = withNav(100_000);
     const handlers = createManagementHandlers(ports);

@@ -26,11 +26,11 @@ export async function pdtNoSell(
   const executions = await deps.ib.executions({ accountId: account.accountId, since: `${today} 00:00:00 US/Eastern` });
   const symbols = boughtToday(executions);
   if (symbols.length === 0) return { noSell: new Map(), warnings: [] };
-  log.info({ symbols }, 'PDT guard: no day trades left under $25 000; symbols bought today are not sold today');
+  log.info({ symbols }, 'PDT guard: no day trades left under USD 25,000; symbols bought today are not sold today');
   return {
     noSell: new Map(symbols.map((s) => [s, PDT_NOTE])),
     warnings: [
-      `PDT guard: no day trades left and net liquidation under $25 000, so ${symbols.join(', ')} (bought today) ${symbols.length === 1 ? 'is' : 'are'} not sold today`,
+      `PDT guard: no day trades left and net liquidation under USD 25,000, so ${symbols.join(', ')} (bought today) ${symbols.length === 1 ? 'is' : 'are'} not sold today`,
     ],
   };
 }

@@ -37,12 +37,12 @@ describe('PlanTable', () => {
   it('shows each risk-limit breach in words, and no breach box when there is none', async () => {
     const plan = {
       ...makePlan(),
-      limitBreaches: ['order BUY 12 SPY worth $6,000.00 exceeds limits.maxOrderValue $5,000.00'],
+      limitBreaches: ['order BUY 12 SPY worth USD 6,000.00 exceeds limits.maxOrderValue USD 5,000.00'],
     };
     const { unmount } = renderWithApi(<PlanTable plan={plan} />, createFakeApi({}));
     expect(await screen.findByText('Risk limit breached: a live run sends no order')).toBeInTheDocument();
     expect(
-      screen.getByText('order BUY 12 SPY worth $6,000.00 exceeds limits.maxOrderValue $5,000.00'),
+      screen.getByText('order BUY 12 SPY worth USD 6,000.00 exceeds limits.maxOrderValue USD 5,000.00'),
     ).toBeInTheDocument();
     unmount();
     renderWithApi(<PlanTable plan={makePlan()} />, createFakeApi({}));

@@ -350,14 +350,14 @@ describe('Queue page', () => {
       const event = waiting('sig-9:DU888888', 'DU888888', null);
       const plan = (event.result as { plan: Plan }).plan;
       plan.warnings = [stale];
-      plan.limitBreaches = ['order BUY 12 SPY worth $6,543.21 exceeds limits.maxOrderValue $5,000.00'];
+      plan.limitBreaches = ['order BUY 12 SPY worth USD 6,543.21 exceeds limits.maxOrderValue USD 5,000.00'];
       const { api } = queueApi([event, ...AWAITING]);
       renderWithApi(<QueuePage />, api);
       await screen.findByRole('heading', { name: /Awaiting approval\s*3/ });
       const row = rowOf('sig-9:DU888888');
       expect(within(row).getByTestId('plan-warning')).toHaveTextContent(stale);
       expect(within(row).getByTestId('plan-limit-breach')).toHaveTextContent(
-        'Risk limit breached: order BUY 12 SPY worth $6,543.21 exceeds limits.maxOrderValue $5,000.00',
+        'Risk limit breached: order BUY 12 SPY worth USD 6,543.21 exceeds limits.maxOrderValue USD 5,000.00',
       );
       const totals = within(row).getByTestId('plan-totals');
       expect(within(totals).getByText(/Total buys/)).toHaveTextContent(/USD\s6,543\.21/);

@@ -85,14 +85,21 @@ export class QueuePage {
     return this.page.getByRole('dialog');
   }
 
+  /** Pauses; the banner then says so and holds the only Resume button (the page's own button steps aside). */
   async pause(): Promise<void> {
     await this.page.getByRole('button', { name: 'Pause processing' }).click();
-    await expect(this.page.getByRole('button', { name: 'Resume processing' })).toBeVisible();
+    await expect(this.resumeButton()).toBeVisible();
+    await expect(this.page.getByRole('button', { name: 'Pause processing' })).toHaveCount(0);
+    await expect(this.page.getByRole('button', { name: /^Resume/ })).toHaveCount(1);
   }
 
   async resume(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Resume processing' }).click();
+    await this.resumeButton().click();
     await expect(this.page.getByRole('button', { name: 'Pause processing' })).toBeVisible();
+  }
+
+  private resumeButton(): Locator {
+    return this.page.getByRole('region', { name: 'Processing is paused' }).getByRole('button', { name: 'Resume now' });
   }
 }
 

@@ -121,8 +121,13 @@ describe('attention banner (§26)', () => {
     renderApp(api);
     const banner = await screen.findByRole('region', { name: 'Processing is paused' });
     expect(banner).toHaveTextContent('Nothing is traded while paused');
+    // the Queue page under it offers no second Resume (nor a Pause): the banner's button is the one
+    await screen.findByRole('heading', { name: /^Pending/ });
+    expect(screen.getAllByRole('button', { name: /^Resume/ })).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: 'Pause processing' })).not.toBeInTheDocument();
     await userEvent.click(within(banner).getByRole('button', { name: 'Resume now' }));
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Processing is paused' })).not.toBeInTheDocument());
     expect(api.callsOf('resume')).toHaveLength(1);
+    expect(await screen.findByRole('button', { name: 'Pause processing' })).toBeInTheDocument();
   });
 });

@@ -1,7 +1,7 @@
-import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { Pause, Play, Search } from 'lucide-react';
+import { Pause, Search } from 'lucide-react';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../../../shared/dto';
 import { useApi } from '../../api/ApiProvider';
@@ -19,41 +19,37 @@ const EventDrawer = lazy(() => withPageStyles(import('./EventDrawer')).then((m) 
 
 const BULK_ACTIONS: EventAction[] = ['approve', 'retry', 'hold', 'release', 'delete'];
 
+/**
+ * Pauses processing. While paused it is not shown: the "Processing is paused" banner across the top of this page (and
+ * of every other) says so and holds the one Resume button, so the page does not offer the same thing twice (§26).
+ */
 function PauseButton() {
   const api = useApi();
   const client = useQueryClient();
   const status = useQueueStatus();
   const [busy, setBusy] = useState(false);
-  const paused = status.data?.paused ?? false;
-  const toggle = async () => {
+  if (status.data?.paused === true) return null;
+  const pause = async () => {
     setBusy(true);
     try {
-      const next = await api.call(paused ? 'resume' : 'pause');
-      client.setQueryData(queryKeys.queueStatus(), next);
+      client.setQueryData(queryKeys.queueStatus(), await api.call('pause'));
     } catch (error) {
-      notifyError(paused ? 'Could not resume processing' : 'Could not pause processing', error);
+      notifyError('Could not pause processing', error);
     } finally {
       setBusy(false);
     }
   };
   return (
-    <Group gap="xs">
-      {paused && (
-        <Badge color="yellow" variant="light">
-          Processing paused
-        </Badge>
-      )}
-      <Button
-        size="xs"
-        variant={paused ? 'filled' : 'default'}
-        leftSection={paused ? <Play size={14} /> : <Pause size={14} />}
-        loading={busy}
-        disabled={status.isPending}
-        onClick={() => void toggle()}
-      >
-        {paused ? 'Resume processing' : 'Pause processing'}
-      </Button>
-    </Group>
+    <Button
+      size="xs"
+      variant="default"
+      leftSection={<Pause size={14} />}
+      loading={busy}
+      disabled={status.isPending}
+      onClick={() => void pause()}
+    >
+      Pause processing
+    </Button>
   );
 }
 

@@ -240,7 +240,7 @@ describe('check --config FILE', () => {
       expect(code).toBe(1);
       expect(output).toMatch(/^FAIL {2}redis .*not reachable/m);
       expect(output).toContain('fix: Start the Redis named in Settings › Storage and Redis');
-      expect(output).toMatch(/^FAIL {2}ib-accounts .*DU7777777 \(Other login\) is not managed by this login/m);
+      expect(output).toMatch(/^FAIL {2}ib-accounts .*Other login \(DU7777777\) is not managed by this login/m);
       expect(output).toContain('fix: Log in to IB Gateway with the username that manages every account');
       expect(output).toMatch(/^FAIL {2}allocations .*blend: .*401/m);
       expect(output).toContain('fix: Check the allocations API key in Settings › Zehnlabs');
@@ -301,7 +301,7 @@ describe('check --config FILE', () => {
       ],
     });
     expect(code).toBe(1);
-    expect(output).toMatch(/^FAIL {2}ib-accounts .*U7654321 is set as paper but is a live account id/m);
+    expect(output).toMatch(/^FAIL {2}ib-accounts .*Live IRA \(U7654321\) is set as paper but is a live account id/m);
     expect(output).toContain('Set each account’s type in Settings › Accounts to match its id');
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { accountLabel } from '../../shared/account-label';
 import type { SetupProgress, SetupStep } from '../../shared/contract';
 import type { Health } from '../../shared/dto';
 import type { Settings } from '../config/schema';
@@ -39,7 +40,7 @@ function keysStep(settings: Settings): SetupStep {
 function accountsStep(settings: Settings): SetupStep {
   const mode = settings.tradingMode;
   const trading = settings.accounts.filter((a) => a.enabled && a.type === mode);
-  const names = trading.map((a) => (a.name ? `${a.name} (${a.accountId})` : a.accountId));
+  const names = trading.map(accountLabel);
   let detail: string;
   if (trading.length > 0) detail = `${plural(trading.length, `${mode} account`)}: ${names.join(', ')}`;
   else if (settings.accounts.length > 0)
@@ -85,7 +86,7 @@ function previewStep(record: SetupRecord, settings: Settings): SetupStep {
     id: 'preview',
     done: true,
     at: preview.at,
-    detail: `previewed ${name ? `${name} (${preview.accountId})` : preview.accountId}`,
+    detail: `previewed ${accountLabel({ accountId: preview.accountId, name })}`,
   };
 }
 

@@ -37,9 +37,9 @@ const settings = settingsSchema.parse({
   ],
 });
 
-async function run(gateways: SetupGateway[]) {
+async function run(gateways: SetupGateway[], withSettings = settings) {
   return checkSetup({
-    settings,
+    settings: withSettings,
     dataDir: '/tmp',
     redis: () => Promise.resolve({ description: 'redis', version: '7.2.0', appendOnly: true, snapshots: false }),
     gateways,
@@ -76,7 +76,28 @@ describe('check setup with two gateways', () => {
     ]);
     const accounts = report.checks.filter((c) => c.id === 'ib-accounts');
     expect(accounts.map((c) => c.status)).toEqual(['ok', 'fail']);
-    expect(accounts[1]?.detail).toBe('DU222 () is not managed by gateway spouse (it manages DU333)');
+    expect(accounts[1]?.detail).toBe('DU222 is not managed by gateway spouse (it manages DU333)');
+  });
+
+  it('names each account as the trader named it, with its id', async () => {
+    const named = settingsSchema.parse({
+      ...settings,
+      accounts: settings.accounts.map((a) => ({ ...a, name: a.accountId === 'DU111' ? 'Joint' : 'Spouse IRA' })),
+    });
+    const report = await run(
+      [
+        { id: 'default', ib: fakeIb({ accounts: ['DU111'] }) },
+        { id: 'spouse', ib: fakeIb({ accounts: ['DU333'], port: 4012 }) },
+      ],
+      named,
+    );
+    const accounts = report.checks.filter((c) => c.id === 'ib-accounts').map((c) => c.detail);
+    expect(accounts).toEqual([
+      'Joint (DU111) managed; paper ids match',
+      'Spouse IRA (DU222) is not managed by gateway spouse (it manages DU333)',
+    ]);
+    const readOnly = report.checks.find((c) => c.id === 'ib-read-only');
+    expect(readOnly?.detail).toContain('for Joint (DU111)');
   });
 
   it('names the address of a gateway that is down', async () => {

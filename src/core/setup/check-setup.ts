@@ -12,6 +12,7 @@ import {
   type SetupCheckReport,
   type SetupCheckStatus,
 } from '../../shared/contract';
+import { accountLabel } from '../../shared/account-label';
 import type { AccountEquity, AllocationSet, Position, Quote } from '../../shared/dto';
 import type { AccountSettings, Settings } from '../config/schema';
 import { validateAllocations } from '../domain/allocations';
@@ -226,15 +227,15 @@ export function checkIbAccounts(gateway: SetupGateway, settings: Settings): Setu
   for (const a of accounts) {
     if (!managed.has(a.accountId.toUpperCase())) {
       const login = gatewaysOf(settings).length > 1 ? `gateway ${gateway.id}` : 'this login';
-      problems.push(`${a.accountId} (${a.name}) is not managed by ${login} (it manages ${[...managed].join(', ')})`);
+      problems.push(`${accountLabel(a)} is not managed by ${login} (it manages ${[...managed].join(', ')})`);
       fixes.add(FIX.unmanaged);
     }
     const paperId = isPaperAccountId(a.accountId);
     if (a.type === 'paper' && !paperId) {
-      problems.push(`${a.accountId} is set as paper but is a live account id (paper ids start with DU)`);
+      problems.push(`${accountLabel(a)} is set as paper but is a live account id (paper ids start with DU)`);
       fixes.add(FIX.paperLive);
     } else if (a.type === 'live' && paperId) {
-      problems.push(`${a.accountId} is set as live but is a paper account id (DU…)`);
+      problems.push(`${accountLabel(a)} is set as live but is a paper account id (DU…)`);
       fixes.add(FIX.paperLive);
     }
   }
@@ -242,7 +243,7 @@ export function checkIbAccounts(gateway: SetupGateway, settings: Settings): Setu
   return result(
     'ib-accounts',
     'ok',
-    `${accounts.map((a) => a.accountId).join(', ')} managed; ${settings.tradingMode} ids match`,
+    `${accounts.map(accountLabel).join(', ')} managed; ${settings.tradingMode} ids match`,
     '',
     gateway.id,
   );
@@ -269,7 +270,8 @@ export async function checkIbReadOnly(
     return result('ib-read-only', 'warn', 'not checked: the login manages no account', FIX.notLoggedIn, gateway.id);
   }
   const symbol = symbols[0] ?? FALLBACK_SYMBOL;
-  const what = `a what-if BUY of 1 ${symbol} for ${accountId}`;
+  const named = settings.accounts.find((a) => a.accountId === accountId);
+  const what = `a what-if BUY of 1 ${symbol} for ${named ? accountLabel(named) : accountId}`;
   try {
     await gateway.ib.whatIf([whatIfRequest(accountId, symbol, 'BUY', 1)]);
     return result('ib-read-only', 'ok', `${what} was answered (nothing executes)`, '', gateway.id);
@@ -329,7 +331,7 @@ async function precautionOf(
   allocations: ReadonlyMap<string, AllocationSet>,
 ): Promise<{ status: SetupCheckStatus; text: string; fix: string }> {
   const targets = await accountTargets(account, settings, allocations);
-  if (typeof targets === 'string') return { status: 'warn', text: `${account.accountId}: ${targets}`, fix: '' };
+  if (typeof targets === 'string') return { status: 'warn', text: `${accountLabel(account)}: ${targets}`, fix: '' };
   const [equity, positions] = await Promise.all([
     gateway.ib.getEquity(account.accountId),
     gateway.ib.getPositions(account.accountId),
@@ -351,27 +353,27 @@ async function precautionOf(
       }))
       .filter((h) => h.quantity >= 1)
       .sort((a, b) => b.value - a.value)[0];
-    if (!largest) return { status: 'ok', text: `${account.accountId}: nothing to trade and nothing held`, fix: '' };
+    if (!largest) return { status: 'ok', text: `${accountLabel(account)}: nothing to trade and nothing held`, fix: '' };
     order = { ...largest, side: 'SELL' };
     kind = 'at target; its largest holding';
   }
   const what = `${order.side} ${order.quantity} ${order.symbol} (≈ ${Math.round(order.value).toLocaleString('en-US')} USD, ${kind})`;
   try {
     await gateway.ib.whatIf([whatIfRequest(account.accountId, order.symbol, order.side, order.quantity)]);
-    return { status: 'ok', text: `${account.accountId}: what-if ${what} accepted`, fix: '' };
+    return { status: 'ok', text: `${accountLabel(account)}: what-if ${what} accepted`, fix: '' };
   } catch (error) {
     const code = codeOf(error);
     if (isPrecautionRefusal(code, message(error))) {
       return {
         status: 'fail',
-        text: `${account.accountId}: IB refused what-if ${what}: ${message(error)}`,
+        text: `${accountLabel(account)}: IB refused what-if ${what}: ${message(error)}`,
         fix: FIX.precautions,
       };
     }
-    if (code === 321) return { status: 'fail', text: `${account.accountId}: ${message(error)}`, fix: FIX.readOnly };
+    if (code === 321) return { status: 'fail', text: `${accountLabel(account)}: ${message(error)}`, fix: FIX.readOnly };
     return {
       status: 'warn',
-      text: `${account.accountId}: IB refused what-if ${what}: ${message(error)}`,
+      text: `${accountLabel(account)}: IB refused what-if ${what}: ${message(error)}`,
       fix: FIX.orderRefused,
     };
   }
@@ -398,7 +400,11 @@ export async function checkIbPrecautions(
     try {
       outcomes.push(await precautionOf(gateway, account, settings, allocations));
     } catch (error) {
-      outcomes.push({ status: 'warn' as const, text: `${account.accountId}: not checked: ${message(error)}`, fix: '' });
+      outcomes.push({
+        status: 'warn' as const,
+        text: `${accountLabel(account)}: not checked: ${message(error)}`,
+        fix: '',
+      });
     }
   }
   return combine('ib-precautions', outcomes, gateway.id);

@@ -12,6 +12,7 @@ import { notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
 import { queries } from '../../queries/use-queries';
 import { planOrders } from './PlanSubmit';
+import { accountLabel } from '../../../../shared/account-label';
 
 /** What the preview of one account says so far: still planning, its orders, or why there is no plan. */
 function planLine(event: EventRecord | null | undefined): { ready: boolean; text: string } {
@@ -172,5 +173,5 @@ function idOf(outcome: AccountCommandOutcome): string {
 
 /** §25 an account by its name, the id beside it (the id alone when it has no name). */
 function named(r: { accountId: string; name?: string | null }): string {
-  return r.name ? `${r.name} (${r.accountId})` : r.accountId;
+  return accountLabel(r);
 }

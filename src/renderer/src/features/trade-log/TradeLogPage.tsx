@@ -16,6 +16,7 @@ import { TodayPanel } from './TodayPanel';
 import { LogView } from './LogView';
 import { TradesTable } from './TradesTable';
 import { matchesSearch, orderRows, type OrderRow } from './order-rows';
+import { accountLabel } from '../../../../shared/account-label';
 
 /** The Log panel's header: its filters are labelled, so the title sits on their baseline and wraps under them. */
 const LOG_HEADER = { align: 'flex-end', wrap: 'wrap' } as const;
@@ -93,7 +94,7 @@ export function TradeLogPage() {
   );
   const accountOptions = (accounts.data?.accounts ?? []).map((a) => ({
     value: a.accountId,
-    label: a.name ? `${a.name} (${a.accountId})` : a.accountId,
+    label: accountLabel(a),
   }));
 
   const exportTrades = () => downloadText(`trades-${fileStamp()}.csv`, tradesCsv(orders));

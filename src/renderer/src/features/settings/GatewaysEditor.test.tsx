@@ -82,6 +82,40 @@ describe('Settings: gateways (§28)', { timeout: 60_000 }, () => {
     expect(saved.accounts[0]).toMatchObject({ accountId: 'DU123456', gateway: 'spouse' });
   });
 
+  it("keeps a gateway's own restart window, 'off' for none, and an empty box following the default's", async () => {
+    const api = settingsApi(withSpouse());
+    renderWithApi(<SettingsPage />, api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Add gateway' }));
+    const spouse = await gatewayRow(0);
+    const second = await gatewayRow(1);
+    await retype(within(second).getByRole('textbox', { name: 'Gateway id' }), 'kids');
+    await retype(within(second).getByRole('textbox', { name: 'Gateway port' }), '4022');
+    const window = within(spouse).getByRole('textbox', { name: 'Gateway restart window' });
+    expect(window).toHaveValue('');
+    expect(window).toHaveAttribute('placeholder', 'as default');
+
+    await retype(window, '25:00-01:00 Nowhere/Zone');
+    expect(window).toHaveValue('25:00-01:00 Nowhere/Zone');
+    expect(window).toHaveAccessibleDescription(/the start time 25:00 is not a time of day/);
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Fix the settings first')).toBeInTheDocument();
+    expect(api.callsOf('putConfig')).toHaveLength(0);
+
+    await retype(window, '23:45-00:05 Europe/Zurich');
+    await retype(within(second).getByRole('textbox', { name: 'Gateway restart window' }), 'off');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(1));
+    const saved = api.callsOf('putConfig')[0]!.settings as { gateways: Record<string, unknown>[] };
+    expect(saved.gateways[0]).toMatchObject({ id: 'spouse', restartWindow: '23:45-00:05 Europe/Zurich' });
+    expect(saved.gateways[1]).toMatchObject({ id: 'kids', restartWindow: null });
+
+    await retype(window, '');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(api.callsOf('putConfig')).toHaveLength(2));
+    const again = api.callsOf('putConfig')[1]!.settings as { gateways: Record<string, unknown>[] };
+    expect(again.gateways[0]?.restartWindow).toBeUndefined();
+  });
+
   it('refuses a gateway id used twice and a port the ib block already has, each beside its field', async () => {
     const api = settingsApi(withSpouse());
     renderWithApi(<SettingsPage />, api);

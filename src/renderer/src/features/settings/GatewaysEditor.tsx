@@ -9,9 +9,20 @@ interface GatewayDraft {
   host?: unknown;
   port?: unknown;
   clientId?: unknown;
+  restartWindow?: unknown;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * §21/§28 a gateway's own daily restart window: an empty box follows the default gateway's (the key left out), "off"
+ * turns the guard off for this gateway (null), anything else is its window, checked like the default's.
+ */
+function restartWindowOf(text: string): string | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return trimmed.toLowerCase() === 'off' ? null : text;
+}
 
 /** The gateways of a settings draft (§28; the `ib` block above is the gateway "default"). */
 export function draftGateways(form: { get(path: string): unknown }): GatewayDraft[] {
@@ -91,6 +102,25 @@ export function GatewaysEditor() {
                 </RowCell>
                 <RowCell label="Client id" title="Empty: drawn once for this gateway and kept">
                   <NumberBox path={`${base}.clientId`} ariaLabel="Gateway client id" nullable />
+                </RowCell>
+                <RowCell
+                  label="Restart window"
+                  title="HH:MM-HH:MM Time/Zone of this login's daily restart; empty: as the default gateway; off: none"
+                >
+                  <TextInput
+                    size="xs"
+                    aria-label="Gateway restart window"
+                    placeholder="as default"
+                    value={
+                      form.typed(`${base}.restartWindow`) ??
+                      (gateway.restartWindow === null ? 'off' : str(gateway.restartWindow))
+                    }
+                    onChange={(e) => {
+                      const text = e.currentTarget.value;
+                      form.setTyped(`${base}.restartWindow`, text, restartWindowOf(text));
+                    }}
+                    error={form.error(`${base}.restartWindow`)}
+                  />
                 </RowCell>
                 <RemoveRowButton
                   label={`Remove gateway ${name}`}

@@ -208,6 +208,24 @@ describe('claim', () => {
     expect((await claimOk(q, 'w3')).id).toBe(a2.id);
   });
 
+  it('leaves the events it skips where they were: the head stays first, the rest keep their order', async () => {
+    const { q } = makeQueue();
+    const a1 = await enqueueOk(q, ev('A', 'rebalance'));
+    expect((await claimOk(q, 'w1')).id).toBe(a1.id);
+    const a2 = await enqueueOk(q, ev('A', 'print-positions'));
+    const a3 = await enqueueOk(q, ev('A', 'print-equity'));
+    const b = await enqueueOk(q, ev('B'));
+    const c = await enqueueOk(q, ev('C'));
+    await redis.set(eventKey(q.keys, a3.id), 'this is not {json');
+    expect((await claimOk(q, 'w2')).id).toBe(b.id);
+    expect((await q.list({ state: 'pending' })).events.map((e) => e.id)).toEqual([a2.id, a3.id, c.id]);
+    expect((await claimOk(q, 'w3')).id).toBe(c.id);
+    expect(await q.claim('w4')).toBeNull();
+    expect((await q.list({ state: 'pending' })).events.map((e) => e.id)).toEqual([a2.id, a3.id]);
+    await q.complete(a1.id, 'w1', null);
+    expect((await claimOk(q, 'w1')).id).toBe(a2.id);
+  });
+
   it('claims nothing while paused, persisted in Redis, and resumes', async () => {
     const { q } = makeQueue();
     await enqueueOk(q, ev('A'));

@@ -23,6 +23,8 @@ local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC, K_HELD, K_HIST, K_DONE, K_OWNER, K_L
 local EV_PREFIX, EV_HIST_PREFIX, CHANNEL, NOW_MS, NOW_ISO, NOW_JSON, BY, HIST_LIMIT, NULL
 -- The QueueChanges of this call (record_change), published as one message when it ends (publish_changes).
 local CHANGES
+-- Whether processing is paused, read once per call by claim_first (nil: not read yet in this call).
+local PAUSED
 
 -- Sets the names above from one call's KEYS and ARGV; the first statement of every script. (Loaded as
 -- a function library these helpers live across calls, so nothing here may keep state between them.)
@@ -37,6 +39,7 @@ local function bind(KEYS, ARGV)
   NOW_JSON = '"' .. NOW_ISO .. '"'
   NULL = cjson.null
   CHANGES = {}
+  PAUSED = nil
 end
 
 -- Publishes the changes of this call: one JSON QueueChange, or an array of them when there are more
@@ -284,15 +287,47 @@ local function check_lease(id, owner, account)
   return {-2, st, 'active'}
 end
 
+-- Moves a queued event that has just been taken off rebalance_queue, and whose account lease this owner has just
+-- set, into processing: the record active, its lease deadline, the history entry. Fills `out` as claim_first answers.
+local function take_claimed(id, head, tail, deadline, out)
+  head.status = 'active'
+  head.updatedAt = NOW_ISO
+  head.nextAttemptAt = NULL
+  local saved = save_record(id, head, tail)
+  redis.call('ZADD', K_PROC, deadline, id)
+  record_change(id, head.accountId, head.command, 'pending', 'active', 'claimed', '', 'P')
+  out[1] = 1
+  out[2] = saved
+  out[3] = id
+  return out
+end
+
 -- §5 rule 2: claims the first pending event whose account has nothing in processing.
 -- Returns {1 OK, recordJSON, id, badId…} | {0 NONE, '', '', badId…} | {2 PAUSED, '', ''}; badIds are
 -- queued ids with an unreadable record, skipped and left where they are.
+-- The account is locked with HSETNX on rebalance_account_lease, which answers at once whether another event of that
+-- account is in processing (0: nothing written). The usual case, a claimable head, costs LPOP, GET, HSETNX; a
+-- head that cannot be claimed goes back where it was (LPUSH) and the list is read further in growing chunks.
+-- Whether processing is paused is read once per script call (a batch of completions claims many times).
 local function claim_first(owner, deadline)
-  if redis.call('EXISTS', K_PAUSED) == 1 then return {2, '', ''} end
+  if PAUSED == nil then PAUSED = redis.call('EXISTS', K_PAUSED) == 1 end
+  if PAUSED then return {2, '', ''} end
   local out = {0, '', ''}
+  local first = redis.call('LPOP', K_QUEUE)
+  if not first then return out end
+  local head, tail = load_record(first)
   local locked = {}
-  local chunk = 1 -- the head is usually claimable: read one id first, then more and more
-  local pos = 0
+  if head then
+    if redis.call('HSETNX', K_LEASE, head.accountId, first .. '\n' .. owner) == 1 then
+      return take_claimed(first, head, tail, deadline, out)
+    end
+    locked[head.accountId] = true
+  else
+    out[#out + 1] = first
+  end
+  redis.call('LPUSH', K_QUEUE, first)
+  local chunk = 8
+  local pos = 1
   while true do
     local ids = redis.call('LRANGE', K_QUEUE, pos, pos + chunk - 1)
     if #ids == 0 then break end
@@ -303,20 +338,12 @@ local function claim_first(owner, deadline)
         out[#out + 1] = id
       else
         local account = head.accountId
-        if locked[account] == nil then locked[account] = redis.call('HEXISTS', K_LEASE, account) == 1 end
         if not locked[account] then
-          if pos + i == 1 then redis.call('LPOP', K_QUEUE) else redis.call('LREM', K_QUEUE, 1, id) end
-          head.status = 'active'
-          head.updatedAt = NOW_ISO
-          head.nextAttemptAt = NULL
-          local saved = save_record(id, head, tail)
-          redis.call('ZADD', K_PROC, deadline, id)
-          redis.call('HSET', K_LEASE, account, id .. '\n' .. owner)
-          record_change(id, account, head.command, 'pending', 'active', 'claimed', '', 'P')
-          out[1] = 1
-          out[2] = saved
-          out[3] = id
-          return out
+          if redis.call('HSETNX', K_LEASE, account, id .. '\n' .. owner) == 1 then
+            redis.call('LREM', K_QUEUE, 1, id)
+            return take_claimed(id, head, tail, deadline, out)
+          end
+          locked[account] = true
         end
       end
     end

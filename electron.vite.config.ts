@@ -65,7 +65,8 @@ function bootChunkName(id: string, ctx: { getModuleInfo(id: string): { importedI
 /**
  * §16 first render: the page asks for the boot chunk and its stylesheet while it parses, instead of after the entry
  * module has loaded and run (the entry imports `boot` dynamically, to start the Queue page's requests first). The
- * browser then downloads them beside the entry, and the import finds them in its cache.
+ * browser then downloads them beside the entry, and the import finds them in its cache. The stylesheet is applied
+ * from the start: the entry's first frame (first-frame.ts) is drawn with it.
  */
 function preloadBoot(): Plugin {
   return {
@@ -84,7 +85,8 @@ function preloadBoot(): Plugin {
         return [
           ...css.map((href) => ({
             tag: 'link',
-            attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `./${href}` },
+            // a stylesheet, not a preload: the first frame (first-frame.ts) is drawn before the boot chunk runs
+            attrs: { rel: 'stylesheet', crossorigin: true, href: `./${href}` },
             injectTo: 'head' as const,
           })),
           ...[
@@ -92,7 +94,8 @@ function preloadBoot(): Plugin {
             ...boot.imports.filter((f) => !chunks.some((c) => c.type === 'chunk' && c.isEntry && c.fileName === f)),
           ].map((href) => ({
             tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${href}` },
+            // fetched, not yet compiled: compiling 680 KB would take the CPU from the first frame (main.tsx)
+            attrs: { rel: 'preload', as: 'script', crossorigin: true, href: `./${href}` },
             injectTo: 'head' as const,
           })),
         ];

@@ -79,7 +79,9 @@ describe('real accounts against the simulated gateway (§23)', () => {
     });
     const preview = await stack.waitFor(await stack.run('DU1900002', 'print-rebalance'), 'done');
     expect((preview.result as unknown as RebalanceResult).plan.limitBreaches).toEqual([
-      expect.stringMatching(/^order BUY \d+ SPY worth USD 3\d,\d{3}\.\d\d exceeds limits\.maxOrderValue USD 30,000\.00$/),
+      expect.stringMatching(
+        /^order BUY \d+ SPY worth USD 3\d,\d{3}\.\d\d exceeds limits\.maxOrderValue USD 30,000\.00$/,
+      ),
     ]);
 
     // §26: a lookup (print-*) never replaces the card's last rebalance result; the breach shows on the preview.

@@ -143,7 +143,6 @@ function cents(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-
 /** A share count as a trader reads it: whole shares plain, fractions to at most 4 decimals ("0.4", "10.1234"). */
 function shareText(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 4, useGrouping: false });

@@ -16,8 +16,9 @@ const FIRST_RENDER_WAIT_MS = 300;
 /**
  * Renders the window once the Queue page's data is in (or after FIRST_RENDER_WAIT_MS); main.tsx calls it.
  * `choosesPage`: the address named no page, so the window opens on Get started or Queue (§26) as the core says.
+ * `onRender`: called as React takes the root over (from then on the first frame must not be drawn).
  */
-export function boot(api: ApiClient, onQueuePage: boolean, choosesPage = false): void {
+export function boot(api: ApiClient, onQueuePage: boolean, choosesPage = false, onRender?: () => void): void {
   const queryClient = createQueryClient();
   const prefetched = Promise.all([
     onQueuePage ? prefetchQueuePage(api, queryClient) : null,
@@ -26,6 +27,7 @@ export function boot(api: ApiClient, onQueuePage: boolean, choosesPage = false):
   const root = document.getElementById('root');
   if (!root) return;
   const render = () => {
+    onRender?.();
     createRoot(root).render(
       <StrictMode>
         <Providers api={api} queryClient={queryClient}>

@@ -7,6 +7,7 @@ import { hrefOf } from '../lib/hash-route';
 import { notifyError } from '../lib/notify';
 import { queryKeys } from '../queries/query-keys';
 import { useHealth, useQueueStatus } from '../queries/use-queries';
+import { attentionOf } from './attention';
 
 function Banner({
   tone,
@@ -76,51 +77,29 @@ function ResumeButton() {
   );
 }
 
-/**
- * §26: what stops trading is said across the top of every page, with what to do — not only a light in the status
- * strip: an IB Gateway that is down (red), and processing paused by the trader.
- */
+/** §26: what stops trading is said across the top of every page, with what to do (attention.ts) — not only a light in the status strip. */
 export function AttentionBanner() {
-  const health = useHealth().data;
-  const status = useQueueStatus().data;
-  const gatewayDown = health?.ib.state === 'red';
-  const paused = status?.paused === true;
-  if (!gatewayDown && !paused) return null;
-  // §28: with several IB logins, the banner names the ones down; the others' accounts trade as usual.
-  const several = (health?.gateways?.length ?? 0) > 1;
-  const down = several ? (health?.gateways ?? []).filter((g) => g.state === 'red') : [];
+  const banners = attentionOf(useHealth().data, useQueueStatus().data);
+  if (banners.length === 0) return null;
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 6, marginBottom: 'var(--mantine-spacing-sm)' }}>
-      {gatewayDown && !several && (
-        <Banner tone="red" icon={<Unplug size={18} />} title="IB Gateway is down" testId="gateway-banner">
-          {health.ib.detail}. Nothing reaches IB until it is back: events that need it wait in Delayed and retry by
-          themselves. Start IB Gateway (or TWS) and log in; its address is in <a href={hrefOf('settings')}>Settings</a>.
-        </Banner>
-      )}
-      {gatewayDown && several && (
+      {banners.map((b) => (
         <Banner
-          tone="red"
-          icon={<Unplug size={18} />}
-          title={`IB Gateway ${down.map((g) => g.label).join(', ')} ${down.length > 1 ? 'are' : 'is'} down`}
-          testId="gateway-banner"
+          key={b.testId}
+          tone={b.tone}
+          icon={b.tone === 'red' ? <Unplug size={18} /> : <CirclePause size={18} />}
+          title={b.title}
+          testId={b.testId}
+          action={b.resume ? <ResumeButton /> : undefined}
         >
-          {down.map((g) => `${g.label}: ${g.detail}`).join('; ')}. Nothing reaches IB for the accounts on{' '}
-          {down.length > 1 ? 'these logins' : 'this login'} until it is back: their events wait in Delayed and retry by
-          themselves; accounts on the other gateways trade as usual. Start that IB Gateway and log in; its address is in{' '}
-          <a href={hrefOf('settings')}>Settings</a>.
+          {b.text}
+          {b.settingsLink && (
+            <>
+              <a href={hrefOf('settings')}>Settings</a>.
+            </>
+          )}
         </Banner>
-      )}
-      {paused && (
-        <Banner
-          tone="yellow"
-          icon={<CirclePause size={18} />}
-          title="Processing is paused"
-          testId="paused-banner"
-          action={<ResumeButton />}
-        >
-          Nothing is traded while paused: signals and commands still queue in Pending and run once you resume.
-        </Banner>
-      )}
+      ))}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { routeOf, type Route } from './route-of';
 
-export { ROUTES, routeOf, type Route } from './route-of';
+export { hrefOf, ROUTES, routeOf, type Route } from './route-of';
 
 /**
  * What a page that holds the window on itself (Settings with unsaved edits, §26) is asked when the trader goes to
@@ -63,10 +63,6 @@ export function useRoute(): Route {
     () => routeOf(window.location.hash),
     () => 'queue' as Route,
   );
-}
-
-export function hrefOf(route: Route): string {
-  return `#/${route}`;
 }
 
 /**

@@ -11,3 +11,8 @@ export function namedRoute(hash: string): Route | null {
 export function routeOf(hash: string): Route {
   return namedRoute(hash) ?? 'queue';
 }
+
+/** The fragment that opens `route`. */
+export function hrefOf(route: Route): string {
+  return `#/${route}`;
+}

@@ -1,9 +1,7 @@
 import { Button, Group } from '@mantine/core';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { EventRecord } from '../../../../shared/dto';
-import { ACTION_LABELS, canApply, type EventAction } from './event-actions';
-
-const ACTIONS: readonly EventAction[] = ['approve', 'reject', 'retry', 'hold', 'release', 'delete'];
+import { ACTION_LABELS, isDangerous, rowActionsOf, type EventAction } from './action-rules';
 
 interface EventActionsProps {
   event: EventRecord;
@@ -24,12 +22,12 @@ function handlers(action: EventAction, { event, onAction }: EventActionsProps) {
 export function EventActions(props: EventActionsProps & { size?: string }) {
   return (
     <Group gap={4} wrap="nowrap" justify="flex-end">
-      {ACTIONS.filter((action) => canApply(action, props.event)).map((action) => (
+      {rowActionsOf(props.event).map((action) => (
         <Button
           key={action}
           size={props.size ?? 'compact-xs'}
           variant={action === 'approve' ? 'filled' : 'default'}
-          c={action === 'delete' || action === 'reject' ? 'red' : undefined}
+          c={isDangerous(action) ? 'red' : undefined}
           {...handlers(action, props)}
         >
           {ACTION_LABELS[action]}
@@ -46,11 +44,11 @@ export function EventActions(props: EventActionsProps & { size?: string }) {
 export function RowActions(props: EventActionsProps) {
   return (
     <span className="row-actions">
-      {ACTIONS.filter((action) => canApply(action, props.event)).map((action) => (
+      {rowActionsOf(props.event).map((action) => (
         <button
           key={action}
           type="button"
-          className={action === 'delete' || action === 'reject' ? 'row-btn danger' : 'row-btn'}
+          className={isDangerous(action) ? 'row-btn danger' : 'row-btn'}
           {...handlers(action, props)}
         >
           {ACTION_LABELS[action]}

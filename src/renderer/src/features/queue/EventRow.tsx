@@ -1,9 +1,9 @@
 import { memo } from 'react';
 import type { EventRecord, EventStatus } from '../../../../shared/dto';
-import { resultSummary } from '../../../../shared/result-summary';
-import { formatCountdown, formatExact, formatRelative, shortId } from '../../lib/format';
+import { formatExact, formatRelative, shortId } from '../../lib/format';
+import type { EventAction } from './action-rules';
+import { errorCell, stateCell, type CellText } from './event-cells';
 import { RowActions } from './EventActions';
-import type { EventAction } from './event-actions';
 
 export const ROW_HEIGHT = 38;
 
@@ -34,61 +34,13 @@ export function EventRowHeader({ status }: { status: EventStatus }) {
   );
 }
 
-/** Rows use plain elements with styles.css classes: a section renders dozens at once (§16 first render). */
-function StateCell({ event, now }: { event: EventRecord; now: number }) {
-  if (event.status === 'delayed') {
-    return (
-      <span className="xs tone-delayed" title={formatExact(event.nextAttemptAt)}>
-        retry in {formatCountdown(event.nextAttemptAt, now)}
-      </span>
-    );
-  }
-  if (event.status === 'held') {
-    return (
-      <span className="xs dimmed" title={event.heldReason ?? 'held by the operator'}>
-        {event.heldReason ?? 'held'}
-      </span>
-    );
-  }
-  if (event.status === 'active') return <span className="xs tone-active">processing</span>;
-  if (event.status === 'awaiting') {
-    const at = event.approval?.autoApproveAt;
-    return (
-      <span className="xs tone-delayed" title={formatExact(at)}>
-        {at ? `auto-approves in ${formatCountdown(at, now)}` : 'awaiting approval'}
-      </span>
-    );
-  }
-  if (event.status === 'done') {
-    return (
-      <span className="xs tone-done" title={formatExact(event.updatedAt)}>
-        done {formatRelative(event.updatedAt, now)}
-      </span>
-    );
-  }
-  return <span className="xs dimmed">waiting</span>;
-}
-
-/** A finished event shows what it came to (§26), not a stale error; its history keeps the errors on the way. */
-function ResultCell({ event }: { event: EventRecord }) {
-  const text = resultSummary(event);
-  const rejected = event.result?.rejectedByTrader === true;
+/** A cell's text as event-cells.ts says it. */
+function Cell({ cell }: { cell: CellText | null }) {
+  if (!cell) return <span />;
   return (
-    <span className={rejected ? 'xs dimmed' : 'xs'} title={text} data-testid="event-result">
-      {text}
-    </span>
-  );
-}
-
-function ErrorCell({ event }: { event: EventRecord }) {
-  if (event.status === 'done') return <ResultCell event={event} />;
-  const error = event.lastError;
-  if (!error) return <span />;
-  const text = `${error.kind}: ${error.message}`;
-  return (
-    <span className={event.needsAttention ? 'xs tone-error' : 'xs'} title={`${text}\n${formatExact(error.at)}`}>
-      {event.needsAttention && <span className="row-badge">needs attention</span>}
-      {text}
+    <span className={cell.className} title={cell.title} data-testid={cell.testId}>
+      {cell.badge && <span className="row-badge">{cell.badge}</span>}
+      {cell.text}
     </span>
   );
 }
@@ -163,10 +115,10 @@ export const EventRow = memo(function EventRow({
         {formatRelative(event.createdAt, now)}
       </span>
       <span role="cell">
-        <StateCell event={event} now={now} />
+        <Cell cell={stateCell(event, now)} />
       </span>
       <span role="cell">
-        <ErrorCell event={event} />
+        <Cell cell={errorCell(event)} />
       </span>
       <span role="cell">
         <RowActions event={event} onAction={onAction} />

@@ -8,28 +8,8 @@ import { useAccountName } from '../../queries/use-account-names';
 import type { EventAction } from './event-actions';
 import { AwaitingList } from './AwaitingList';
 import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
+import { EMPTY_TEXT, MAX_LIST_HEIGHT, moreText, SECTION_TITLES } from './section-texts';
 import { STATUS_COLORS } from './status-colors';
-
-export const SECTION_TITLES: Record<EventStatus, string> = {
-  pending: 'Pending',
-  awaiting: 'Awaiting approval',
-  active: 'Active',
-  delayed: 'Delayed',
-  held: 'Held',
-  done: 'Done',
-};
-
-const EMPTY_TEXT: Record<EventStatus, string> = {
-  pending: 'No events waiting — signals from Zehnlabs land here; Rebalance now on an account adds one.',
-  awaiting:
-    'Nothing awaits approval. A rebalance of an account set to confirm or timer (Settings → Accounts) waits here with its plan.',
-  active: 'Nothing is being processed right now. A worker takes the next pending event as soon as one is queued.',
-  delayed: 'No failed events. An event that fails (gateway down, market closed …) waits here and is retried by itself.',
-  held: 'Nothing on hold. Hold an event to keep it from being processed until you release it.',
-  done: 'No finished events yet. Events land here once their command has run.',
-};
-
-const MAX_LIST_HEIGHT = 380;
 
 export interface QueueSectionProps {
   status: EventStatus;
@@ -151,7 +131,7 @@ export function QueueSection(props: QueueSectionProps) {
           </div>
           {total > events.length && (
             <Text size="xs" c="dimmed" px="xs" py={4}>
-              Showing the first {events.length} of {total}; scroll down for more, or search to narrow the list.
+              {moreText(events.length, total)}
             </Text>
           )}
         </div>

@@ -2,35 +2,17 @@ import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { createElement, useCallback } from 'react';
-import type { EventRecord, EventStatus } from '../../../../shared/dto';
+import type { EventRecord } from '../../../../shared/dto';
 import { errorBodyOf } from '../../api/api-client';
 import { useApi } from '../../api/ApiProvider';
 import { shortId } from '../../lib/format';
 import { adviceFor, notifyError } from '../../lib/notify';
 import { queryKeys } from '../../queries/query-keys';
 import { useAccountName } from '../../queries/use-account-names';
+import { ACTION_LABELS, canApply, type EventAction } from './action-rules';
 import { DeleteList } from './DeleteList';
 
-export type EventAction = 'approve' | 'reject' | 'retry' | 'hold' | 'release' | 'delete';
-
-/** Which states each operator action applies to (§5 rule 7, §19 approve / reject). */
-export const ACTION_STATES: Record<EventAction, readonly EventStatus[]> = {
-  approve: ['awaiting'],
-  reject: ['awaiting'],
-  retry: ['delayed', 'held'],
-  hold: ['pending', 'delayed', 'awaiting'],
-  release: ['held'],
-  delete: ['pending', 'awaiting', 'delayed', 'held', 'done'],
-};
-
-export const ACTION_LABELS: Record<EventAction, string> = {
-  approve: 'Approve',
-  reject: 'Reject',
-  retry: 'Retry',
-  hold: 'Hold',
-  release: 'Release',
-  delete: 'Delete',
-};
+export { ACTION_LABELS, ACTION_STATES, canApply, type EventAction } from './action-rules';
 
 const DONE_WORDS: Record<EventAction, string> = {
   approve: 'Approved',
@@ -40,10 +22,6 @@ const DONE_WORDS: Record<EventAction, string> = {
   release: 'Released',
   delete: 'Deleted',
 };
-
-export function canApply(action: EventAction, event: EventRecord): boolean {
-  return ACTION_STATES[action].includes(event.status);
-}
 
 function describe(event: EventRecord): string {
   return `${event.command} for ${event.accountId} (${shortId(event.id)})`;

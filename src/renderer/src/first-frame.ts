@@ -1,0 +1,215 @@
+/**
+ * §16 first render: the window's first frame, drawn by the entry module with the DOM alone as soon as the Queue page's
+ * answers are in — before React DOM and Mantine (the boot chunk, about 680 KB) have been compiled and have rendered,
+ * which on a 2-core machine takes another 400–600 ms. It shows what the Queue page's first render shows — the mode,
+ * the banners, the sections with their counts, the first rows of each — in the same places, from the same texts
+ * (section-texts.ts, event-cells.ts, action-rules.ts, attention.ts). It is a picture: `inert` (nothing in it can be
+ * clicked, focused or read out as if it worked) and `aria-busy`, until React's first render replaces it. Being inert, it
+ * has no hovers: the cells carry no titles (the exact times of which would cost the page's first Intl formatter).
+ */
+import { EVENT_STATUSES, type EventRecord, type EventStatus, type Health, type QueueStatus } from '../../shared/dto';
+import type { EventList } from '../../shared/contract';
+import { attentionOf } from './components/attention';
+import { ACTION_LABELS, isDangerous, rowActionsOf } from './features/queue/action-rules';
+import { errorCell, stateCell, type CellText } from './features/queue/event-cells';
+import { EMPTY_TEXT, MAX_LIST_HEIGHT, moreText, SECTION_TITLES } from './features/queue/section-texts';
+import { formatRelative, shortId } from './lib/format';
+import { hrefOf } from './lib/route-of';
+
+/** EventRow.tsx's ROW_HEIGHT (that module is React's; first-frame.test.ts checks the two agree). */
+export const FIRST_FRAME_ROW_HEIGHT = 38;
+
+export interface FirstFrameData {
+  health: Health;
+  status: QueueStatus;
+  lists: Record<EventStatus, EventList>;
+}
+
+type Child = Node | string | null | false | undefined;
+
+function h(tag: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) if (value !== undefined) el.setAttribute(name, value);
+  for (const child of children) if (child !== null && child !== false && child !== undefined) el.append(child);
+  return el;
+}
+
+function cell(text: CellText | null): HTMLElement {
+  if (!text) return h('span');
+  return h(
+    'span',
+    { class: text.className },
+    text.badge ? h('span', { class: 'row-badge' }, text.badge) : null,
+    text.text,
+  );
+}
+
+/** One queue row, as EventRow.tsx draws it (first-frame.test.ts compares the two). */
+export function firstFrameRow(event: EventRecord, now: number, top: number): HTMLElement {
+  return h(
+    'div',
+    {
+      class: 'grid-row event-grid',
+      'data-event-id': event.id,
+      'data-status': event.status,
+      style: `height: ${FIRST_FRAME_ROW_HEIGHT}px; position: absolute; top: 0px; left: 0px; width: 100%; transform: translateY(${top}px);`,
+    },
+    h('span', {}, h('input', { type: 'checkbox', class: 'row-check', tabindex: '-1' })),
+    h('span', { class: 'mono' }, shortId(event.id)),
+    h('span', {}, event.accountId),
+    h('span', {}, event.command),
+    h('span', { class: 'col-opt' }, event.strategy ?? '—'),
+    h('span', { class: 'num col-opt' }, String(event.timesQueued)),
+    h('span', { class: 'col-opt' }, formatRelative(event.createdAt, now)),
+    h('span', {}, cell(stateCell(event, now))),
+    h('span', {}, cell(errorCell(event))),
+    h(
+      'span',
+      {},
+      h(
+        'span',
+        { class: 'row-actions' },
+        ...rowActionsOf(event).map((action) =>
+          h('span', { class: isDangerous(action) ? 'row-btn danger' : 'row-btn' }, ACTION_LABELS[action]),
+        ),
+      ),
+    ),
+  );
+}
+
+function head(status: EventStatus): HTMLElement {
+  const cols: [string, string?][] = [
+    [''],
+    ['Id'],
+    ['Account'],
+    ['Command'],
+    ['Strategy', 'col-opt'],
+    ['Queued', 'num col-opt'],
+    ['Age', 'col-opt'],
+    ['State'],
+    [status === 'done' ? 'Result' : 'Last error'],
+    [''],
+  ];
+  return h(
+    'div',
+    { class: 'grid-row grid-head event-grid', style: 'height: 28px;' },
+    ...cols.map(([text, className]) => h('span', { class: className }, text)),
+  );
+}
+
+function section(status: EventStatus, list: EventList, now: number): HTMLElement {
+  const { events, total } = list;
+  const title = SECTION_TITLES[status];
+  const heading = h(
+    'div',
+    { class: 'ff-section-head' },
+    h(
+      'h2',
+      { class: 'ff-section-title' },
+      `${title} `,
+      h('span', { class: `ff-count num ff-${status}` }, String(total)),
+    ),
+    events.length > 0 ? h('span', { class: 'xs dimmed' }, `Select all ${events.length}`) : null,
+  );
+  let body: HTMLElement;
+  if (events.length === 0) body = h('p', { class: 'ff-empty' }, EMPTY_TEXT[status]);
+  // Awaiting approval shows each plan as a card (AwaitingList.tsx); React draws those.
+  else if (status === 'awaiting') body = h('p', { class: 'ff-empty' }, 'Loading…');
+  else {
+    const height = Math.min(MAX_LIST_HEIGHT, events.length * FIRST_FRAME_ROW_HEIGHT);
+    const shown = events.slice(0, Math.ceil(height / FIRST_FRAME_ROW_HEIGHT));
+    body = h(
+      'div',
+      {},
+      head(status),
+      h(
+        'div',
+        { style: `height: ${height}px; overflow: hidden; position: relative;` },
+        ...shown.map((event, i) => firstFrameRow(event, now, i * FIRST_FRAME_ROW_HEIGHT)),
+      ),
+      total > events.length ? h('p', { class: 'xs dimmed ff-more' }, moreText(events.length, total)) : null,
+    );
+  }
+  return h('section', { class: 'queue-section ff-section', 'data-section': status }, heading, body);
+}
+
+function banners(data: FirstFrameData): HTMLElement | null {
+  const list = attentionOf(data.health, data.status);
+  if (list.length === 0) return null;
+  return h(
+    'div',
+    { class: 'ff-banners' },
+    ...list.map((b) =>
+      h(
+        'section',
+        { class: `ff-banner ff-${b.tone}`, 'aria-label': b.title },
+        h(
+          'div',
+          { class: 'ff-banner-text' },
+          h('p', { class: 'ff-banner-title' }, b.title),
+          h(
+            'p',
+            { class: 'xs' },
+            b.text,
+            b.settingsLink ? h('a', { href: hrefOf('settings') }, 'Settings') : null,
+            b.settingsLink ? '.' : null,
+          ),
+        ),
+        b.resume ? h('span', { class: 'ff-resume' }, 'Resume now') : null,
+      ),
+    ),
+  );
+}
+
+/** The color scheme Mantine will choose (its ColorSchemeScript's rule, `defaultColorScheme="auto"`), set now. */
+function setColorScheme(): void {
+  let scheme = 'auto';
+  try {
+    const stored = window.localStorage.getItem('mantine-color-scheme-value');
+    if (stored === 'light' || stored === 'dark' || stored === 'auto') scheme = stored;
+  } catch {
+    // no storage: the system's
+  }
+  if (scheme === 'auto') scheme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
+}
+
+const PAGES: [route: 'queue' | 'accounts' | 'trade-log' | 'settings', label: string][] = [
+  ['queue', 'Queue'],
+  ['accounts', 'Accounts'],
+  ['trade-log', 'Trade log'],
+  ['settings', 'Settings'],
+];
+
+/** Replaces `root`'s content with the Queue page's first frame. */
+export function paintFirstFrame(root: HTMLElement, data: FirstFrameData, now: number = Date.now()): void {
+  setColorScheme();
+  const live = data.health.tradingMode === 'live';
+  const frame = h(
+    'div',
+    { class: 'ff', 'data-first-frame': '', 'aria-busy': 'true' },
+    h(
+      'header',
+      { class: 'ff-header' },
+      h('h1', { class: 'ff-title' }, 'Rebalance Desk'),
+      h('span', { class: live ? 'ff-mode ff-live' : 'ff-mode' }, live ? 'LIVE' : 'PAPER'),
+    ),
+    h(
+      'nav',
+      { class: 'ff-nav' },
+      ...PAGES.map(([route, label]) =>
+        h('a', { class: route === 'queue' ? 'ff-link ff-active' : 'ff-link', href: hrefOf(route) }, label),
+      ),
+    ),
+    h(
+      'main',
+      { class: 'ff-main' },
+      banners(data),
+      h('div', { class: 'ff-search' }, 'Search account, command, id or text (press /)'),
+      h('p', { class: 'ff-bulk xs dimmed' }, 'Select rows to act on several events at once.'),
+      ...EVENT_STATUSES.map((status) => section(status, data.lists[status], now)),
+    ),
+  );
+  frame.inert = true;
+  root.replaceChildren(frame);
+}

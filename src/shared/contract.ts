@@ -17,6 +17,7 @@ import {
   type DriftReading,
   type Command,
   type EventRecord,
+  type EventStatus,
   type Health,
   type HistoryEntry,
   type HistoryPoint,
@@ -73,6 +74,19 @@ const expected = z.object({ id, expectedStatus: status.optional() }).strict();
 export interface EventList {
   events: EventRecord[];
   total: number;
+}
+
+/**
+ * §16 first render: what the Queue page shows first, in one answer — the window's first requests, which over
+ * HTTP/1.1's six connections would otherwise queue behind each other and behind the window's code.
+ */
+export interface QueuePage {
+  health: Health;
+  status: QueueStatus;
+  /** Each state's first `limit` events, as `listEvents({state, limit})` answers. */
+  lists: Record<EventStatus, EventList>;
+  /** Get started's checklist (`setupProgress`), or null when the core cannot say (it is not running). */
+  setup: SetupProgress | null;
 }
 
 export interface EventDetail {
@@ -246,6 +260,10 @@ export interface SetupProgress {
 export const operations = {
   health: op<Health>()({ ...ROUTES.health, input: empty }),
   queueStatus: op<QueueStatus>()({ ...ROUTES.queueStatus, input: empty }),
+  queuePage: op<QueuePage>()({
+    ...ROUTES.queuePage,
+    input: z.object({ limit: limit(10_000, 200) }).strict(),
+  }),
   listEvents: op<EventList>()({
     ...ROUTES.listEvents,
     input: z

@@ -8,6 +8,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export const ROUTES = {
   health: { method: 'GET', path: '/api/health' },
   queueStatus: { method: 'GET', path: '/api/queue/status' },
+  queuePage: { method: 'GET', path: '/api/queue/page' },
   listEvents: { method: 'GET', path: '/api/queue/events' },
   getEvent: { method: 'GET', path: '/api/queue/events/:id' },
   enqueue: { method: 'POST', path: '/api/queue/events' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../shared/dto';
+import { EVENT_STATUSES, type EventRecord } from '../../shared/dto';
 import { parseSettings } from '../config/settings-store';
 import { createManagementHandlers } from './handlers';
 import type { ManagementPorts } from './ports';
@@ -60,6 +60,34 @@ describe('management over its ports', () => {
     expect(asked).toEqual(['queue.pause', 'health']);
     await handlers.resume({});
     expect(asked).toEqual(['queue.pause', 'health', 'queue.resume', 'wake', 'health']);
+  });
+
+  it('answers the Queue page in one call: what health, queueStatus, listEvents and setupProgress answer (§16)', async () => {
+    const lists: unknown[] = [];
+    const health = { status: 'ok', ib: { state: 'green', detail: 'connected' } };
+    const { ports } = portsWith({
+      health: async () => health as never,
+      setup: {
+        read: async () => ({ lastCheck: null, firstPreview: null, completedAt: null }),
+        noteComplete: async () => undefined,
+      },
+    });
+    Object.assign(ports.queue, {
+      list: async (input: { state: string; limit: number; offset: number }) => {
+        lists.push(input);
+        return { events: [], total: input.state === 'done' ? 7 : 0 };
+      },
+    });
+    const handlers = createManagementHandlers(ports);
+    const page = await handlers.queuePage({ limit: 50 });
+    expect(lists).toEqual(EVENT_STATUSES.map((state) => ({ state, limit: 50, offset: 0 })));
+    expect(page.lists.done).toEqual({ events: [], total: 7 });
+    expect(page.health).toBe(health);
+    expect(page.status).toEqual(await handlers.queueStatus({}));
+    expect(page.setup).toEqual(await handlers.setupProgress({}));
+    // a core without Get started's record (not running) cannot say: null, and the page still answers
+    const bare = await createManagementHandlers({ ...ports, setup: undefined }).queuePage({ limit: 50 });
+    expect(bare.setup).toBeNull();
   });
 
   it('runs a command on every enabled account of the trading mode only', async () => {

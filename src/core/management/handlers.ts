@@ -1,5 +1,5 @@
-import type { AccountCommandOutcome, Handlers } from '../../shared/contract';
-import type { Command, EventRecord } from '../../shared/dto';
+import type { AccountCommandOutcome, EventList, Handlers, SetupProgress } from '../../shared/contract';
+import { EVENT_STATUSES, type Command, type EventRecord, type EventStatus } from '../../shared/dto';
 import { payloadProblem } from '../domain/cash-commands';
 import { tradingBlockReason } from '../domain/trading-guard';
 import { buildManualEvent } from '../feed/manual-source';
@@ -65,9 +65,32 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       simulated: settings.simulated,
     });
 
+  async function setupProgressNow(): Promise<SetupProgress> {
+    if (!ports.setup) throw new ApiError('unavailable', 'Get started needs the core to be running');
+    const [health, record] = await Promise.all([ports.health(), ports.setup.read()]);
+    const progress = setupProgress({ health, settings: settings.current(), record, simulated: settings.simulated });
+    if (progress.complete && record.completedAt === null) {
+      const at = new Date().toISOString();
+      await ports.setup.noteComplete(at);
+      return { ...progress, completedAt: at };
+    }
+    return progress;
+  }
+
   return {
     health: () => ports.health(),
     queueStatus: () => queue.status(),
+    queuePage: async ({ limit }) => {
+      const [health, status, setup, ...lists] = await Promise.all([
+        ports.health(),
+        queue.status(),
+        ports.setup ? setupProgressNow() : null,
+        ...EVENT_STATUSES.map((state) => queue.list({ state, limit, offset: 0 })),
+      ]);
+      const byState = {} as Record<EventStatus, EventList>;
+      EVENT_STATUSES.forEach((state, i) => (byState[state] = lists[i]!));
+      return { health, status, lists: byState, setup };
+    },
     listEvents: (input) => queue.list(input),
     getEvent: async ({ id }) => {
       const detail = await queue.get(id);
@@ -165,17 +188,7 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       if (!ports.checkSetup) throw new ApiError('unavailable', 'Check setup needs the core to be running');
       return ports.checkSetup();
     },
-    setupProgress: async () => {
-      if (!ports.setup) throw new ApiError('unavailable', 'Get started needs the core to be running');
-      const [health, record] = await Promise.all([ports.health(), ports.setup.read()]);
-      const progress = setupProgress({ health, settings: settings.current(), record, simulated: settings.simulated });
-      if (progress.complete && record.completedAt === null) {
-        const at = new Date().toISOString();
-        await ports.setup.noteComplete(at);
-        return { ...progress, completedAt: at };
-      }
-      return progress;
-    },
+    setupProgress: setupProgressNow,
     publishSignal: async ({ strategy, exec, eventId }) => {
       if (!simulator) throw new ApiError('not-found', 'publishing signals is only available in demo mode');
       return simulator.publishSignal(strategy, exec, eventId);

@@ -4,7 +4,7 @@ import type { EventList, StreamMessage } from '../../../shared/contract';
 import { EVENT_STATUSES } from '../../../shared/dto';
 import type { ApiClient } from '../api/api-client';
 import { withEarlyCalls } from '../api/early-calls';
-import { QUEUE_PAGE_CALLS } from './queue-page-calls';
+import { QUEUE_PAGE_CALLS, queuePageCall } from './queue-page-calls';
 import { queryKeys } from './query-keys';
 import { StreamSync } from './stream-sync';
 import { EVENT_PAGE_SIZE, prefetchQueuePage, queries } from './use-queries';
@@ -66,6 +66,54 @@ describe('prefetchQueuePage', () => {
     answerAll();
     await again;
     expect(calls.filter((c) => c === 'health')).toHaveLength(2);
+  });
+});
+
+describe('the Queue page in one answer (queuePage, §16)', () => {
+  const page = {
+    health: { status: 'ok' },
+    status: { paused: false },
+    lists: Object.fromEntries(EVENT_STATUSES.map((s) => [s, { events: [], total: s === 'done' ? 3 : 0 }])),
+    setup: null,
+  };
+
+  it('answers every request of the Queue page from the one call, and nothing is asked for twice', async () => {
+    const client = new QueryClient();
+    const calls: string[] = [];
+    const api = {
+      call: (name: string) => {
+        calls.push(name);
+        return Promise.resolve(name === 'queuePage' ? page : {});
+      },
+      subscribe: () => () => undefined,
+    } as unknown as ApiClient;
+    const early = withEarlyCalls(api, [], [queuePageCall(true)]);
+    await prefetchQueuePage(early, client);
+    expect(client.getQueryData(queryKeys.events.list('done', '', EVENT_PAGE_SIZE))).toEqual({ events: [], total: 3 });
+    expect(client.getQueryData(queryKeys.health())).toEqual({ status: 'ok' });
+    // a core that could not say (setup: null) is asked for the checklist on its own, once
+    await early.call('setupProgress');
+    expect(calls).toEqual(['queuePage', 'setupProgress']);
+  });
+
+  it('asks for each part alone when the one call fails, and for the setup when the answer has none', async () => {
+    const client = new QueryClient();
+    const calls: string[] = [];
+    const api = {
+      call: (name: string, input?: { state?: string }) => {
+        calls.push(input?.state ? `${name}:${input.state}` : name);
+        if (name === 'queuePage') return Promise.reject(new Error('404 not-found'));
+        return Promise.resolve(name === 'listEvents' ? { events: [], total: 0 } : {});
+      },
+      subscribe: () => () => undefined,
+    } as unknown as ApiClient;
+    const early = withEarlyCalls(api, [], [queuePageCall(true)]);
+    await prefetchQueuePage(early, client);
+    await early.call('setupProgress');
+    expect(calls.sort()).toEqual(
+      ['queuePage', 'health', 'queueStatus', 'setupProgress', ...EVENT_STATUSES.map((s) => `listEvents:${s}`)].sort(),
+    );
+    expect(client.getQueryState(queryKeys.events.list('held', '', EVENT_PAGE_SIZE))?.status).toBe('success');
   });
 });
 

@@ -152,6 +152,45 @@ describe('the first frame (§16 first render)', () => {
     expect(root.querySelector('.ff-yellow')!.textContent).toContain('Resume now');
   });
 
+  it('leads the menu with Get started and the steps left while setup is incomplete, and offers Pause unless paused', () => {
+    const root = document.createElement('div');
+    const steps = [
+      { id: 'gateway', done: true },
+      { id: 'keys', done: false },
+      { id: 'accounts', done: false },
+    ];
+    paintFirstFrame(
+      root,
+      data(
+        {},
+        {
+          setup: { complete: false, opensOnGetStarted: false, steps } as never,
+          health: makeHealth({ simulated: true }),
+        },
+      ),
+      NOW,
+    );
+    expect([...root.querySelectorAll('nav a')].map((a) => a.textContent)).toEqual([
+      'Get started2 steps left',
+      'Queue',
+      'Accounts',
+      'Trade log',
+      'Settings',
+    ]);
+    expect(root.querySelector('.ff-pause')!.textContent).toBe('Pause processing');
+    expect([...root.querySelectorAll('.ff-mode')].map((b) => b.textContent)).toEqual(['PAPER', 'SIMULATED']);
+
+    const paused = data({}, { status: { ...data({}).status, paused: true } });
+    paintFirstFrame(root, { ...paused, setup: { complete: true, opensOnGetStarted: false, steps: [] } as never }, NOW);
+    expect(root.querySelector('.ff-pause')).toBeNull();
+    expect([...root.querySelectorAll('nav a')].map((a) => a.textContent)).toEqual([
+      'Queue',
+      'Accounts',
+      'Trade log',
+      'Settings',
+    ]);
+  });
+
   it('takes the color scheme Mantine will take, so the frame does not flash light in a dark window', () => {
     window.localStorage.setItem('mantine-color-scheme-value', 'dark');
     try {

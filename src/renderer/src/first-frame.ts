@@ -8,7 +8,7 @@
  * has no hovers: the cells carry no titles (the exact times of which would cost the page's first Intl formatter).
  */
 import { EVENT_STATUSES, type EventRecord, type EventStatus, type Health, type QueueStatus } from '../../shared/dto';
-import type { EventList } from '../../shared/contract';
+import type { EventList, SetupProgress } from '../../shared/contract';
 import { attentionOf } from './components/attention';
 import { ACTION_LABELS, isDangerous, rowActionsOf } from './features/queue/action-rules';
 import { errorCell, stateCell, type CellText } from './features/queue/event-cells';
@@ -23,6 +23,8 @@ export interface FirstFrameData {
   health: Health;
   status: QueueStatus;
   lists: Record<EventStatus, EventList>;
+  /** Get started's checklist when the window asked for it: its menu entry shows while setup is incomplete (§26). */
+  setup?: SetupProgress | null;
 }
 
 type Child = Node | string | null | false | undefined;
@@ -174,6 +176,18 @@ function setColorScheme(): void {
   document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
 }
 
+/** App.tsx's Get started entry: while setup is incomplete, with the steps left. */
+function getStarted(setup: SetupProgress | null | undefined): HTMLElement | null {
+  if (!setup || setup.complete) return null;
+  const left = setup.steps.filter((step) => !step.done).length;
+  return h(
+    'a',
+    { class: 'ff-link', href: hrefOf('get-started') },
+    'Get started',
+    h('span', { class: 'ff-link-note' }, `${left} step${left === 1 ? '' : 's'} left`),
+  );
+}
+
 const PAGES: [route: 'queue' | 'accounts' | 'trade-log' | 'settings', label: string][] = [
   ['queue', 'Queue'],
   ['accounts', 'Accounts'],
@@ -193,10 +207,12 @@ export function paintFirstFrame(root: HTMLElement, data: FirstFrameData, now: nu
       { class: 'ff-header' },
       h('h1', { class: 'ff-title' }, 'Rebalance Desk'),
       h('span', { class: live ? 'ff-mode ff-live' : 'ff-mode' }, live ? 'LIVE' : 'PAPER'),
+      data.health.simulated ? h('span', { class: 'ff-mode ff-simulated' }, 'SIMULATED') : null,
     ),
     h(
       'nav',
       { class: 'ff-nav' },
+      getStarted(data.setup),
       ...PAGES.map(([route, label]) =>
         h('a', { class: route === 'queue' ? 'ff-link ff-active' : 'ff-link', href: hrefOf(route) }, label),
       ),
@@ -205,7 +221,13 @@ export function paintFirstFrame(root: HTMLElement, data: FirstFrameData, now: nu
       'main',
       { class: 'ff-main' },
       banners(data),
-      h('div', { class: 'ff-search' }, 'Search account, command, id or text (press /)'),
+      h(
+        'div',
+        { class: 'ff-toolbar' },
+        h('div', { class: 'ff-search' }, 'Search account, command, id or text (press /)'),
+        // QueuePage's Pause button; while paused the banner holds Resume instead
+        data.status.paused ? null : h('span', { class: 'ff-pause' }, 'Pause processing'),
+      ),
       h('p', { class: 'ff-bulk xs dimmed' }, 'Select rows to act on several events at once.'),
       ...EVENT_STATUSES.map((status) => section(status, data.lists[status], now)),
     ),

@@ -51,7 +51,7 @@ async function firstFrameData(api: EarlyClient, choosesPage: boolean): Promise<F
   if (setup?.opensOnGetStarted) return null; // as useOpeningRoute decides
   const byState = {} as Record<EventStatus, EventList>;
   EVENT_STATUSES.forEach((state, i) => (byState[state] = lists[i]!));
-  return { health, status, lists: byState };
+  return { health, status, lists: byState, setup };
 }
 
 /** Starts the window; resolves once React has been asked to render. */

@@ -26,8 +26,9 @@ export type EarlyClient = ApiClient & {
 
 /**
  * Starts `calls` (and `compounds`) at once and returns a client that answers the first identical call (same name,
- * same input) with the request already under way; every later call, and every other one, goes to `api`. The entry module uses it so the
- * Queue page's requests run while React and Mantine are still downloading and compiling (§16 first render).
+ * same input) with the request already under way; every later call, and every other one, goes to `api`. The entry
+ * module uses it so the Queue page's requests run while React and Mantine are still downloading and compiling (§16
+ * first render).
  */
 export function withEarlyCalls(
   api: ApiClient,

@@ -2,7 +2,7 @@ import { Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantin
 import { Plus } from 'lucide-react';
 import type { StrategyOption } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
-import { NumberBox, RemoveRowButton, RowCell } from './Fields';
+import { NumberBox, RemoveRowButton, RowCell, RowSelect } from './Fields';
 import { useSettingsForm } from './form-context';
 import { draftGateways } from './GatewaysEditor';
 
@@ -143,16 +143,7 @@ export function AccountsEditor({
                   />
                 </RowCell>
                 <RowCell label="Type">
-                  <Select
-                    size="xs"
-                    aria-label="Type"
-                    data={['paper', 'live']}
-                    value={str(account.type) || 'paper'}
-                    onChange={(next) => form.set(`${base}.type`, next ?? 'paper')}
-                    allowDeselect={false}
-                    error={form.error(`${base}.type`)}
-                    data-settings-path={`${base}.type`}
-                  />
+                  <RowSelect path={`${base}.type`} ariaLabel="Type" data={['paper', 'live']} fallback="paper" />
                 </RowCell>
                 <RowCell label="Enabled" kind="check">
                   <Checkbox
@@ -201,14 +192,11 @@ export function AccountsEditor({
                 </RowCell>
                 {showGateway && (
                   <RowCell label="Gateway">
-                    <Select
-                      size="xs"
-                      aria-label="Gateway"
+                    <RowSelect
+                      path={`${base}.gateway`}
+                      ariaLabel="Gateway"
                       data={gatewayOptions(str(account.gateway))}
-                      value={str(account.gateway) || 'default'}
-                      onChange={(next) => form.set(`${base}.gateway`, next ?? 'default')}
-                      allowDeselect={false}
-                      error={form.error(`${base}.gateway`)}
+                      fallback="default"
                     />
                   </RowCell>
                 )}

@@ -1,5 +1,5 @@
-import { Select, Table, Text } from '@mantine/core';
-import { NumberBox } from './Fields';
+import { Table, Text } from '@mantine/core';
+import { NumberBox, RowSelect } from './Fields';
 import { useSettingsForm } from './form-context';
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -45,19 +45,15 @@ export function ApprovalEditor() {
                 )}
               </Table.Td>
               <Table.Td>
-                <Select
-                  size="xs"
-                  aria-label={`Approval of ${id}`}
+                <RowSelect
+                  path={`${base}.approval`}
+                  ariaLabel={`Approval of ${id}`}
                   data={[
                     { value: 'auto', label: 'auto — trade at once' },
                     { value: 'confirm', label: 'confirm — wait for Approve' },
                     { value: 'timer', label: 'timer — trade after a wait' },
                   ]}
-                  value={str(account.approval) || 'auto'}
-                  onChange={(next) => form.set(`${base}.approval`, next ?? 'auto')}
-                  allowDeselect={false}
-                  error={form.error(`${base}.approval`)}
-                  data-settings-path={`${base}.approval`}
+                  fallback="auto"
                 />
               </Table.Td>
               <Table.Td title="Minutes before the plan trades by itself (0.1 = 6 s)">

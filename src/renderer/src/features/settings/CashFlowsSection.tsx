@@ -1,5 +1,5 @@
-import { Select, SimpleGrid, Table, Text } from '@mantine/core';
-import { NumberField } from './Fields';
+import { SimpleGrid, Table, Text } from '@mantine/core';
+import { NumberField, RowSelect } from './Fields';
 import { useSettingsForm } from './form-context';
 import { Section } from './Section';
 
@@ -48,34 +48,26 @@ export function CashFlowsSection() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Select
-                      size="xs"
-                      aria-label={`Rebalance mode of ${id}`}
+                    <RowSelect
+                      path={`${base}.rebalanceMode`}
+                      ariaLabel={`Rebalance mode of ${id}`}
                       data={[
                         { value: 'full', label: 'full (buy and sell)' },
                         { value: 'buy-only', label: 'buy-only (never sell)' },
                       ]}
-                      value={str(account.rebalanceMode) || 'full'}
-                      onChange={(next) => form.set(`${base}.rebalanceMode`, next ?? 'full')}
-                      allowDeselect={false}
-                      error={form.error(`${base}.rebalanceMode`)}
-                      data-settings-path={`${base}.rebalanceMode`}
+                      fallback="full"
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Select
-                      size="xs"
-                      aria-label={`On a cash flow of ${id}`}
+                    <RowSelect
+                      path={`${base}.cashFlow`}
+                      ariaLabel={`On a cash flow of ${id}`}
                       data={[
                         { value: 'notify', label: 'notify' },
                         { value: 'top-up', label: 'top-up (invest a deposit)' },
                         { value: 'ignore', label: 'ignore (record, tell no one)' },
                       ]}
-                      value={str(account.cashFlow) || 'notify'}
-                      onChange={(next) => form.set(`${base}.cashFlow`, next ?? 'notify')}
-                      allowDeselect={false}
-                      error={form.error(`${base}.cashFlow`)}
-                      data-settings-path={`${base}.cashFlow`}
+                      fallback="notify"
                     />
                   </Table.Td>
                 </Table.Tr>

@@ -156,6 +156,37 @@ export function SelectField({
   );
 }
 
+/**
+ * A select in a row of a list (an account's type, gateway, approval, cash-flow settings): named by `ariaLabel`, bound
+ * to `path`; a value not set shows, and is saved, as `fallback` (the schema's default).
+ */
+export function RowSelect({
+  path,
+  ariaLabel,
+  data,
+  fallback,
+}: {
+  path: string;
+  ariaLabel: string;
+  data: { value: string; label: string }[] | string[];
+  fallback: string;
+}) {
+  const form = useSettingsForm();
+  const value = form.get(path);
+  return (
+    <Select
+      size="xs"
+      aria-label={ariaLabel}
+      data={data}
+      value={typeof value === 'string' && value !== '' ? value : fallback}
+      onChange={(next) => form.set(path, next ?? fallback)}
+      allowDeselect={false}
+      error={form.error(path)}
+      data-settings-path={path}
+    />
+  );
+}
+
 export function MultiSelectField({ path, label, description, data }: FieldProps & { data: string[] }) {
   const form = useSettingsForm();
   const value = form.get(path);

@@ -145,5 +145,9 @@ describe('Settings: gateways (§28)', { timeout: 60_000 }, () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(await screen.findByText('Fix the settings first')).toBeInTheDocument();
     expect(api.callsOf('putConfig')).toHaveLength(0);
+    // the error summary's entry goes to the picker (it carries its settings path like every other field)
+    const summary = screen.getByRole('alert', { name: /field\(s\) need fixing/ });
+    await userEvent.click(within(summary).getByRole('button', { name: /› Gateway$/ }));
+    expect(picker).toHaveFocus();
   });
 });

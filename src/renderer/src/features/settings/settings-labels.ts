@@ -108,6 +108,7 @@ const ACCOUNT_FIELDS: Record<string, string> = {
   approvalMinutes: 'Approval minutes',
   rebalanceMode: 'Rebalance mode',
   cashFlow: 'On a cash flow',
+  gateway: 'Gateway',
 };
 
 const SCHEDULE_FIELDS: Record<string, string> = {

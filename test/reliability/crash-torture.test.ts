@@ -23,6 +23,7 @@ import type { SimGateway } from '../../src/sim/gateway/types';
 import type { Command } from '../../src/shared/dto';
 import {
   beyondOneShare,
+  childCoreSettings,
   ensureCliBuilt,
   readHistory,
   remainingOrdersVia,
@@ -193,18 +194,16 @@ describe('crash torture of the headless core', () => {
     });
 
     const settings: SettingsInput = {
-      tradingMode: 'paper',
-      dataDir: coreDir,
-      redis: { url: redis.url, keyPrefix: PREFIX },
-      ib: {
-        host: '127.0.0.1',
-        port: gateway.port,
-        connectTimeoutMs: 2_000,
-        requestTimeoutMs: 3_000,
-        reconnectDelayMs: 200,
-        restartWindow: null,
-      },
-      zehnlabs: { allocationsUrl: allocations.url, allocationsApiKey: 'torture-key' },
+      ...childCoreSettings({
+        dataDir: coreDir,
+        redisUrl: redis.url,
+        prefix: PREFIX,
+        gatewayPort: gateway.port,
+        allocationsUrl: allocations.url,
+        allocationsApiKey: 'torture-key',
+        token: 'torture-token-0123456789abcdef',
+        logLevel: process.env.TORTURE_DEBUG ? 'info' : 'warn',
+      }),
       accounts: ACCOUNTS.map((a) => ({
         accountId: a.accountId,
         name: a.accountId,
@@ -213,9 +212,6 @@ describe('crash torture of the headless core', () => {
       })),
       orders: { fillTimeoutMs: 3_000, whatIf: false },
       queue: { retryDelayMs: 300, leaseMs: 2_000, concurrency: 4 },
-      management: { token: 'torture-token-0123456789abcdef' },
-      notifications: { desktop: false },
-      logLevel: process.env.TORTURE_DEBUG ? 'info' : 'warn',
     };
     const configFile = join(coreDir, 'settings.json');
     await writeFile(configFile, JSON.stringify(settings, null, 2));

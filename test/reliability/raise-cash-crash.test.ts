@@ -18,7 +18,7 @@ import { demoSymbols } from '../../src/sim/gateway/demo-state';
 import { startSimGateway } from '../../src/sim/gateway/index';
 import type { SimGateway } from '../../src/sim/gateway/types';
 import type { Command, EventRecord, Plan } from '../../src/shared/dto';
-import { ensureCliBuilt, readHistory, startCore, waitUntil, type CoreChild } from './support';
+import { childCoreSettings, ensureCliBuilt, readHistory, startCore, waitUntil, type CoreChild } from './support';
 
 const PREFIX = 'raise-crash:';
 const ACCOUNT = 'DU2800001';
@@ -111,26 +111,20 @@ describe('raise-cash killed after its first sell reached the gateway', () => {
       },
     });
     const settings: SettingsInput = {
-      tradingMode: 'paper',
-      dataDir: coreDir,
-      redis: { url: redis.url, keyPrefix: PREFIX },
-      ib: {
-        host: '127.0.0.1',
-        port: gateway.port,
-        connectTimeoutMs: 2_000,
-        requestTimeoutMs: 3_000,
-        reconnectDelayMs: 200,
-        restartWindow: null,
-      },
-      zehnlabs: { allocationsUrl: allocations.url, allocationsApiKey: 'raise-key' },
+      ...childCoreSettings({
+        dataDir: coreDir,
+        redisUrl: redis.url,
+        prefix: PREFIX,
+        gatewayPort: gateway.port,
+        allocationsUrl: allocations.url,
+        allocationsApiKey: 'raise-key',
+        token: 'raise-crash-token-0123456789abcdef',
+      }),
       accounts: [
         { accountId: ACCOUNT, name: 'Raise', type: 'paper', strategy: 'raise-a', cashReservePercent: RESERVE_PERCENT },
       ],
       orders: { fillTimeoutMs: 5_000, whatIf: false },
       queue: { retryDelayMs: 300, leaseMs: 2_000, concurrency: 2 },
-      management: { token: 'raise-crash-token-0123456789abcdef' },
-      notifications: { desktop: false },
-      logLevel: 'warn',
     };
     const configFile = join(coreDir, 'settings.json');
     await writeFile(configFile, JSON.stringify(settings, null, 2));

@@ -19,6 +19,7 @@ import type { SimGateway } from '../../src/sim/gateway/types';
 import type { Command, Health } from '../../src/shared/dto';
 import {
   beyondOneShare,
+  childCoreSettings,
   ensureCliBuilt,
   readHistory,
   remainingOrdersVia,
@@ -114,18 +115,15 @@ describe('two cores on one Redis', () => {
       const dataDir = await mkdtemp(join(tmpdir(), `rd-standby-${name}-`));
       dirs.push(dataDir);
       const settings: SettingsInput = {
-        tradingMode: 'paper',
-        dataDir,
-        redis: { url: redis!.url, keyPrefix: PREFIX },
-        ib: {
-          host: '127.0.0.1',
-          port: gateway!.port,
-          connectTimeoutMs: 2_000,
-          requestTimeoutMs: 3_000,
-          reconnectDelayMs: 200,
-          restartWindow: null, // the simulated gateway never restarts; a run near midnight in New York must not wait
-        },
-        zehnlabs: { allocationsUrl: allocations!.url, allocationsApiKey: 'standby-key' },
+        ...childCoreSettings({
+          dataDir,
+          redisUrl: redis!.url,
+          prefix: PREFIX,
+          gatewayPort: gateway!.port,
+          allocationsUrl: allocations!.url,
+          allocationsApiKey: 'standby-key',
+          token: `token-${name}-0123456789abcdefghijkl`,
+        }),
         accounts: ACCOUNTS.map((a) => ({
           accountId: a.accountId,
           name: a.accountId,
@@ -134,9 +132,6 @@ describe('two cores on one Redis', () => {
         })),
         orders: { fillTimeoutMs: 3_000, whatIf: false },
         queue: { retryDelayMs: 300, leaseMs: 2_000, concurrency: 4 },
-        management: { token: `token-${name}-0123456789abcdefghijkl` },
-        notifications: { desktop: false },
-        logLevel: 'warn',
       };
       const file = join(dataDir, 'settings.json');
       await writeFile(file, JSON.stringify(settings, null, 2));

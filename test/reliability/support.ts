@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { vi } from 'vitest';
+import type { SettingsInput } from '../../src/core/config/schema';
 import type { Plan } from '../../src/shared/dto';
 import type { EventQueue } from '../../src/core/queue/event-queue';
 
@@ -74,6 +75,40 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** One running `cli.js serve` child. */
+/**
+ * The settings every child core of this suite shares: paper, on the given Redis and prefix, against the simulated
+ * gateway and allocation service with short timeouts, no restart window (the simulated gateway never restarts; a run
+ * near midnight in New York must not wait), no desktop notifications. Each test adds its accounts, orders and queue.
+ */
+export function childCoreSettings(at: {
+  dataDir: string;
+  redisUrl: string;
+  prefix: string;
+  gatewayPort: number;
+  allocationsUrl: string;
+  allocationsApiKey: string;
+  token: string;
+  logLevel?: SettingsInput['logLevel'];
+}): SettingsInput {
+  return {
+    tradingMode: 'paper',
+    dataDir: at.dataDir,
+    redis: { url: at.redisUrl, keyPrefix: at.prefix },
+    ib: {
+      host: '127.0.0.1',
+      port: at.gatewayPort,
+      connectTimeoutMs: 2_000,
+      requestTimeoutMs: 3_000,
+      reconnectDelayMs: 200,
+      restartWindow: null,
+    },
+    zehnlabs: { allocationsUrl: at.allocationsUrl, allocationsApiKey: at.allocationsApiKey },
+    management: { token: at.token },
+    notifications: { desktop: false },
+    logLevel: at.logLevel ?? 'warn',
+  };
+}
+
 export interface CoreChild {
   proc: ChildProcess;
   /** Resolves with the printed URL once it says `listening on …`. */

@@ -65,8 +65,12 @@ describe('management over its ports', () => {
   it('answers the Queue page in one call: what health, queueStatus, listEvents and setupProgress answer (§16)', async () => {
     const lists: unknown[] = [];
     const health = { status: 'ok', ib: { state: 'green', detail: 'connected' } };
+    let healthReads = 0;
     const { ports } = portsWith({
-      health: async () => health as never,
+      health: async () => {
+        healthReads += 1;
+        return health as never;
+      },
       setup: {
         read: async () => ({ lastCheck: null, firstPreview: null, completedAt: null }),
         noteComplete: async () => undefined,
@@ -80,6 +84,8 @@ describe('management over its ports', () => {
     });
     const handlers = createManagementHandlers(ports);
     const page = await handlers.queuePage({ limit: 50 });
+    // the status strip's health and the checklist's are one read
+    expect(healthReads).toBe(1);
     expect(lists).toEqual(EVENT_STATUSES.map((state) => ({ state, limit: 50, offset: 0 })));
     expect(page.lists.done).toEqual({ events: [], total: 7 });
     expect(page.health).toBe(health);

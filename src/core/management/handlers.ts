@@ -1,5 +1,5 @@
 import type { AccountCommandOutcome, EventList, Handlers, SetupProgress } from '../../shared/contract';
-import { EVENT_STATUSES, type Command, type EventRecord, type EventStatus } from '../../shared/dto';
+import { EVENT_STATUSES, type Command, type EventRecord, type EventStatus, type Health } from '../../shared/dto';
 import { payloadProblem } from '../domain/cash-commands';
 import { tradingBlockReason } from '../domain/trading-guard';
 import { buildManualEvent } from '../feed/manual-source';
@@ -65,10 +65,16 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       simulated: settings.simulated,
     });
 
-  async function setupProgressNow(): Promise<SetupProgress> {
+  /** Get started's checklist; `health` when the caller has already asked for it (queuePage), so it is read once. */
+  async function setupProgressNow(health: Promise<Health> = ports.health()): Promise<SetupProgress> {
     if (!ports.setup) throw new ApiError('unavailable', 'Get started needs the core to be running');
-    const [health, record] = await Promise.all([ports.health(), ports.setup.read()]);
-    const progress = setupProgress({ health, settings: settings.current(), record, simulated: settings.simulated });
+    const [healthNow, record] = await Promise.all([health, ports.setup.read()]);
+    const progress = setupProgress({
+      health: healthNow,
+      settings: settings.current(),
+      record,
+      simulated: settings.simulated,
+    });
     if (progress.complete && record.completedAt === null) {
       const at = new Date().toISOString();
       await ports.setup.noteComplete(at);
@@ -81,10 +87,11 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     health: () => ports.health(),
     queueStatus: () => queue.status(),
     queuePage: async ({ limit }) => {
+      const healthNow = ports.health();
       const [health, status, setup, ...lists] = await Promise.all([
-        ports.health(),
+        healthNow,
         queue.status(),
-        ports.setup ? setupProgressNow() : null,
+        ports.setup ? setupProgressNow(healthNow) : null,
         ...EVENT_STATUSES.map((state) => queue.list({ state, limit, offset: 0 })),
       ]);
       const byState = {} as Record<EventStatus, EventList>;
@@ -188,7 +195,7 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       if (!ports.checkSetup) throw new ApiError('unavailable', 'Check setup needs the core to be running');
       return ports.checkSetup();
     },
-    setupProgress: setupProgressNow,
+    setupProgress: () => setupProgressNow(),
     publishSignal: async ({ strategy, exec, eventId }) => {
       if (!simulator) throw new ApiError('not-found', 'publishing signals is only available in demo mode');
       return simulator.publishSignal(strategy, exec, eventId);

@@ -2,8 +2,8 @@ import { render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { EventList } from '../../shared/contract';
 import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../shared/dto';
-import { EventRow, ROW_HEIGHT } from './features/queue/EventRow';
-import { FIRST_FRAME_ROW_HEIGHT, firstFrameRow, paintFirstFrame, type FirstFrameData } from './first-frame';
+import { EventRow, EventRowHeader } from './features/queue/EventRow';
+import { firstFrameHead, firstFrameRow, paintFirstFrame, type FirstFrameData } from './first-frame';
 import { makeEvent, makeHealth } from './test/fixtures.test-support';
 
 const NOW = Date.parse('2025-01-02T15:10:00.000Z');
@@ -81,8 +81,15 @@ describe('the first frame (§16 first render)', () => {
     },
   );
 
-  it("has the Queue page's row height", () => {
-    expect(FIRST_FRAME_ROW_HEIGHT).toBe(ROW_HEIGHT);
+  it.each(['pending', 'done'] as const)("heads a %s section's columns as the Queue page does", (status) => {
+    const { container } = render(<EventRowHeader status={status} />);
+    const react = container.querySelector('.grid-head') as HTMLElement;
+    const frame = firstFrameHead(status);
+    expect(frame.className).toBe(react.className);
+    expect(frame.style.height).toBe(react.style.height);
+    expect([...frame.children].map((c) => [c.textContent, c.className])).toEqual(
+      [...react.children].map((c) => [c.textContent, c.className]),
+    );
   });
 
   it('shows each section with its count, the first rows that fit, and what an empty section says', () => {

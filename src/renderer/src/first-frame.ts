@@ -11,13 +11,17 @@ import { EVENT_STATUSES, type EventRecord, type EventStatus, type Health, type Q
 import type { EventList, SetupProgress } from '../../shared/contract';
 import { attentionOf } from './components/attention';
 import { ACTION_LABELS, isDangerous, rowActionsOf } from './features/queue/action-rules';
-import { errorCell, stateCell, type CellText } from './features/queue/event-cells';
+import {
+  errorCell,
+  eventColumns,
+  HEAD_HEIGHT,
+  ROW_HEIGHT,
+  stateCell,
+  type CellText,
+} from './features/queue/event-cells';
 import { EMPTY_TEXT, MAX_LIST_HEIGHT, moreText, SECTION_TITLES } from './features/queue/section-texts';
 import { formatRelative, shortId } from './lib/format';
 import { hrefOf } from './lib/route-of';
-
-/** EventRow.tsx's ROW_HEIGHT (that module is React's; first-frame.test.ts checks the two agree). */
-export const FIRST_FRAME_ROW_HEIGHT = 38;
 
 export interface FirstFrameData {
   health: Health;
@@ -54,7 +58,7 @@ export function firstFrameRow(event: EventRecord, now: number, top: number): HTM
       class: 'grid-row event-grid',
       'data-event-id': event.id,
       'data-status': event.status,
-      style: `height: ${FIRST_FRAME_ROW_HEIGHT}px; position: absolute; top: 0px; left: 0px; width: 100%; transform: translateY(${top}px);`,
+      style: `height: ${ROW_HEIGHT}px; position: absolute; top: 0px; left: 0px; width: 100%; transform: translateY(${top}px);`,
     },
     h('span', {}, h('input', { type: 'checkbox', class: 'row-check', tabindex: '-1' })),
     h('span', { class: 'mono' }, shortId(event.id)),
@@ -79,23 +83,12 @@ export function firstFrameRow(event: EventRecord, now: number, top: number): HTM
   );
 }
 
-function head(status: EventStatus): HTMLElement {
-  const cols: [string, string?][] = [
-    [''],
-    ['Id'],
-    ['Account'],
-    ['Command'],
-    ['Strategy', 'col-opt'],
-    ['Queued', 'num col-opt'],
-    ['Age', 'col-opt'],
-    ['State'],
-    [status === 'done' ? 'Result' : 'Last error'],
-    [''],
-  ];
+/** A section's column headings, as EventRowHeader draws them (first-frame.test.ts compares the two). */
+export function firstFrameHead(status: EventStatus): HTMLElement {
   return h(
     'div',
-    { class: 'grid-row grid-head event-grid', style: 'height: 28px;' },
-    ...cols.map(([text, className]) => h('span', { class: className }, text)),
+    { class: 'grid-row grid-head event-grid', style: `height: ${HEAD_HEIGHT}px;` },
+    ...eventColumns(status).map((column) => h('span', { class: column.className }, column.label)),
   );
 }
 
@@ -118,16 +111,16 @@ function section(status: EventStatus, list: EventList, now: number): HTMLElement
   // Awaiting approval shows each plan as a card (AwaitingList.tsx); React draws those.
   else if (status === 'awaiting') body = h('p', { class: 'ff-empty' }, 'Loading…');
   else {
-    const height = Math.min(MAX_LIST_HEIGHT, events.length * FIRST_FRAME_ROW_HEIGHT);
-    const shown = events.slice(0, Math.ceil(height / FIRST_FRAME_ROW_HEIGHT));
+    const height = Math.min(MAX_LIST_HEIGHT, events.length * ROW_HEIGHT);
+    const shown = events.slice(0, Math.ceil(height / ROW_HEIGHT));
     body = h(
       'div',
       {},
-      head(status),
+      firstFrameHead(status),
       h(
         'div',
         { style: `height: ${height}px; overflow: hidden; position: relative;` },
-        ...shown.map((event, i) => firstFrameRow(event, now, i * FIRST_FRAME_ROW_HEIGHT)),
+        ...shown.map((event, i) => firstFrameRow(event, now, i * ROW_HEIGHT)),
       ),
       total > events.length ? h('p', { class: 'xs dimmed ff-more' }, moreText(events.length, total)) : null,
     );

@@ -2,10 +2,8 @@ import { memo } from 'react';
 import type { EventRecord, EventStatus } from '../../../../shared/dto';
 import { formatExact, formatRelative, shortId } from '../../lib/format';
 import type { EventAction } from './action-rules';
-import { errorCell, stateCell, type CellText } from './event-cells';
+import { errorCell, eventColumns, HEAD_HEIGHT, ROW_HEIGHT, stateCell, type CellText } from './event-cells';
 import { RowActions } from './EventActions';
-
-export const ROW_HEIGHT = 38;
 
 /**
  * Header and rows share the `.event-grid` columns (styles.css); in a narrow section (a 1024 px window) Strategy,
@@ -13,23 +11,18 @@ export const ROW_HEIGHT = 38;
  */
 export function EventRowHeader({ status }: { status: EventStatus }) {
   return (
-    <div className="grid-row grid-head event-grid" style={{ height: 28 }} role="row">
-      <span role="columnheader" aria-label="Select" />
-      <span role="columnheader">Id</span>
-      <span role="columnheader">Account</span>
-      <span role="columnheader">Command</span>
-      <span role="columnheader" className="col-opt">
-        Strategy
-      </span>
-      <span role="columnheader" className="num col-opt" title="Times queued">
-        Queued
-      </span>
-      <span role="columnheader" className="col-opt">
-        Age
-      </span>
-      <span role="columnheader">State</span>
-      <span role="columnheader">{status === 'done' ? 'Result' : 'Last error'}</span>
-      <span role="columnheader" aria-label="Actions" />
+    <div className="grid-row grid-head event-grid" style={{ height: HEAD_HEIGHT }} role="row">
+      {eventColumns(status).map((column, i) => (
+        <span
+          key={i}
+          role="columnheader"
+          className={column.className}
+          aria-label={column.ariaLabel}
+          title={column.title}
+        >
+          {column.label}
+        </span>
+      ))}
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { useVirtualRows } from '../../lib/use-virtual-rows';
 import { useAccountName } from '../../queries/use-account-names';
 import type { EventAction } from './event-actions';
 import { AwaitingList } from './AwaitingList';
-import { EventRow, EventRowHeader, ROW_HEIGHT } from './EventRow';
+import { EventRow, EventRowHeader } from './EventRow';
+import { ROW_HEIGHT } from './event-cells';
 import { EMPTY_TEXT, MAX_LIST_HEIGHT, moreText, SECTION_TITLES } from './section-texts';
 import { STATUS_COLORS } from './status-colors';
 

@@ -1,10 +1,42 @@
 /**
- * What a queue row's State and Last error / Result cells say, free of React: the Queue page's rows (EventRow.tsx)
+ * A queue row's columns and what its State and Last error / Result cells say, free of React: the Queue page's rows (EventRow.tsx)
  * and the window's first frame (first-frame.ts) draw them from here, so the two cannot say different things.
  */
-import type { EventRecord } from '../../../../shared/dto';
+import type { EventRecord, EventStatus } from '../../../../shared/dto';
 import { resultSummary } from '../../../../shared/result-summary';
 import { formatCountdown, formatExact, formatRelative } from '../../lib/format';
+
+/** A queue row's height, and its header's (fixed: the list is virtualized). */
+export const ROW_HEIGHT = 38;
+export const HEAD_HEIGHT = 28;
+
+export interface EventColumn {
+  label: string;
+  /** styles.css classes: `col-opt` folds away in a narrow section, `num` aligns right */
+  className?: string;
+  /** The name of a column without a heading of its own. */
+  ariaLabel?: string;
+  title?: string;
+}
+
+/**
+ * A section's columns, in the order of a row's cells: the `.event-grid` columns (styles.css). Done's last column says
+ * what the event came to, the others' their last error.
+ */
+export function eventColumns(status: EventStatus): EventColumn[] {
+  return [
+    { label: '', ariaLabel: 'Select' },
+    { label: 'Id' },
+    { label: 'Account' },
+    { label: 'Command' },
+    { label: 'Strategy', className: 'col-opt' },
+    { label: 'Queued', className: 'num col-opt', title: 'Times queued' },
+    { label: 'Age', className: 'col-opt' },
+    { label: 'State' },
+    { label: status === 'done' ? 'Result' : 'Last error' },
+    { label: '', ariaLabel: 'Actions' },
+  ];
+}
 
 export interface CellText {
   text: string;

@@ -20,6 +20,7 @@ import {
   type CellText,
 } from './features/queue/event-cells';
 import { EMPTY_TEXT, MAX_LIST_HEIGHT, moreText, SECTION_TITLES } from './features/queue/section-texts';
+import { STATUS_COLORS } from './features/queue/status-colors';
 import { formatRelative, shortId } from './lib/format';
 import { hrefOf } from './lib/route-of';
 
@@ -102,7 +103,7 @@ function section(status: EventStatus, list: EventList, now: number): HTMLElement
       'h2',
       { class: 'ff-section-title' },
       `${title} `,
-      h('span', { class: `ff-count num ff-${status}` }, String(total)),
+      h('span', { class: `ff-count num ff-tone-${STATUS_COLORS[status]}` }, String(total)),
     ),
     events.length > 0 ? h('span', { class: 'xs dimmed' }, `Select all ${events.length}`) : null,
   );

@@ -66,9 +66,9 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
     });
 
   /** Get started's checklist; `health` when the caller has already asked for it (queuePage), so it is read once. */
-  async function setupProgressNow(health: Promise<Health> = ports.health()): Promise<SetupProgress> {
+  async function setupProgressNow(health?: Promise<Health>): Promise<SetupProgress> {
     if (!ports.setup) throw new ApiError('unavailable', 'Get started needs the core to be running');
-    const [healthNow, record] = await Promise.all([health, ports.setup.read()]);
+    const [healthNow, record] = await Promise.all([health ?? ports.health(), ports.setup.read()]);
     const progress = setupProgress({
       health: healthNow,
       settings: settings.current(),

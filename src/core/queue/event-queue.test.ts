@@ -754,3 +754,84 @@ describe('a garbage record in Redis', () => {
     expect(logs.some((l) => l.level === 'error' && (l.msg ?? '').includes(a.id))).toBe(true);
   });
 });
+
+describe('claim and completion on the quick path (the fields set in the record text, no re-encoding)', () => {
+  const rawOf = async (q: EventQueue, id: string) => (await redis.get(eventKey(q.keys, id))) ?? '';
+  const payloadText = (raw: string) => raw.slice(raw.indexOf(',"payload":'), raw.lastIndexOf(',"result":'));
+
+  it('keeps the stored record valid JSON at every step, the payload byte for byte, and leaves no padding when done', async () => {
+    const { q } = makeQueue();
+    const payload = { exec: 'rebalance', list: [], x: 0.30000000000000004, text: 'a "quoted" \\ path {not a brace}' };
+    const a = await enqueueOk(q, ev('A', 'rebalance', { payload }));
+    const queued = await rawOf(q, a.id);
+
+    const claimed = await claimOk(q);
+    const active = await rawOf(q, a.id);
+    expect(JSON.parse(active)).toMatchObject({ status: 'active', updatedAt: claimed.updatedAt, nextAttemptAt: null });
+    expect(claimed.status).toBe('active');
+    expect(payloadText(active)).toBe(payloadText(queued));
+    // what the worker got is what is stored
+    expect(JSON.parse(active)).toEqual(JSON.parse(JSON.stringify(claimed)));
+
+    await q.complete(a.id, 'w1', { ok: true, orders: [] });
+    const done = await rawOf(q, a.id);
+    expect(JSON.parse(done)).toMatchObject({ status: 'done', result: { ok: true, orders: [] }, payload });
+    expect(payloadText(done)).toBe(payloadText(queued));
+    expect(done).toContain('"status":"done",');
+    expect(done).not.toMatch(/" ,|"active"/);
+  });
+
+  it('clears needsAttention when an event that carries it completes', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    const raw = await rawOf(q, a.id);
+    await redis.set(
+      eventKey(q.keys, a.id),
+      raw.replace('"status":"pending"', '"needsAttention":true,"status":"pending"'),
+    );
+    expect((await claimOk(q)).needsAttention).toBe(true);
+    await q.complete(a.id, 'w1', { ok: true });
+    const stored = JSON.parse(await rawOf(q, a.id)) as EventRecord;
+    expect(stored).toMatchObject({ status: 'done', needsAttention: false, result: { ok: true } });
+    expect((await q.get(a.id))?.event.needsAttention).toBe(false);
+  });
+
+  it('completes an active event whose payload and result turned to garbage, leaving that record as it is', async () => {
+    const { q, logs } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    await claimOk(q);
+    const raw = await rawOf(q, a.id);
+    const garbled = raw.replace(/,"payload":.*$/, ',"payload":{oops,"result":{"x":1}}');
+    await redis.set(eventKey(q.keys, a.id), garbled);
+    await q.complete(a.id, 'w1', { ok: true });
+    expect(await rawOf(q, a.id)).toBe(garbled);
+    expect((await q.counts()).done).toBe(1);
+    expect(logs.some((l) => l.level === 'error' && (l.msg ?? '').includes(a.id))).toBe(true);
+    expect((await q.enqueue(ev('A'))).status).toBe('queued');
+  });
+
+  it('falls back to decoding a record it cannot read by plain search, with the same outcome', async () => {
+    const { q } = makeQueue();
+    // an account id with a quote and a backslash (escaped in the JSON), and a record whose updatedAt has no milliseconds
+    const odd = await enqueueOk(q, ev('DU"1\\x'));
+    const b = await enqueueOk(q, ev('B'));
+    const raw = await rawOf(q, b.id);
+    await redis.set(eventKey(q.keys, b.id), raw.replace(/"updatedAt":"[^"]*"/, '"updatedAt":"2026-01-02T03:04:05Z"'));
+
+    const first = await claimOk(q, 'w1');
+    const second = await claimOk(q, 'w2');
+    expect([first.id, second.id]).toEqual([odd.id, b.id]);
+    expect(first.accountId).toBe('DU"1\\x');
+    for (const e of [first, second]) {
+      const stored = JSON.parse(await rawOf(q, e.id)) as EventRecord;
+      expect(stored).toMatchObject({ status: 'active', updatedAt: e.updatedAt });
+      expect(e.updatedAt).toMatch(/\.\d{3}Z$/);
+    }
+    await q.complete(odd.id, 'w1', { ok: 1 });
+    await q.complete(b.id, 'w2', { ok: 2 });
+    expect((await q.get(odd.id))?.event).toMatchObject({ status: 'done', accountId: 'DU"1\\x', result: { ok: 1 } });
+    expect((await q.get(b.id))?.event).toMatchObject({ status: 'done', result: { ok: 2 } });
+    // the pair of the odd account is free again
+    expect((await q.enqueue(ev('DU"1\\x'))).status).toBe('queued');
+  });
+});

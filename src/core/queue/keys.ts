@@ -17,9 +17,9 @@
  *                                   (no braces). Layout: the scalar fields first, then
  *                                   `"payload":…,"result":…` last (see record.ts) so that Lua can
  *                                   edit the scalar fields without re-encoding payload / result.
- * - `rebalance_history`      STREAM every state change of every event (XADD MAXLEN ~ historyLimit), fields
- *                                   id, accountId, command, at, from, to, by, action, note (empty ones left
- *                                   out).
+ * - `rebalance_history`      STREAM every state change of every event, trimmed to about historyLimit
+ *                                   (XTRIM MAXLEN ~, once per script call); fields id, accountId, command,
+ *                                   at, from, to, by, action, note (empty ones left out).
  * - `rebalance_done`         ZSET   ids of done events, score = done time (ms); purged after retainDoneDays
  *
  * Helper keys of this implementation:

@@ -20,9 +20,9 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 const LIBRARY_PREFIX = 'rebalance_desk_queue_';
 
-/** A script's text run between bind (KEYS, ARGV) and publish_changes (common.lua). */
+/** A script's text run between bind (KEYS, ARGV) and finish_call (common.lua). */
 function wrapped(body: string): string {
-  return `bind(KEYS, ARGV)\nlocal reply = (function()\n${body}\nend)()\npublish_changes()\nreturn reply`;
+  return `bind(KEYS, ARGV)\nlocal reply = (function()\n${body}\nend)()\nfinish_call()\nreturn reply`;
 }
 
 /** The library text: the helpers, then one function per script. */

@@ -8,7 +8,7 @@
 --   ARGV[1] prefix of rebalance_event:<id> (`rebalance_event_history:<id>` is derived from it)
 --   ARGV[2] pub/sub channel of changes
 --   ARGV[3] now (ms)   ARGV[4] now (ISO-8601 UTC)   ARGV[5] by (who/what acts)
---   ARGV[6] history stream limit (XADD MAXLEN ~)
+--   ARGV[6] history stream limit (XTRIM MAXLEN ~ once per call, in finish_call)
 -- The account and command of an event are read from its record (see load_with_pair).
 -- Error returns shared by all scripts (named in script-codes.ts ScriptCode, whose toError is the one place they
 -- become typed errors):
@@ -21,8 +21,10 @@
 -- (Redis's cjson would turn [] into {} and round numbers to 14 digits).
 local K_QUEUE, K_DELAYED, K_ACTIVE, K_PROC, K_HELD, K_HIST, K_DONE, K_OWNER, K_LEASE, K_PAUSED, K_AWAIT
 local EV_PREFIX, EV_HIST_PREFIX, CHANNEL, NOW_MS, NOW_ISO, NOW_JSON, BY, HIST_LIMIT, NULL
--- The QueueChanges of this call (record_change), published as one message when it ends (publish_changes).
+-- The QueueChanges of this call (record_change), published as one message when it ends (finish_call).
 local CHANGES
+-- Whether this call appended to the history stream (record_change), so finish_call trims it.
+local HIST_ADDED
 -- Whether processing is paused, read once per call by claim_first (nil: not read yet in this call).
 local PAUSED
 
@@ -39,12 +41,17 @@ local function bind(KEYS, ARGV)
   NOW_JSON = '"' .. NOW_ISO .. '"'
   NULL = cjson.null
   CHANGES = {}
+  HIST_ADDED = false
   PAUSED = nil
 end
 
--- Publishes the changes of this call: one JSON QueueChange, or an array of them when there are more
--- (a batch, complete + claim); the last statement of every script (scripts.ts wraps them).
-local function publish_changes()
+-- The last statement of every script (scripts.ts wraps them). Trims the history stream to about `queue.historyLimit`
+-- entries once for the whole call, when it appended any: trimming in every XADD (MAXLEN ~) made Redis rewrite that
+-- XADD's arguments for the AOF (`MAXLEN = <length>`) each time, about 30 bytes and a few µs per history entry; an
+-- XTRIM with nothing to remove writes nothing. Then publishes the changes of this call: one JSON QueueChange, or an
+-- array of them when there are more (a batch, complete + claim).
+local function finish_call()
+  if HIST_ADDED then redis.call('XTRIM', K_HIST, 'MAXLEN', '~', HIST_LIMIT) end
   local n = #CHANGES
   if n == 1 then
     redis.call('PUBLISH', CHANNEL, CHANGES[1])
@@ -65,11 +72,9 @@ end
 local PAYLOAD_MARK = ',"payload":'
 local RESULT_NULL_TAIL = ',"result":null}'
 
--- The record's decoded head and raw tail, or nil, nil, reason. A record not in our layout (edited
+-- The decoded head and raw tail of a record's text, or nil, nil, reason. A record not in our layout (edited
 -- by hand, e.g. pretty-printed) is decoded whole and its payload / result re-encoded by cjson.
-local function load_record(id)
-  local raw = redis.call('GET', EV_PREFIX .. id)
-  if not raw then return nil, nil, 'record missing' end
+local function decode_record(raw)
   local at = string.find(raw, PAYLOAD_MARK, 1, true)
   local ok, head, tail
   if at then
@@ -91,6 +96,84 @@ local function load_record(id)
     return nil, nil, 'record lacks accountId, command or timesQueued'
   end
   return head, tail, nil
+end
+
+-- The record's decoded head and raw tail, or nil, nil, reason (decode_record).
+local function load_record(id)
+  local raw = redis.call('GET', EV_PREFIX .. id)
+  if not raw then return nil, nil, 'record missing' end
+  return decode_record(raw)
+end
+
+-- The quick path of the claim and the completion, the two changes every event goes through: the few top-level fields
+-- they read and write are found in the record's text by plain search instead of a cjson decode and encode of the
+-- head (about half the Lua work of those two steps). A key's text `"name":` can only be a key, since a quote inside a
+-- JSON string is always escaped; each name must appear exactly once before `,"payload":` (the nested lastError and
+-- approval have none of these names). Anything not exactly as our encoders write it takes the cjson path.
+
+-- The index just after `"name":` in the head (before `cut`), or nil unless the name appears there exactly once
+-- (then also whether it appears there more than once).
+local function key_once(raw, name, cut)
+  local a, b = string.find(raw, name, 1, true)
+  if not a or b >= cut then return nil, false end
+  local again = string.find(raw, name, b + 1, true)
+  if again and again < cut then return nil, true end
+  return b + 1
+end
+
+-- A string value without escapes whose opening quote is at `i` (before `cut`): its text and its closing quote's index.
+local function plain_string_at(raw, i, cut)
+  if not i or string.byte(raw, i) ~= 34 then return nil end
+  local close = string.find(raw, '"', i + 1, true)
+  if not close or close >= cut then return nil end
+  local esc = string.find(raw, '\\', i + 1, true)
+  if esc and esc < close then return nil end
+  return string.sub(raw, i + 1, close - 1), close
+end
+
+-- Where the fields of a record in `status` are, or nil (then the cjson path): {accountId, command, cut (where
+-- `,"payload":` begins), status = {first, last} index of the status value with its quotes, updated = index of the
+-- updatedAt value's opening quote, attention = index of a needsAttention value or nil}. Asks of the record what
+-- load_record asks (accountId and command strings, a number of times queued), an updatedAt as wide as this call's
+-- time (so it can be written in place) and a null nextAttemptAt (every pending or active record has one).
+local function quick_fields(raw, status)
+  local cut = string.find(raw, PAYLOAD_MARK, 1, true)
+  if not cut or string.byte(raw, 1) ~= 123 then return nil end
+  local account = plain_string_at(raw, key_once(raw, '"accountId":', cut), cut)
+  local command = plain_string_at(raw, key_once(raw, '"command":', cut), cut)
+  local st = key_once(raw, '"status":', cut)
+  local current, st_close = plain_string_at(raw, st, cut)
+  local up = key_once(raw, '"updatedAt":', cut)
+  local updated = plain_string_at(raw, up, cut)
+  local nx = key_once(raw, '"nextAttemptAt":', cut)
+  local tq = key_once(raw, '"timesQueued":', cut)
+  if not (account and command and current == status and updated and #updated == #NOW_ISO and nx and tq) then
+    return nil
+  end
+  if string.sub(raw, nx, nx + 4) ~= 'null,' and string.sub(raw, nx, nx + 4) ~= 'null}' then return nil end
+  if not string.find(raw, '^%d', tq) then return nil end
+  local attention, twice = key_once(raw, '"needsAttention":', cut)
+  if twice then return nil end
+  if attention and string.sub(raw, attention, attention + 3) ~= 'true' and string.sub(raw, attention, attention + 4) ~= 'false' then
+    return nil
+  end
+  return { accountId = account, command = command, cut = cut, status = { st, st_close }, updated = up,
+    attention = attention }
+end
+
+-- `raw` with the text from index a to b (inclusive) of each edit {a, b, text} replaced; edits in any order, not
+-- overlapping.
+local function splice(raw, edits)
+  table.sort(edits, function(x, y) return x[1] < y[1] end)
+  local parts, at = {}, 1
+  for i = 1, #edits do
+    local e = edits[i]
+    parts[#parts + 1] = string.sub(raw, at, e[1] - 1)
+    parts[#parts + 1] = e[3]
+    at = e[2] + 1
+  end
+  parts[#parts + 1] = string.sub(raw, at)
+  return table.concat(parts)
 end
 
 local function save_record(id, head, tail)
@@ -146,11 +229,11 @@ local function record_change(id, account, command, from, to, action, note, flags
   local sid
   if from ~= '' and to ~= '' and note == '' then
     -- the usual case, without building an argument table
-    sid = redis.call('XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*', 'id', id, 'accountId', account,
+    sid = redis.call('XADD', K_HIST, '*', 'id', id, 'accountId', account,
       'command', command, 'at', NOW_ISO, 'from', from, 'to', to, 'by', BY, 'action', action)
     if not string.find(flags, 'G', 1, true) then redis.call('RPUSH', EV_HIST_PREFIX .. id, sid) end
   else
-    local args = { 'XADD', K_HIST, 'MAXLEN', '~', HIST_LIMIT, '*',
+    local args = { 'XADD', K_HIST, '*',
       'id', id, 'accountId', account, 'command', command, 'at', NOW_ISO }
     if from ~= '' then args[#args + 1] = 'from'; args[#args + 1] = from end
     if to ~= '' then args[#args + 1] = 'to'; args[#args + 1] = to end
@@ -160,6 +243,7 @@ local function record_change(id, account, command, from, to, action, note, flags
     sid = redis.call(unpack(args))
     if not string.find(flags, 'G', 1, true) then redis.call('RPUSH', EV_HIST_PREFIX .. id, sid) end
   end
+  HIST_ADDED = true
   if string.find(flags, 'P', 1, true) then
     CHANGES[#CHANGES + 1] = '{"id":' .. cjson.encode(id) .. ',"accountId":' .. cjson.encode(account) ..
       ',"action":"' .. action .. '","from":' .. jstate(from) .. ',"to":' .. jstate(to) .. ',"at":' .. NOW_JSON .. '}'
@@ -287,15 +371,44 @@ local function check_lease(id, owner, account)
   return {-2, st, 'active'}
 end
 
+-- What a claim needs of a queued event: its account, and either the quick fields of its text (quick_fields) or its
+-- decoded head and tail; nil when the record is unreadable.
+local function open_pending(id)
+  local raw = redis.call('GET', EV_PREFIX .. id)
+  if not raw then return nil end
+  local q = quick_fields(raw, 'pending')
+  if q then return q.accountId, { raw = raw, quick = q } end
+  local head, tail = decode_record(raw)
+  if not head then return nil end
+  return head.accountId, { head = head, tail = tail }
+end
+
+-- The status a claim writes in place of `"pending"`, as wide (JSON allows the space; the completion drops it).
+local ACTIVE_IN_PLACE = '"active" '
+
 -- Moves a queued event that has just been taken off rebalance_queue, and whose account lease this owner has just
 -- set, into processing: the record active, its lease deadline, the history entry. Fills `out` as claim_first answers.
-local function take_claimed(id, head, tail, deadline, out)
-  head.status = 'active'
-  head.updatedAt = NOW_ISO
-  head.nextAttemptAt = NULL
-  local saved = save_record(id, head, tail)
+-- A record on the quick path is changed in place with two SETRANGEs (status, updatedAt: the same widths), so the AOF
+-- carries about 150 bytes instead of the whole record again.
+local function take_claimed(id, rec, deadline, out)
+  local saved, account, command
+  local q = rec.quick
+  if q then
+    local key = EV_PREFIX .. id
+    redis.call('SETRANGE', key, q.status[1] - 1, ACTIVE_IN_PLACE)
+    redis.call('SETRANGE', key, q.updated, NOW_ISO)
+    saved = splice(rec.raw, { { q.status[1], q.status[2], ACTIVE_IN_PLACE }, { q.updated + 1, q.updated + #NOW_ISO, NOW_ISO } })
+    account, command = q.accountId, q.command
+  else
+    local head = rec.head
+    head.status = 'active'
+    head.updatedAt = NOW_ISO
+    head.nextAttemptAt = NULL
+    saved = save_record(id, head, rec.tail)
+    account, command = head.accountId, head.command
+  end
   redis.call('ZADD', K_PROC, deadline, id)
-  record_change(id, head.accountId, head.command, 'pending', 'active', 'claimed', '', 'P')
+  record_change(id, account, command, 'pending', 'active', 'claimed', '', 'P')
   out[1] = 1
   out[2] = saved
   out[3] = id
@@ -315,13 +428,13 @@ local function claim_first(owner, deadline)
   local out = {0, '', ''}
   local first = redis.call('LPOP', K_QUEUE)
   if not first then return out end
-  local head, tail = load_record(first)
+  local account, rec = open_pending(first)
   local locked = {}
-  if head then
-    if redis.call('HSETNX', K_LEASE, head.accountId, first .. '\n' .. owner) == 1 then
-      return take_claimed(first, head, tail, deadline, out)
+  if rec then
+    if redis.call('HSETNX', K_LEASE, account, first .. '\n' .. owner) == 1 then
+      return take_claimed(first, rec, deadline, out)
     end
-    locked[head.accountId] = true
+    locked[account] = true
   else
     out[#out + 1] = first
   end
@@ -333,15 +446,14 @@ local function claim_first(owner, deadline)
     if #ids == 0 then break end
     for i = 1, #ids do
       local id = ids[i]
-      local head, tail = load_record(id)
-      if not head then
+      local account, rec = open_pending(id)
+      if not rec then
         out[#out + 1] = id
       else
-        local account = head.accountId
         if not locked[account] then
           if redis.call('HSETNX', K_LEASE, account, id .. '\n' .. owner) == 1 then
             redis.call('LREM', K_QUEUE, 1, id)
-            return take_claimed(id, head, tail, deadline, out)
+            return take_claimed(id, rec, deadline, out)
           end
           locked[account] = true
         end

@@ -199,9 +199,10 @@ local function pair_by_owner(id)
 end
 
 -- load_record plus the event's `accountId:command` (from the record, else from the active owner
--- hash when `by_owner`): head, tail, why, pair.
-local function load_with_pair(id, by_owner)
-  local head, tail, why = load_record(id)
+-- hash when `by_owner`): head, tail, why, pair. `raw`: the record's text when the caller has already read it.
+local function load_with_pair(id, by_owner, raw)
+  local head, tail, why
+  if raw then head, tail, why = decode_record(raw) else head, tail, why = load_record(id) end
   if head then return head, tail, nil, head.accountId .. ':' .. head.command end
   if by_owner then return nil, nil, why, pair_by_owner(id) end
   return nil, nil, why, nil

@@ -24,7 +24,7 @@ local function complete_one(id, owner, result, claim_next, deadline)
   if q then
     pair = q.accountId .. ':' .. q.command
   else
-    head, tail, why, pair = load_with_pair(id, true)
+    head, tail, why, pair = load_with_pair(id, true, raw)
   end
   local account, command = split_pair(pair or '')
   local err, leased = check_lease(id, owner, account)

@@ -292,4 +292,32 @@ describe('Processor', () => {
       await env.teardown();
     }
   });
+
+  it('hands back a command that never looked at its signal, and shows it the stop when it looks later', async () => {
+    const seen: { aborted: boolean; reason: unknown }[] = [];
+    let release: () => void = () => undefined;
+    const looked = new Promise<void>((resolve) => (release = resolve));
+    const env = await setup(async (run) => {
+      // Busy with something it cannot be stopped from (no signal read) until well after the stop.
+      await new Promise((r) => setTimeout(r, 600));
+      seen.push({ aborted: run.signal.aborted, reason: run.signal.reason });
+      release();
+      return { ok: true };
+    });
+    try {
+      const queued = await env.queue.enqueue({ accountId: 'DU11', command: 'rebalance', source: 'manual' });
+      const id = queued.status === 'queued' ? queued.event.id : '';
+      env.processor.start();
+      await eventIn(env.queue, id, 'active');
+      await env.processor.stop(100);
+      // handed back at the end of the grace period, not when the command returned
+      expect((await env.queue.get(id))?.event.status).toBe('pending');
+      expect(seen).toEqual([]);
+      await looked;
+      expect(seen[0]?.aborted).toBe(true);
+      expect((seen[0]?.reason as Error).message).toBe('processor stopping');
+    } finally {
+      await env.teardown();
+    }
+  });
 });

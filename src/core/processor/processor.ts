@@ -70,7 +70,16 @@ export type ProcessorState = 'stopped' | 'running' | 'stopping';
 
 interface Attempt {
   event: EventRecord;
-  abort: AbortController;
+  /**
+   * The command's AbortSignal, made the first time the command reads `run.signal`: an AbortController costs a few µs
+   * to make (Node builds an EventTarget), and commands that never wait on anything stoppable (print-orders,
+   * cancel-orders) never read it. `stopWith` aborts it, or it is made already aborted.
+   */
+  controller: AbortController | null;
+  /** Why the attempt was told to stop (the first reason wins, as with AbortController), or undefined. */
+  stopReason: Error | undefined;
+  /** Rejects the processor's wait for the command, so a stop hands the event back even mid-wait (null: not waiting). */
+  interruptWait: ((reason: Error) => void) | null;
   startedAt: number;
   /** Resolves when the command has really stopped (null until it started). */
   settled: Promise<void> | null;
@@ -140,7 +149,7 @@ export class Processor {
     if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
       // Each running attempt is aborted through its own controller: no listener per attempt on a shared signal,
       // which would grow with the work in flight (MaxListenersExceededWarning at 11 concurrent attempts).
-      for (const r of this.running.values()) r.abort.abort(new Error('processor stopping'));
+      for (const r of this.running.values()) stopAttempt(r, new Error('processor stopping'));
       await all;
     }
     this.workers = [];
@@ -214,36 +223,49 @@ export class Processor {
   private async runOne(event: EventRecord, owner: string): Promise<EventRecord | null> {
     const { queue, log: baseLog } = this.options;
     const log = baseLog.child({ eventId: event.id, accountId: event.accountId, command: event.command });
-    const abort = new AbortController();
     const key = ++this.attempts;
     // Attempts of this account still winding down in this process: their lease ran out while this process was
     // starved (the queue then let the account go, and this claim may even be the same event again). Two attempts
     // trading one account at once double its orders, so they are stopped and this one waits until they have.
-    const earlier = [...this.running.values()].filter((r) => r.event.accountId === event.accountId);
-    const attempt: Attempt = { event, abort, startedAt: Date.now(), settled: null, finished: false };
+    const earlier = this.runningOn(event.accountId);
+    const attempt: Attempt = {
+      event,
+      controller: null,
+      stopReason: undefined,
+      interruptWait: null,
+      startedAt: Date.now(),
+      settled: null,
+      finished: false,
+    };
     this.running.set(key, attempt);
     let next: EventRecord | null = null;
     const renewEvery = Math.max(250, Math.floor(this.options.leaseMs / 3));
     const renewal = setInterval(() => {
       queue.renew(event.id, owner).then(
         (ok) => {
-          if (ok || abort.signal.aborted || attempt.finished) return;
+          if (ok || attempt.stopReason || attempt.finished) return;
           log.warn('lease lost while running; stopping before anything more is sent');
-          abort.abort(new LeaseLostError(event.id));
+          stopAttempt(attempt, new LeaseLostError(event.id));
         },
         (error: Error) => log.warn({ err: error.message }, 'lease renewal failed'),
       );
     }, renewEvery);
     log.info({ timesQueued: event.timesQueued }, `${event.command} started`);
-    let onAbort: (() => void) | null = null;
     try {
       if (earlier.length > 0) {
-        for (const r of earlier) r.abort.abort(new LeaseLostError(r.event.id));
+        for (const r of earlier) stopAttempt(r, new LeaseLostError(r.event.id));
         log.warn({ earlier: earlier.map((r) => r.event.id) }, 'waiting for an earlier attempt on this account to stop');
         await Promise.all(earlier.map((r) => r.settled));
-        abort.signal.throwIfAborted();
+        if (attempt.stopReason) throw attempt.stopReason;
       }
-      const running = this.options.handlers[event.command]({ event, log, signal: abort.signal });
+      const run: CommandRun = {
+        event,
+        log,
+        get signal() {
+          return signalOf(attempt);
+        },
+      };
+      const running = this.options.handlers[event.command](run);
       running.catch(() => undefined);
       attempt.settled = running.then(
         () => undefined,
@@ -254,12 +276,10 @@ export class Processor {
         this.running.delete(key);
       });
       // A stop that outlasts the grace period hands the event back at once, even if the command is mid-wait.
-      const aborted = new Promise<never>((_, reject) => {
-        onAbort = () => reject(abort.signal.reason as Error);
-        abort.signal.addEventListener('abort', onAbort, { once: true });
-      });
-      aborted.catch(() => undefined);
-      const result = await Promise.race([running, aborted]);
+      const interrupted = new Promise<never>((_, reject) => (attempt.interruptWait = reject));
+      interrupted.catch(() => undefined);
+      const result = await Promise.race([running, interrupted]);
+      attempt.interruptWait = null;
       // A live rebalance notifies before this worker takes anything else, so its next event is claimed after that
       // (a slow notifier must not eat into the lease of an event not yet renewed); every other completion claims
       // the next event with it.
@@ -279,12 +299,12 @@ export class Processor {
         });
       }
     } catch (error) {
-      if (abort.signal.reason instanceof LeaseLostError) {
+      if (attempt.stopReason instanceof LeaseLostError) {
         // Not ours any more: whoever holds the lease now records the outcome.
         log.warn(`${event.command} stopped: its lease was lost (the event was returned to the queue)`);
       } else if (error instanceof AwaitingApproval) {
         await this.awaitApproval(event, owner, error, log);
-      } else if (abort.signal.aborted && this.state !== 'running') {
+      } else if (attempt.stopReason && this.state !== 'running') {
         await queue.handBack(event.id, owner, 'processor stopped while running').catch((e: Error) => {
           log.error({ err: e.message }, 'hand back failed; the lease will return it');
         });
@@ -294,11 +314,17 @@ export class Processor {
       }
     } finally {
       clearInterval(renewal);
-      // The wait is over: its listener goes with it (the command may keep the signal a while longer).
-      if (onAbort) abort.signal.removeEventListener('abort', onAbort);
+      attempt.interruptWait = null;
       if (attempt.settled === null) this.running.delete(key);
     }
     return next;
+  }
+
+  /** The attempts of `accountId` still running in this process (usually none: no array is made then). */
+  private runningOn(accountId: string): readonly Attempt[] {
+    let found: Attempt[] | null = null;
+    for (const r of this.running.values()) if (r.event.accountId === accountId) (found ??= []).push(r);
+    return found ?? NONE_RUNNING;
   }
 
   /** §19: the planned rebalance waits for the trader; one notification says so. */
@@ -353,4 +379,23 @@ export class Processor {
       });
     }
   }
+}
+
+const NONE_RUNNING: readonly Attempt[] = Object.freeze([]) as readonly Attempt[];
+
+/** Tells an attempt to stop: its signal aborts (if the command has read it) and the processor stops waiting for it. */
+function stopAttempt(attempt: Attempt, reason: Error): void {
+  if (attempt.stopReason) return;
+  attempt.stopReason = reason;
+  attempt.controller?.abort(reason);
+  attempt.interruptWait?.(reason);
+}
+
+/** The attempt's AbortSignal, made on first use (already aborted when the attempt was told to stop before that). */
+function signalOf(attempt: Attempt): AbortSignal {
+  if (!attempt.controller) {
+    attempt.controller = new AbortController();
+    if (attempt.stopReason) attempt.controller.abort(attempt.stopReason);
+  }
+  return attempt.controller.signal;
 }

@@ -781,6 +781,32 @@ describe('claim and completion on the quick path (the fields set in the record t
     expect(done).not.toMatch(/" ,|"active"/);
   });
 
+  it('claims a record in the older field order (status apart from updatedAt) to the same stored result', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    const b = await enqueueOk(q, ev('B'));
+    const rawA = await rawOf(q, a.id);
+    // new records keep the two side by side, so a claim rewrites both with one SETRANGE
+    expect(rawA).toMatch(/"status":"pending","updatedAt":"[^"]{24}"/);
+    const rawB = await rawOf(q, b.id);
+    const older = rawB.replace('"status":"pending",', '').replace('{', '{"status":"pending",');
+    expect(older).not.toMatch(/"status":"pending","updatedAt"/);
+    await redis.set(eventKey(q.keys, b.id), older);
+
+    for (const [id, before] of [
+      [a.id, rawA],
+      [b.id, older],
+    ] as const) {
+      const claimed = await claimOk(q, `w-${id}`);
+      expect(claimed.id).toBe(id);
+      const active = await rawOf(q, id);
+      expect(active.length).toBe(before.length);
+      expect(JSON.parse(active)).toEqual(JSON.parse(JSON.stringify(claimed)));
+      expect(JSON.parse(active)).toEqual({ ...JSON.parse(before), status: 'active', updatedAt: claimed.updatedAt });
+      expect(payloadText(active)).toBe(payloadText(before));
+    }
+  });
+
   it('clears needsAttention when an event that carries it completes', async () => {
     const { q } = makeQueue();
     const a = await enqueueOk(q, ev('A'));

@@ -58,9 +58,10 @@ export function newEventRecord(e: NewEvent, now: number): { record: EventRecord;
     command: e.command,
     strategy: e.strategy ?? null,
     source: e.source,
-    status: 'pending',
     timesQueued: 1,
     createdAt: at,
+    // status just before updatedAt: a claim rewrites both in the stored text with one SETRANGE (lua/common.lua)
+    status: 'pending',
     updatedAt: at,
     nextAttemptAt: null,
     lastError: null,

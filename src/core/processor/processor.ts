@@ -73,7 +73,7 @@ interface Attempt {
   /**
    * The command's AbortSignal, made the first time the command reads `run.signal`: an AbortController costs a few µs
    * to make (Node builds an EventTarget), and commands that never wait on anything stoppable (print-orders,
-   * cancel-orders) never read it. `stopWith` aborts it, or it is made already aborted.
+   * cancel-orders) never read it. `stopAttempt` aborts it, or it is made already aborted.
    */
   controller: AbortController | null;
   /** Why the attempt was told to stop (the first reason wins, as with AbortController), or undefined. */

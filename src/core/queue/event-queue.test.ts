@@ -781,20 +781,25 @@ describe('claim and completion on the quick path (the fields set in the record t
     expect(done).not.toMatch(/" ,|"active"/);
   });
 
-  it('claims a record in the older field order (status apart from updatedAt) to the same stored result', async () => {
+  it('claims records in the app\'s layout (with and without a strategy) and in an older field order in place', async () => {
     const { q } = makeQueue();
     const a = await enqueueOk(q, ev('A'));
+    const c = await enqueueOk(q, ev('C', 'rebalance', { strategy: null }));
     const b = await enqueueOk(q, ev('B'));
     const rawA = await rawOf(q, a.id);
+    const rawC = await rawOf(q, c.id);
     // new records keep the two side by side, so a claim rewrites both with one SETRANGE
     expect(rawA).toMatch(/"status":"pending","updatedAt":"[^"]{24}"/);
+    expect(rawC).toContain('"strategy":null,');
     const rawB = await rawOf(q, b.id);
     const older = rawB.replace('"status":"pending",', '').replace('{', '{"status":"pending",');
     expect(older).not.toMatch(/"status":"pending","updatedAt"/);
     await redis.set(eventKey(q.keys, b.id), older);
 
+    // written in place (the same length): the cjson path would re-encode the head in its own order
     for (const [id, before] of [
       [a.id, rawA],
+      [c.id, rawC],
       [b.id, older],
     ] as const) {
       const claimed = await claimOk(q, `w-${id}`);

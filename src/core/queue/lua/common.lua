@@ -131,12 +131,8 @@ local function plain_string_at(raw, i, cut)
   return string.sub(raw, i + 1, close - 1), close
 end
 
--- Where the fields of a record in `status` are, or nil (then the cjson path): {accountId, command, cut (where
--- `,"payload":` begins), status = {first, last} index of the status value with its quotes, updated = index of the
--- updatedAt value's opening quote, attention = index of a needsAttention value or nil}. Asks of the record what
--- load_record asks (accountId and command strings, a number of times queued), an updatedAt as wide as this call's
--- time (so it can be written in place) and a null nextAttemptAt (every pending or active record has one).
-local function quick_fields(raw, status)
+-- quick_fields for a record in any field order: each name found by plain search, and found only once in the head.
+local function quick_fields_search(raw, status)
   local cut = string.find(raw, PAYLOAD_MARK, 1, true)
   if not cut or string.byte(raw, 1) ~= 123 then return nil end
   local account = plain_string_at(raw, key_once(raw, '"accountId":', cut), cut)
@@ -159,6 +155,35 @@ local function quick_fields(raw, status)
   end
   return { accountId = account, command = command, cut = cut, status = { st, st_close }, updated = up,
     attention = attention }
+end
+
+-- The head of a record exactly as queue-input.ts writes it and a claim leaves it: every key in its place, so none can
+-- appear twice, and every value read is a string without escapes (`[^"\\]*`). One pattern match (a strategy string,
+-- else null) instead of about twenty-five plain searches: about 2.5 against 5.5 µs a record.
+local HEAD_START = '^{"id":"[^"\\]*","eventId":"[^"\\]*","accountId":"([^"\\]*)","command":"([^"\\]*)","strategy":'
+local HEAD_REST = ',"source":"[^"\\]*","timesQueued":%d+,"createdAt":"[^"\\]*","status":()"(%a+)"() ?,"updatedAt":()"([^"\\]*)",' ..
+  '"nextAttemptAt":null,"lastError":null(),"payload":'
+local HEAD_WITH_STRATEGY = HEAD_START .. '"[^"\\]*"' .. HEAD_REST
+local HEAD_WITHOUT_STRATEGY = HEAD_START .. 'null' .. HEAD_REST
+
+-- quick_fields for a record in the layout above, or nil.
+local function quick_fields_layout(raw, status)
+  local _, _, account, command, st, current, st_after, up, updated, cut = string.find(raw, HEAD_WITH_STRATEGY)
+  if not account then
+    _, _, account, command, st, current, st_after, up, updated, cut = string.find(raw, HEAD_WITHOUT_STRATEGY)
+    if not account then return nil end
+  end
+  if current ~= status or #updated ~= #NOW_ISO then return nil end
+  return { accountId = account, command = command, cut = cut, status = { st, st_after - 1 }, updated = up }
+end
+
+-- Where the fields of a record in `status` are, or nil (then the cjson path): {accountId, command, cut (where
+-- `,"payload":` begins), status = {first, last} index of the status value with its quotes, updated = index of the
+-- updatedAt value's opening quote, attention = index of a needsAttention value or nil}. Asks of the record what
+-- load_record asks (accountId and command strings, a number of times queued), an updatedAt as wide as this call's
+-- time (so it can be written in place) and a null nextAttemptAt (every pending or active record has one).
+local function quick_fields(raw, status)
+  return quick_fields_layout(raw, status) or quick_fields_search(raw, status)
 end
 
 -- `raw` with the text from index a to b (inclusive) of each edit {a, b, text} replaced; edits in any order, not

@@ -14,11 +14,18 @@ import { prefetchQueuePage, queries } from './queries/use-queries';
 const FIRST_RENDER_WAIT_MS = 300;
 
 /**
- * Renders the window once the Queue page's data is in (or after FIRST_RENDER_WAIT_MS); main.tsx calls it.
+ * Renders the window once the Queue page's data is in (or after `waitMs`); start-window.ts calls it.
  * `choosesPage`: the address named no page, so the window opens on Get started or Queue (§26) as the core says.
  * `onRender`: called as React takes the root over (from then on the first frame must not be drawn).
+ * `waitMs`: what is left of the window's wait for the data (start-window.ts waited for it before loading this chunk).
  */
-export function boot(api: ApiClient, onQueuePage: boolean, choosesPage = false, onRender?: () => void): void {
+export function boot(
+  api: ApiClient,
+  onQueuePage: boolean,
+  choosesPage = false,
+  onRender?: () => void,
+  waitMs = FIRST_RENDER_WAIT_MS,
+): void {
   const queryClient = createQueryClient();
   const prefetched = Promise.all([
     onQueuePage ? prefetchQueuePage(api, queryClient) : null,
@@ -38,8 +45,5 @@ export function boot(api: ApiClient, onQueuePage: boolean, choosesPage = false, 
     // the other pages' and the drawer's stylesheets, once the first rows are painted
     setTimeout(() => void loadPageStyles().catch(() => undefined), 500);
   };
-  void Promise.race([prefetched, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(
-    render,
-    render,
-  );
+  void Promise.race([prefetched, new Promise((resolve) => setTimeout(resolve, waitMs))]).then(render, render);
 }

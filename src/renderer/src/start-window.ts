@@ -13,8 +13,17 @@ import { paintFirstFrame, type FirstFrameData } from './first-frame';
 import { namedRoute } from './lib/route-of';
 import { QUEUE_PAGE_CALLS, queuePageCall } from './queries/queue-page-calls';
 
-/** boot.tsx's `boot`. */
-export type Boot = (api: ApiClient, onQueuePage: boolean, choosesPage: boolean, onRender: () => void) => void;
+/**
+ * boot.tsx's `boot`; `waitMs`: how much longer its first render may wait for the Queue page's data (what is left of
+ * `WindowStart.waitMs`, so a slow core gets React's "Loading…" after one wait, not two).
+ */
+export type Boot = (
+  api: ApiClient,
+  onQueuePage: boolean,
+  choosesPage: boolean,
+  onRender: () => void,
+  waitMs: number,
+) => void;
 
 export interface WindowStart {
   /** The address's fragment as the page was opened (createApi takes the token out of it). */
@@ -82,16 +91,22 @@ export async function startWindow(start: WindowStart): Promise<void> {
     : Promise.resolve();
   // The boot chunk (already downloading: the HTML preloads it) is compiled and run once the first frame is up, so
   // compiling 680 KB does not take the CPU from the core answering the first requests and from the first frame.
-  const framed = Promise.race([
-    firstFrame,
-    new Promise((resolve) => setTimeout(resolve, start.waitMs ?? FIRST_FRAME_WAIT_MS)),
-  ]);
+  const waitMs = start.waitMs ?? FIRST_FRAME_WAIT_MS;
+  const waitFrom = Date.now();
+  const framed = Promise.race([firstFrame, new Promise((resolve) => setTimeout(resolve, waitMs))]);
   await framed;
   // The page's first Intl formatter loads the locale and zone data (60–140 ms on a fresh page); the first frame needs
   // none, React's first render does: made while the boot chunk compiles.
   if (start.warmFormats) setTimeout(start.warmFormats, 0);
   const { boot } = await start.loadBoot();
-  boot(api, onQueuePage, choosesPage, () => {
-    reactRendered = true;
-  });
+  const waitLeft = Math.max(0, waitMs - (Date.now() - waitFrom));
+  boot(
+    api,
+    onQueuePage,
+    choosesPage,
+    () => {
+      reactRendered = true;
+    },
+    waitLeft,
+  );
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { MemorySecretStore } from '../core/config/secrets';
 import { SettingsStore } from '../core/config/settings-store';
 import type { SettingsInput } from '../core/config/schema';
+import { ApiError } from '../core/management/api-error';
 import type { SimulatorHooks } from '../core/management/ports';
 import { startFakeAbly, type FakeAbly } from '../sim/ably/fake-ably';
 import { DEMO_STRATEGIES } from '../sim/allocations/demo-strategies';
@@ -36,7 +37,7 @@ export interface DemoOptions {
 }
 
 export interface Demo extends HeadlessHost {
-  /** The "default" gateway's simulator (the one the Simulator panel stops, starts and troubles). */
+  /** The "default" gateway's simulator (the Simulator panel's first login; it can stop, start and trouble each). */
   gateway: () => SimGateway;
   /** §28: the simulator of the gateway `accountId` is on ("Demo IRA" is on the second gateway, "spouse"). */
   gatewayOf: (accountId: string) => SimGateway;
@@ -75,15 +76,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   });
   // A fourth account on approval `confirm` (§19): its rebalances wait in Queue › Awaiting approval for the trader.
   state.accounts.push({ accountId: 'DU1000004', kind: 'cash', cash: 40_000, positions: [] });
-  let gateway = await startSimGateway({
-    accounts: state.accounts.filter((a) => !ON_SECOND_GATEWAY.has(a.accountId)),
-    symbols: state.symbols,
-  });
-  const gatewayPort = gateway.port;
-  const second = await startSimGateway({
-    accounts: state.accounts.filter((a) => ON_SECOND_GATEWAY.has(a.accountId)),
-    symbols: state.symbols,
-  });
+  // §28: each simulated IB login, "default" first; Stop / Start replaces a login's simulator on the same port.
+  const logins = new Map<string, { sim: SimGateway; port: number; running: boolean }>();
+  for (const [id, onIt] of [
+    ['default', false],
+    [SECOND_GATEWAY.id, true],
+  ] as const) {
+    const sim = await startSimGateway({
+      accounts: state.accounts.filter((a) => ON_SECOND_GATEWAY.has(a.accountId) === onIt),
+      symbols: state.symbols,
+    });
+    logins.set(id, { sim, port: sim.port, running: true });
+  }
+  const login = (id: string) => logins.get(id)!;
+  const gatewayPort = login('default').port;
   // The demo's allocations are a few days old, as a strategy that still publishes answers: not the fixed day the tests
   // know them by, which would mark every demo plan stale (§25) once that day is more than 45 days past.
   const allocations = await startSimAllocations({ strategies: recentDemoStrategies(Date.now()) });
@@ -95,7 +101,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     dataDir,
     // The simulated gateway never restarts, so its daily restart window is off (Settings can turn it on).
     ib: { host: '127.0.0.1', port: gatewayPort, connectTimeoutMs: 2_000, reconnectDelayMs: 2_000, restartWindow: null },
-    gateways: [{ ...SECOND_GATEWAY, host: '127.0.0.1', port: second.port, clientId: null, restartWindow: null }],
+    gateways: [
+      {
+        ...SECOND_GATEWAY,
+        host: '127.0.0.1',
+        port: login(SECOND_GATEWAY.id).port,
+        clientId: null,
+        restartWindow: null,
+      },
+    ],
     zehnlabs: {
       realtimeApiKey: DEMO_KEY,
       allocationsApiKey: 'demo-allocations-key',
@@ -126,24 +140,31 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   await store.save(settings);
   const loadOutcome = await store.load();
 
-  let running = true;
   const simulator: SimulatorHooks = {
     async publishSignal(strategy, exec, eventId) {
       const id = eventId ?? randomUUID();
       ably.publish(strategy, { exec, eventId: id });
       return { published: strategy, eventId: id };
     },
-    async gateway(action) {
+    async gateway(action, gatewayId) {
+      const one = logins.get(gatewayId);
+      if (!one) {
+        throw new ApiError(
+          'invalid',
+          `no simulated IB login ${JSON.stringify(gatewayId)}; the demo has ${[...logins.keys()].join(' and ')}`,
+        );
+      }
+      const gateway = one.sim;
       if (action === 'drop') {
         gateway.dropConnections();
-      } else if (running && action in GATEWAY_TROUBLES) {
+      } else if (one.running && action in GATEWAY_TROUBLES) {
         GATEWAY_TROUBLES[action]?.(gateway);
-      } else if (action === 'stop' && running) {
+      } else if (action === 'stop' && one.running) {
         await gateway.stop();
-        running = false;
-      } else if (action === 'start' && !running) {
-        gateway = await startSimGateway({
-          port: gatewayPort,
+        one.running = false;
+      } else if (action === 'start' && !one.running) {
+        one.sim = await startSimGateway({
+          port: one.port,
           accounts: gateway.accounts().map((accountId) => ({
             accountId,
             cash: gateway.cash(accountId),
@@ -151,9 +172,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           })),
           symbols: state.symbols,
         });
-        running = true;
+        one.running = true;
       }
-      return { running };
+      return { running: one.running };
     },
   };
 
@@ -166,20 +187,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot }),
   });
-  await seedHistory(host, [gateway, second]);
+  await seedHistory(
+    host,
+    [...logins.values()].map((l) => l.sim),
+  );
   return {
     ...host,
-    gateway: () => gateway,
-    gatewayOf: (accountId) => (ON_SECOND_GATEWAY.has(accountId) ? second : gateway),
-    gateways: () => [gateway, second],
+    gateway: () => login('default').sim,
+    gatewayOf: (accountId) => login(ON_SECOND_GATEWAY.has(accountId) ? SECOND_GATEWAY.id : 'default').sim,
+    gateways: () => [...logins.values()].map((l) => l.sim),
     allocations,
     ably,
     dataDir,
     async stop() {
       await host.stop();
       await Promise.allSettled([
-        running ? gateway.stop() : Promise.resolve(),
-        second.stop(),
+        ...[...logins.values()].map((l) => (l.running ? l.sim.stop() : Promise.resolve())),
         allocations.stop(),
         ably.stop(),
       ]);

@@ -388,7 +388,13 @@ export const operations = {
   simulatorControl: op<{ running: boolean }>()({
     ...ROUTES.simulatorControl,
     demoOnly: true,
-    input: z.object({ action: z.enum(SIMULATOR_ACTIONS) }).strict(),
+    input: z
+      .object({
+        action: z.enum(SIMULATOR_ACTIONS),
+        /** §28: which simulated IB login ("default": the `ib` block's); the answer is that login's. */
+        gateway: z.string().trim().min(1, 'must name a gateway').default('default'),
+      })
+      .strict(),
   }),
 } as const satisfies { [N in keyof typeof ROUTES]: OperationDef<z.ZodType, unknown> };
 

@@ -149,7 +149,7 @@ describe('management over its ports', () => {
 
   it('answers that the simulator exists only in demo mode when no simulator port is given', async () => {
     const { ports } = portsWith();
-    await expect(createManagementHandlers(ports).simulatorControl({ action: 'stop' })).rejects.toMatchObject({
+    await expect(createManagementHandlers(ports).simulatorControl({ action: 'stop', gateway: 'default' })).rejects.toMatchObject({
       code: 'not-found',
       message: 'the simulator is only available in demo mode',
     });

@@ -200,9 +200,9 @@ export function createManagementHandlers(ports: ManagementPorts): Handlers {
       if (!simulator) throw new ApiError('not-found', 'publishing signals is only available in demo mode');
       return simulator.publishSignal(strategy, exec, eventId);
     },
-    simulatorControl: async ({ action }) => {
+    simulatorControl: async ({ action, gateway }) => {
       if (!simulator) throw new ApiError('not-found', 'the simulator is only available in demo mode');
-      return simulator.gateway(action);
+      return simulator.gateway(action, gateway);
     },
   } satisfies Handlers;
 }

@@ -18,7 +18,8 @@ import type { SetupRecordStore } from '../records/setup-record';
 /** Demo mode only: what the simulator lets the window do. */
 export interface SimulatorHooks {
   publishSignal(strategy: string, exec: string, eventId?: string): Promise<{ published: string; eventId: string }>;
-  gateway(action: SimulatorAction): Promise<{ running: boolean }>;
+  /** Acts on one simulated IB login (§28: "default", or a `gateways` id); an unknown id is refused, naming the ids. */
+  gateway(action: SimulatorAction, gatewayId: string): Promise<{ running: boolean }>;
 }
 
 /** The queue operations the window can ask for (the façade's own methods, nothing of its internals). */

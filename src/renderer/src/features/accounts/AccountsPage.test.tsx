@@ -319,6 +319,32 @@ describe('Accounts page', () => {
       expect(api.callsOf('publishSignal')).toEqual([{ strategy: 'etf-blend-200-35', exec: 'rebalance' }]),
     );
     await userEvent.click(screen.getByRole('button', { name: 'Stop gateway' }));
-    await waitFor(() => expect(api.callsOf('simulatorControl')).toEqual([{ action: 'stop' }]));
+    await waitFor(() => expect(api.callsOf('simulatorControl')).toEqual([{ action: 'stop', gateway: 'default' }]));
+    // one login: nothing to choose
+    expect(screen.queryByRole('combobox', { name: 'IB login' })).not.toBeInTheDocument();
+  });
+
+  it('stops, starts and troubles the login chosen when the demo has several (§28)', async () => {
+    const { api } = accountsApi([makeAccount()], true);
+    api.handlers.health = () =>
+      makeHealth({
+        simulated: true,
+        gateways: [
+          { id: 'default', label: 'default', state: 'green', detail: 'connected' },
+          { id: 'spouse', label: 'Spouse', state: 'green', detail: 'connected' },
+        ],
+      });
+    renderWithApi(<AccountsPage />, api);
+    await userEvent.click(await screen.findByRole('combobox', { name: 'IB login' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Spouse' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Stop gateway' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Play' }));
+    await waitFor(() =>
+      expect(api.callsOf('simulatorControl')).toEqual([
+        { action: 'stop', gateway: 'spouse' },
+        { action: 'lose-connectivity', gateway: 'spouse' },
+      ]),
+    );
+    expect(await screen.findByText('Simulated gateway (Spouse) stopped')).toBeInTheDocument();
   });
 });

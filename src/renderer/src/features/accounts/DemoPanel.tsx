@@ -5,7 +5,7 @@ import type { SimulatorAction } from '../../../../shared/contract';
 import { COMMANDS, type Command } from '../../../../shared/dto';
 import { useApi } from '../../api/ApiProvider';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useStrategies } from '../../queries/use-queries';
+import { useHealth, useStrategies } from '../../queries/use-queries';
 
 /** The gateway's daily troubles (§21) the simulated gateway can play. */
 const TROUBLES: { value: SimulatorAction; label: string }[] = [
@@ -17,7 +17,10 @@ const TROUBLES: { value: SimulatorAction; label: string }[] = [
   { value: 'log-in', label: 'Log in again' },
 ];
 
-/** Demo mode only: publish a simulated Zehnlabs signal, stop / start the simulated gateway, play its troubles. */
+/**
+ * Demo mode only: publish a simulated Zehnlabs signal, stop / start a simulated IB login, play its troubles. With
+ * several logins (§28) an "IB login" choice says which; each has its own light in the status strip.
+ */
 export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }) {
   const api = useApi();
   const strategies = useStrategies();
@@ -29,6 +32,9 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
   const [busy, setBusy] = useState<string | null>(null);
   const [trouble, setTrouble] = useState<SimulatorAction>('lose-connectivity');
   const chosen = strategy ?? options[0] ?? null;
+  const logins = (useHealth().data?.gateways ?? []).map((g) => ({ value: g.id, label: g.label }));
+  const [login, setLogin] = useState('default');
+  const loginLabel = logins.find((l) => l.value === login)?.label ?? login;
 
   const publish = async () => {
     if (!chosen) return;
@@ -49,12 +55,14 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
   const gateway = async (action: SimulatorAction) => {
     setBusy(action);
     try {
-      const result = await api.call('simulatorControl', { action });
+      const result = await api.call('simulatorControl', { action, gateway: login });
       const played = TROUBLES.find((t) => t.value === action);
-      if (played) notifySuccess(`Simulated gateway: ${played.label}`, 'Watch the IB light in the status strip.');
-      else notifySuccess(result.running ? 'Simulated gateway running' : 'Simulated gateway stopped');
+      const which = logins.length > 1 ? ` (${loginLabel})` : '';
+      if (played)
+        notifySuccess(`Simulated gateway${which}: ${played.label}`, 'Watch its IB light in the status strip.');
+      else notifySuccess(`Simulated gateway${which} ${result.running ? 'running' : 'stopped'}`);
     } catch (error) {
-      notifyError(`Could not ${action} the simulated gateway`, error);
+      notifyError(`Could not ${action} the simulated gateway${logins.length > 1 ? ` (${loginLabel})` : ''}`, error);
     } finally {
       setBusy(null);
     }
@@ -102,10 +110,18 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
             Publish signal
           </Button>
         </Group>
-        <Group
-          gap="xs"
-          title="The demo's first IB login (gateway default); the Spouse gateway, with Demo IRA, keeps running"
-        >
+        <Group gap="xs" align="flex-end">
+          {logins.length > 1 && (
+            <Select
+              label="IB login"
+              size="xs"
+              w={140}
+              data={logins}
+              value={login}
+              onChange={(value) => value && setLogin(value)}
+              allowDeselect={false}
+            />
+          )}
           <Button
             size="xs"
             variant="default"

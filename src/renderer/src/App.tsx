@@ -7,6 +7,7 @@ import { lazy, Suspense, useState } from 'react';
 import { QueuePage } from './features/queue/QueuePage';
 import { FirstRowsGate } from './lib/first-rows';
 import { hrefOf, type Route } from './lib/hash-route';
+import { MENU_PAGES, type MenuRoute } from './lib/route-of';
 import { useOpeningRoute } from './lib/use-opening-route';
 import { useSetupProgress } from './queries/use-queries';
 import { useStreamSync } from './queries/use-stream-sync';
@@ -27,12 +28,14 @@ const GetStartedPage = lazy(() =>
   withPageStyles(import('./features/get-started/GetStartedPage')).then((m) => ({ default: m.GetStartedPage })),
 );
 
-const PAGES: { route: Route; label: string; icon: React.ReactNode; badge?: React.ReactNode }[] = [
-  { route: 'queue', label: 'Queue', icon: <ListChecks size={16} />, badge: <QueueMenuBadge /> },
-  { route: 'accounts', label: 'Accounts', icon: <Landmark size={16} />, badge: <AccountsMenuBadge /> },
-  { route: 'trade-log', label: 'Trade log', icon: <ClipboardList size={16} /> },
-  { route: 'settings', label: 'Settings', icon: <Settings size={16} /> },
-];
+/** Each menu page's icon and badge; the pages and their labels are MENU_PAGES (the first frame draws them too). */
+const MENU_DRESS: Record<MenuRoute, { icon: React.ReactNode; badge?: React.ReactNode }> = {
+  queue: { icon: <ListChecks size={16} />, badge: <QueueMenuBadge /> },
+  accounts: { icon: <Landmark size={16} />, badge: <AccountsMenuBadge /> },
+  'trade-log': { icon: <ClipboardList size={16} /> },
+  settings: { icon: <Settings size={16} /> },
+};
+const PAGES = MENU_PAGES.map(([route, label]) => ({ route, label, ...MENU_DRESS[route] }));
 
 function Page({ route }: { route: Route }) {
   switch (route) {

@@ -22,7 +22,7 @@ import {
 import { EMPTY_TEXT, MAX_LIST_HEIGHT, moreText, SECTION_TITLES } from './features/queue/section-texts';
 import { STATUS_COLORS } from './features/queue/status-colors';
 import { formatRelative, shortId } from './lib/format';
-import { hrefOf } from './lib/route-of';
+import { hrefOf, MENU_PAGES } from './lib/route-of';
 
 export interface FirstFrameData {
   health: Health;
@@ -182,13 +182,6 @@ function getStarted(setup: SetupProgress | null | undefined): HTMLElement | null
   );
 }
 
-const PAGES: [route: 'queue' | 'accounts' | 'trade-log' | 'settings', label: string][] = [
-  ['queue', 'Queue'],
-  ['accounts', 'Accounts'],
-  ['trade-log', 'Trade log'],
-  ['settings', 'Settings'],
-];
-
 /** Replaces `root`'s content with the Queue page's first frame. */
 export function paintFirstFrame(root: HTMLElement, data: FirstFrameData, now: number = Date.now()): void {
   setColorScheme();
@@ -207,7 +200,7 @@ export function paintFirstFrame(root: HTMLElement, data: FirstFrameData, now: nu
       'nav',
       { class: 'ff-nav' },
       getStarted(data.setup),
-      ...PAGES.map(([route, label]) =>
+      ...MENU_PAGES.map(([route, label]) =>
         h('a', { class: route === 'queue' ? 'ff-link ff-active' : 'ff-link', href: hrefOf(route) }, label),
       ),
     ),

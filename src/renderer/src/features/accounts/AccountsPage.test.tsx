@@ -126,6 +126,22 @@ describe('Accounts page', () => {
     expect(within(table).getByText('50.00%')).toBeInTheDocument();
   });
 
+  it('shows the plan of a preview that was done before the answer to its enqueue came back', async () => {
+    const { api, store } = accountsApi([makeAccount()]);
+    // the worker was quicker than the window: done, with its change through the stream already gone by
+    const queued = api.handlers.runCommand!;
+    api.handlers.runCommand = async (input) => {
+      const event = await queued(input);
+      store.event = { ...event, status: 'done', result: { command: 'print-rebalance', plan: makePlan() } };
+      return event;
+    };
+    renderWithApi(<AccountsPage />, api);
+    const card = await screen.findByLabelText('Account DU123456');
+    await userEvent.click(within(card).getByRole('button', { name: 'Preview' }));
+    expect(await screen.findByRole('table', { name: 'Plan' })).toBeInTheDocument();
+    expect(within(card).queryByTestId('running-print-rebalance')).not.toBeInTheDocument();
+  });
+
   it('Rebalance now opens the plan with Submit and queues nothing that trades before Submit (§26)', async () => {
     const { api, store } = accountsApi([makeAccount()]);
     renderWithApi(<AccountsPage />, api);

@@ -84,6 +84,9 @@ export function useAccountCommands(account: AccountView) {
           (old: EventDetail | undefined) => old ?? { event, history: [], logs: [] },
         );
         follow(command, event.id, submitSource);
+        // Read it again once followed: a quick command can be done before this answer is handled, and its change
+        // through the stream then found nothing to refresh, leaving the card on "waiting in the queue" for good.
+        void client.invalidateQueries({ queryKey: queryKeys.events.detail(event.id) });
         void client.invalidateQueries({ queryKey: queryKeys.events.lists() });
         void client.invalidateQueries({ queryKey: queryKeys.queueStatus() });
         if (source === 'catch-up') void client.invalidateQueries({ queryKey: queryKeys.accounts() });

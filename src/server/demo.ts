@@ -89,6 +89,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     logins.set(id, { sim, port: sim.port, running: true });
   }
   const login = (id: string) => logins.get(id)!;
+  /** Every login's current simulator, "default" first (a restarted login has a new one). */
+  const sims = () => [...logins.values()].map((l) => l.sim);
   const gatewayPort = login('default').port;
   // The demo's allocations are a few days old, as a strategy that still publishes answers: not the fixed day the tests
   // know them by, which would mark every demo plan stale (§25) once that day is more than 45 days past.
@@ -187,15 +189,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot }),
   });
-  await seedHistory(
-    host,
-    [...logins.values()].map((l) => l.sim),
-  );
+  await seedHistory(host, sims());
   return {
     ...host,
     gateway: () => login('default').sim,
     gatewayOf: (accountId) => login(ON_SECOND_GATEWAY.has(accountId) ? SECOND_GATEWAY.id : 'default').sim,
-    gateways: () => [...logins.values()].map((l) => l.sim),
+    gateways: sims,
     allocations,
     ably,
     dataDir,

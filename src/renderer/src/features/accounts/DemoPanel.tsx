@@ -34,7 +34,8 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
   const chosen = strategy ?? options[0] ?? null;
   const logins = (useHealth().data?.gateways ?? []).map((g) => ({ value: g.id, label: g.label }));
   const [login, setLogin] = useState('default');
-  const loginLabel = logins.find((l) => l.value === login)?.label ?? login;
+  // named in the messages only when there is a choice
+  const which = logins.length > 1 ? ` (${logins.find((l) => l.value === login)?.label ?? login})` : '';
 
   const publish = async () => {
     if (!chosen) return;
@@ -57,12 +58,11 @@ export function DemoPanel({ accountStrategies }: { accountStrategies: string[] }
     try {
       const result = await api.call('simulatorControl', { action, gateway: login });
       const played = TROUBLES.find((t) => t.value === action);
-      const which = logins.length > 1 ? ` (${loginLabel})` : '';
       if (played)
         notifySuccess(`Simulated gateway${which}: ${played.label}`, 'Watch its IB light in the status strip.');
       else notifySuccess(`Simulated gateway${which} ${result.running ? 'running' : 'stopped'}`);
     } catch (error) {
-      notifyError(`Could not ${action} the simulated gateway${logins.length > 1 ? ` (${loginLabel})` : ''}`, error);
+      notifyError(`Could not ${action} the simulated gateway${which}`, error);
     } finally {
       setBusy(null);
     }

@@ -1,3 +1,4 @@
+import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMANDS, type Command, type EventRecord, type EventStatus } from '../../shared/dto';
 import { invalidError, marketClosedError, rejectedError } from '../domain/errors';
@@ -22,7 +23,13 @@ function handlersWith(handler: CommandHandler): CommandHandlers {
 
 async function setup(
   handler: CommandHandler,
-  opts: { concurrency?: number; holdOn?: ('rejected' | 'transient')[]; leaseMs?: number; retryDelayMs?: number } = {},
+  opts: {
+    concurrency?: number;
+    holdOn?: ('rejected' | 'transient')[];
+    leaseMs?: number;
+    retryDelayMs?: number;
+    log?: Logger;
+  } = {},
 ) {
   const conn = redis.handle.connect();
   const keyPrefix = uniquePrefix('proc');
@@ -44,7 +51,7 @@ async function setup(
     leaseMs: opts.leaseMs ?? 5_000,
     holdOn: () => opts.holdOn ?? [],
     retryDelayMs: () => opts.retryDelayMs ?? 60_000,
-    log: silentLogger(),
+    log: opts.log ?? silentLogger(),
     notifier: { notify: async (n) => void notifications.push(n) },
     classify: classifyFailure,
     isLive: () => true,
@@ -78,6 +85,40 @@ function eventIn(queue: EventQueue, id: string, status: EventStatus): Promise<Ev
 }
 
 describe('Processor', () => {
+  it("tags the command's log lines, and its own start and finish at info, with the event", async () => {
+    for (const level of ['info', 'warn'] as const) {
+      const lines: Record<string, unknown>[] = [];
+      const log = pino(
+        { level },
+        { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+      );
+      const env = await setup(
+        async (run) => {
+          run.log.warn('from the command');
+          return { ok: true };
+        },
+        { log },
+      );
+      try {
+        const queued = await env.queue.enqueue({ accountId: 'DU9', command: 'print-equity', source: 'manual' });
+        if (queued.status !== 'queued') throw new Error('not queued');
+        env.processor.start();
+        await vi.waitFor(async () => expect((await env.queue.counts()).done).toBe(1), WAIT);
+        const tags = { eventId: queued.event.id, accountId: 'DU9', command: 'print-equity' };
+        const byMsg = (msg: string) => lines.filter((l) => l.msg === msg);
+        expect(byMsg('from the command'), level).toEqual([expect.objectContaining(tags)]);
+        if (level === 'info') {
+          expect(byMsg('print-equity started')).toEqual([expect.objectContaining({ ...tags, timesQueued: 1 })]);
+          expect(byMsg('print-equity done')).toEqual([expect.objectContaining(tags)]);
+        } else {
+          expect(lines.map((l) => l.msg)).toEqual(['from the command']);
+        }
+      } finally {
+        await env.teardown();
+      }
+    }
+  });
+
   it('runs events of different accounts in parallel but never two of one account at once', async () => {
     const active = new Map<string, number>();
     let maxParallel = 0;

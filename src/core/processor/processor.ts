@@ -81,8 +81,8 @@ interface Attempt {
   /** Rejects the processor's wait for the command, so a stop hands the event back even mid-wait (null: not waiting). */
   interruptWait: ((reason: Error) => void) | null;
   startedAt: number;
-  /** Resolves when the command has really stopped (null until it started). */
-  settled: Promise<void> | null;
+  /** The command's own promise (null until it started): a later attempt on the account waits for it to settle. */
+  command: Promise<unknown> | null;
   /** The command has returned or thrown (a renewal answered after that only raced the completion). */
   finished: boolean;
 }
@@ -222,7 +222,12 @@ export class Processor {
   /** Runs one claimed event to its outcome; answers the next event its completion claimed, if any. */
   private async runOne(event: EventRecord, owner: string): Promise<EventRecord | null> {
     const { queue, log: baseLog } = this.options;
-    const log = baseLog.child({ eventId: event.id, accountId: event.accountId, command: event.command });
+    // The event's logger is made on first use: a pino child costs about a microsecond, paid for every event, and
+    // nothing here logs when the level is above info (a quiet run), unless something goes wrong.
+    let eventLog: Logger | null = null;
+    const logOf = (): Logger =>
+      (eventLog ??= baseLog.child({ eventId: event.id, accountId: event.accountId, command: event.command }));
+    const logsInfo = baseLog.isLevelEnabled('info');
     const key = ++this.attempts;
     // Attempts of this account still winding down in this process: their lease ran out while this process was
     // starved (the queue then let the account go, and this claim may even be the same event again). Two attempts
@@ -234,7 +239,7 @@ export class Processor {
       stopReason: undefined,
       interruptWait: null,
       startedAt: Date.now(),
-      settled: null,
+      command: null,
       finished: false,
     };
     this.running.set(key, attempt);
@@ -244,41 +249,46 @@ export class Processor {
       queue.renew(event.id, owner).then(
         (ok) => {
           if (ok || attempt.stopReason || attempt.finished) return;
-          log.warn('lease lost while running; stopping before anything more is sent');
+          logOf().warn('lease lost while running; stopping before anything more is sent');
           stopAttempt(attempt, new LeaseLostError(event.id));
         },
-        (error: Error) => log.warn({ err: error.message }, 'lease renewal failed'),
+        (error: Error) => logOf().warn({ err: error.message }, 'lease renewal failed'),
       );
     }, renewEvery);
-    log.info({ timesQueued: event.timesQueued }, `${event.command} started`);
+    if (logsInfo) logOf().info({ timesQueued: event.timesQueued }, `${event.command} started`);
     try {
       if (earlier.length > 0) {
         for (const r of earlier) stopAttempt(r, new LeaseLostError(r.event.id));
-        log.warn({ earlier: earlier.map((r) => r.event.id) }, 'waiting for an earlier attempt on this account to stop');
-        await Promise.all(earlier.map((r) => r.settled));
+        logOf().warn({ earlier: earlier.map((r) => r.event.id) }, 'waiting for an earlier attempt on this account to stop');
+        await Promise.all(earlier.map(settledOf));
         if (attempt.stopReason) throw attempt.stopReason;
       }
       const run: CommandRun = {
         event,
-        log,
+        get log() {
+          return logOf();
+        },
         get signal() {
           return signalOf(attempt);
         },
       };
       const running = this.options.handlers[event.command](run);
-      running.catch(() => undefined);
-      attempt.settled = running.then(
-        () => undefined,
-        () => undefined,
-      );
-      void attempt.settled.then(() => {
-        attempt.finished = true;
-        this.running.delete(key);
+      attempt.command = running;
+      // One wait for the command's outcome. A stop that outlasts the grace period rejects it at once (interruptWait),
+      // even if the command is mid-wait; the attempt leaves `running` only when the command itself has settled.
+      const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        attempt.interruptWait = reject;
+        running.then(
+          (value) => {
+            this.settle(key, attempt);
+            resolve(value);
+          },
+          (error: unknown) => {
+            this.settle(key, attempt);
+            reject(error);
+          },
+        );
       });
-      // A stop that outlasts the grace period hands the event back at once, even if the command is mid-wait.
-      const interrupted = new Promise<never>((_, reject) => (attempt.interruptWait = reject));
-      interrupted.catch(() => undefined);
-      const result = await Promise.race([running, interrupted]);
       attempt.interruptWait = null;
       // A live rebalance notifies before this worker takes anything else, so its next event is claimed after that
       // (a slow notifier must not eat into the lease of an event not yet renewed); every other completion claims
@@ -288,7 +298,7 @@ export class Processor {
       if (this.state === 'running' && !notifies) next = await queue.completeAndClaim(event.id, owner, result);
       else await queue.complete(event.id, owner, result);
       this.processed += 1;
-      log.info(`${event.command} done`);
+      if (logsInfo) logOf().info(`${event.command} done`);
       if (notifies) {
         await this.options.notifier.notify({
           title: `Rebalanced ${event.accountId}`,
@@ -299,6 +309,7 @@ export class Processor {
         });
       }
     } catch (error) {
+      const log = logOf();
       if (attempt.stopReason instanceof LeaseLostError) {
         // Not ours any more: whoever holds the lease now records the outcome.
         log.warn(`${event.command} stopped: its lease was lost (the event was returned to the queue)`);
@@ -315,9 +326,15 @@ export class Processor {
     } finally {
       clearInterval(renewal);
       attempt.interruptWait = null;
-      if (attempt.settled === null) this.running.delete(key);
+      if (attempt.command === null) this.running.delete(key);
     }
     return next;
+  }
+
+  /** The command of an attempt has returned or thrown: it no longer counts as running on its account. */
+  private settle(key: number, attempt: Attempt): void {
+    attempt.finished = true;
+    this.running.delete(key);
   }
 
   /** The attempts of `accountId` still running in this process (usually none: no array is made then). */
@@ -389,6 +406,13 @@ function stopAttempt(attempt: Attempt, reason: Error): void {
   attempt.stopReason = reason;
   attempt.controller?.abort(reason);
   attempt.interruptWait?.(reason);
+}
+
+const ignore = (): undefined => undefined;
+
+/** Resolves when an attempt's command has really stopped (at once when it never started). */
+function settledOf(attempt: Attempt): Promise<unknown> | undefined {
+  return attempt.command?.then(ignore, ignore);
 }
 
 /** The attempt's AbortSignal, made on first use (already aborted when the attempt was told to stop before that). */

@@ -753,6 +753,19 @@ describe('a garbage record in Redis', () => {
     expect(listed.events[0]?.id).toBe(a.id);
     expect(logs.some((l) => l.level === 'error' && (l.msg ?? '').includes(a.id))).toBe(true);
   });
+
+  it('holds the next event a completion claims when its payload part is garbage, and answers no event', async () => {
+    const { q, logs } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    const b = await enqueueOk(q, ev('B'));
+    await claimOk(q);
+    const raw = (await redis.get(eventKey(q.keys, b.id))) ?? '';
+    await redis.set(eventKey(q.keys, b.id), raw.replace(/,"payload":.*$/, ',"payload":{oops,"result":null}'));
+    expect(await q.completeAndClaim(a.id, 'w1', { ok: true })).toBeNull();
+    expect(await q.counts()).toMatchObject({ done: 1, held: 1, active: 0 });
+    expect((await q.list({ state: 'held' })).events[0]).toMatchObject({ id: b.id, lastError: { kind: 'invalid' } });
+    expect(logs.some((l) => l.level === 'error' && (l.msg ?? '').includes(b.id))).toBe(true);
+  });
 });
 
 describe('claim and completion on the quick path (the fields set in the record text, no re-encoding)', () => {

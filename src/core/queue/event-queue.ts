@@ -187,27 +187,36 @@ export class EventQueue {
     for (let attempt = 0; attempt < 10; attempt++) {
       const now = this.now();
       const reply = asReply(await this.run('claim', now, owner, [this.leaseOwner(owner), now + this.leaseMs]));
-      const claimed = await this.takeClaimed(reply, owner);
+      const claimed = await this.takeClaimed(reply, 0, owner);
       if (claimed !== 'again') return claimed;
     }
     return null;
   }
 
-  /** Turns a claim_first reply into the record; 'again' when the claimed one was unreadable (now held). */
-  private async takeClaimed(reply: Reply, owner: string): Promise<EventRecord | null | 'again'> {
-    this.bad.report(reply.slice(3).map(String), 'claim skipped it');
-    if (codeOf(reply) !== ScriptCode.OK) return null;
-    const id = String(reply[2]);
+  /**
+   * Turns the claim_first reply that starts at `reply[at]` into the record; 'again' when the claimed one was
+   * unreadable (now held). Synchronous on the usual path (a readable record), which runs for every event a worker
+   * takes: only an unreadable record waits for the hold.
+   */
+  private takeClaimed(reply: Reply, at: number, owner: string): EventRecord | null | Promise<'again'> {
+    if (reply.length > at + 3) this.bad.report(reply.slice(at + 3).map(String), 'claim skipped it');
+    if (Number(reply[at]) !== ScriptCode.OK) return null;
+    const id = String(reply[at + 2]);
     try {
-      return parseRecord(String(reply[1]));
+      return parseRecord(String(reply[at + 1]));
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      this.log.error({ eventId: id, reason }, `event ${id} has an unreadable record; holding it`);
-      await this.fail(id, owner, { kind: 'invalid', message: `unreadable record: ${reason}` }, { hold: true }).catch(
-        (e2: unknown) => this.log.error({ eventId: id, err: String(e2) }, 'could not hold an unreadable event'),
-      );
-      return 'again';
+      return this.holdUnreadable(id, owner, err);
     }
+  }
+
+  /** A claimed event whose record cannot be read is held (with the reason), so the trader sees it; answers 'again'. */
+  private async holdUnreadable(id: string, owner: string, err: unknown): Promise<'again'> {
+    const reason = err instanceof Error ? err.message : String(err);
+    this.log.error({ eventId: id, reason }, `event ${id} has an unreadable record; holding it`);
+    await this.fail(id, owner, { kind: 'invalid', message: `unreadable record: ${reason}` }, { hold: true }).catch(
+      (e2: unknown) => this.log.error({ eventId: id, err: String(e2) }, 'could not hold an unreadable event'),
+    );
+    return 'again';
   }
 
   /** Extends the lease; false when the lease is no longer this owner's (recovered meanwhile). */
@@ -233,8 +242,10 @@ export class EventQueue {
     result: Record<string, unknown> | null,
   ): Promise<EventRecord | null> {
     const reply = await this.completeWith(id, owner, result, true);
-    const claimed = await this.takeClaimed(reply.slice(2), owner);
-    return claimed === 'again' ? null : claimed;
+    const claimed = this.takeClaimed(reply, 2, owner);
+    if (claimed === null || !(claimed instanceof Promise)) return claimed;
+    await claimed;
+    return null;
   }
 
   private async completeWith(

@@ -259,7 +259,10 @@ export class Processor {
     try {
       if (earlier.length > 0) {
         for (const r of earlier) stopAttempt(r, new LeaseLostError(r.event.id));
-        logOf().warn({ earlier: earlier.map((r) => r.event.id) }, 'waiting for an earlier attempt on this account to stop');
+        logOf().warn(
+          { earlier: earlier.map((r) => r.event.id) },
+          'waiting for an earlier attempt on this account to stop',
+        );
         await Promise.all(earlier.map(settledOf));
         if (attempt.stopReason) throw attempt.stopReason;
       }

@@ -794,7 +794,7 @@ describe('claim and completion on the quick path (the fields set in the record t
     expect(done).not.toMatch(/" ,|"active"/);
   });
 
-  it('claims records in the app\'s layout (with and without a strategy) and in an older field order in place', async () => {
+  it("claims records in the app's layout (with and without a strategy) and in an older field order in place", async () => {
     const { q } = makeQueue();
     const a = await enqueueOk(q, ev('A'));
     const c = await enqueueOk(q, ev('C', 'rebalance', { strategy: null }));

@@ -794,11 +794,12 @@ describe('claim and completion on the quick path (the fields set in the record t
     expect(done).not.toMatch(/" ,|"active"/);
   });
 
-  it("claims records in the app's layout (with and without a strategy) and in an older field order in place", async () => {
+  it("claims and completes records in the app's layout (with and without a strategy) and in older field orders", async () => {
     const { q } = makeQueue();
     const a = await enqueueOk(q, ev('A'));
     const c = await enqueueOk(q, ev('C', 'rebalance', { strategy: null }));
     const b = await enqueueOk(q, ev('B'));
+    const d = await enqueueOk(q, ev('D'));
     const rawA = await rawOf(q, a.id);
     const rawC = await rawOf(q, c.id);
     // new records keep the two side by side, so a claim rewrites both with one SETRANGE
@@ -808,13 +809,21 @@ describe('claim and completion on the quick path (the fields set in the record t
     const older = rawB.replace('"status":"pending",', '').replace('{', '{"status":"pending",');
     expect(older).not.toMatch(/"status":"pending","updatedAt"/);
     await redis.set(eventKey(q.keys, b.id), older);
+    // and one with updatedAt before status
+    const rawD = await rawOf(q, d.id);
+    const updatedAt = /"updatedAt":"[^"]*",/.exec(rawD)?.[0] ?? '';
+    const reversed = rawD.replace(updatedAt, '').replace('{', `{${updatedAt}`);
+    expect(reversed.indexOf('"updatedAt"')).toBeLessThan(reversed.indexOf('"status"'));
+    await redis.set(eventKey(q.keys, d.id), reversed);
 
-    // written in place (the same length): the cjson path would re-encode the head in its own order
-    for (const [id, before] of [
+    const layouts = [
       [a.id, rawA],
       [c.id, rawC],
       [b.id, older],
-    ] as const) {
+      [d.id, reversed],
+    ] as const;
+    // written in place (the same length): the cjson path would re-encode the head in its own order
+    for (const [id, before] of layouts) {
       const claimed = await claimOk(q, `w-${id}`);
       expect(claimed.id).toBe(id);
       const active = await rawOf(q, id);
@@ -822,6 +831,24 @@ describe('claim and completion on the quick path (the fields set in the record t
       expect(JSON.parse(active)).toEqual(JSON.parse(JSON.stringify(claimed)));
       expect(JSON.parse(active)).toEqual({ ...JSON.parse(before), status: 'active', updatedAt: claimed.updatedAt });
       expect(payloadText(active)).toBe(payloadText(before));
+    }
+    // the completion keeps each one's field order and payload text, without the claim's padding
+    for (const [id, before] of layouts) {
+      await q.complete(id, `w-${id}`, { ok: true, orders: [{ symbol: 'SPY', qty: 1.5 }] });
+      const done = await rawOf(q, id);
+      const parsed = JSON.parse(done) as EventRecord;
+      expect(Object.keys(parsed)).toEqual(Object.keys(JSON.parse(before) as object));
+      expect(parsed).toEqual({
+        ...JSON.parse(before),
+        status: 'done',
+        updatedAt: parsed.updatedAt,
+        result: { ok: true, orders: [{ symbol: 'SPY', qty: 1.5 }] },
+      });
+      // the completion's own time, as its history entry has it
+      const completed = (await q.get(id))?.history.at(-1);
+      expect(completed).toMatchObject({ action: 'completed', at: parsed.updatedAt });
+      expect(payloadText(done)).toBe(payloadText(before));
+      expect(done).not.toMatch(/" ,/);
     }
   });
 

@@ -153,7 +153,7 @@ local function quick_fields_search(raw, status)
   if attention and string.sub(raw, attention, attention + 3) ~= 'true' and string.sub(raw, attention, attention + 4) ~= 'false' then
     return nil
   end
-  return { accountId = account, command = command, cut = cut, status = { st, st_close }, updated = up,
+  return { accountId = account, command = command, cut = cut, st_first = st, st_last = st_close, updated = up,
     attention = attention }
 end
 
@@ -174,11 +174,11 @@ local function quick_fields_layout(raw, status)
     if not account then return nil end
   end
   if current ~= status or #updated ~= #NOW_ISO then return nil end
-  return { accountId = account, command = command, cut = cut, status = { st, st_after - 1 }, updated = up }
+  return { accountId = account, command = command, cut = cut, st_first = st, st_last = st_after - 1, updated = up }
 end
 
 -- Where the fields of a record in `status` are, or nil (then the cjson path): {accountId, command, cut (where
--- `,"payload":` begins), status = {first, last} index of the status value with its quotes, updated = index of the
+-- `,"payload":` begins), st_first, st_last = first and last index of the status value with its quotes, updated = index of the
 -- updatedAt value's opening quote, attention = index of a needsAttention value or nil}. Asks of the record what
 -- load_record asks (accountId and command strings, a number of times queued), an updatedAt as wide as this call's
 -- time (so it can be written in place) and a null nextAttemptAt (every pending or active record has one).
@@ -199,6 +199,12 @@ local function splice(raw, edits)
   end
   parts[#parts + 1] = string.sub(raw, at)
   return table.concat(parts)
+end
+
+-- splice for two edits in order (a1 < a2, not overlapping): text a1..b1 becomes t1 and a2..b2 becomes t2, in one
+-- concatenation (about a third of splice's cost, which builds and sorts tables; the claim runs it for every event).
+local function splice2(raw, a1, b1, t1, a2, b2, t2)
+  return string.sub(raw, 1, a1 - 1) .. t1 .. string.sub(raw, b1 + 1, a2 - 1) .. t2 .. string.sub(raw, b2 + 1)
 end
 
 local function save_record(id, head, tail)
@@ -385,6 +391,10 @@ end
 
 -- Error unless `id` is in processing under `owner`'s lease; also answers the leased account.
 local function check_lease(id, owner, account)
+  -- the usual answer first: the event's account leased to this owner (one compare, no substrings)
+  if account and account ~= '' and redis.call('HGET', K_LEASE, account) == id .. '\n' .. owner then
+    return nil, account
+  end
   local leased, current = lease_of(id, account)
   if current == owner then return nil, leased end
   if current then return {-3, current} end
@@ -424,13 +434,18 @@ local function take_claimed(id, rec, deadline, out)
   local q = rec.quick
   if q then
     local key = EV_PREFIX .. id
-    if q.updated == q.status[2] + #UPDATED_NEXT then
-      redis.call('SETRANGE', key, q.status[1] - 1, ACTIVE_IN_PLACE .. UPDATED_NEXT .. NOW_ISO)
+    if q.updated == q.st_last + #UPDATED_NEXT then
+      redis.call('SETRANGE', key, q.st_first - 1, ACTIVE_IN_PLACE .. UPDATED_NEXT .. NOW_ISO)
     else
-      redis.call('SETRANGE', key, q.status[1] - 1, ACTIVE_IN_PLACE)
+      redis.call('SETRANGE', key, q.st_first - 1, ACTIVE_IN_PLACE)
       redis.call('SETRANGE', key, q.updated, NOW_ISO)
     end
-    saved = splice(rec.raw, { { q.status[1], q.status[2], ACTIVE_IN_PLACE }, { q.updated + 1, q.updated + #NOW_ISO, NOW_ISO } })
+    local up_first, up_last = q.updated + 1, q.updated + #NOW_ISO
+    if q.st_first < up_first then
+      saved = splice2(rec.raw, q.st_first, q.st_last, ACTIVE_IN_PLACE, up_first, up_last, NOW_ISO)
+    else
+      saved = splice2(rec.raw, up_first, up_last, NOW_ISO, q.st_first, q.st_last, ACTIVE_IN_PLACE)
+    end
     account, command = q.accountId, q.command
   else
     local head = rec.head

@@ -17,16 +17,26 @@
 --   (Codes by name, script-codes.ts ScriptCode: 1 OK, 3 RECORD_LEFT_UNREADABLE, -1 NOT_FOUND, -2 CONFLICT,
 --   -3 LEASE_LOST, -9 REDIS_REFUSED; the claim's 1 OK, 0 NONE, 2 PAUSED.)
 
+-- A completion's reply: its status and reason, then the owner's next claim when asked (claim_first's reply).
+local function complete_reply(status, reason, claim_next, owner, deadline)
+  local out = {status, reason}
+  local claimed = {0, '', ''}
+  if claim_next == '1' then claimed = claim_first(owner, deadline) end
+  for i = 1, #claimed do out[#out + 1] = claimed[i] end
+  return out
+end
+
 local function complete_one(id, owner, result, claim_next, deadline)
   local raw = redis.call('GET', EV_PREFIX .. id)
   local q = raw and quick_fields(raw, 'active')
-  local head, tail, why, pair
+  local head, tail, why, pair, account, command
   if q then
-    pair = q.accountId .. ':' .. q.command
+    account, command = q.accountId, q.command
+    pair = account .. ':' .. command
   else
     head, tail, why, pair = load_with_pair(id, true, raw)
+    account, command = split_pair(pair or '')
   end
-  local account, command = split_pair(pair or '')
   local err, leased = check_lease(id, owner, account)
   if err then return err end
 
@@ -35,15 +45,24 @@ local function complete_one(id, owner, result, claim_next, deadline)
   redis.call('ZADD', K_DONE, NOW_MS, id)
 
   local status, reason = 1, ''
+  local st_last = q and q.st_last
+  -- the space a claim in place left after "active" goes
+  if q and string.byte(raw, st_last + 1) == 32 then st_last = st_last + 1 end
+  if q and not q.attention and q.st_first < q.updated and string.sub(raw, -#RESULT_NULL_TAIL) == RESULT_NULL_TAIL then
+    -- the usual record (status before updatedAt, no needsAttention, no result yet): one concatenation
+    redis.call('SET', EV_PREFIX .. id, string.sub(raw, 1, q.st_first - 1) .. '"done"' ..
+      string.sub(raw, st_last + 1, q.updated) .. NOW_ISO .. string.sub(raw, q.updated + #NOW_ISO + 1, -#RESULT_NULL_TAIL - 1) ..
+      ',"result":' .. result .. '}')
+    record_change(id, account, command, 'active', 'done', 'completed', '', 'P')
+    return complete_reply(status, reason, claim_next, owner, deadline)
+  end
   local new_tail
   if q then new_tail = replace_result(string.sub(raw, q.cut), result) else new_tail = head and replace_result(tail, result) end
   if q and new_tail then
     -- the quick path (common.lua quick_fields): status, updatedAt, a needsAttention there and the result set in the
-    -- text; the space a claim in place left after "active" goes
-    local st_last = q.status[2]
-    if string.byte(raw, st_last + 1) == 32 then st_last = st_last + 1 end
+    -- text
     local edits = {
-      { q.status[1], st_last, '"done"' },
+      { q.st_first, st_last, '"done"' },
       { q.updated + 1, q.updated + #NOW_ISO, NOW_ISO },
       { q.cut, #raw, new_tail },
     }
@@ -66,11 +85,7 @@ local function complete_one(id, owner, result, claim_next, deadline)
     status = 3
   end
 
-  local out = {status, reason}
-  local claimed = {0, '', ''}
-  if claim_next == '1' then claimed = claim_first(owner, deadline) end
-  for i = 1, #claimed do out[#out + 1] = claimed[i] end
-  return out
+  return complete_reply(status, reason, claim_next, owner, deadline)
 end
 
 local out = {}

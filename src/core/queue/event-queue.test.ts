@@ -226,6 +226,68 @@ describe('claim', () => {
     expect((await claimOk(q, 'w1')).id).toBe(a2.id);
   });
 
+  it('completes the events of one call each on its own: a lost lease, an id twice and a pair held by another event', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    const b = await enqueueOk(q, ev('B'));
+    const c = await enqueueOk(q, ev('C'));
+    const d = await enqueueOk(q, ev('D'));
+    const a2 = await enqueueOk(q, ev('A', 'print-equity'));
+    for (const w of ['w1', 'w2', 'w3', 'w4']) await claimOk(q, w);
+    // c's lease passed to another worker meanwhile; d's pair now names another event as its holder
+    await redis.hset(q.keys.accountLease, 'C', `${c.id}\nrun-1/other`);
+    await redis.hset(q.keys.activeOwner, 'D:rebalance', 'someone-else');
+    // made in one tick, so they go to Redis as one script call
+    const results = await Promise.allSettled([
+      q.completeAndClaim(a.id, 'w1', { n: 1 }),
+      q.complete(b.id, 'w2', { n: 2 }),
+      q.complete(c.id, 'w3', { n: 3 }),
+      q.complete(d.id, 'w4', { n: 4 }),
+      q.complete(b.id, 'w2', { n: 5 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/lease is no longer held by this worker/);
+    expect((results[4] as PromiseRejectedResult).reason).toBeInstanceOf(QueueConflictError);
+    // a's account was freed in the same call, so its next event was claimed with the completion
+    expect((results[0] as PromiseFulfilledResult<EventRecord | null>).value?.id).toBe(a2.id);
+    expect((await q.get(b.id))?.event).toMatchObject({ status: 'done', result: { n: 2 } });
+    expect((await q.get(d.id))?.event).toMatchObject({ status: 'done', result: { n: 4 } });
+    expect((await q.get(c.id))?.event.status).toBe('active');
+    expect(await q.counts()).toMatchObject({ active: 2, done: 3, pending: 0 });
+    expect(await redis.zrange(q.keys.processing, '0', '-1')).toEqual(expect.arrayContaining([c.id, a2.id]));
+    expect(await redis.hgetall(q.keys.accountLease)).toEqual({
+      C: `${c.id}\nrun-1/other`,
+      A: expect.stringMatching(new RegExp(`^${a2.id}\n.+/w1$`)),
+    });
+    // d's pair stays taken by the event that holds it; a's and b's are free again
+    expect(await redis.sismember(q.keys.activeEvents, 'D:rebalance')).toBe(1);
+    expect(await redis.hget(q.keys.activeOwner, 'D:rebalance')).toBe('someone-else');
+    expect((await q.enqueue(ev('B'))).status).toBe('queued');
+    expect((await q.enqueue(ev('A'))).status).toBe('queued');
+    expect((await q.enqueue(ev('D'))).status).toBe('duplicate');
+  });
+
+  it('answers every completion of a call with Redis refusal when the shared sets refuse, and marks none done', async () => {
+    const { q } = makeQueue();
+    const a = await enqueueOk(q, ev('A'));
+    const b = await enqueueOk(q, ev('B'));
+    await claimOk(q, 'w1');
+    await claimOk(q, 'w2');
+    // the done set turned into a string by hand: Redis refuses the ZADD (WRONGTYPE)
+    await redis.set(q.keys.done, 'not a sorted set');
+    const results = await Promise.allSettled([q.complete(a.id, 'w1', { n: 1 }), q.complete(b.id, 'w2', { n: 2 })]);
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect(String((r as PromiseRejectedResult).reason)).toMatch(/Redis refused the complete of event .*WRONGTYPE/);
+    }
+    for (const id of [a.id, b.id]) {
+      expect(JSON.parse((await redis.get(eventKey(q.keys, id))) ?? '{}')).toMatchObject({
+        status: 'active',
+        result: null,
+      });
+    }
+  });
+
   it('claims nothing while paused, persisted in Redis, and resumes', async () => {
     const { q } = makeQueue();
     await enqueueOk(q, ev('A'));

@@ -27,6 +27,9 @@ local CHANGES
 local HIST_ADDED
 -- Whether processing is paused, read once per call by claim_first (nil: not read yet in this call).
 local PAUSED
+-- The processing entries (deadline, id, …) of the claims of this call, when a batch collects them to add in one ZADD
+-- (complete.lua, flush_claim_batch); nil: each claim adds its own.
+local CLAIM_BATCH
 
 -- Sets the names above from one call's KEYS and ARGV; the first statement of every script. (Loaded as
 -- a function library these helpers live across calls, so nothing here may keep state between them.)
@@ -43,6 +46,7 @@ local function bind(KEYS, ARGV)
   CHANGES = {}
   HIST_ADDED = false
   PAUSED = nil
+  CLAIM_BATCH = nil
 end
 
 -- The last statement of every script (scripts.ts wraps them). Trims the history stream to about `queue.historyLimit`
@@ -428,7 +432,8 @@ local UPDATED_NEXT = ',"updatedAt":"'
 -- Moves a queued event that has just been taken off rebalance_queue, and whose account lease this owner has just
 -- set, into processing: the record active, its lease deadline, the history entry. Fills `out` as claim_first answers.
 -- A record on the quick path is changed in place (status, updatedAt: the same widths), so the AOF carries about 100
--- bytes instead of the whole record again: one SETRANGE over both when they are side by side, else one each.
+-- bytes instead of the whole record again: one SETRANGE over both when they are side by side, else one each. The
+-- processing entry is added at once, or collected in CLAIM_BATCH when the call adds its claims' entries together.
 local function take_claimed(id, rec, deadline, out)
   local saved, account, command
   local q = rec.quick
@@ -455,7 +460,12 @@ local function take_claimed(id, rec, deadline, out)
     saved = save_record(id, head, rec.tail)
     account, command = head.accountId, head.command
   end
-  redis.call('ZADD', K_PROC, deadline, id)
+  if CLAIM_BATCH then
+    CLAIM_BATCH[#CLAIM_BATCH + 1] = deadline
+    CLAIM_BATCH[#CLAIM_BATCH + 1] = id
+  else
+    redis.call('ZADD', K_PROC, deadline, id)
+  end
   record_change(id, account, command, 'pending', 'active', 'claimed', '', 'P')
   out[1] = 1
   out[2] = saved
@@ -511,6 +521,13 @@ local function claim_first(owner, deadline)
     if chunk < 512 then chunk = chunk * 8 end
   end
   return out
+end
+
+-- Adds the processing entries CLAIM_BATCH collected, in one ZADD, and stops collecting.
+local function flush_claim_batch()
+  local batch = CLAIM_BATCH
+  CLAIM_BATCH = nil
+  if batch and #batch > 0 then redis.call('ZADD', K_PROC, unpack(batch)) end
 end
 
 

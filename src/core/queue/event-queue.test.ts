@@ -106,6 +106,44 @@ describe('enqueue', () => {
     expect(stored?.history.map((h) => h.action)).toEqual(['enqueued']);
   });
 
+  it('deduplicates within one call: the second of a pair names the first, the same id again is refused', async () => {
+    const { q } = makeQueue();
+    const e = (accountId: string, eventId: string): NewEvent => ({
+      eventId,
+      accountId,
+      command: 'rebalance',
+      source: 'zehnlabs',
+    });
+    // made in one tick, so they go to Redis as one script call
+    const replies = await Promise.all([
+      q.enqueue(e('A', 's1')),
+      q.enqueue(e('B', 's1')),
+      q.enqueue(e('A', 's2')),
+      q.enqueue(e('B', 's1')),
+      q.enqueue(e('C', 's1')),
+    ]);
+    expect(replies.map((r) => (r.status === 'queued' ? r.event.id : `dup of ${r.existingId}`))).toEqual([
+      's1:A',
+      's1:B',
+      'dup of s1:A',
+      'dup of s1:B',
+      's1:C',
+    ]);
+    expect((await q.list({ state: 'pending' })).events.map((x) => x.id)).toEqual(['s1:A', 's1:B', 's1:C']);
+    // the refused ones are noted on the holder's history, seen pending
+    const history = (await q.get('s1:A'))?.history ?? [];
+    expect(history.map((h) => [h.action, h.from, h.to])).toEqual([
+      ['enqueued', null, 'pending'],
+      ['duplicate', 'pending', 'pending'],
+    ]);
+    expect((await q.get('s1:B'))?.history.at(-1)).toMatchObject({ action: 'duplicate', from: 'pending' });
+    expect(await redis.hgetall(q.keys.activeOwner)).toEqual({
+      'A:rebalance': 's1:A',
+      'B:rebalance': 's1:B',
+      'C:rebalance': 's1:C',
+    });
+  });
+
   it('gives a manual event a new UUID as id and eventId', async () => {
     const { q } = makeQueue();
     const e = await enqueueOk(q, ev('DU1'));

@@ -79,7 +79,13 @@ describe('cash-flow detection', () => {
 
     const cash = stack.gateway.cash(ACCOUNT);
     await setCashSeen(cash - 2_000);
-    expect(await check()).toMatchObject({ amount: -2_000 });
+    // The core checks the account itself once a rebalance is done; on a busy machine that check can read the cash
+    // after this change and record the withdrawal first. Either way it is recorded once.
+    const withdrawal = await check();
+    expect(withdrawal === null ? null : withdrawal.amount).toBeOneOf([null, -2_000]);
+    const listed = async () =>
+      (await stack!.runtime.handlers.listCashFlows({ accountId: ACCOUNT, limit: 10 })).cashFlows;
+    expect((await listed()).map((f) => f.amount)).toEqual([-2_000, 5_000]);
     await setCashSeen(cash - 2_000 + 0.5);
     expect(await check()).toBeNull();
 

@@ -56,6 +56,12 @@ export class CashFlowDetector {
   private running: Promise<void> | null = null;
   /** execId → when this detector first saw it (ms). */
   private readonly firstSeen = new Map<string, number>();
+  /**
+   * The last check of each account still running or queued. Checks of one account run one after another: the
+   * periodic round, the check after a rebalance and a caller's could otherwise read the same baseline and record one
+   * deposit twice (twice notified, and with "top-up" two buy-only rebalances).
+   */
+  private readonly checks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: CashFlowDetectorOptions) {}
 
@@ -109,7 +115,21 @@ export class CashFlowDetector {
    * Checks one account: the cash flow recorded, or null. The first reading of an account only sets its baseline; a
    * reading with executions newer than `settleMs` is left for a later check (the cash may not show them yet).
    */
-  async check(accountId: string, opts: { settleMs?: number } = {}): Promise<CashFlow | null> {
+  check(accountId: string, opts: { settleMs?: number } = {}): Promise<CashFlow | null> {
+    const earlier = this.checks.get(accountId);
+    const run = earlier ? earlier.then(() => this.checkNow(accountId, opts)) : this.checkNow(accountId, opts);
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.checks.set(accountId, done);
+    void done.then(() => {
+      if (this.checks.get(accountId) === done) this.checks.delete(accountId);
+    });
+    return run;
+  }
+
+  private async checkNow(accountId: string, opts: { settleMs?: number }): Promise<CashFlow | null> {
     const { store, log } = this.options;
     const settings = this.options.settings();
     const account = settings.accounts.find((a) => a.accountId === accountId);

@@ -243,8 +243,8 @@ export class EventQueue {
   ): Promise<EventRecord | null> {
     const reply = await this.completeWith(id, owner, result, true);
     const claimed = this.takeClaimed(reply, 2, owner);
-    if (claimed === null || !(claimed instanceof Promise)) return claimed;
-    await claimed;
+    if (!(claimed instanceof Promise)) return claimed;
+    await claimed; // the unreadable record is held; the worker claims again by itself
     return null;
   }
 

@@ -64,13 +64,18 @@ local function finish_call()
   end
 end
 
+-- The {-9, message} reply of an error caught with pcall (a Redis error reply is a table with `err`).
+local function refused(err)
+  if type(err) == 'table' then err = err.err end
+  return {-9, tostring(err)}
+end
+
 -- The reply of one event of a batch (enqueue, complete): fn(...), or {-9, message} when Redis refused
 -- one of its commands, so one bad event does not fail the others of the call.
 local function each_of_batch(fn, ...)
   local ok, reply = pcall(fn, ...)
   if ok then return reply end
-  if type(reply) == 'table' then reply = reply.err end
-  return {-9, tostring(reply)}
+  return refused(reply)
 end
 
 local PAYLOAD_MARK = ',"payload":'
@@ -382,15 +387,18 @@ local function release_checked(id, leased)
   redis.call('HDEL', K_LEASE, leased)
 end
 
+-- What freeing `accountId:command` of event `id` takes: whether its owner entry goes (the event holds it) and whether
+-- the pair leaves active_events (unless another event holds it).
+local function pair_release(id, pair)
+  local owner = redis.call('HGET', K_OWNER, pair)
+  return owner == id, owner == id or not owner
+end
+
 -- Frees `accountId:command` for new events, unless another event holds it.
 local function free_pair(id, pair)
-  local owner = redis.call('HGET', K_OWNER, pair)
-  if owner == id then
-    redis.call('HDEL', K_OWNER, pair)
-    redis.call('SREM', K_ACTIVE, pair)
-  elseif not owner then
-    redis.call('SREM', K_ACTIVE, pair)
-  end
+  local owned, free = pair_release(id, pair)
+  if owned then redis.call('HDEL', K_OWNER, pair) end
+  if free then redis.call('SREM', K_ACTIVE, pair) end
 end
 
 -- Error unless `id` is in processing under `owner`'s lease; also answers the leased account.

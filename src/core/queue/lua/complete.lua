@@ -49,8 +49,7 @@ local function check_one(id, owner, seen)
   return nil, c
 end
 
--- Step 2: the shared sets of all checked completions, one command per set. A pair is freed unless another event
--- holds it (free_pair's rule).
+-- Step 2: the shared sets of all checked completions, one command per set (a pair freed as free_pair frees it).
 local function release_all(checked)
   local ids, leased, owned, pairs, done = {}, {}, {}, {}, {}
   for i = 1, #checked do
@@ -60,9 +59,9 @@ local function release_all(checked)
     done[#done + 1] = NOW_MS
     done[#done + 1] = c.id
     if c.pair then
-      local holder = redis.call('HGET', K_OWNER, c.pair)
-      if holder == c.id then owned[#owned + 1] = c.pair end
-      if holder == c.id or not holder then pairs[#pairs + 1] = c.pair end
+      local own, free = pair_release(c.id, c.pair)
+      if own then owned[#owned + 1] = c.pair end
+      if free then pairs[#pairs + 1] = c.pair end
     end
   end
   if #ids == 0 then return end
@@ -125,7 +124,7 @@ for i = 7, #ARGV - 5, 6 do
   local n = #out + 1
   local ok, err, c = pcall(check_one, ARGV[i + 1], ARGV[i + 2], seen)
   if not ok then
-    out[n] = {-9, tostring(type(err) == 'table' and err.err or err)}
+    out[n] = refused(err)
   elseif err then
     out[n] = err
   else
@@ -137,8 +136,7 @@ end
 
 local released, why = pcall(release_all, checked)
 if not released then
-  local message = tostring(type(why) == 'table' and why.err or why)
-  for j = 1, #checked do out[item_of[j]] = {-9, message} end
+  for j = 1, #checked do out[item_of[j]] = refused(why) end
   checked = {}
 end
 

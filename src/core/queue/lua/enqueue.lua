@@ -63,8 +63,7 @@ local pushed, why = pcall(function()
   if #queued > 0 then redis.call('RPUSH', K_QUEUE, unpack(queued)) end
 end)
 if not pushed then
-  local message = tostring(type(why) == 'table' and why.err or why)
-  for j = 1, #queued do out[queued_at[j]] = {-9, message} end
+  for j = 1, #queued do out[queued_at[j]] = refused(why) end
   return out
 end
 if #owners > 0 then redis.call('HSET', K_OWNER, unpack(owners)) end

@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
@@ -16,6 +15,7 @@ import {
 import { ApiError, statusOf, toErrorBody } from '../core/management/api-error';
 import { invokeOperation } from '../core/management/invoke';
 import { CONTENT_SECURITY_POLICY, DESKTOP_APP_ORIGIN } from '../shared/csp';
+import { limitBody } from './body-limit';
 
 export interface HttpAppOptions {
   handlers: Handlers;
@@ -158,15 +158,15 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     });
   }
 
-  // §18: no /api/* body above MAX_BODY_BYTES is read (a Content-Length above it is refused before reading).
+  // §18: no /api/* body above MAX_BODY_BYTES is used; the rest of it is thrown away so the client reads the 413.
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
+    limitBody({
+      maxBytes: MAX_BODY_BYTES,
+      onTooLarge: (c) =>
         errorResponse(c, {
           error: 'too-large',
-          message: 'request body is larger than 1 MB; nothing was read or changed',
+          message: 'request body is larger than 1 MB; none of it was used and nothing changed',
         }),
     }),
   );

@@ -1,5 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
+export interface BodyLimitOptions {
+  maxBytes: number;
+  onTooLarge: (c: Context) => Response | Promise<Response>;
+  /** How much of a refused body is read and thrown away so the client can read the answer. */
+  maxDiscardBytes?: number;
+  /** How long a refused body may stop sending before the answer goes out anyway. */
+  idleMs?: number;
+}
+
+/** @hono/node-server's own drain cap: past it, a body is not worth reading. */
+const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
+const DISCARD_IDLE_MS = 5_000;
+
 /**
  * §18: a request body above `maxBytes` is refused without being used, and the client still gets the refusal.
  *
@@ -11,22 +24,9 @@ import type { Context, MiddlewareHandler } from 'hono';
  *
  * This one reads and throws away the rest of a refused body (never keeping more than one chunk) before it answers,
  * so the connection is in order when the 413 goes out and stays usable. A body that declares more than
- * `maxDiscardBytes`, sends more than that, or stops sending for `idleMs` gets its 413 at once instead: nothing
- * honest sends that much to this API, and the reset is then the sender's problem.
+ * `maxDiscardBytes` gets its 413 at once, and one that sends more than that or stops sending for `idleMs` gets it
+ * then, with the rest unread: nothing honest sends that much to this API, and the reset is the sender's problem.
  */
-export interface BodyLimitOptions {
-  maxBytes: number;
-  onTooLarge: (c: Context) => Response | Promise<Response>;
-  /** How much of a refused body is read and thrown away so the client can read the answer. */
-  maxDiscardBytes?: number;
-  /** How long a refused body may stop sending before the answer goes out anyway. */
-  idleMs?: number;
-}
-
-/** @hono/node-server's own drain cap: past it, a body is not worth reading. */
-export const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
-export const DISCARD_IDLE_MS = 5_000;
-
 export function limitBody(options: BodyLimitOptions): MiddlewareHandler {
   const { maxBytes, onTooLarge } = options;
   const maxDiscardBytes = options.maxDiscardBytes ?? MAX_DISCARD_BYTES;
